@@ -1,0 +1,397 @@
+/* One document through the pipeline: read, front matter, Markdown, checks, outputs. */
+#include "build.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "check.h"
+#include "data.h"
+#include "fs.h"
+#include "md.h"
+#include "mem.h"
+#include "meta.h"
+#include "msg.h"
+#include "utf8.h"
+#include "xml.h"
+
+struct loaded_style {
+	char			*name;
+	struct html_style	*html;	/* NULL when it failed to load */
+	char			*css;	/* common CSS then the style's */
+};
+
+struct build {
+	const struct build_opts	*opts;
+	struct loaded_style	*styles;
+	size_t			 nstyles;
+};
+
+struct build *
+build_new(const struct build_opts *opts)
+{
+	struct build *b = mem_zalloc(1, sizeof(*b));
+
+	b->opts = opts;
+	return b;
+}
+
+void
+build_free(struct build *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->nstyles; i++) {
+		free(b->styles[i].name);
+		html_style_free(b->styles[i].html);
+		free(b->styles[i].css);
+	}
+	free(b->styles);
+	free(b);
+}
+
+/* Reports a byte offset of src as line and character column. */
+static void
+locate(const char *src, size_t off, int *line, int *col)
+{
+	size_t i, bol = 0;
+
+	*line = 1;
+	for (i = 0; i < off; i++)
+		if (src[i] == '\n') {
+			(*line)++;
+			bol = i + 1;
+		}
+	*col = (int)utf8_count(src + bol, off - bol) + 1;
+}
+
+/* Length of the line at off without its terminator; *next is where the next line starts. */
+static size_t
+line_at(const char *s, size_t len, size_t off, size_t *next)
+{
+	size_t end = off;
+
+	while (end < len && s[end] != '\n')
+		end++;
+	*next = end < len ? end + 1 : end;
+	if (end > off && s[end - 1] == '\r')
+		end--;
+	return end - off;
+}
+
+static int
+is_fence(const char *s, size_t n, const char *fence)
+{
+	while (n > 3 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n == 3 && memcmp(s, fence, 3) == 0;
+}
+
+/*
+ * Reads a leading "---" YAML block into doc->meta and blanks it in src (all
+ * but the newlines become spaces) so that Markdown lines keep their numbers.
+ */
+static int
+take_front_matter(const char *path, char *src, size_t len, struct doc *doc)
+{
+	size_t off, next, n, body, end;
+
+	n = line_at(src, len, 0, &next);
+	if (!is_fence(src, n, "---"))
+		return 0;
+	body = next;
+	for (off = body; off < len; off = next) {
+		n = line_at(src, len, off, &next);
+		if (is_fence(src + off, n, "---") || is_fence(src + off, n, "..."))
+			break;
+	}
+	if (off >= len) {
+		msg_at(MSG_ERROR, path, 1, 1, "front matter is not closed "
+		    "(a line '---' or '...' must end it)");
+		return -1;
+	}
+	end = next;
+	if (meta_parse(path, src + body, off - body, 2, doc->meta) == -1)
+		return -1;
+	for (n = 0; n < end; n++)
+		if (src[n] != '\n' && src[n] != '\r')
+			src[n] = ' ';
+	return 0;
+}
+
+/* The known front-matter keys whose values must be strings (or a bool, for 'unsafe'). */
+static int
+check_meta_types(const char *path, const struct meta *map)
+{
+	static const char *const strings[] = {
+		"title", "subtitle", "date", "lang", "style"
+	};
+	const struct meta *m;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		m = meta_get(map, strings[i]);
+		if (m != NULL && m->type != META_STRING) {
+			msg_at(MSG_ERROR, path, m->line, m->col,
+			    "front matter: '%s' must be a single line of text",
+			    strings[i]);
+			rc = -1;
+		}
+	}
+	if ((m = meta_get(map, "unsafe")) != NULL && m->type != META_BOOL) {
+		msg_at(MSG_ERROR, path, m->line, m->col,
+		    "front matter: 'unsafe' must be true or false");
+		rc = -1;
+	}
+	if ((m = meta_get(map, "filters")) != NULL &&
+	    (m->type == META_MAP || m->type == META_BOOL)) {
+		msg_at(MSG_ERROR, path, m->line, m->col,
+		    "front matter: 'filters' must be a name or a list of names");
+		rc = -1;
+	} else if (m != NULL && (m->type == META_LIST ? m->first != NULL :
+	    *m->str != '\0')) {
+		/* The Lua filter engine is its own piece of work; it is not in this version. */
+		msg_at(MSG_ERROR, path, m->line, m->col,
+		    "front matter: Lua filters are not supported by this version of galley");
+		rc = -1;
+	}
+	return rc;
+}
+
+static void
+apply_overrides(struct meta *map, const struct meta *overrides)
+{
+	const struct meta *o;
+
+	if (overrides == NULL)
+		return;
+	for (o = overrides->first; o != NULL; o = o->next) {
+		meta_set_str(map, o->key, o->str);
+		if (o->type == META_BOOL)
+			((struct meta *)meta_get(map, o->key))->type = META_BOOL;
+	}
+}
+
+int
+build_parse(const char *path, const char *src, size_t len, struct doc *doc,
+    const struct meta *overrides)
+{
+	char *text;
+	size_t bad;
+	int line, col, rc = -1;
+
+	if ((bad = utf8_check(src, len)) < len) {
+		locate(src, bad, &line, &col);
+		msg_at(MSG_ERROR, path, line, col,
+		    "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
+		    (unsigned char)src[bad]);
+		return -1;
+	}
+	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) {
+		src += 3;
+		len -= 3;
+	}
+	text = mem_strndup(src, len);
+	if (take_front_matter(path, text, len, doc) == -1)
+		goto out;
+	apply_overrides(doc->meta, overrides);
+	if (check_meta_types(path, doc->meta) == -1)
+		goto out;
+	if (md_parse(doc, text, len) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
+static int
+valid_style_name(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static int
+read_data(const char *rel, struct buf *out)
+{
+	char *path = data_find(rel);
+	int rc;
+
+	if (path == NULL)
+		return -1;
+	rc = fs_read(path, out);
+	if (rc == -1)
+		msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+	free(path);
+	return rc;
+}
+
+/* Returns the loaded style called name, loading it on first use; NULL after an error. */
+static struct loaded_style *
+get_style(struct build *b, const char *name, const char *path,
+    const struct meta *where)
+{
+	struct loaded_style *ls;
+	struct buf rel = BUF_INIT, css = BUF_INIT, places = BUF_INIT;
+	char *xsl;
+	size_t i;
+
+	for (i = 0; i < b->nstyles; i++)
+		if (strcmp(b->styles[i].name, name) == 0)
+			return b->styles[i].html ? &b->styles[i] : NULL;
+	b->styles = mem_realloc(b->styles, (b->nstyles + 1) * sizeof(*b->styles));
+	ls = &b->styles[b->nstyles++];
+	memset(ls, 0, sizeof(*ls));
+	ls->name = mem_strdup(name);
+	buf_printf(&rel, "styles/%s/html.xsl", name);
+	if (!valid_style_name(name) || (xsl = data_find(buf_str(&rel))) == NULL) {
+		data_describe("styles", &places);
+		msg_at(MSG_ERROR, path, where ? where->line : 0, where ? where->col : 0,
+		    "unknown style '%s' (looked in %s)", name, buf_str(&places));
+		goto out;
+	}
+	ls->html = html_style_load(xsl);
+	free(xsl);
+	if (read_data("styles/common/base.css", &css) == 0)
+		buf_putc(&css, '\n');
+	buf_reset(&rel);
+	buf_printf(&rel, "styles/%s/style.css", name);
+	read_data(buf_str(&rel), &css);
+	ls->css = buf_take(&css);
+out:
+	buf_free(&rel);
+	buf_free(&places);
+	buf_free(&css);
+	return ls->html ? ls : NULL;
+}
+
+/* Writes data to path unless it already holds exactly that (keeps timestamps for make). */
+static int
+write_output(const char *path, const char *data, size_t len)
+{
+	struct buf old = BUF_INIT;
+	int same;
+
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			msg_at(MSG_ERROR, NULL, 0, 0, "cannot write standard output");
+			return -1;
+		}
+		return 0;
+	}
+	same = fs_read(path, &old) == 0 && old.len == len &&
+	    memcmp(old.data, data, len) == 0;
+	buf_free(&old);
+	if (same)
+		return 0;
+	if (fs_write_atomic(path, data, len) == -1) {
+		msg_at(MSG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct output {
+	const char	*ext;
+	struct buf	 data;
+};
+
+int
+build_file(struct build *b, const char *path)
+{
+	const struct build_opts *o = b->opts;
+	struct output outs[3] = {
+		{ ".html", BUF_INIT }, { ".xml", BUF_INIT }, { ".tree", BUF_INIT }
+	};
+	struct buf src = BUF_INIT;
+	struct doc *doc = doc_new(path);
+	struct loaded_style *ls = NULL;
+	const struct meta *style_meta;
+	const char *style, *lang, *unsafe;
+	char *stem = NULL, *out;
+	int errors = msg_errors(), i;
+
+	if (fs_read(path, &src) == -1) {
+		msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+		goto done;
+	}
+	if (build_parse(path, src.data, src.len, doc, o->overrides) == -1)
+		goto done;
+	if (src.len == 0 || doc->root->first == NULL)
+		msg_at(MSG_WARNING, path, 0, 0, "the document has no text");
+	/* Lua filters run here, once they exist; they may change doc->meta too. */
+	doc_assign_ids(doc);
+	unsafe = meta_get_str(doc->meta, "unsafe");
+	check_safety(doc, o->unsafe || (unsafe && strcmp(unsafe, "true") == 0));
+	style_meta = meta_get(doc->meta, "style");
+	style = o->style ? o->style : style_meta ? style_meta->str : "article";
+	lang = meta_get_str(doc->meta, "lang");
+	if (lang == NULL || *lang == '\0')
+		lang = "zh-CN";
+	if ((o->outputs & OUT_HTML) || o->check_only)
+		ls = get_style(b, style, path, o->style ? NULL : style_meta);
+	if (msg_errors() > errors || o->check_only)
+		goto done;
+
+	stem = fs_stem(path);
+	if (o->outputs & OUT_HTML) {
+		struct html_params hp = { style, lang, NULL, NULL };
+		struct buf href = BUF_INIT;
+		buf_printf(&href, "%s.css", style);
+		if (o->self_contained)
+			hp.css_text = ls->css;
+		else
+			hp.css_href = buf_str(&href);
+		html_render(ls->html, doc, &hp, &outs[0].data);
+		buf_free(&href);
+	}
+	if (o->outputs & OUT_XML)
+		xml_render(doc, style, lang, &outs[1].data);
+	if (o->outputs & OUT_TREE)
+		doc_dump(doc, &outs[2].data);
+	if (msg_errors() > errors)
+		goto done;
+	for (i = 0; i < 3; i++) {
+		if (!(o->outputs & (1u << i)))
+			continue;
+		if (strcmp(o->outdir, "-") == 0)
+			out = mem_strdup("-");
+		else {
+			struct buf name = BUF_INIT;
+			buf_printf(&name, "%s%s", stem, outs[i].ext);
+			out = fs_join(o->outdir, buf_str(&name));
+			buf_free(&name);
+		}
+		write_output(out, outs[i].data.data ? outs[i].data.data : "",
+		    outs[i].data.len);
+		free(out);
+	}
+	if ((o->outputs & OUT_HTML) && !o->self_contained &&
+	    strcmp(o->outdir, "-") != 0) {
+		struct buf name = BUF_INIT;
+		buf_printf(&name, "%s.css", style);
+		out = fs_join(o->outdir, buf_str(&name));
+		write_output(out, ls->css, strlen(ls->css));
+		free(out);
+		buf_free(&name);
+	}
+done:
+	for (i = 0; i < 3; i++)
+		buf_free(&outs[i].data);
+	buf_free(&src);
+	free(stem);
+	doc_free(doc);
+	return msg_errors() > errors ? -1 : 0;
+}

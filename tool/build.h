@@ -1,0 +1,40 @@
+/* One document through the pipeline: read, front matter, Markdown, checks, outputs. */
+#ifndef GALLEY_BUILD_H
+#define GALLEY_BUILD_H
+
+#include <stddef.h>
+
+#include "doc.h"
+
+#define OUT_HTML	0x01
+#define OUT_XML		0x02
+#define OUT_TREE	0x04
+
+struct build_opts {
+	const char	*outdir;	/* where outputs go; "-" for standard output */
+	unsigned	 outputs;	/* OUT_* bits */
+	const char	*style;		/* -s, overriding the front matter; or NULL */
+	struct meta	*overrides;	/* -M KEY=VALUE pairs (a META_MAP), or NULL */
+	int		 unsafe;	/* --unsafe: pass raw HTML through */
+	int		 self_contained;/* --self-contained: inline the CSS */
+	int		 check_only;	/* `galley check`: diagnostics, no outputs */
+};
+
+struct build;
+
+/* Returns a run that builds documents with opts (borrowed, must outlive it). */
+struct build *build_new(const struct build_opts *opts);
+void build_free(struct build *b);
+
+/*
+ * Builds the document at path.  Returns 0 when it had no errors and its
+ * outputs were written, -1 otherwise; a failed build leaves earlier outputs
+ * in place.
+ */
+int build_file(struct build *b, const char *path);
+
+/* The source after front matter, with the front matter's lines blanked; for tests. */
+int build_parse(const char *path, const char *src, size_t len, struct doc *doc,
+    const struct meta *overrides);
+
+#endif

@@ -1,0 +1,107 @@
+/* Checks on the finished model that every output relies on: safe URLs and raw HTML. */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "mem.h"
+#include "msg.h"
+
+int
+check_url_is_dangerous(const char *url)
+{
+	static const char *const images[] = {
+		"image/png", "image/gif", "image/jpeg", "image/webp"
+	};
+	struct buf scheme = BUF_INIT;
+	const unsigned char *s = (const unsigned char *)url;
+	int dangerous = 0;
+	size_t i;
+
+	/* Browsers skip leading controls and spaces and ignore tabs and newlines in a URL. */
+	while (*s && *s <= ' ')
+		s++;
+	for (; *s && *s != ':'; s++) {
+		if (*s == '\t' || *s == '\n' || *s == '\r')
+			continue;
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '+' || *s == '-' || *s == '.'))
+			break;
+		buf_putc(&scheme, (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s));
+	}
+	if (*s == ':') {
+		const char *name = buf_str(&scheme);
+		if (strcmp(name, "javascript") == 0 || strcmp(name, "vbscript") == 0 ||
+		    strcmp(name, "file") == 0)
+			dangerous = 1;
+		else if (strcmp(name, "data") == 0) {
+			dangerous = 1;
+			for (i = 0; i < sizeof(images) / sizeof(images[0]); i++)
+				if (strncasecmp((const char *)s + 1, images[i],
+				    strlen(images[i])) == 0)
+					dangerous = 0;
+		}
+	}
+	buf_free(&scheme);
+	return dangerous;
+}
+
+struct safety {
+	struct doc	*doc;
+	int		 allow_raw;
+	int		 raw_count;
+	int		 raw_line;
+	int		 raw_col;
+};
+
+static void
+where(const struct doc_node *n, int *line, int *col)
+{
+	while (n != NULL && n->line == 0)
+		n = n->parent;
+	*line = n ? n->line : 0;
+	*col = n ? n->col : 0;
+}
+
+static void
+check_node(struct safety *st, struct doc_node *n)
+{
+	struct doc_node *c, *next;
+	int line, col;
+
+	if ((n->type == DOC_LINK || n->type == DOC_IMAGE) && n->url &&
+	    check_url_is_dangerous(n->url)) {
+		where(n, &line, &col);
+		msg_at(MSG_WARNING, st->doc->source, line, col,
+		    "unsafe URL '%.60s' removed", n->url);
+		free(n->url);
+		n->url = mem_strdup("");
+	}
+	for (c = n->first; c != NULL; c = next) {
+		next = c->next;
+		if (!st->allow_raw &&
+		    (c->type == DOC_RAWBLOCK || c->type == DOC_RAWINLINE)) {
+			if (st->raw_count++ == 0)
+				where(c, &st->raw_line, &st->raw_col);
+			doc_unlink(c);
+			doc_node_free(c);
+			continue;
+		}
+		check_node(st, c);
+	}
+}
+
+void
+check_safety(struct doc *doc, int allow_raw)
+{
+	struct safety st = { doc, allow_raw, 0, 0, 0 };
+
+	check_node(&st, doc->root);
+	if (st.raw_count > 0)
+		msg_at(MSG_WARNING, doc->source, st.raw_line, st.raw_col,
+		    "raw HTML omitted (%d %s, the first here); allow it with "
+		    "'unsafe: true' in the front matter or --unsafe",
+		    st.raw_count, st.raw_count == 1 ? "place" : "places");
+}

@@ -1,0 +1,581 @@
+/*
+ * galley's document model: one tree built once from the Markdown source, changed
+ * by filters, then read (never changed) by every output.
+ */
+#include "doc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "msg.h"
+#include "utf8.h"
+
+static const char *const type_names[DOC_TYPE_COUNT] = {
+	"document", "para", "heading", "blockquote", "list", "item",
+	"codeblock", "rawblock", "hr", "table", "row", "cell", "footnote",
+	"text", "emph", "strong", "strike", "code", "link", "image",
+	"softbreak", "linebreak", "rawinline", "noteref",
+};
+
+const char *
+doc_type_name(enum doc_type type)
+{
+	return (unsigned)type < DOC_TYPE_COUNT ? type_names[type] : "unknown";
+}
+
+int
+doc_is_inline(enum doc_type type)
+{
+	return type >= DOC_TEXT && type < DOC_TYPE_COUNT;
+}
+
+struct doc *
+doc_new(const char *source)
+{
+	struct doc *doc = mem_zalloc(1, sizeof(*doc));
+
+	doc->source = mem_strdup(source);
+	doc->root = doc_node_new(DOC_DOCUMENT, 1, 1);
+	doc->meta = meta_new(META_MAP, NULL, 0, 0);
+	return doc;
+}
+
+void
+doc_free(struct doc *doc)
+{
+	if (doc == NULL)
+		return;
+	doc_node_free(doc->root);
+	meta_free(doc->meta);
+	free(doc->source);
+	free(doc);
+}
+
+struct doc_node *
+doc_node_new(enum doc_type type, int line, int col)
+{
+	struct doc_node *n = mem_zalloc(1, sizeof(*n));
+
+	n->type = type;
+	n->line = line;
+	n->col = col;
+	return n;
+}
+
+void
+doc_node_free(struct doc_node *node)
+{
+	struct doc_node *child, *next;
+
+	if (node == NULL)
+		return;
+	/* Iterative over siblings, recursive in depth: the parser bounds the depth. */
+	for (child = node->first; child != NULL; child = next) {
+		next = child->next;
+		child->parent = NULL;
+		doc_node_free(child);
+	}
+	free(node->text);
+	free(node->url);
+	free(node->title);
+	free(node->info);
+	free(node->aligns);
+	doc_attr_clear(&node->attr);
+	free(node);
+}
+
+void
+doc_append(struct doc_node *parent, struct doc_node *child)
+{
+	child->parent = parent;
+	child->prev = parent->last;
+	child->next = NULL;
+	if (parent->last)
+		parent->last->next = child;
+	else
+		parent->first = child;
+	parent->last = child;
+}
+
+void
+doc_insert_before(struct doc_node *ref, struct doc_node *node)
+{
+	node->parent = ref->parent;
+	node->prev = ref->prev;
+	node->next = ref;
+	if (ref->prev)
+		ref->prev->next = node;
+	else if (ref->parent)
+		ref->parent->first = node;
+	ref->prev = node;
+}
+
+void
+doc_insert_after(struct doc_node *ref, struct doc_node *node)
+{
+	node->parent = ref->parent;
+	node->prev = ref;
+	node->next = ref->next;
+	if (ref->next)
+		ref->next->prev = node;
+	else if (ref->parent)
+		ref->parent->last = node;
+	ref->next = node;
+}
+
+void
+doc_unlink(struct doc_node *node)
+{
+	if (node->prev)
+		node->prev->next = node->next;
+	else if (node->parent)
+		node->parent->first = node->next;
+	if (node->next)
+		node->next->prev = node->prev;
+	else if (node->parent)
+		node->parent->last = node->prev;
+	node->parent = node->prev = node->next = NULL;
+}
+
+void
+doc_stringify(const struct doc_node *node, struct buf *out)
+{
+	const struct doc_node *c;
+
+	switch (node->type) {
+	case DOC_TEXT:
+	case DOC_CODE:
+		buf_puts(out, node->text);
+		return;
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
+		buf_putc(out, ' ');
+		return;
+	case DOC_NOTEREF:
+	case DOC_RAWINLINE:
+	case DOC_RAWBLOCK:
+		return;
+	case DOC_CODEBLOCK:
+		buf_puts(out, node->text);
+		return;
+	default:
+		break;
+	}
+	for (c = node->first; c != NULL; c = c->next) {
+		if (c != node->first && !doc_is_inline(c->type))
+			buf_putc(out, ' ');
+		doc_stringify(c, out);
+	}
+}
+
+void
+doc_attr_add_class(struct doc_attr *attr, const char *cls, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < attr->nclasses; i++)
+		if (strlen(attr->classes[i]) == len &&
+		    memcmp(attr->classes[i], cls, len) == 0)
+			return;
+	attr->classes = mem_realloc(attr->classes,
+	    (attr->nclasses + 1) * sizeof(*attr->classes));
+	attr->classes[attr->nclasses++] = mem_strndup(cls, len);
+}
+
+int
+doc_attr_has_class(const struct doc_attr *attr, const char *cls)
+{
+	size_t i;
+
+	for (i = 0; i < attr->nclasses; i++)
+		if (strcmp(attr->classes[i], cls) == 0)
+			return 1;
+	return 0;
+}
+
+void
+doc_attr_set(struct doc_attr *attr, const char *key, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < attr->nkv; i++)
+		if (strcmp(attr->kv[i].key, key) == 0) {
+			free(attr->kv[i].value);
+			attr->kv[i].value = mem_strdup(value);
+			return;
+		}
+	attr->kv = mem_realloc(attr->kv, (attr->nkv + 1) * sizeof(*attr->kv));
+	attr->kv[attr->nkv].key = mem_strdup(key);
+	attr->kv[attr->nkv].value = mem_strdup(value);
+	attr->nkv++;
+}
+
+const char *
+doc_attr_get(const struct doc_attr *attr, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < attr->nkv; i++)
+		if (strcmp(attr->kv[i].key, key) == 0)
+			return attr->kv[i].value;
+	return NULL;
+}
+
+void
+doc_attr_clear(struct doc_attr *attr)
+{
+	size_t i;
+
+	free(attr->id);
+	for (i = 0; i < attr->nclasses; i++)
+		free(attr->classes[i]);
+	free(attr->classes);
+	for (i = 0; i < attr->nkv; i++) {
+		free(attr->kv[i].key);
+		free(attr->kv[i].value);
+	}
+	free(attr->kv);
+	memset(attr, 0, sizeof(*attr));
+}
+
+/* Characters of an id or class name: anything but white space, braces, quotes and '='. */
+static int
+is_name_char(char c)
+{
+	return c != '\0' && c != ' ' && c != '\t' && c != '\n' && c != '{' &&
+	    c != '}' && c != '"' && c != '\'' && c != '=' && c != '#' && c != '.';
+}
+
+static int
+is_key_char(char c, int first)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return 1;
+	return !first && ((c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
+}
+
+int
+doc_attr_parse(const char *s, size_t len, struct doc_attr *attr)
+{
+	size_t i = 1, start;
+	struct buf value = BUF_INIT;
+	char *key;
+
+	doc_attr_clear(attr);
+	if (len < 2 || s[0] != '{' || s[len - 1] != '}')
+		return 0;
+	len--;
+	for (;;) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+			i++;
+		if (i == len)
+			break;
+		start = ++i;
+		if (s[start - 1] == '#' || s[start - 1] == '.') {
+			while (i < len && (is_name_char(s[i]) ||
+			    (s[i] == '.' && s[start - 1] == '#') ||
+			    (s[i] == '#' && s[start - 1] == '.')))
+				i++;
+			if (i == start || (attr->id != NULL && s[start - 1] == '#'))
+				goto fail;
+			if (s[start - 1] == '#')
+				attr->id = mem_strndup(s + start, i - start);
+			else
+				doc_attr_add_class(attr, s + start, i - start);
+		} else if (s[start - 1] == '-' && (i == len || s[i] == ' ')) {
+			/* pandoc's shorthand for .unnumbered */
+			doc_attr_add_class(attr, "unnumbered", 10);
+		} else if (is_key_char(s[start - 1], 1)) {
+			while (i < len && is_key_char(s[i], 0))
+				i++;
+			if (i == len || s[i] != '=')
+				goto fail;
+			key = mem_strndup(s + start - 1, i - start + 1);
+			buf_reset(&value);
+			if (++i < len && (s[i] == '"' || s[i] == '\'')) {
+				char q = s[i++];
+				while (i < len && s[i] != q) {
+					if (s[i] == '\\' && i + 1 < len && s[i + 1] == q)
+						i++;
+					buf_putc(&value, s[i++]);
+				}
+				if (i == len) {
+					free(key);
+					goto fail;
+				}
+				i++;
+			} else
+				while (i < len && s[i] != ' ' && s[i] != '\t' &&
+				    s[i] != '\n' && s[i] != '"' && s[i] != '\'')
+					buf_putc(&value, s[i++]);
+			doc_attr_set(attr, key, buf_str(&value));
+			free(key);
+		} else
+			goto fail;
+		if (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+			goto fail;
+	}
+	buf_free(&value);
+	return 1;
+fail:
+	buf_free(&value);
+	doc_attr_clear(attr);
+	return 0;
+}
+
+/* A set of strings for id uniqueness: open addressing, grown at half load. */
+struct idset {
+	char		**slots;
+	const struct doc_node **owner;
+	size_t		  cap;
+	size_t		  count;
+};
+
+static uint32_t
+hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static size_t
+idset_slot(const struct idset *set, const char *s)
+{
+	size_t i = hash_str(s) & (set->cap - 1);
+
+	while (set->slots[i] != NULL && strcmp(set->slots[i], s) != 0)
+		i = (i + 1) & (set->cap - 1);
+	return i;
+}
+
+static const struct doc_node *
+idset_find(const struct idset *set, const char *s)
+{
+	size_t i;
+
+	if (set->cap == 0)
+		return NULL;
+	i = idset_slot(set, s);
+	return set->slots[i] ? set->owner[i] : NULL;
+}
+
+static void
+idset_add(struct idset *set, const char *s, const struct doc_node *owner)
+{
+	size_t i;
+
+	if ((set->count + 1) * 2 > set->cap) {
+		struct idset bigger = { NULL, NULL, set->cap ? set->cap * 2 : 64, 0 };
+		bigger.slots = mem_zalloc(bigger.cap, sizeof(*bigger.slots));
+		bigger.owner = mem_zalloc(bigger.cap, sizeof(*bigger.owner));
+		for (i = 0; i < set->cap; i++)
+			if (set->slots[i]) {
+				size_t j = idset_slot(&bigger, set->slots[i]);
+				bigger.slots[j] = set->slots[i];
+				bigger.owner[j] = set->owner[i];
+				bigger.count++;
+			}
+		free(set->slots);
+		free(set->owner);
+		*set = bigger;
+	}
+	i = idset_slot(set, s);
+	if (set->slots[i] == NULL) {
+		set->slots[i] = mem_strdup(s);
+		set->owner[i] = owner;
+		set->count++;
+	}
+}
+
+static void
+idset_free(struct idset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->cap; i++)
+		free(set->slots[i]);
+	free(set->slots);
+	free(set->owner);
+}
+
+/* pandoc's auto_identifiers rule, keeping CJK characters, which are letters. */
+static char *
+make_slug(const struct doc_node *heading)
+{
+	struct buf text = BUF_INIT, slug = BUF_INIT;
+	const char *s;
+	size_t i, n;
+	int32_t cp;
+	int seen_letter = 0;
+
+	doc_stringify(heading, &text);
+	s = buf_str(&text);
+	for (i = 0; i < text.len; i += n) {
+		if ((n = utf8_decode(s + i, text.len - i, &cp)) == 0) {
+			n = 1;
+			continue;
+		}
+		int letter = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+		    (cp >= 0x80 && !uc_is_punct(cp) && !uc_is_space(cp));
+		if (!seen_letter && !letter)
+			continue;
+		seen_letter = 1;
+		if (uc_is_space(cp)) {
+			if (slug.len > 0 && slug.data[slug.len - 1] != '-')
+				buf_putc(&slug, '-');
+		} else if (cp >= 'A' && cp <= 'Z')
+			buf_putc(&slug, (char)(cp - 'A' + 'a'));
+		else if (letter || (cp >= '0' && cp <= '9') || cp == '_' ||
+		    cp == '-' || cp == '.')
+			buf_put(&slug, s + i, n);
+	}
+	while (slug.len > 0 && slug.data[slug.len - 1] == '-')
+		slug.data[--slug.len] = '\0';
+	buf_free(&text);
+	if (slug.len == 0)
+		buf_puts(&slug, "section");
+	return buf_take(&slug);
+}
+
+static void
+collect_ids(struct doc *doc, struct doc_node *node, struct idset *set)
+{
+	struct doc_node *c;
+	const struct doc_node *first;
+
+	if (node->attr.id != NULL) {
+		if ((first = idset_find(set, node->attr.id)) != NULL) {
+			msg_at(MSG_WARNING, doc->source, node->line, node->col,
+			    "duplicate id '%s' (first used at line %d); renamed",
+			    node->attr.id, first->line);
+			free(node->attr.id);
+			node->attr.id = NULL;
+		} else
+			idset_add(set, node->attr.id, node);
+	}
+	for (c = node->first; c != NULL; c = c->next)
+		collect_ids(doc, c, set);
+}
+
+static void
+name_headings(struct doc_node *node, struct idset *set)
+{
+	struct doc_node *c;
+	struct buf id = BUF_INIT;
+	char *slug;
+	int n;
+
+	if (node->attr.id == NULL && node->type == DOC_HEADING) {
+		slug = make_slug(node);
+		buf_puts(&id, slug);
+		for (n = 1; idset_find(set, buf_str(&id)) != NULL; n++) {
+			buf_reset(&id);
+			buf_printf(&id, "%s-%d", slug, n);
+		}
+		node->attr.id = buf_take(&id);
+		idset_add(set, node->attr.id, node);
+		free(slug);
+	}
+	for (c = node->first; c != NULL; c = c->next)
+		name_headings(c, set);
+	buf_free(&id);
+}
+
+void
+doc_assign_ids(struct doc *doc)
+{
+	struct idset set = { NULL, NULL, 0, 0 };
+
+	collect_ids(doc, doc->root, &set);
+	name_headings(doc->root, &set);
+	idset_free(&set);
+}
+
+const struct meta *
+meta_get(const struct meta *map, const char *key)
+{
+	const struct meta *m;
+
+	if (map == NULL || map->type != META_MAP)
+		return NULL;
+	for (m = map->first; m != NULL; m = m->next)
+		if (strcmp(m->key, key) == 0)
+			return m;
+	return NULL;
+}
+
+const char *
+meta_get_str(const struct meta *map, const char *key)
+{
+	const struct meta *m = meta_get(map, key);
+
+	if (m == NULL || (m->type != META_STRING && m->type != META_BOOL))
+		return NULL;
+	return m->str;
+}
+
+struct meta *
+meta_new(enum meta_type type, const char *key, int line, int col)
+{
+	struct meta *m = mem_zalloc(1, sizeof(*m));
+
+	m->type = type;
+	m->key = key ? mem_strdup(key) : NULL;
+	m->line = line;
+	m->col = col;
+	return m;
+}
+
+void
+meta_append(struct meta *parent, struct meta *child)
+{
+	if (parent->last)
+		parent->last->next = child;
+	else
+		parent->first = child;
+	parent->last = child;
+}
+
+void
+meta_set_str(struct meta *map, const char *key, const char *value)
+{
+	struct meta *m, *prev = NULL, *fresh;
+
+	fresh = meta_new(META_STRING, key, 0, 0);
+	fresh->str = mem_strdup(value);
+	for (m = map->first; m != NULL; prev = m, m = m->next)
+		if (strcmp(m->key, key) == 0) {
+			fresh->next = m->next;
+			if (prev)
+				prev->next = fresh;
+			else
+				map->first = fresh;
+			if (map->last == m)
+				map->last = fresh;
+			m->next = NULL;
+			meta_free(m);
+			return;
+		}
+	meta_append(map, fresh);
+}
+
+void
+meta_free(struct meta *meta)
+{
+	struct meta *c, *next;
+
+	if (meta == NULL)
+		return;
+	for (c = meta->first; c != NULL; c = next) {
+		next = c->next;
+		meta_free(c);
+	}
+	free(meta->key);
+	free(meta->str);
+	free(meta);
+}

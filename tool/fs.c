@@ -1,0 +1,165 @@
+/* File system access: whole-file reads, atomic writes, directories and path pieces. */
+#include "fs.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+int
+fs_read(const char *path, struct buf *out)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		buf_put(out, chunk, (size_t)n);
+	}
+	close(fd);
+	if (out->data == NULL)
+		buf_put(out, "", 0);
+	return 0;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, data, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+fs_write_atomic(const char *path, const char *data, size_t len)
+{
+	char *dir = fs_dirname(path);
+	char *tmp;
+	mode_t mask;
+	int fd, saved, rc = -1;
+
+	if (fs_mkdirs(dir) == -1) {
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	tmp = mem_alloc(strlen(path) + 16);
+	sprintf(tmp, "%s.tmp-XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1)
+		goto out;
+	/* mkstemp makes the file 0600; published output follows the umask like any file. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) == -1 || write_all(fd, data, len) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		goto out;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	return rc;
+}
+
+int
+fs_mkdirs(const char *path)
+{
+	char *p = mem_strdup(path);
+	char *s;
+	int rc = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char end = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) == -1 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*s = end;
+		if (end == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+int
+fs_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *
+fs_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+	char *s;
+
+	if (n == 0 || strcmp(dir, ".") == 0)
+		return mem_strdup(name);
+	s = mem_alloc(n + strlen(name) + 2);
+	sprintf(s, dir[n - 1] == '/' ? "%s%s" : "%s/%s", dir, name);
+	return s;
+}
+
+char *
+fs_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return mem_strdup(".");
+	if (slash == path)
+		return mem_strdup("/");
+	return mem_strndup(path, (size_t)(slash - path));
+}
+
+char *
+fs_stem(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const char *dot;
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot == NULL || dot == base)
+		return mem_strdup(base);
+	return mem_strndup(base, (size_t)(dot - base));
+}

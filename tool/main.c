@@ -1,0 +1,218 @@
+/* The galley command line: `galley build`, `galley check`, --help and --version. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+#include "doc.h"
+#include "msg.h"
+
+#ifndef GALLEY_VERSION
+#define GALLEY_VERSION "0.0"
+#endif
+
+#define EXIT_DOC_ERRORS	1
+#define EXIT_USAGE	2
+
+static const char usage_text[] =
+"usage: galley build [-o DIR] [-t html,xml,tree] [-s STYLE] [-M KEY=VALUE]...\n"
+"                    [--strict] [--unsafe] [--self-contained] [-q] FILE...\n"
+"       galley check [-s STYLE] [-M KEY=VALUE]... [--strict] FILE...\n"
+"       galley --help | --version\n";
+
+static const char help_text[] =
+"\n"
+"galley turns Markdown with YAML front matter into numbered HTML for\n"
+"Chinese publishers.\n"
+"\n"
+"Commands:\n"
+"  build            build each FILE into DIR/NAME.html (and the chosen outputs)\n"
+"  check            report the diagnostics of each FILE; write nothing\n"
+"\n"
+"Options:\n"
+"  -o DIR           output directory (default: .); '-' writes one output to\n"
+"                   standard output\n"
+"  -t LIST          outputs, comma-separated: html (default), xml, tree\n"
+"  -s STYLE         style from styles/STYLE (default: the front matter's\n"
+"                   'style', else article)\n"
+"  -M KEY=VALUE     set a metadata value, overriding the front matter;\n"
+"                   -M KEY alone sets it to true\n"
+"  --strict         treat warnings as errors\n"
+"  --unsafe         pass raw HTML in the source through to the HTML\n"
+"  --self-contained put the CSS inside the HTML instead of linking it\n"
+"  -q, --quiet      do not print warnings\n"
+"\n"
+"Messages have the form 'galley: FILE:LINE:COL: error: text'.  Exit status:\n"
+"0 success, 1 a document had errors (its outputs are left untouched),\n"
+"2 a usage error.  Styles are looked up in ./styles, $GALLEY_DATA/styles and\n"
+"the installed data directory.\n";
+
+static int
+usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "galley: error: %s%s%s%s\n", what, arg ? " '" : "",
+	    arg ? arg : "", arg ? "'" : "");
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+static int
+parse_outputs(const char *list, unsigned *outputs)
+{
+	char *copy = strdup(list), *word, *save = NULL;
+	int rc = 0;
+
+	*outputs = 0;
+	for (word = strtok_r(copy, ",", &save); word != NULL;
+	    word = strtok_r(NULL, ",", &save)) {
+		if (strcmp(word, "html") == 0)
+			*outputs |= OUT_HTML;
+		else if (strcmp(word, "xml") == 0)
+			*outputs |= OUT_XML;
+		else if (strcmp(word, "tree") == 0)
+			*outputs |= OUT_TREE;
+		else {
+			if (strcmp(word, "pdf") == 0)
+				fputs("galley: error: the PDF output is not part of "
+				    "this version yet\n", stderr);
+			rc = usage_error("unknown output type", word);
+			break;
+		}
+	}
+	free(copy);
+	if (rc == 0 && *outputs == 0)
+		rc = usage_error("no output type given to -t", NULL);
+	return rc;
+}
+
+static int
+add_override(struct meta *map, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *key = eq ? strndup(arg, (size_t)(eq - arg)) : strdup(arg);
+	struct meta *m;
+
+	if (*key == '\0') {
+		free(key);
+		return usage_error("-M needs KEY=VALUE, not", arg);
+	}
+	meta_set_str(map, key, eq ? eq + 1 : "true");
+	if (eq == NULL) {
+		for (m = map->first; m != NULL; m = m->next)
+			if (strcmp(m->key, key) == 0)
+				m->type = META_BOOL;
+	}
+	free(key);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_STRICT = 256, OPT_UNSAFE, OPT_SELF, OPT_HELP, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
+		{ "self-contained", no_argument, NULL, OPT_SELF },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct build_opts opts;
+	struct meta *overrides = meta_new(META_MAP, NULL, 0, 0);
+	struct build *b;
+	const char *command;
+	int c, i, strict = 0, quiet = 0, rc = 0;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.outdir = ".";
+	opts.outputs = OUT_HTML;
+	opts.overrides = overrides;
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+		fputs(usage_text, stdout);
+		fputs(help_text, stdout);
+		goto out;
+	}
+	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+		printf("galley %s\n", GALLEY_VERSION);
+		goto out;
+	}
+	if (argc < 2) {
+		rc = usage_error("no command given", NULL);
+		goto out;
+	}
+	command = argv[1];
+	if (strcmp(command, "check") == 0)
+		opts.check_only = 1;
+	else if (strcmp(command, "build") != 0) {
+		rc = usage_error("unknown command", command);
+		goto out;
+	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "o:t:s:L:M:q", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opts.outdir = optarg;
+			break;
+		case 't':
+			if ((rc = parse_outputs(optarg, &opts.outputs)) != 0)
+				goto out;
+			break;
+		case 's':
+			opts.style = optarg;
+			break;
+		case 'L':
+			fputs("galley: error: Lua filters (-L) are not part of "
+			    "this version yet\n", stderr);
+			rc = EXIT_USAGE;
+			goto out;
+		case 'M':
+			if ((rc = add_override(overrides, optarg)) != 0)
+				goto out;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case OPT_STRICT:
+			strict = 1;
+			break;
+		case OPT_UNSAFE:
+			opts.unsafe = 1;
+			break;
+		case OPT_SELF:
+			opts.self_contained = 1;
+			break;
+		case OPT_HELP:
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			goto out;
+		case OPT_VERSION:
+			printf("galley %s\n", GALLEY_VERSION);
+			goto out;
+		default:
+			fputs(usage_text, stderr);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = usage_error("no input files", NULL);
+		goto out;
+	}
+	if (strcmp(opts.outdir, "-") == 0 && (argc - optind > 1 ||
+	    (opts.outputs & (opts.outputs - 1)) != 0)) {
+		rc = usage_error("-o - takes one input file and one output type", NULL);
+		goto out;
+	}
+	msg_configure(strict, quiet);
+	b = build_new(&opts);
+	for (i = optind; i < argc; i++)
+		if (build_file(b, argv[i]) == -1)
+			rc = EXIT_DOC_ERRORS;
+	build_free(b);
+out:
+	meta_free(overrides);
+	return rc;
+}

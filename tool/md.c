@@ -1,0 +1,719 @@
+/* Markdown: cmark-gfm parses the source, and its tree becomes galley's model once. */
+#include "md.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+#include "mem.h"
+#include "msg.h"
+#include "utf8.h"
+
+/* Deeper nesting than this is no document anyone writes; it also bounds the recursion. */
+#define MD_MAX_DEPTH 256
+
+/*
+ * CommonMark will not close "**重要。**所以" because the closing run sits
+ * between punctuation and a letter.  Before parsing, such runs get this
+ * punctuation character beside them, which satisfies the flanking rules, and
+ * it is removed from every string of the model afterwards.  U+2E2E REVERSED
+ * QUESTION MARK has been Unicode punctuation since 5.1 and never occurs in
+ * Chinese text; a source that contains it is parsed without the help.
+ */
+#define FLANK_MARK "\xE2\xB8\xAE"
+#define FLANK_MARK_LEN 3
+
+struct md {
+	struct doc	*doc;
+	const char	*text;		/* what cmark parsed */
+	size_t		 len;
+	size_t		*line_start;	/* byte offset of each line of text, 0-based */
+	size_t		 nlines;
+	int		 marked;	/* text holds FLANK_MARKs */
+	size_t		 block_start;	/* the source of the leaf block being converted */
+	size_t		 block_end;
+	int		 failed;
+};
+
+/* Copies src into out, putting FLANK_MARK beside delimiter runs that touch CJK punctuation. */
+static void
+mark_cjk_emphasis(const char *src, size_t len, struct buf *out)
+{
+	size_t i = 0, copied = 0, start, end, slashes;
+	int32_t before, after;
+	int need_before, need_after;
+
+	while (i < len) {
+		if (src[i] != '*' && src[i] != '_') {
+			i++;
+			continue;
+		}
+		for (end = i; end < len && src[end] == src[i]; end++)
+			;
+		for (slashes = 0; slashes < i && src[i - 1 - slashes] == '\\'; slashes++)
+			;
+		start = i + slashes % 2;	/* an escaped first delimiter is text */
+		i = end;
+		if (start == end)
+			continue;
+		before = utf8_before(src, start);
+		after = 0;
+		if (end < len && utf8_decode(src + end, len - end, &after) == 0)
+			after = 0xFFFD;
+		if (before == 0 || after == 0 || uc_is_space(before) ||
+		    uc_is_space(after) || (!uc_is_wide(before) && !uc_is_wide(after)))
+			continue;
+		need_before = uc_is_punct(after) && !uc_is_punct(before);
+		need_after = uc_is_punct(before) && !uc_is_punct(after);
+		if (!need_before && !need_after)
+			continue;
+		buf_put(out, src + copied, start - copied);
+		if (need_before)
+			buf_put(out, FLANK_MARK, FLANK_MARK_LEN);
+		buf_put(out, src + start, end - start);
+		if (need_after)
+			buf_put(out, FLANK_MARK, FLANK_MARK_LEN);
+		copied = end;
+	}
+	buf_put(out, src + copied, len - copied);
+}
+
+/* Returns a copy of s without FLANK_MARKs (a plain copy when the source had none). */
+static char *
+md_string(const struct md *md, const char *s)
+{
+	struct buf out = BUF_INIT;
+	const char *hit;
+
+	if (s == NULL)
+		return NULL;
+	if (!md->marked)
+		return mem_strdup(s);
+	while ((hit = strstr(s, FLANK_MARK)) != NULL) {
+		buf_put(&out, s, (size_t)(hit - s));
+		s = hit + FLANK_MARK_LEN;
+	}
+	buf_puts(&out, s);
+	return buf_take(&out);
+}
+
+/* Converts cmark's 1-based line and byte column into a character column of the source. */
+static int
+char_column(const struct md *md, int line, int bytecol)
+{
+	size_t start, end, n, i, count = 0, step;
+	int32_t cp;
+
+	if (line < 1 || (size_t)line > md->nlines || bytecol < 1)
+		return 0;
+	start = md->line_start[line - 1];
+	end = (size_t)line < md->nlines ? md->line_start[line] : md->len;
+	n = (size_t)bytecol - 1;
+	if (n > end - start)
+		return 0;
+	for (i = start; i < start + n; i += step) {
+		step = utf8_decode(md->text + i, start + n - i, &cp);
+		if (step == 0)
+			step = 1;
+		else if (md->marked && step == FLANK_MARK_LEN &&
+		    memcmp(md->text + i, FLANK_MARK, FLANK_MARK_LEN) == 0)
+			continue;
+		count++;
+	}
+	return (int)count + 1;
+}
+
+static void
+index_lines(struct md *md)
+{
+	size_t i, cap = 0;
+
+	md->line_start = mem_grow(NULL, &cap, 1, sizeof(size_t));
+	md->line_start[0] = 0;
+	md->nlines = 1;
+	for (i = 0; i < md->len; i++)
+		if (md->text[i] == '\n' && i + 1 < md->len) {
+			md->line_start = mem_grow(md->line_start, &cap,
+			    md->nlines + 1, sizeof(size_t));
+			md->line_start[md->nlines++] = i + 1;
+		}
+}
+
+static const char *
+type_string(cmark_node *cn)
+{
+	return cmark_node_get_type_string(cn);
+}
+
+static int
+is_ext(cmark_node *cn, const char *name)
+{
+	return strcmp(type_string(cn), name) == 0;
+}
+
+static void
+set_text(struct md *md, struct doc_node *n, const char *s)
+{
+	free(n->text);
+	n->text = md_string(md, s ? s : "");
+}
+
+static struct doc_node *convert(struct md *md, cmark_node *cn, int depth);
+
+static void
+set_block_scope(struct md *md, int first, int last)
+{
+	if (first < 1 || (size_t)first > md->nlines)
+		return;
+	if (last < first)
+		last = first;
+	md->block_start = md->line_start[first - 1];
+	md->block_end = (size_t)last < md->nlines ? md->line_start[last] : md->len;
+}
+
+static int
+scope_has(const struct md *md, const char *open, const char *text)
+{
+	size_t i, n = strlen(text);
+
+	for (i = md->block_start; i + n + 1 <= md->block_end; i++)
+		if (md->text[i] == *open && memcmp(md->text + i + 1, text, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the autolink extension made this link from a bare URL.  cmark-gfm
+ * does not record it; such a link shows its own URL and is written neither
+ * as <URL> nor as [URL](…) in the block's source.
+ */
+static int
+is_bare_url(const struct md *md, const struct doc_node *link)
+{
+	const char *shown;
+	size_t n, u;
+
+	if (link->first == NULL || link->first->type != DOC_TEXT ||
+	    link->first->next != NULL || link->url == NULL)
+		return 0;
+	shown = link->first->text;
+	n = strlen(shown);
+	u = strlen(link->url);
+	if (n == 0 || n > u || strcmp(link->url + u - n, shown) != 0)
+		return 0;
+	return !scope_has(md, "<", shown) && !scope_has(md, "[", shown);
+}
+
+static void
+convert_children(struct md *md, cmark_node *cn, struct doc_node *parent, int depth)
+{
+	cmark_node *c;
+	struct doc_node *child;
+
+	for (c = cmark_node_first_child(cn); c != NULL && !md->failed;
+	    c = cmark_node_next(c))
+		if ((child = convert(md, c, depth + 1)) != NULL)
+			doc_append(parent, child);
+}
+
+static void
+convert_table(struct md *md, cmark_node *cn, struct doc_node *table, int depth)
+{
+	uint16_t i, ncols = cmark_gfm_extensions_get_table_columns(cn);
+	uint8_t *al = cmark_gfm_extensions_get_table_alignments(cn);
+	cmark_node *row, *cell;
+	struct doc_node *r, *c;
+
+	table->aligns = mem_zalloc((size_t)ncols + 1, 1);
+	for (i = 0; i < ncols; i++)
+		table->aligns[i] = al && (al[i] == 'l' || al[i] == 'c' ||
+		    al[i] == 'r') ? (char)al[i] : 'd';
+	for (row = cmark_node_first_child(cn); row != NULL; row = cmark_node_next(row)) {
+		r = doc_node_new(DOC_ROW, cmark_node_get_start_line(row),
+		    char_column(md, cmark_node_get_start_line(row),
+		    cmark_node_get_start_column(row)));
+		if (cmark_gfm_extensions_get_table_row_is_header(row))
+			r->flags |= DOC_HEADER;
+		for (cell = cmark_node_first_child(row); cell != NULL;
+		    cell = cmark_node_next(cell)) {
+			c = doc_node_new(DOC_CELL, r->line,
+			    char_column(md, cmark_node_get_start_line(cell),
+			    cmark_node_get_start_column(cell)));
+			convert_children(md, cell, c, depth + 2);
+			doc_append(r, c);
+		}
+		doc_append(table, r);
+	}
+}
+
+/* Returns the model node for cn and its subtree, or NULL for nodes galley drops. */
+static struct doc_node *
+convert(struct md *md, cmark_node *cn, int depth)
+{
+	cmark_node_type t = cmark_node_get_type(cn);
+	int line = cmark_node_get_start_line(cn);
+	int col = char_column(md, line, cmark_node_get_start_column(cn));
+	struct doc_node *n;
+	enum doc_type type;
+
+	if (depth > MD_MAX_DEPTH) {
+		msg_at(MSG_ERROR, md->doc->source, line, col,
+		    "blocks nested more than %d deep", MD_MAX_DEPTH);
+		md->failed = 1;
+		return NULL;
+	}
+	switch (t) {
+	case CMARK_NODE_PARAGRAPH:	type = DOC_PARA; break;
+	case CMARK_NODE_HEADING:	type = DOC_HEADING; break;
+	case CMARK_NODE_BLOCK_QUOTE:	type = DOC_BLOCKQUOTE; break;
+	case CMARK_NODE_LIST:		type = DOC_LIST; break;
+	case CMARK_NODE_ITEM:		type = DOC_ITEM; break;
+	case CMARK_NODE_CODE_BLOCK:	type = DOC_CODEBLOCK; break;
+	case CMARK_NODE_HTML_BLOCK:	type = DOC_RAWBLOCK; break;
+	case CMARK_NODE_THEMATIC_BREAK:	type = DOC_HR; break;
+	case CMARK_NODE_FOOTNOTE_DEFINITION: type = DOC_FOOTNOTE; break;
+	case CMARK_NODE_TEXT:		type = DOC_TEXT; break;
+	case CMARK_NODE_EMPH:		type = DOC_EMPH; break;
+	case CMARK_NODE_STRONG:		type = DOC_STRONG; break;
+	case CMARK_NODE_CODE:		type = DOC_CODE; break;
+	case CMARK_NODE_LINK:		type = DOC_LINK; break;
+	case CMARK_NODE_IMAGE:		type = DOC_IMAGE; break;
+	case CMARK_NODE_SOFTBREAK:	type = DOC_SOFTBREAK; break;
+	case CMARK_NODE_LINEBREAK:	type = DOC_LINEBREAK; break;
+	case CMARK_NODE_HTML_INLINE:	type = DOC_RAWINLINE; break;
+	case CMARK_NODE_FOOTNOTE_REFERENCE: type = DOC_NOTEREF; break;
+	default:
+		/* Extension node types are run-time values, known by name. */
+		if (is_ext(cn, "table"))
+			type = DOC_TABLE;
+		else if (is_ext(cn, "strikethrough"))
+			type = DOC_STRIKE;
+		else {
+			msg_at(MSG_WARNING, md->doc->source, line, col,
+			    "unsupported Markdown element '%s' ignored",
+			    type_string(cn));
+			return NULL;
+		}
+	}
+	if (doc_is_inline(type)) {
+		/* cmark's inline positions are approximate; blocks carry the reliable ones. */
+		line = col = 0;
+	}
+	n = doc_node_new(type, line, col);
+	switch (type) {
+	case DOC_HEADING:
+		n->level = cmark_node_get_heading_level(cn);
+		break;
+	case DOC_LIST:
+		if (cmark_node_get_list_type(cn) == CMARK_ORDERED_LIST) {
+			n->flags |= DOC_ORDERED;
+			n->num = cmark_node_get_list_start(cn);
+			if (cmark_node_get_list_delim(cn) == CMARK_PAREN_DELIM)
+				n->flags |= DOC_PAREN;
+		}
+		if (cmark_node_get_list_tight(cn))
+			n->flags |= DOC_TIGHT;
+		break;
+	case DOC_ITEM:
+		if (is_ext(cn, "tasklist")) {
+			n->flags |= DOC_TASK;
+			if (cmark_gfm_extensions_get_tasklist_item_checked(cn))
+				n->flags |= DOC_CHECKED;
+		}
+		break;
+	case DOC_CODEBLOCK:
+		n->info = md_string(md, cmark_node_get_fence_info(cn));
+		set_text(md, n, cmark_node_get_literal(cn));
+		break;
+	case DOC_RAWBLOCK:
+	case DOC_RAWINLINE:
+		n->info = mem_strdup("html");
+		set_text(md, n, cmark_node_get_literal(cn));
+		break;
+	case DOC_TEXT:
+	case DOC_CODE:
+		set_text(md, n, cmark_node_get_literal(cn));
+		break;
+	case DOC_LINK:
+	case DOC_IMAGE:
+		n->url = md_string(md, cmark_node_get_url(cn));
+		if (cmark_node_get_title(cn) && *cmark_node_get_title(cn))
+			n->title = md_string(md, cmark_node_get_title(cn));
+		break;
+	case DOC_NOTEREF:
+		n->num = atoi(cmark_node_get_literal(cn) ? cmark_node_get_literal(cn) : "0");
+		break;
+	default:
+		break;
+	}
+	if (!doc_is_inline(type) && line > 0)
+		set_block_scope(md, line, cmark_node_get_end_line(cn));
+	if (type == DOC_TABLE)
+		convert_table(md, cn, n, depth);
+	else
+		convert_children(md, cn, n, depth);
+	if (type == DOC_LINK && is_bare_url(md, n))
+		n->flags |= DOC_BARE_URL;
+	return n;
+}
+
+/* The first (or last) character of an inline's text, or 0 when it has none. */
+static int32_t
+edge_char(const struct doc_node *n, int last)
+{
+	int32_t cp = 0;
+
+	while (n != NULL) {
+		switch (n->type) {
+		case DOC_TEXT:
+		case DOC_CODE:
+			if (last)
+				return utf8_before(n->text, strlen(n->text));
+			utf8_decode(n->text, strlen(n->text), &cp);
+			return cp;
+		case DOC_EMPH:
+		case DOC_STRONG:
+		case DOC_STRIKE:
+		case DOC_LINK:
+		case DOC_IMAGE:
+			n = last ? n->last : n->first;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int
+is_wide_punct(int32_t cp)
+{
+	return uc_is_wide(cp) && uc_is_punct(cp);
+}
+
+/* A line break that editors typed inside Chinese text means nothing; elsewhere a space. */
+static int
+break_is_void(const struct doc_node *brk)
+{
+	const struct doc_node *p = brk->prev, *q = brk->next;
+	int32_t a, b;
+
+	while (p != NULL && p->type == DOC_NOTEREF)
+		p = p->prev;
+	a = edge_char(p, 1);
+	b = edge_char(q, 0);
+	if (a == 0 || b == 0)
+		return 0;
+	return (uc_is_wide(a) && uc_is_wide(b)) || is_wide_punct(a) ||
+	    is_wide_punct(b);
+}
+
+static int
+url_stop(int32_t cp)
+{
+	return uc_is_wide(cp) || uc_is_space(cp) || cp == '<';
+}
+
+/* GFM's rule for what a bare URL leaves out at its end: trailing punctuation, unmatched ')'. */
+static size_t
+trim_url_end(const char *s, size_t end)
+{
+	size_t i, open, close;
+
+	while (end > 0) {
+		char c = s[end - 1];
+		if (strchr("?!.,:;*_~'\"", c) != NULL) {
+			end--;
+			continue;
+		}
+		if (c == ')') {
+			for (open = close = 0, i = 0; i < end; i++) {
+				open += s[i] == '(';
+				close += s[i] == ')';
+			}
+			if (close > open) {
+				end--;
+				continue;
+			}
+		}
+		break;
+	}
+	return end;
+}
+
+static struct doc_node *
+text_node(const char *s, size_t len)
+{
+	struct doc_node *t = doc_node_new(DOC_TEXT, 0, 0);
+
+	t->text = mem_strndup(s, len);
+	return t;
+}
+
+/* Finds the next bare URL in s: returns its start, and its end in *end, or -1. */
+static long
+find_url(const char *s, size_t len, size_t from, size_t *end)
+{
+	static const char *const schemes[] = { "https://", "http://", "www." };
+	size_t i, k, n, stop;
+	int32_t cp;
+
+	for (i = from; i < len; i++) {
+		if (i > 0 && ((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
+		    (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
+		    (s[i - 1] >= '0' && s[i - 1] <= '9')))
+			continue;
+		for (k = 0; k < 3; k++) {
+			size_t sl = strlen(schemes[k]);
+			if (len - i <= sl || strncmp(s + i, schemes[k], sl) != 0)
+				continue;
+			for (stop = i + sl; stop < len; stop += n) {
+				if ((n = utf8_decode(s + stop, len - stop, &cp)) == 0 ||
+				    url_stop(cp))
+					break;
+			}
+			stop = trim_url_end(s, stop);
+			if (stop > i + sl && memchr(s + i + sl, '.', stop - i - sl)) {
+				*end = stop;
+				return (long)i;
+			}
+		}
+	}
+	return -1;
+}
+
+/* Turns the bare URLs inside a text node into links (text after a cut-short URL). */
+static void
+link_bare_urls(struct doc_node *text)
+{
+	size_t end, len = strlen(text->text);
+	long at;
+	struct doc_node *link, *rest;
+	const char *s = text->text;
+
+	if ((at = find_url(s, len, 0, &end)) < 0)
+		return;
+	link = doc_node_new(DOC_LINK, 0, 0);
+	link->flags |= DOC_BARE_URL;
+	if (s[at] == 'w') {
+		link->url = mem_alloc(end - (size_t)at + 8);
+		memcpy(link->url, "http://", 7);
+		memcpy(link->url + 7, s + at, end - (size_t)at);
+		link->url[end - (size_t)at + 7] = '\0';
+	} else
+		link->url = mem_strndup(s + at, end - (size_t)at);
+	doc_append(link, text_node(s + at, end - (size_t)at));
+	doc_insert_after(text, link);
+	if (end < len) {
+		rest = text_node(s + end, len - end);
+		doc_insert_after(link, rest);
+		link_bare_urls(rest);
+	}
+	text->text[at] = '\0';
+}
+
+/*
+ * The autolink extension runs a bare URL on to the next space, which in
+ * Chinese text may be a sentence away: "见https://a.org/x。下文".  Cut the
+ * link before the first CJK character, give the rest back to the text, and
+ * link any URL that the rest holds.
+ */
+static void
+cut_bare_url(struct doc_node *link)
+{
+	struct doc_node *shown = link->first, *rest;
+	const char *s;
+	size_t len, cut, n, prefix;
+	int32_t cp;
+
+	if (shown == NULL || shown->type != DOC_TEXT || shown->next != NULL)
+		return;
+	s = shown->text;
+	len = strlen(s);
+	for (cut = 0; cut < len; cut += n)
+		if ((n = utf8_decode(s + cut, len - cut, &cp)) == 0 || uc_is_wide(cp))
+			break;
+	if (cut == len)
+		return;
+	n = strlen(link->url);
+	if (n < len || strcmp(link->url + n - len, s) != 0)
+		return;
+	prefix = n - len;
+	cut = trim_url_end(s, cut);
+	rest = text_node(s + cut, len - cut);
+	if (cut == 0) {
+		/* Nothing of a URL is left: the link becomes its text. */
+		doc_insert_after(link, rest);
+		doc_unlink(link);
+		doc_node_free(link);
+	} else {
+		link->url[prefix + cut] = '\0';
+		shown->text[cut] = '\0';
+		doc_insert_after(link, rest);
+	}
+	link_bare_urls(rest);
+}
+
+/* Takes "{#id .class}" off the end of a heading's text into its attributes. */
+static void
+take_heading_attr(struct doc_node *h)
+{
+	struct doc_node *t = h->last;
+	struct doc_attr attr = { NULL, NULL, 0, NULL, 0 };
+	size_t len, open;
+	char *s;
+
+	if (t == NULL || t->type != DOC_TEXT)
+		return;
+	s = t->text;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len == 0 || s[len - 1] != '}')
+		return;
+	for (open = len; open-- > 0;) {
+		if (s[open] != '{')
+			continue;
+		if (open > 0 && s[open - 1] != ' ' && s[open - 1] != '\t')
+			continue;
+		if (!doc_attr_parse(s + open, len - open, &attr))
+			continue;
+		doc_attr_clear(&h->attr);
+		h->attr = attr;
+		while (open > 0 && (s[open - 1] == ' ' || s[open - 1] == '\t'))
+			open--;
+		s[open] = '\0';
+		if (open == 0) {
+			doc_unlink(t);
+			doc_node_free(t);
+		}
+		return;
+	}
+}
+
+static void
+merge_texts(struct doc_node *parent)
+{
+	struct doc_node *c = parent->first, *next;
+	struct buf joined = BUF_INIT;
+
+	while (c != NULL) {
+		next = c->next;
+		if (c->type == DOC_TEXT && *c->text == '\0') {
+			doc_unlink(c);
+			doc_node_free(c);
+		} else if (c->type == DOC_TEXT && next && next->type == DOC_TEXT) {
+			buf_reset(&joined);
+			buf_puts(&joined, c->text);
+			buf_puts(&joined, next->text);
+			free(c->text);
+			c->text = mem_strdup(buf_str(&joined));
+			doc_unlink(next);
+			doc_node_free(next);
+			continue;
+		}
+		c = next;
+	}
+	buf_free(&joined);
+}
+
+/* Applies the Chinese-editor rules to the inlines below n, children first. */
+static void
+fix_inlines(struct doc_node *n)
+{
+	struct doc_node *c, *after;
+
+	for (c = n->first; c != NULL; c = after) {
+		after = c->next;	/* what cut_bare_url inserts is finished text */
+		if (c->type == DOC_LINK && (c->flags & DOC_BARE_URL))
+			cut_bare_url(c);
+		else if (c->first != NULL)
+			fix_inlines(c);
+	}
+	merge_texts(n);
+	if (n->type == DOC_HEADING)
+		take_heading_attr(n);
+	for (c = n->first; c != NULL; c = after) {
+		after = c->next;
+		if (c->type == DOC_SOFTBREAK && break_is_void(c)) {
+			doc_unlink(c);
+			doc_node_free(c);
+		}
+	}
+	merge_texts(n);
+}
+
+static int
+contains(const char *s, size_t len, const char *needle, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(s + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+md_parse(struct doc *doc, const char *src, size_t len)
+{
+	static const char *const extensions[] = {
+		"table", "strikethrough", "autolink", "tasklist"
+	};
+	/* Single tildes stay text: Chinese writes ranges as "10~20人". */
+	const int options = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES |
+	    CMARK_OPT_UNSAFE | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
+	struct md md;
+	struct buf marked = BUF_INIT;
+	cmark_parser *parser;
+	cmark_syntax_extension *ext;
+	cmark_node *root;
+	struct doc_node *c;
+	size_t i;
+	int footnotes = 0;
+	char id[32];
+
+	memset(&md, 0, sizeof(md));
+	md.doc = doc;
+	md.text = src;
+	md.len = len;
+	if (!contains(src, len, FLANK_MARK, FLANK_MARK_LEN)) {
+		mark_cjk_emphasis(src, len, &marked);
+		md.text = buf_str(&marked);
+		md.len = marked.len;
+		md.marked = marked.len != len;
+	}
+	index_lines(&md);
+	cmark_gfm_core_extensions_ensure_registered();
+	parser = cmark_parser_new(options);
+	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
+		if ((ext = cmark_find_syntax_extension(extensions[i])) == NULL) {
+			msg_at(MSG_ERROR, NULL, 0, 0,
+			    "cmark-gfm has no '%s' extension", extensions[i]);
+			md.failed = 1;
+			continue;
+		}
+		cmark_parser_attach_syntax_extension(parser, ext);
+	}
+	cmark_parser_feed(parser, md.text, md.len);
+	root = cmark_parser_finish(parser);
+	if (!md.failed)
+		convert_children(&md, root, doc->root, 0);
+	cmark_node_free(root);
+	cmark_parser_free(parser);
+	/* cmark puts the referenced definitions last, in order of first reference. */
+	for (c = doc->root->first; c != NULL; c = c->next)
+		if (c->type == DOC_FOOTNOTE) {
+			c->num = ++footnotes;
+			snprintf(id, sizeof(id), "fn-%d", c->num);
+			c->attr.id = mem_strdup(id);
+		}
+	if (!md.failed)
+		fix_inlines(doc->root);
+	free(md.line_start);
+	buf_free(&marked);
+	return md.failed ? -1 : 0;
+}

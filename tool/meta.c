@@ -1,0 +1,208 @@
+/* Front matter: the leading YAML block of a source, read with libyaml into struct meta. */
+#include "meta.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "mem.h"
+#include "msg.h"
+
+/* Deeper front matter is certainly a mistake or an attack; it also bounds our recursion. */
+#define META_MAX_DEPTH 64
+
+struct reader {
+	yaml_parser_t	 parser;
+	yaml_event_t	 event;
+	const char	*file;
+	int		 first_line;
+};
+
+static int
+fail_at(struct reader *r, const yaml_mark_t *mark, const char *what)
+{
+	msg_at(MSG_ERROR, r->file, r->first_line + (int)mark->line,
+	    (int)mark->column + 1, "front matter: %s", what);
+	return -1;
+}
+
+/* Reads the next event into r->event (freeing the previous one). */
+static int
+next_event(struct reader *r)
+{
+	yaml_event_delete(&r->event);
+	if (!yaml_parser_parse(&r->parser, &r->event)) {
+		yaml_mark_t mark = r->parser.problem_mark;
+		char what[256];
+
+		snprintf(what, sizeof(what), "%s%s%s",
+		    r->parser.problem ? r->parser.problem : "malformed YAML",
+		    r->parser.context ? " " : "",
+		    r->parser.context ? r->parser.context : "");
+		memset(&r->event, 0, sizeof(r->event));
+		return fail_at(r, &mark, what);
+	}
+	return 0;
+}
+
+static int
+is_bool_word(const char *s, const char **value)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES" };
+	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO" };
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*value = "true";
+			return 1;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*value = "false";
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int read_value(struct reader *r, const char *key, int depth,
+    struct meta **out);
+
+static int
+read_members(struct reader *r, struct meta *parent, int depth)
+{
+	struct meta *child;
+	char *key;
+
+	for (;;) {
+		if (next_event(r) == -1)
+			return -1;
+		if (r->event.type == YAML_MAPPING_END_EVENT ||
+		    r->event.type == YAML_SEQUENCE_END_EVENT)
+			return 0;
+		key = NULL;
+		if (parent->type == META_MAP) {
+			if (r->event.type != YAML_SCALAR_EVENT)
+				return fail_at(r, &r->event.start_mark,
+				    "a key must be a plain string");
+			key = mem_strndup((const char *)r->event.data.scalar.value,
+			    r->event.data.scalar.length);
+			if (meta_get(parent, key) != NULL) {
+				char what[300];
+				snprintf(what, sizeof(what), "duplicate key '%.200s'", key);
+				free(key);
+				return fail_at(r, &r->event.start_mark, what);
+			}
+			if (next_event(r) == -1) {
+				free(key);
+				return -1;
+			}
+		}
+		if (read_value(r, key, depth, &child) == -1) {
+			free(key);
+			return -1;
+		}
+		free(key);
+		meta_append(parent, child);
+	}
+}
+
+/* Builds the value whose first event is r->event. */
+static int
+read_value(struct reader *r, const char *key, int depth, struct meta **out)
+{
+	yaml_event_t *ev = &r->event;
+	int line = r->first_line + (int)ev->start_mark.line;
+	int col = (int)ev->start_mark.column + 1;
+	const char *word;
+	struct meta *m;
+
+	*out = NULL;
+	if (depth > META_MAX_DEPTH)
+		return fail_at(r, &ev->start_mark, "nested too deeply");
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		m = meta_new(META_STRING, key, line, col);
+		m->str = mem_strndup((const char *)ev->data.scalar.value,
+		    ev->data.scalar.length);
+		if (ev->data.scalar.plain_implicit && is_bool_word(m->str, &word)) {
+			m->type = META_BOOL;
+			free(m->str);
+			m->str = mem_strdup(word);
+		} else if (ev->data.scalar.plain_implicit &&
+		    (strcmp(m->str, "~") == 0 || strcmp(m->str, "null") == 0)) {
+			m->str[0] = '\0';
+		}
+		*out = m;
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		m = meta_new(ev->type == YAML_MAPPING_START_EVENT ? META_MAP :
+		    META_LIST, key, line, col);
+		if (read_members(r, m, depth + 1) == -1) {
+			meta_free(m);
+			return -1;
+		}
+		*out = m;
+		return 0;
+	case YAML_ALIAS_EVENT:
+		return fail_at(r, &ev->start_mark,
+		    "YAML aliases (*name) are not supported");
+	default:
+		return fail_at(r, &ev->start_mark, "unexpected YAML structure");
+	}
+}
+
+int
+meta_parse(const char *file, const char *yaml, size_t len, int first_line,
+    struct meta *map)
+{
+	struct reader r;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.file = file;
+	r.first_line = first_line;
+	if (!yaml_parser_initialize(&r.parser)) {
+		msg_at(MSG_ERROR, file, first_line, 0, "front matter: out of memory");
+		return -1;
+	}
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)yaml, len);
+	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
+	/* The stream start, then a document start or (for an empty block) the stream end. */
+	if (next_event(&r) == -1 || next_event(&r) == -1)
+		goto out;
+	if (r.event.type == YAML_STREAM_END_EVENT) {
+		rc = 0;
+		goto out;
+	}
+	if (next_event(&r) == -1)			/* the root value */
+		goto out;
+	if (r.event.type == YAML_SCALAR_EVENT && r.event.data.scalar.length == 0) {
+		rc = 0;				/* only comments */
+		goto out;
+	}
+	if (r.event.type != YAML_MAPPING_START_EVENT) {
+		fail_at(&r, &r.event.start_mark,
+		    "expected 'key: value' lines (a YAML mapping)");
+		goto out;
+	}
+	if (read_members(&r, map, 1) == -1)
+		goto out;
+	if (next_event(&r) == -1)			/* document end */
+		goto out;
+	if (next_event(&r) == -1)
+		goto out;
+	if (r.event.type != YAML_STREAM_END_EVENT) {
+		fail_at(&r, &r.event.start_mark,
+		    "only one YAML document is allowed");
+		goto out;
+	}
+	rc = 0;
+out:
+	yaml_event_delete(&r.event);
+	yaml_parser_delete(&r.parser);
+	return rc;
+}

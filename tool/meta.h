@@ -1,0 +1,17 @@
+/* Front matter: the leading YAML block of a source, read with libyaml into struct meta. */
+#ifndef GALLEY_META_H
+#define GALLEY_META_H
+
+#include <stddef.h>
+
+#include "doc.h"
+
+/*
+ * Parses yaml[0..len), which starts at line first_line of file, into the
+ * members of map (a META_MAP the caller owns).  Returns 0, or -1 after
+ * reporting the error at its line in file.
+ */
+int meta_parse(const char *file, const char *yaml, size_t len, int first_line,
+    struct meta *map);
+
+#endif

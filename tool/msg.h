@@ -1,0 +1,25 @@
+/* The diagnostics sink: every message galley prints goes through here, in one format. */
+#ifndef GALLEY_MSG_H
+#define GALLEY_MSG_H
+
+enum msg_level {
+	MSG_WARNING,	/* output is still written; an error under --strict */
+	MSG_ERROR	/* the document fails; its outputs are not written */
+};
+
+/* Sets whether warnings count as errors (--strict) and whether warnings are shown at all. */
+void msg_configure(int strict, int quiet);
+
+/*
+ * Prints "galley: FILE:LINE:COL: error: text" to standard error.  file may be
+ * NULL (a message about the run, not a document); line and col may be 0 when
+ * unknown, and are then left out.  Columns count characters, not bytes.
+ */
+void msg_at(enum msg_level level, const char *file, int line, int col,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Errors (including warnings promoted by --strict) and warnings printed so far. */
+int msg_errors(void);
+int msg_warnings(void);
+
+#endif

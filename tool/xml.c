@@ -1,0 +1,395 @@
+/* The XML outputs: the model as XML (`xml`), and that XML through a style's XSLT (`html`). */
+#include "xml.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxslt/security.h>
+#include <libxslt/transform.h>
+#include <libxslt/variables.h>
+#include <libxslt/xslt.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
+
+#include "mem.h"
+#include "msg.h"
+#include "utf8.h"
+
+#define ATTR_NS "urn:galley:attr"
+
+struct html_style {
+	xsltStylesheetPtr	 sheet;
+	char			*path;
+};
+
+/* XML 1.0 forbids most C0 controls even as references; they become U+FFFD. */
+static xmlChar *
+xml_safe(const char *s)
+{
+	struct buf out = BUF_INIT;
+	size_t i, n, len = strlen(s);
+	int32_t cp;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    cp == 0xFFFE || cp == 0xFFFF) {
+			buf_puts(&out, "\xEF\xBF\xBD");
+			if (n == 0)
+				n = 1;
+		} else
+			buf_put(&out, s + i, n);
+	}
+	return (xmlChar *)buf_take(&out);
+}
+
+static void
+set_prop(xmlNodePtr node, const char *name, const char *value)
+{
+	xmlChar *v = xml_safe(value);
+
+	xmlNewProp(node, (const xmlChar *)name, v);
+	free(v);
+}
+
+static void
+set_int(xmlNodePtr node, const char *name, int value)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%d", value);
+	set_prop(node, name, s);
+}
+
+static void
+add_text(xmlNodePtr parent, const char *s)
+{
+	xmlChar *v = xml_safe(s);
+
+	xmlAddChild(parent, xmlNewText(v));
+	free(v);
+}
+
+static xmlNodePtr
+add_elem(xmlNodePtr parent, const char *name)
+{
+	return xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
+}
+
+static void
+meta_to_xml(const struct meta *m, xmlNodePtr parent, const char *elem)
+{
+	static const char *const types[] = { "string", "bool", "list", "map" };
+	const struct meta *c;
+	xmlNodePtr e = add_elem(parent, elem);
+
+	if (m->key)
+		set_prop(e, "name", m->key);
+	set_prop(e, "type", types[m->type]);
+	if (m->str)
+		add_text(e, m->str);
+	for (c = m->first; c != NULL; c = c->next)
+		meta_to_xml(c, e, m->type == META_MAP ? "field" : "item");
+}
+
+static void
+attr_to_xml(const struct doc_attr *a, xmlNodePtr e, xmlNsPtr ns)
+{
+	struct buf classes = BUF_INIT;
+	size_t i;
+
+	if (a->id)
+		set_prop(e, "id", a->id);
+	for (i = 0; i < a->nclasses; i++) {
+		if (i > 0)
+			buf_putc(&classes, ' ');
+		buf_puts(&classes, a->classes[i]);
+	}
+	if (classes.len)
+		set_prop(e, "class", buf_str(&classes));
+	for (i = 0; i < a->nkv; i++) {
+		xmlChar *v = xml_safe(a->kv[i].value);
+		xmlNewNsProp(e, ns, (const xmlChar *)a->kv[i].key, v);
+		free(v);
+	}
+	buf_free(&classes);
+}
+
+static void node_to_xml(const struct doc_node *n, xmlNodePtr parent, xmlNsPtr ns);
+
+static void
+children_to_xml(const struct doc_node *n, xmlNodePtr e, xmlNsPtr ns)
+{
+	const struct doc_node *c;
+
+	for (c = n->first; c != NULL; c = c->next)
+		node_to_xml(c, e, ns);
+}
+
+static void
+table_to_xml(const struct doc_node *t, xmlNodePtr e, xmlNsPtr ns)
+{
+	static const char *const names[] = { "left", "center", "right", "default" };
+	const struct doc_node *row, *cell;
+	xmlNodePtr head = NULL, body = NULL, r, c;
+	size_t i, col, ncols = t->aligns ? strlen(t->aligns) : 0;
+
+	for (i = 0; i < ncols; i++)
+		set_prop(add_elem(e, "colspec"), "align",
+		    names[strchr("lcrd", t->aligns[i]) - "lcrd"]);
+	for (row = t->first; row != NULL; row = row->next) {
+		if (row->flags & DOC_HEADER) {
+			if (head == NULL)
+				head = add_elem(e, "thead");
+			r = add_elem(head, "row");
+		} else {
+			if (body == NULL)
+				body = add_elem(e, "tbody");
+			r = add_elem(body, "row");
+		}
+		attr_to_xml(&row->attr, r, ns);
+		for (cell = row->first, col = 0; cell != NULL; cell = cell->next, col++) {
+			c = add_elem(r, "cell");
+			if (col < ncols && t->aligns[col] != 'd')
+				set_prop(c, "align",
+				    names[strchr("lcrd", t->aligns[col]) - "lcrd"]);
+			attr_to_xml(&cell->attr, c, ns);
+			children_to_xml(cell, c, ns);
+		}
+	}
+}
+
+static void
+node_to_xml(const struct doc_node *n, xmlNodePtr parent, xmlNsPtr ns)
+{
+	xmlNodePtr e;
+	const char *sp;
+	char ref[32];
+
+	if (n->type == DOC_TEXT) {
+		add_text(parent, n->text);
+		return;
+	}
+	e = add_elem(parent, doc_type_name(n->type));
+	if (!doc_is_inline(n->type) && n->line > 0) {
+		set_int(e, "line", n->line);
+		set_int(e, "col", n->col);
+	}
+	switch (n->type) {
+	case DOC_HEADING:
+		set_int(e, "level", n->level);
+		break;
+	case DOC_LIST:
+		set_prop(e, "type", n->flags & DOC_ORDERED ? "ordered" : "bullet");
+		if (n->flags & DOC_ORDERED) {
+			set_int(e, "start", n->num);
+			set_prop(e, "delim", n->flags & DOC_PAREN ? "paren" : "period");
+		}
+		set_prop(e, "tight", n->flags & DOC_TIGHT ? "true" : "false");
+		break;
+	case DOC_ITEM:
+		if (n->flags & DOC_TASK)
+			set_prop(e, "task", n->flags & DOC_CHECKED ? "checked" : "unchecked");
+		break;
+	case DOC_CODEBLOCK:
+		if (n->info && *n->info) {
+			struct buf lang = BUF_INIT;
+			for (sp = n->info; *sp && *sp != ' ' && *sp != '\t'; sp++)
+				buf_putc(&lang, *sp);
+			set_prop(e, "lang", buf_str(&lang));
+			set_prop(e, "info", n->info);
+			buf_free(&lang);
+		}
+		break;
+	case DOC_RAWBLOCK:
+	case DOC_RAWINLINE:
+		set_prop(e, "format", n->info ? n->info : "html");
+		break;
+	case DOC_LINK:
+		set_prop(e, "href", n->url ? n->url : "");
+		if (n->title)
+			set_prop(e, "title", n->title);
+		break;
+	case DOC_IMAGE:
+		set_prop(e, "src", n->url ? n->url : "");
+		if (n->title)
+			set_prop(e, "title", n->title);
+		break;
+	case DOC_FOOTNOTE:
+		set_int(e, "n", n->num);
+		break;
+	case DOC_NOTEREF:
+		snprintf(ref, sizeof(ref), "fn-%d", n->num);
+		set_prop(e, "ref", ref);
+		set_int(e, "n", n->num);
+		break;
+	default:
+		break;
+	}
+	attr_to_xml(&n->attr, e, ns);
+	if (n->text && n->type != DOC_TEXT)
+		add_text(e, n->text);
+	if (n->type == DOC_TABLE)
+		table_to_xml(n, e, ns);
+	else
+		children_to_xml(n, e, ns);
+}
+
+static xmlDocPtr
+build_xml(const struct doc *doc, const char *style, const char *lang)
+{
+	xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root = xmlNewNode(NULL, (const xmlChar *)"document");
+	xmlNodePtr meta, body, notes = NULL;
+	xmlNsPtr ns;
+	const struct meta *m;
+	const struct doc_node *c;
+
+	xmlDocSetRootElement(x, root);
+	ns = xmlNewNs(root, (const xmlChar *)ATTR_NS, (const xmlChar *)"a");
+	set_prop(root, "version", "1");
+	set_prop(root, "source", doc->source);
+	set_prop(root, "style", style);
+	set_prop(root, "lang", lang);
+	meta = add_elem(root, "meta");
+	for (m = doc->meta->first; m != NULL; m = m->next)
+		meta_to_xml(m, meta, "field");
+	body = add_elem(root, "body");
+	for (c = doc->root->first; c != NULL; c = c->next) {
+		if (c->type == DOC_FOOTNOTE) {
+			if (notes == NULL)
+				notes = add_elem(root, "footnotes");
+			node_to_xml(c, notes, ns);
+		} else
+			node_to_xml(c, body, ns);
+	}
+	return x;
+}
+
+void
+xml_render(const struct doc *doc, const char *style, const char *lang,
+    struct buf *out)
+{
+	xmlDocPtr x = build_xml(doc, style, lang);
+	xmlChar *mem = NULL;
+	int size = 0;
+
+	xmlDocDumpFormatMemoryEnc(x, &mem, &size, "UTF-8", 1);
+	if (mem != NULL)
+		buf_put(out, (const char *)mem, (size_t)size);
+	xmlFree(mem);
+	xmlFreeDoc(x);
+}
+
+/* libxml2 and libxslt report through a printf-like callback; collect their text. */
+static void
+collect_error(void *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(ctx, fmt, ap);
+	va_end(ap);
+}
+
+static void
+report_collected(struct buf *errors, const char *path)
+{
+	char *line, *save = NULL;
+
+	if (errors->len == 0)
+		return;
+	for (line = strtok_r(errors->data, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		msg_at(MSG_ERROR, path, 0, 0, "%s", line);
+	buf_reset(errors);
+}
+
+struct html_style *
+html_style_load(const char *xsl_path)
+{
+	struct buf errors = BUF_INIT;
+	struct html_style *hs;
+	xsltStylesheetPtr sheet;
+
+	xmlSetGenericErrorFunc(&errors, collect_error);
+	xsltSetGenericErrorFunc(&errors, collect_error);
+	sheet = xsltParseStylesheetFile((const xmlChar *)xsl_path);
+	xmlSetGenericErrorFunc(NULL, NULL);
+	xsltSetGenericErrorFunc(NULL, NULL);
+	if (sheet == NULL) {
+		if (errors.len == 0)
+			buf_puts(&errors, "cannot load the stylesheet");
+		report_collected(&errors, xsl_path);
+		buf_free(&errors);
+		return NULL;
+	}
+	buf_free(&errors);
+	hs = mem_zalloc(1, sizeof(*hs));
+	hs->sheet = sheet;
+	hs->path = mem_strdup(xsl_path);
+	return hs;
+}
+
+void
+html_style_free(struct html_style *style)
+{
+	if (style == NULL)
+		return;
+	xsltFreeStylesheet(style->sheet);
+	free(style->path);
+	free(style);
+}
+
+int
+html_render(struct html_style *style, const struct doc *doc,
+    const struct html_params *params, struct buf *out)
+{
+	struct buf errors = BUF_INIT;
+	xsltTransformContextPtr ctxt;
+	xsltSecurityPrefsPtr sec;
+	xmlDocPtr x, result;
+	xmlChar *mem = NULL;
+	int size = 0, rc = -1;
+
+	x = build_xml(doc, params->style, params->lang);
+	ctxt = xsltNewTransformContext(style->sheet, x);
+	/* Styles are trusted code, but nothing a style does should touch files or the network. */
+	sec = xsltNewSecurityPrefs();
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_CREATE_DIRECTORY, xsltSecurityForbid);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_NETWORK, xsltSecurityForbid);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_NETWORK, xsltSecurityForbid);
+	xsltSetCtxtSecurityPrefs(sec, ctxt);
+	xsltQuoteOneUserParam(ctxt, (const xmlChar *)"css-href",
+	    (const xmlChar *)(params->css_href ? params->css_href : ""));
+	xsltQuoteOneUserParam(ctxt, (const xmlChar *)"css-text",
+	    (const xmlChar *)(params->css_text ? params->css_text : ""));
+	xmlSetGenericErrorFunc(&errors, collect_error);
+	xsltSetGenericErrorFunc(&errors, collect_error);
+	xsltSetTransformErrorFunc(ctxt, &errors, collect_error);
+	result = xsltApplyStylesheetUser(style->sheet, x, NULL, NULL, NULL, ctxt);
+	xmlSetGenericErrorFunc(NULL, NULL);
+	xsltSetGenericErrorFunc(NULL, NULL);
+	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
+		if (errors.len == 0)
+			buf_puts(&errors, "the stylesheet failed");
+		report_collected(&errors, style->path);
+	} else if (xsltSaveResultToString(&mem, &size, result, style->sheet) == 0) {
+		if (mem != NULL)
+			buf_put(out, (const char *)mem, (size_t)size);
+		rc = 0;
+	} else
+		msg_at(MSG_ERROR, style->path, 0, 0, "cannot serialise the HTML");
+	xmlFree(mem);
+	xmlFreeDoc(result);
+	xsltFreeTransformContext(ctxt);
+	xsltFreeSecurityPrefs(sec);
+	xmlFreeDoc(x);
+	buf_free(&errors);
+	return rc;
+}
