@@ -11,7 +11,7 @@ DEB_PACKAGES = gcc make pkg-config \
 	liblua5.4-dev libhpdf-dev libharfbuzz-dev libfontconfig-dev libyaml-dev \
 	libicu-dev \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
-	poppler-utils qpdf
+	poppler-utils qpdf time
 
 PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1
 # Recursive (=) on purpose: pkg-config is asked only after `deps` installed the packages.
@@ -22,7 +22,7 @@ CC        ?= cc
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
-	-DGALLEY_VERSION='"$(VERSION)"' -DGALLEY_DATADIR='"$(DATADIR)"' -MMD -MP
+	-DGALLEY_VERSION='"$(VERSION)"' -MMD -MP
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 
@@ -63,21 +63,15 @@ deps:
 		fi; \
 	fi
 
-# The data directory is compiled in; rebuild data.o when PREFIX changes.
-out/obj/datadir.txt out/obj-san/datadir.txt: FORCE
-	@mkdir -p $(@D)
-	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
-out/obj/data.o: out/obj/datadir.txt
-out/obj-san/data.o: out/obj-san/datadir.txt
-FORCE:
-
 out/obj/%.o: tool/%.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 out/obj-san/%.o: tool/%.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	@echo "CC $< (sanitizers)"
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(GALLEY): $(OBJS)
 	@mkdir -p $(@D)

@@ -6,7 +6,8 @@
 
 /*
  * Returns the path of the first existing file rel ("styles/article/html.xsl")
- * under ., $GALLEY_DATA and the installed data directory, or NULL.  The caller
+ * under ., $GALLEY_DATA and PREFIX/share/galley (PREFIX/bin holding the
+ * running galley), or NULL.  The caller
  * frees the result.
  */
 char *data_find(const char *rel);

@@ -194,13 +194,3 @@ uc_is_space(int32_t cp)
 	    (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
 	    cp == 0x3000;
 }
-
-int
-uc_is_cjk_letter(int32_t cp)
-{
-	if (cp == 0x3000)
-		return 0;
-	return uc_is_wide(cp) && !uc_is_punct(cp) &&
-	    !(cp >= 0xFF01 && cp <= 0xFF60 && !(cp >= 0xFF10 && cp <= 0xFF19) &&
-	    !(cp >= 0xFF21 && cp <= 0xFF3A) && !(cp >= 0xFF41 && cp <= 0xFF5A));
-}

@@ -30,7 +30,5 @@ int uc_is_wide(int32_t cp);
 int uc_is_punct(int32_t cp);
 /* Unicode white space, as CommonMark uses it for emphasis (Zs plus tab, CR, LF, FF). */
 int uc_is_space(int32_t cp);
-/* A CJK character that is not punctuation: Han, kana, hangul, and iteration marks. */
-int uc_is_cjk_letter(int32_t cp);
 
 #endif

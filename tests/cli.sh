@@ -1,0 +1,138 @@
+# CLI tests, sourced by tests/run.sh with $G (the galley binary), $TMP, check, same, bad.
+
+d=$TMP/cli
+rm -rf "$d"
+mkdir -p "$d/out"
+
+# Each prints its exit status after its output so one comparison checks both.
+run() {
+	"$@" >"$d/stdout" 2>"$d/stderr"
+	echo $? >"$d/status"
+}
+status_is() { [ "$(cat "$d/status")" = "$1" ]; }
+stderr_has() { grep -qF -- "$1" "$d/stderr"; }
+
+run "$G" --version
+check "--version prints the version" grep -qx 'galley [0-9.]*' "$d/stdout"
+check "--version exits 0" status_is 0
+run "$G" --help
+check "--help shows usage" grep -q 'usage: galley build' "$d/stdout"
+check "--help exits 0" status_is 0
+run "$G"
+check "no command: exit 2" status_is 2
+check "no command: message" stderr_has "galley: error: no command given"
+run "$G" frobnicate x.md
+check "unknown command: exit 2" status_is 2
+run "$G" build
+check "no inputs: exit 2" status_is 2
+run "$G" build -t pdf x.md
+check "-t pdf is refused for now: exit 2" status_is 2
+check "-t pdf says why" stderr_has "PDF output is not part of this version"
+run "$G" build -t html,bogus x.md
+check "unknown output type: exit 2" status_is 2
+run "$G" build -L x.lua x.md
+check "-L is refused for now: exit 2" status_is 2
+run "$G" build -o - -t html,tree tests/golden/heading-attrs.md
+check "-o - with two outputs: exit 2" status_is 2
+run "$G" build -o "$d/out" "$d/missing.md"
+check "missing input: exit 1" status_is 1
+check "missing input: message names the file" \
+	stderr_has "galley: $d/missing.md: error: cannot read: No such file or directory"
+
+# A good build writes the HTML and the style's CSS beside it, and nothing else.
+cat >"$d/doc.md" <<'MD'
+---
+title: 原标题
+---
+
+正文**加粗。**继续。
+MD
+run "$G" build -o "$d/out" "$d/doc.md"
+check "good build: exit 0" status_is 0
+check "good build: HTML written" test -s "$d/out/doc.html"
+check "good build: CSS written beside it" test -s "$d/out/article.css"
+check "good build: HTML links the CSS" grep -q 'href="article.css"' "$d/out/doc.html"
+check "good build: title" grep -q '<title>原标题</title>' "$d/out/doc.html"
+check "good build: no temporary files left" \
+	test "$(ls "$d/out" | sort | tr '\n' ' ')" = "article.css doc.html "
+cp "$d/out/doc.html" "$d/good.html"
+
+# A failed build leaves the previous output untouched.
+printf -- '---\ntitle: [坏\n---\n\n正文\n' >"$d/doc.md"
+run "$G" build -o "$d/out" "$d/doc.md"
+check "bad build: exit 1" status_is 1
+check "bad build: message at the YAML line" stderr_has "galley: $d/doc.md:3:1: error: front matter:"
+same "bad build: previous HTML intact" "$d/good.html" "$d/out/doc.html"
+check "bad build: no temporary files left" \
+	test "$(ls "$d/out" | sort | tr '\n' ' ')" = "article.css doc.html "
+
+# An unwritable output directory is an error, not a crash; nothing is half-written.
+mkdir -p "$d/ro"
+printf '正文\n' >"$d/ok.md"
+if [ "$(id -u)" != 0 ]; then
+	chmod 555 "$d/ro"
+	run "$G" build -o "$d/ro" "$d/ok.md"
+	check "unwritable directory: exit 1" status_is 1
+	check "unwritable directory: message" stderr_has "error: cannot write"
+	chmod 755 "$d/ro"
+fi
+# An output path that is a directory cannot be replaced.
+mkdir -p "$d/clash/ok.html"
+run "$G" build -o "$d/clash" "$d/ok.md"
+check "output path is a directory: exit 1" status_is 1
+check "output path is a directory: message" stderr_has "$d/clash/ok.html: error: cannot write"
+
+# --strict turns a warning into an error, and then nothing is written.
+printf '[x](javascript:alert(1))\n' >"$d/warn.md"
+run "$G" build -o "$d/w1" "$d/warn.md"
+check "warning: exit 0" status_is 0
+check "warning: reported" stderr_has "$d/warn.md:1:1: warning: unsafe URL"
+run "$G" build --strict -o "$d/w2" "$d/warn.md"
+check "--strict: exit 1" status_is 1
+check "--strict: reported as error" stderr_has "$d/warn.md:1:1: error: unsafe URL"
+check "--strict: nothing written" test ! -e "$d/w2/warn.html"
+run "$G" build -q -o "$d/w3" "$d/warn.md"
+check "-q hides warnings" test ! -s "$d/stderr"
+
+# Several inputs: a bad one fails the run but the good ones are still built.
+printf -- '---\nx: [\n---\n' >"$d/bad.md"
+run "$G" build -o "$d/multi" "$d/bad.md" "$d/ok.md"
+check "mixed inputs: exit 1" status_is 1
+check "mixed inputs: good one built" test -s "$d/multi/ok.html"
+check "mixed inputs: bad one not built" test ! -e "$d/multi/bad.html"
+
+# galley check writes nothing.
+run "$G" check "$d/ok.md"
+check "check: exit 0" status_is 0
+check "check: writes nothing" test ! -e ok.html
+run "$G" check "$d/bad.md"
+check "check: errors give exit 1" status_is 1
+
+# -M overrides the front matter; -s overrides the front matter's style.
+printf -- '---\ntitle: 原来\nstyle: notice\n---\n\n正文\n' >"$d/meta.md"
+run "$G" build -t tree -o - -M title=改过 -M draft "$d/meta.md"
+check "-M KEY=VALUE overrides" grep -q '"title": string "改过"' "$d/stdout"
+check "-M KEY sets true" grep -q '"draft": bool "true"' "$d/stdout"
+run "$G" build -s bulletin -o "$d/s" "$d/meta.md"
+check "-s overrides the front matter style" test -s "$d/s/bulletin.css"
+run "$G" build -s '../x' -o "$d/s" "$d/meta.md"
+check "-s with a path is refused" stderr_has "unknown style '../x'"
+
+# --self-contained inlines the CSS and writes no CSS file.
+run "$G" build --self-contained -o "$d/sc" "$d/ok.md"
+check "--self-contained: style element" grep -q '<style' "$d/sc/ok.html"
+check "--self-contained: no link" sh -c "! grep -q 'rel=\"stylesheet\"' '$d/sc/ok.html'"
+check "--self-contained: no CSS file" test ! -e "$d/sc/article.css"
+
+# An unchanged output is not rewritten (make sees the old timestamp).
+run "$G" build -o "$d/same" "$d/ok.md"
+touch -d '2000-01-01' "$d/same/ok.html"
+run "$G" build -o "$d/same" "$d/ok.md"
+check "unchanged output keeps its timestamp" \
+	test "$(date -r "$d/same/ok.html" +%Y)" = 2000
+
+# Styles are found through $GALLEY_DATA when the working directory has none.
+(cd "$d" && GALLEY_DATA="$ROOT" "$G" build -o "$d/env" ok.md) >/dev/null 2>&1
+check "GALLEY_DATA: styles found" test -s "$d/env/ok.html"
+(cd "$d" && "$G" build -o "$d/noenv" ok.md) >/dev/null 2>"$d/stderr"
+check "no data directory: unknown style named" stderr_has "unknown style 'article'"

@@ -1,0 +1,36 @@
+# Integration tests over content/, sourced by tests/run.sh with $G, $TMP, check, bad.
+
+c=$TMP/content
+rm -rf "$c"
+for src in $(find content -name '*.md' | sort); do
+	dir=$c/$(dirname "${src#content/}")
+	html=$dir/$(basename "$src" .md).html
+	if "$G" build -o "$dir" "$src" 2>"$c.err"; then ok; else bad "content: $src builds"; fi
+	check "content: $src has no warnings" test ! -s "$c.err"
+	check "content: $src is UTF-8" iconv -f UTF-8 -t UTF-8 "$html"
+	check "content: $src declares its language" grep -q '<html lang="zh-CN"' "$html"
+	check "content: $src declares UTF-8" grep -qi '<meta charset="utf-8">' "$html"
+	check "content: $src keeps no soft break between Chinese characters" \
+		sh -c "! grep -qP '\\p{Han}\\n\\p{Han}' '$html'"
+	check "content: $src has no script" sh -c "! grep -qi '<script\\|javascript:' '$html'"
+done
+
+b=$c/bulletin/2026-3.html
+check "bulletin: bold ends at the full stop" \
+	grep -qF '<strong>务必于10月15日前报送材料。</strong>逾期' "$b"
+check "bulletin: bare URL ends before 。" \
+	grep -qF 'href="https://www.example.org.cn/notice/2026-18">https://www.example.org.cn/notice/2026-18</a>。' "$b"
+check "bulletin: bare URL ends before ）" \
+	grep -qF 'href="https://example.org/reg">https://example.org/reg</a>）' "$b"
+check "bulletin: event table" grep -q '<table' "$b"
+check "bulletin: section heading with its id" grep -q '<h2 id="news-ipv6"' "$b"
+
+s=$c/standard/t-xaf-001.html
+check "standard: the 前言 sentence is whole" grep -qF \
+	'本文件按照GB/T 1.1—2020《标准化工作导则　第1部分：标准化文件的结构和起草规则》的规定起草。' "$s"
+check "standard: term heading id from attributes" grep -q 'id="term-vss"' "$s"
+check "standard: annex classes" grep -q 'class="annex normative"' "$s"
+
+n=$c/notice/implementation-rules.html
+check "notice: 发文字号 intact" grep -qF '溪安协〔2026〕7号' "$n"
+check "notice: typed 一、 headings kept" grep -qF '一、总则' "$n"

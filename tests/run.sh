@@ -1,0 +1,95 @@
+#!/bin/sh
+# Runs galley's test suites against each binary given; ends with "N passed, N failed".
+#   sh tests/run.sh out/bin/galley out/bin/galley-san
+#   sh tests/run.sh --regen out/bin/galley      (rewrite golden expectations)
+set -u
+cd "$(dirname "$0")/.." || exit 2
+regen=0
+if [ "${1:-}" = --regen ]; then
+	regen=1
+	shift
+fi
+[ $# -gt 0 ] || { echo "usage: tests/run.sh [--regen] GALLEY..." >&2; exit 2; }
+
+export ASAN_OPTIONS=detect_leaks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LC_ALL=C.UTF-8
+unset GALLEY_DATA
+
+ROOT=$(pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() {
+	failed=$((failed + 1))
+	echo "FAIL [$label] $1"
+}
+# check NAME CONDITION-COMMAND...: passes when the command succeeds.
+check() {
+	name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok; else bad "$name"; fi
+}
+# same NAME EXPECTED-FILE ACTUAL-FILE: passes when the files are equal, else shows the diff.
+same() {
+	if cmp -s "$2" "$3"; then
+		ok
+	else
+		bad "$1"
+		diff -u "$2" "$3" | head -40
+	fi
+}
+
+# Golden cases: tests/golden/NAME.md with NAME.tree, optional NAME.err (messages and
+# exit status), NAME.html (only for cases that have one) and NAME.args (extra options).
+golden() {
+	for src in tests/golden/*.md; do
+		base=${src%.md}
+		args=""
+		[ -f "$base.args" ] && args=$(cat "$base.args")
+		# shellcheck disable=SC2086
+		"$G" build -t tree -o - $args "$src" >"$TMP/out" 2>"$TMP/err"
+		echo "exit $?" >>"$TMP/err"
+		if [ $regen = 1 ]; then
+			cp "$TMP/out" "$base.tree"
+			if [ "$(cat "$TMP/err")" = "exit 0" ]; then rm -f "$base.err"; else cp "$TMP/err" "$base.err"; fi
+		else
+			same "golden $base.tree" "$base.tree" "$TMP/out"
+			if [ -f "$base.err" ]; then
+				same "golden $base.err" "$base.err" "$TMP/err"
+			else
+				echo "exit 0" >"$TMP/none"
+				same "golden $base: no messages" "$TMP/none" "$TMP/err"
+			fi
+		fi
+		if [ -f "$base.html" ]; then
+			# shellcheck disable=SC2086
+			"$G" build -t html -o - $args "$src" >"$TMP/out" 2>/dev/null
+			if [ $regen = 1 ]; then
+				cp "$TMP/out" "$base.html"
+			else
+				same "golden $base.html" "$base.html" "$TMP/out"
+			fi
+		fi
+	done
+}
+
+for G in "$@"; do
+	label=$(basename "$G")
+	case $G in /*) ;; *) G="$ROOT/$G" ;; esac
+	golden
+	[ $regen = 1 ] && continue
+	unit=$(dirname "$G")/$(basename "$G" | sed 's/^galley/unit-tests/')
+	if "$unit" >"$TMP/unit" 2>&1; then ok; else bad "unit tests"; cat "$TMP/unit"; fi
+	. tests/cli.sh
+	. tests/content.sh
+done
+if [ $regen = 1 ]; then
+	echo "expectations rewritten; review them with git diff"
+	exit 0
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
