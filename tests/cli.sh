@@ -61,7 +61,7 @@ cp "$d/out/doc.html" "$d/good.html"
 printf -- '---\ntitle: [坏\n---\n\n正文\n' >"$d/doc.md"
 run "$G" build -o "$d/out" "$d/doc.md"
 check "bad build: exit 1" status_is 1
-check "bad build: message at the YAML line" stderr_has "galley: $d/doc.md:3:1: error: front matter:"
+check "bad build: message at the YAML line" stderr_has "galley: $d/doc.md:2:8: error: front matter:"
 same "bad build: previous HTML intact" "$d/good.html" "$d/out/doc.html"
 check "bad build: no temporary files left" \
 	test "$(ls "$d/out" | sort | tr '\n' ' ')" = "article.css doc.html "

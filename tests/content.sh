@@ -11,8 +11,8 @@ for src in $(find content -name '*.md' | sort); do
 	check "content: $src declares its language" grep -q '<html lang="zh-CN"' "$html"
 	check "content: $src declares UTF-8" grep -qi '<meta charset="utf-8">' "$html"
 	check "content: $src keeps no soft break between Chinese characters" \
-		sh -c "! grep -qP '\\p{Han}\\n\\p{Han}' '$html'"
-	check "content: $src has no script" sh -c "! grep -qi '<script\\|javascript:' '$html'"
+		sh -c "! grep -qPz '\\p{Han}\\n\\p{Han}' '$html'"
+	check "content: $src has no script" sh -c "! grep -qiE '<script|(href|src)=\"javascript:' '$html'"
 done
 
 b=$c/bulletin/2026-3.html

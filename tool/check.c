@@ -69,7 +69,7 @@ static void
 check_node(struct safety *st, struct doc_node *n)
 {
 	struct doc_node *c, *next;
-	int line, col;
+	int line, col, removed = 0;
 
 	if ((n->type == DOC_LINK || n->type == DOC_IMAGE) && n->url &&
 	    check_url_is_dangerous(n->url)) {
@@ -87,10 +87,13 @@ check_node(struct safety *st, struct doc_node *n)
 				where(c, &st->raw_line, &st->raw_col);
 			doc_unlink(c);
 			doc_node_free(c);
+			removed = 1;
 			continue;
 		}
 		check_node(st, c);
 	}
+	if (removed)
+		doc_merge_texts(n);
 }
 
 void

@@ -140,6 +140,32 @@ doc_unlink(struct doc_node *node)
 }
 
 void
+doc_merge_texts(struct doc_node *parent)
+{
+	struct doc_node *c = parent->first, *next;
+	struct buf joined = BUF_INIT;
+
+	while (c != NULL) {
+		next = c->next;
+		if (c->type == DOC_TEXT && *c->text == '\0') {
+			doc_unlink(c);
+			doc_node_free(c);
+		} else if (c->type == DOC_TEXT && next && next->type == DOC_TEXT) {
+			buf_reset(&joined);
+			buf_puts(&joined, c->text);
+			buf_puts(&joined, next->text);
+			free(c->text);
+			c->text = mem_strdup(buf_str(&joined));
+			doc_unlink(next);
+			doc_node_free(next);
+			continue;
+		}
+		c = next;
+	}
+	buf_free(&joined);
+}
+
+void
 doc_stringify(const struct doc_node *node, struct buf *out)
 {
 	const struct doc_node *c;

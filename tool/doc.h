@@ -126,6 +126,9 @@ void doc_insert_after(struct doc_node *ref, struct doc_node *node);
 /* Detaches node from its parent; the caller owns it again. */
 void doc_unlink(struct doc_node *node);
 
+/* Joins adjacent text children of parent and drops empty ones. */
+void doc_merge_texts(struct doc_node *parent);
+
 /* Appends the plain text of node's subtree to out (breaks become spaces). */
 void doc_stringify(const struct doc_node *node, struct buf *out);
 

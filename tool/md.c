@@ -35,6 +35,8 @@ struct md {
 	int		 marked;	/* text holds FLANK_MARKs */
 	size_t		 block_start;	/* the source of the leaf block being converted */
 	size_t		 block_end;
+	int		 block_line;	/* its first and last lines */
+	int		 block_last_line;
 	int		 failed;
 };
 
@@ -170,6 +172,8 @@ set_block_scope(struct md *md, int first, int last)
 		return;
 	if (last < first)
 		last = first;
+	md->block_line = first;
+	md->block_last_line = last;
 	md->block_start = md->line_start[first - 1];
 	md->block_end = (size_t)last < md->nlines ? md->line_start[last] : md->len;
 }
@@ -298,8 +302,9 @@ convert(struct md *md, cmark_node *cn, int depth)
 			return NULL;
 		}
 	}
-	if (doc_is_inline(type)) {
-		/* cmark's inline positions are approximate; blocks carry the reliable ones. */
+	if (doc_is_inline(type) && (col == 0 || line < md->block_line ||
+	    line > md->block_last_line)) {
+		/* Some inline positions cmark leaves out or gets wrong; the block's then serve. */
 		line = col = 0;
 	}
 	n = doc_node_new(type, line, col);
@@ -453,9 +458,14 @@ text_node(const char *s, size_t len)
 	return t;
 }
 
-/* Finds the next bare URL in s: returns its start, and its end in *end, or -1. */
+/*
+ * Finds the next bare URL in s from byte from: returns its start, and its end
+ * in *end, or -1.  With www_after_cjk, only a "www." that follows a CJK
+ * character counts: the autolink extension wants a space before "www.", which
+ * Chinese text does not have.
+ */
 static long
-find_url(const char *s, size_t len, size_t from, size_t *end)
+find_url(const char *s, size_t len, size_t from, size_t *end, int www_after_cjk)
 {
 	static const char *const schemes[] = { "https://", "http://", "www." };
 	size_t i, k, n, stop;
@@ -466,9 +476,11 @@ find_url(const char *s, size_t len, size_t from, size_t *end)
 		    (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
 		    (s[i - 1] >= '0' && s[i - 1] <= '9')))
 			continue;
-		for (k = 0; k < 3; k++) {
+		for (k = www_after_cjk ? 2 : 0; k < 3; k++) {
 			size_t sl = strlen(schemes[k]);
 			if (len - i <= sl || strncmp(s + i, schemes[k], sl) != 0)
+				continue;
+			if (www_after_cjk && !uc_is_wide(utf8_before(s, i)))
 				continue;
 			for (stop = i + sl; stop < len; stop += n) {
 				if ((n = utf8_decode(s + stop, len - stop, &cp)) == 0 ||
@@ -485,34 +497,37 @@ find_url(const char *s, size_t len, size_t from, size_t *end)
 	return -1;
 }
 
-/* Turns the bare URLs inside a text node into links (text after a cut-short URL). */
+/* Turns the bare URLs inside a text node into links that follow it. */
 static void
-link_bare_urls(struct doc_node *text)
+link_bare_urls(struct doc_node *text, int www_after_cjk)
 {
-	size_t end, len = strlen(text->text);
+	size_t end, len, n;
 	long at;
 	struct doc_node *link, *rest;
-	const char *s = text->text;
+	const char *s;
 
-	if ((at = find_url(s, len, 0, &end)) < 0)
-		return;
-	link = doc_node_new(DOC_LINK, 0, 0);
-	link->flags |= DOC_BARE_URL;
-	if (s[at] == 'w') {
-		link->url = mem_alloc(end - (size_t)at + 8);
-		memcpy(link->url, "http://", 7);
-		memcpy(link->url + 7, s + at, end - (size_t)at);
-		link->url[end - (size_t)at + 7] = '\0';
-	} else
-		link->url = mem_strndup(s + at, end - (size_t)at);
-	doc_append(link, text_node(s + at, end - (size_t)at));
-	doc_insert_after(text, link);
-	if (end < len) {
+	for (;;) {
+		s = text->text;
+		len = strlen(s);
+		if ((at = find_url(s, len, 0, &end, www_after_cjk)) < 0)
+			return;
+		n = end - (size_t)at;
+		link = doc_node_new(DOC_LINK, 0, 0);
+		link->flags |= DOC_BARE_URL;
+		if (s[at] == 'w') {
+			link->url = mem_alloc(n + 8);
+			memcpy(link->url, "http://", 7);
+			memcpy(link->url + 7, s + at, n);
+			link->url[n + 7] = '\0';
+		} else
+			link->url = mem_strndup(s + at, n);
+		doc_append(link, text_node(s + at, n));
+		doc_insert_after(text, link);
 		rest = text_node(s + end, len - end);
 		doc_insert_after(link, rest);
-		link_bare_urls(rest);
+		text->text[at] = '\0';
+		text = rest;
 	}
-	text->text[at] = '\0';
 }
 
 /*
@@ -554,7 +569,7 @@ cut_bare_url(struct doc_node *link)
 		shown->text[cut] = '\0';
 		doc_insert_after(link, rest);
 	}
-	link_bare_urls(rest);
+	link_bare_urls(rest, 0);
 }
 
 /* Takes "{#id .class}" off the end of a heading's text into its attributes. */
@@ -594,46 +609,23 @@ take_heading_attr(struct doc_node *h)
 	}
 }
 
-static void
-merge_texts(struct doc_node *parent)
-{
-	struct doc_node *c = parent->first, *next;
-	struct buf joined = BUF_INIT;
-
-	while (c != NULL) {
-		next = c->next;
-		if (c->type == DOC_TEXT && *c->text == '\0') {
-			doc_unlink(c);
-			doc_node_free(c);
-		} else if (c->type == DOC_TEXT && next && next->type == DOC_TEXT) {
-			buf_reset(&joined);
-			buf_puts(&joined, c->text);
-			buf_puts(&joined, next->text);
-			free(c->text);
-			c->text = mem_strdup(buf_str(&joined));
-			doc_unlink(next);
-			doc_node_free(next);
-			continue;
-		}
-		c = next;
-	}
-	buf_free(&joined);
-}
-
 /* Applies the Chinese-editor rules to the inlines below n, children first. */
 static void
-fix_inlines(struct doc_node *n)
+fix_inlines(struct doc_node *n, int in_link)
 {
 	struct doc_node *c, *after;
 
 	for (c = n->first; c != NULL; c = after) {
-		after = c->next;	/* what cut_bare_url inserts is finished text */
+		after = c->next;	/* what is inserted after c is finished text */
 		if (c->type == DOC_LINK && (c->flags & DOC_BARE_URL))
 			cut_bare_url(c);
+		else if (c->type == DOC_TEXT && !in_link)
+			link_bare_urls(c, 1);
 		else if (c->first != NULL)
-			fix_inlines(c);
+			fix_inlines(c, in_link || c->type == DOC_LINK ||
+			    c->type == DOC_IMAGE);
 	}
-	merge_texts(n);
+	doc_merge_texts(n);
 	if (n->type == DOC_HEADING)
 		take_heading_attr(n);
 	for (c = n->first; c != NULL; c = after) {
@@ -643,7 +635,7 @@ fix_inlines(struct doc_node *n)
 			doc_node_free(c);
 		}
 	}
-	merge_texts(n);
+	doc_merge_texts(n);
 }
 
 static int
@@ -712,7 +704,7 @@ md_parse(struct doc *doc, const char *src, size_t len)
 			c->attr.id = mem_strdup(id);
 		}
 	if (!md.failed)
-		fix_inlines(doc->root);
+		fix_inlines(doc->root, 0);
 	free(md.line_start);
 	buf_free(&marked);
 	return md.failed ? -1 : 0;

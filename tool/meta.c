@@ -18,6 +18,7 @@ struct reader {
 	yaml_event_t	 event;
 	const char	*file;
 	int		 first_line;
+	size_t		 lines;		/* newlines in the YAML text */
 };
 
 static int
@@ -36,6 +37,10 @@ next_event(struct reader *r)
 	if (!yaml_parser_parse(&r->parser, &r->event)) {
 		yaml_mark_t mark = r->parser.problem_mark;
 		char what[256];
+
+		/* At the end of the block the construct that was left open says more. */
+		if (r->parser.context != NULL && mark.line >= r->lines)
+			mark = r->parser.context_mark;
 
 		snprintf(what, sizeof(what), "%s%s%s",
 		    r->parser.problem ? r->parser.problem : "malformed YAML",
@@ -165,6 +170,8 @@ meta_parse(const char *file, const char *yaml, size_t len, int first_line,
 	memset(&r, 0, sizeof(r));
 	r.file = file;
 	r.first_line = first_line;
+	for (size_t i = 0; i < len; i++)
+		r.lines += yaml[i] == '\n';
 	if (!yaml_parser_initialize(&r.parser)) {
 		msg_at(MSG_ERROR, file, first_line, 0, "front matter: out of memory");
 		return -1;

@@ -73,7 +73,7 @@
   <xsl:template match="/*" mode="page">
     <xsl:if test="self::document and @version != '1'">
       <xsl:message>galley html.xsl: document version <xsl:value-of
-          select="@version"/> is newer than this stylesheet (1)</xsl:message>
+          select="@version"/>, this stylesheet reads version 1</xsl:message>
     </xsl:if>
     <html lang="{$lang}">
       <head>
@@ -656,22 +656,30 @@
     </a>
   </xsl:template>
 
+  <!-- An image whose src was emptied (unsafe URL) keeps its alt text in a
+       <span>: an <img> without src is invalid HTML. -->
   <xsl:template match="image">
-    <img>
-      <xsl:if test="string(@src) != ''">
-        <xsl:attribute name="src"><xsl:value-of select="@src"/></xsl:attribute>
-      </xsl:if>
-      <xsl:variable name="alt">
-        <xsl:apply-templates mode="plain"/>
-      </xsl:variable>
-      <xsl:attribute name="alt">
-        <xsl:value-of select="normalize-space($alt)"/>
-      </xsl:attribute>
-      <xsl:if test="string(@title) != ''">
-        <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
-      </xsl:if>
-      <xsl:call-template name="attrs"/>
-    </img>
+    <xsl:variable name="alt">
+      <xsl:apply-templates mode="plain"/>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="string(@src) != ''">
+        <img src="{@src}" alt="{normalize-space($alt)}">
+          <xsl:if test="string(@title) != ''">
+            <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
+          </xsl:if>
+          <xsl:call-template name="attrs"/>
+        </img>
+      </xsl:when>
+      <xsl:otherwise>
+        <span>
+          <xsl:call-template name="attrs">
+            <xsl:with-param name="class" select="'image-removed'"/>
+          </xsl:call-template>
+          <xsl:value-of select="normalize-space($alt)"/>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="softbreak">
