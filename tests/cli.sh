@@ -136,3 +136,31 @@ check "unchanged output keeps its timestamp" \
 check "GALLEY_DATA: styles found" test -s "$d/env/ok.html"
 (cd "$d" && "$G" build -o "$d/noenv" ok.md) >/dev/null 2>"$d/stderr"
 check "no data directory: unknown style named" stderr_has "unknown style 'article'"
+
+# make install puts the binary and its data under PREFIX, and the installed
+# galley finds its styles from anywhere.
+if [ "$label" = galley ]; then
+	make -s install PREFIX="$d/inst" >/dev/null 2>&1
+	check "make install: binary" test -x "$d/inst/bin/galley"
+	check "make install: styles" test -f "$d/inst/share/galley/styles/article/html.xsl"
+	check "make install: lua-filters" test -d "$d/inst/share/galley/lua-filters"
+	(cd "$d" && "$d/inst/bin/galley" build -o "$d/inst-out" ok.md) >/dev/null 2>&1
+	check "installed galley finds its styles" test -s "$d/inst-out/ok.html"
+fi
+
+# A broken stylesheet is reported at the stylesheet, and nothing is written.
+mkdir -p "$d/sty/styles/broken" "$d/sty/styles/halts"
+printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n<xsl:template match="/">\n</xsl:stylesheet>\n' \
+	>"$d/sty/styles/broken/html.xsl"
+printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n<xsl:template match="/"><xsl:message terminate="yes">stop here</xsl:message></xsl:template>\n</xsl:stylesheet>\n' \
+	>"$d/sty/styles/halts/html.xsl"
+(cd "$d/sty" && "$G" build -s broken -o out "$d/ok.md") >"$d/stdout" 2>"$d/stderr"
+echo $? >"$d/status"
+check "broken stylesheet: exit 1" status_is 1
+check "broken stylesheet: message names it" stderr_has "galley: styles/broken/html.xsl: error:"
+check "broken stylesheet: nothing written" test ! -e "$d/sty/out/ok.html"
+(cd "$d/sty" && "$G" build -s halts -o out "$d/ok.md") >"$d/stdout" 2>"$d/stderr"
+echo $? >"$d/status"
+check "stylesheet that stops: exit 1" status_is 1
+check "stylesheet that stops: its message" stderr_has "galley: styles/halts/html.xsl: error: stop here"
+check "stylesheet that stops: nothing written" test ! -e "$d/sty/out/ok.html"

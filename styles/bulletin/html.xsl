@@ -36,6 +36,9 @@
       </xsl:call-template>
     </xsl:variable>
     <xsl:variable name="date" select="key('meta', 'date')[1]"/>
+    <xsl:if test="normalize-space($title) != '' or normalize-space($subtitle) != ''
+                  or normalize-space($issue) != '' or normalize-space($publisher) != ''
+                  or normalize-space($date) != ''">
     <header class="masthead">
       <xsl:if test="normalize-space($title) != ''">
         <h1 class="masthead-title"><xsl:value-of select="$title"/></h1>
@@ -53,6 +56,7 @@
         </p>
       </xsl:if>
     </header>
+    </xsl:if>
   </xsl:template>
 
   <!-- The contents list only when the issue has several articles. -->

@@ -40,6 +40,8 @@
       </xsl:call-template>
     </xsl:variable>
     <header class="cover">
+      <xsl:if test="normalize-space(key('meta', 'ics')[1]) != ''
+                    or normalize-space(key('meta', 'ccs')[1]) != ''">
       <div class="cover-codes">
         <xsl:call-template name="cover-line">
           <xsl:with-param name="name" select="'ics'"/>
@@ -50,6 +52,7 @@
           <xsl:with-param name="prefix" select="'CCS '"/>
         </xsl:call-template>
       </div>
+      </xsl:if>
       <xsl:if test="normalize-space($kind) != ''">
         <p class="cover-kind"><xsl:value-of select="normalize-space($kind)"/></p>
       </xsl:if>
