@@ -157,7 +157,7 @@ printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Tran
 (cd "$d/sty" && "$G" build -s broken -o out "$d/ok.md") >"$d/stdout" 2>"$d/stderr"
 echo $? >"$d/status"
 check "broken stylesheet: exit 1" status_is 1
-check "broken stylesheet: message names it" stderr_has "galley: styles/broken/html.xsl: error:"
+check "broken stylesheet: message at its line" stderr_has "galley: styles/broken/html.xsl:3:18: error: Opening and ending tag mismatch"
 check "broken stylesheet: nothing written" test ! -e "$d/sty/out/ok.html"
 (cd "$d/sty" && "$G" build -s halts -o out "$d/ok.md") >"$d/stdout" 2>"$d/stderr"
 echo $? >"$d/status"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/HTMLtree.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxslt/security.h>
@@ -285,50 +286,87 @@ xml_render(const struct doc *doc, const char *style, const char *lang,
 	xmlFreeDoc(x);
 }
 
-/* libxml2 and libxslt report through a printf-like callback; collect their text. */
+/* What libxml2 and libxslt report while galley runs them, gathered for msg_at(). */
+struct xml_errors {
+	struct buf	 text;		/* printf-style reports (libxslt) */
+	int		 reported;	/* structured reports already passed on (libxml2) */
+	const char	*path;		/* the stylesheet, for reports without a file */
+};
+
 static void
-collect_error(void *ctx, const char *fmt, ...)
+collect_text(void *ctx, const char *fmt, ...)
 {
+	struct xml_errors *e = ctx;
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(ctx, fmt, ap);
+	buf_vprintf(&e->text, fmt, ap);
 	va_end(ap);
 }
 
+/* libxml2's parse errors come with file and line: report each as it happens. */
 static void
-report_collected(struct buf *errors, const char *path)
+collect_structured(void *ctx, xmlErrorPtr err)
 {
+	struct xml_errors *e = ctx;
+	struct buf message = BUF_INIT;
+
+	buf_puts(&message, err->message ? err->message : "error");
+	while (message.len > 0 && (message.data[message.len - 1] == '\n' ||
+	    message.data[message.len - 1] == ' '))
+		message.data[--message.len] = '\0';
+	msg_at(MSG_ERROR, err->file ? err->file : e->path, err->line,
+	    err->int2, "%s", buf_str(&message));
+	buf_free(&message);
+	e->reported++;
+}
+
+static void
+errors_begin(struct xml_errors *e, const char *path)
+{
+	memset(e, 0, sizeof(*e));
+	e->path = path;
+	xmlSetStructuredErrorFunc(e, collect_structured);
+	xmlSetGenericErrorFunc(e, collect_text);
+	xsltSetGenericErrorFunc(e, collect_text);
+}
+
+/* Passes on what libxslt printed (one message, its lines joined), unless libxml2 said it. */
+static void
+errors_end(struct xml_errors *e, const char *fallback)
+{
+	struct buf joined = BUF_INIT;
 	char *line, *save = NULL;
 
-	if (errors->len == 0)
-		return;
-	for (line = strtok_r(errors->data, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save))
-		msg_at(MSG_ERROR, path, 0, 0, "%s", line);
-	buf_reset(errors);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetGenericErrorFunc(NULL, NULL);
+	xsltSetGenericErrorFunc(NULL, NULL);
+	if (e->reported == 0 && (e->text.len > 0 || fallback != NULL)) {
+		for (line = e->text.len ? strtok_r(e->text.data, "\n", &save) : NULL;
+		    line != NULL; line = strtok_r(NULL, "\n", &save)) {
+			if (joined.len)
+				buf_puts(&joined, "; ");
+			buf_puts(&joined, line);
+		}
+		msg_at(MSG_ERROR, e->path, 0, 0, "%s",
+		    joined.len ? buf_str(&joined) : fallback);
+	}
+	buf_free(&joined);
+	buf_free(&e->text);
 }
 
 struct html_style *
 html_style_load(const char *xsl_path)
 {
-	struct buf errors = BUF_INIT;
+	struct xml_errors errors;
 	struct html_style *hs;
 	xsltStylesheetPtr sheet;
 
-	xmlSetGenericErrorFunc(&errors, collect_error);
-	xsltSetGenericErrorFunc(&errors, collect_error);
+	errors_begin(&errors, xsl_path);
 	sheet = xsltParseStylesheetFile((const xmlChar *)xsl_path);
-	xmlSetGenericErrorFunc(NULL, NULL);
-	xsltSetGenericErrorFunc(NULL, NULL);
-	if (sheet == NULL) {
-		if (errors.len == 0)
-			buf_puts(&errors, "cannot load the stylesheet");
-		report_collected(&errors, xsl_path);
-		buf_free(&errors);
+	errors_end(&errors, sheet == NULL ? "cannot load the stylesheet" : NULL);
+	if (sheet == NULL)
 		return NULL;
-	}
-	buf_free(&errors);
 	hs = mem_zalloc(1, sizeof(*hs));
 	hs->sheet = sheet;
 	hs->path = mem_strdup(xsl_path);
@@ -349,12 +387,12 @@ int
 html_render(struct html_style *style, const struct doc *doc,
     const struct html_params *params, struct buf *out)
 {
-	struct buf errors = BUF_INIT;
+	struct xml_errors errors;
 	xsltTransformContextPtr ctxt;
 	xsltSecurityPrefsPtr sec;
 	xmlDocPtr x, result;
-	xmlChar *mem = NULL;
-	int size = 0, rc = -1;
+	xmlOutputBufferPtr ob;
+	int rc = -1;
 
 	x = build_xml(doc, params->style, params->lang);
 	ctxt = xsltNewTransformContext(style->sheet, x);
@@ -369,27 +407,30 @@ html_render(struct html_style *style, const struct doc *doc,
 	    (const xmlChar *)(params->css_href ? params->css_href : ""));
 	xsltQuoteOneUserParam(ctxt, (const xmlChar *)"css-text",
 	    (const xmlChar *)(params->css_text ? params->css_text : ""));
-	xmlSetGenericErrorFunc(&errors, collect_error);
-	xsltSetGenericErrorFunc(&errors, collect_error);
-	xsltSetTransformErrorFunc(ctxt, &errors, collect_error);
+	errors_begin(&errors, style->path);
+	xsltSetTransformErrorFunc(ctxt, &errors, collect_text);
 	result = xsltApplyStylesheetUser(style->sheet, x, NULL, NULL, NULL, ctxt);
-	xmlSetGenericErrorFunc(NULL, NULL);
-	xsltSetGenericErrorFunc(NULL, NULL);
-	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
-		if (errors.len == 0)
-			buf_puts(&errors, "the stylesheet failed");
-		report_collected(&errors, style->path);
-	} else if (xsltSaveResultToString(&mem, &size, result, style->sheet) == 0) {
-		if (mem != NULL)
-			buf_put(out, (const char *)mem, (size_t)size);
-		rc = 0;
-	} else
-		msg_at(MSG_ERROR, style->path, 0, 0, "cannot serialise the HTML");
-	xmlFree(mem);
+	if (result == NULL || ctxt->state != XSLT_STATE_OK)
+		errors_end(&errors, "the stylesheet failed");
+	else {
+		errors_end(&errors, NULL);
+		/*
+		 * libxml2's HTML writer directly, not xsltSaveResultTo*: that one
+		 * adds an http-equiv Content-Type beside the style's <meta charset>.
+		 */
+		ob = xmlAllocOutputBuffer(NULL);
+		htmlDocContentDumpFormatOutput(ob, result, "UTF-8", 0);
+		if (ob->error == 0 && xmlOutputBufferGetContent(ob) != NULL) {
+			buf_put(out, (const char *)xmlOutputBufferGetContent(ob),
+			    xmlOutputBufferGetSize(ob));
+			rc = 0;
+		} else
+			msg_at(MSG_ERROR, style->path, 0, 0, "cannot serialise the HTML");
+		xmlOutputBufferClose(ob);
+	}
 	xmlFreeDoc(result);
 	xsltFreeTransformContext(ctxt);
 	xsltFreeSecurityPrefs(sec);
 	xmlFreeDoc(x);
-	buf_free(&errors);
 	return rc;
 }

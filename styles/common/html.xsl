@@ -407,9 +407,10 @@
       mode="class">figure</xsl:template>
 
   <!-- User attribute key=value becomes data-key="value" (lower-cased:
-       HTML data-* names have no capitals). -->
+       HTML data-* names have no capitals); a data-key keeps its name. -->
   <xsl:template match="@a:*" mode="user-attr">
-    <xsl:attribute name="data-{translate(local-name(), $upper, $lower)}">
+    <xsl:variable name="key" select="translate(local-name(), $upper, $lower)"/>
+    <xsl:attribute name="{concat(substring('data-', 1, 5 * not(starts-with($key, 'data-'))), $key)}">
       <xsl:value-of select="."/>
     </xsl:attribute>
   </xsl:template>
