@@ -30,8 +30,9 @@ check "-t pdf is refused for now: exit 2" status_is 2
 check "-t pdf says why" stderr_has "PDF output is not part of this version"
 run "$G" build -t html,bogus x.md
 check "unknown output type: exit 2" status_is 2
-run "$G" build -L x.lua x.md
-check "-L is refused for now: exit 2" status_is 2
+run "$G" build -o "$d/out" -L no-such-filter tests/golden/heading-attrs.md
+check "-L with an unknown filter: exit 1" status_is 1
+check "-L with an unknown filter: message" stderr_has "error: unknown filter 'no-such-filter'"
 run "$G" build -o - -t html,tree tests/golden/heading-attrs.md
 check "-o - with two outputs: exit 2" status_is 2
 run "$G" build -o "$d/out" "$d/missing.md"

@@ -33,4 +33,5 @@ check "standard: annex classes" grep -q 'class="annex normative"' "$s"
 
 n=$c/notice/implementation-rules.html
 check "notice: 发文字号 intact" grep -qF '溪安协〔2026〕7号' "$n"
-check "notice: typed 一、 headings kept" grep -qF '一、总则' "$n"
+check "notice: typed 一、 replaced by the computed number" grep -qF '<span class="number">一、</span>总则' "$n"
+check "notice: second level numbered" grep -qF '<span class="number">（四）</span>组织机构' "$n"

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "data.h"
 #include "fs.h"
+#include "lf.h"
 #include "md.h"
 #include "mem.h"
 #include "meta.h"
@@ -20,8 +21,11 @@
 
 struct loaded_style {
 	char			*name;
-	struct html_style	*html;	/* NULL when it failed to load */
+	int			 ok;	/* it loaded without errors */
+	struct html_style	*html;
 	char			*css;	/* common CSS then the style's */
+	char			*defaults_path;
+	struct meta		*defaults; /* styles/NAME/defaults.yaml, a META_MAP */
 };
 
 struct build {
@@ -50,6 +54,8 @@ build_free(struct build *b)
 		free(b->styles[i].name);
 		html_style_free(b->styles[i].html);
 		free(b->styles[i].css);
+		free(b->styles[i].defaults_path);
+		meta_free(b->styles[i].defaults);
 	}
 	free(b->styles);
 	free(b);
@@ -124,6 +130,21 @@ take_front_matter(const char *path, char *src, size_t len, struct doc *doc)
 	return 0;
 }
 
+static int
+is_name_list(const struct meta *m)
+{
+	const struct meta *c;
+
+	if (m->type == META_STRING)
+		return 1;
+	if (m->type != META_LIST)
+		return 0;
+	for (c = m->first; c != NULL; c = c->next)
+		if (c->type != META_STRING)
+			return 0;
+	return 1;
+}
+
 /* The known front-matter keys whose values must be strings (or a bool, for 'unsafe'). */
 static int
 check_meta_types(const char *path, const struct meta *map)
@@ -149,16 +170,9 @@ check_meta_types(const char *path, const struct meta *map)
 		    "front matter: 'unsafe' must be true or false");
 		rc = -1;
 	}
-	if ((m = meta_get(map, "filters")) != NULL &&
-	    (m->type == META_MAP || m->type == META_BOOL)) {
+	if ((m = meta_get(map, "filters")) != NULL && !is_name_list(m)) {
 		msg_at(MSG_ERROR, path, m->line, m->col,
 		    "front matter: 'filters' must be a name or a list of names");
-		rc = -1;
-	} else if (m != NULL && (m->type == META_LIST ? m->first != NULL :
-	    *m->str != '\0')) {
-		/* The Lua filter engine is its own piece of work; it is not in this version. */
-		msg_at(MSG_ERROR, path, m->line, m->col,
-		    "front matter: Lua filters are not supported by this version of galley");
 		rc = -1;
 	}
 	return rc;
@@ -238,6 +252,41 @@ read_data(const char *rel, struct buf *out)
 	return rc;
 }
 
+/* Reads styles/NAME/defaults.yaml, when the style has one, into ls->defaults. */
+static int
+load_defaults(struct loaded_style *ls)
+{
+	struct buf rel = BUF_INIT, text = BUF_INIT;
+	const struct meta *m;
+	int rc = 0;
+
+	ls->defaults = meta_new(META_MAP, NULL, 0, 0);
+	buf_printf(&rel, "styles/%s/defaults.yaml", ls->name);
+	if ((ls->defaults_path = data_find(buf_str(&rel))) == NULL)
+		goto out;
+	if (fs_read(ls->defaults_path, &text) == -1) {
+		msg_at(MSG_ERROR, ls->defaults_path, 0, 0, "cannot read: %s",
+		    strerror(errno));
+		rc = -1;
+	} else if (meta_parse(ls->defaults_path, buf_str(&text), text.len, 1,
+	    ls->defaults) == -1)
+		rc = -1;
+	else if ((m = meta_get(ls->defaults, "filters")) != NULL && !is_name_list(m)) {
+		msg_at(MSG_ERROR, ls->defaults_path, m->line, m->col,
+		    "'filters' must be a name or a list of names");
+		rc = -1;
+	} else if ((m = meta_get(ls->defaults, "metadata")) != NULL &&
+	    m->type != META_MAP) {
+		msg_at(MSG_ERROR, ls->defaults_path, m->line, m->col,
+		    "'metadata' must be a map of front-matter defaults");
+		rc = -1;
+	}
+out:
+	buf_free(&rel);
+	buf_free(&text);
+	return rc;
+}
+
 /* Returns the loaded style called name, loading it on first use; NULL after an error. */
 static struct loaded_style *
 get_style(struct build *b, const char *name, const char *path,
@@ -250,7 +299,7 @@ get_style(struct build *b, const char *name, const char *path,
 
 	for (i = 0; i < b->nstyles; i++)
 		if (strcmp(b->styles[i].name, name) == 0)
-			return b->styles[i].html ? &b->styles[i] : NULL;
+			return b->styles[i].ok ? &b->styles[i] : NULL;
 	b->styles = mem_realloc(b->styles, (b->nstyles + 1) * sizeof(*b->styles));
 	ls = &b->styles[b->nstyles++];
 	memset(ls, 0, sizeof(*ls));
@@ -270,11 +319,120 @@ get_style(struct build *b, const char *name, const char *path,
 	buf_printf(&rel, "styles/%s/style.css", name);
 	read_data(buf_str(&rel), &css);
 	ls->css = buf_take(&css);
+	ls->ok = ls->html != NULL && load_defaults(ls) == 0;
 out:
 	buf_free(&rel);
 	buf_free(&places);
 	buf_free(&css);
-	return ls->html ? ls : NULL;
+	return ls->ok ? ls : NULL;
+}
+
+/* Fills in front-matter keys the document leaves out from the style's 'metadata' defaults. */
+static void
+apply_defaults(struct meta *map, const struct meta *defaults)
+{
+	const struct meta *d = meta_get(defaults, "metadata"), *m;
+
+	for (m = d ? d->first : NULL; m != NULL; m = m->next)
+		if (meta_get(map, m->key) == NULL)
+			meta_append(map, meta_clone(m, m->key));
+}
+
+/*
+ * Finds the filter called name: a path as given when it has a '/', else
+ * NAME(.lua) beside the document, then in lua-filters/ of the data places.
+ */
+static char *
+find_filter(const char *docpath, const char *name)
+{
+	struct buf file = BUF_INIT, rel = BUF_INIT;
+	char *dir, *path = NULL;
+	size_t n = strlen(name);
+
+	if (strchr(name, '/') != NULL)
+		return fs_is_file(name) ? mem_strdup(name) : NULL;
+	buf_puts(&file, name);
+	if (n < 4 || strcmp(name + n - 4, ".lua") != 0)
+		buf_puts(&file, ".lua");
+	dir = fs_dirname(docpath);
+	path = fs_join(dir, buf_str(&file));
+	free(dir);
+	if (!fs_is_file(path)) {
+		free(path);
+		buf_printf(&rel, "lua-filters/%s", buf_str(&file));
+		path = data_find(buf_str(&rel));
+	}
+	buf_free(&file);
+	buf_free(&rel);
+	return path;
+}
+
+struct filter_list {
+	char	**paths;
+	size_t	  n;
+};
+
+static void
+add_filter(struct filter_list *fl, const char *docpath, const char *name,
+    const char *file, int line, int col)
+{
+	struct buf places = BUF_INIT;
+	char *path = find_filter(docpath, name);
+	size_t i;
+
+	if (path == NULL) {
+		data_describe("lua-filters", &places);
+		msg_at(MSG_ERROR, file, line, col, "unknown filter '%s' (looked beside "
+		    "the document and in %s)", name, buf_str(&places));
+		buf_free(&places);
+		return;
+	}
+	for (i = 0; i < fl->n; i++)
+		if (strcmp(fl->paths[i], path) == 0) {
+			free(path);	/* named twice: it runs once, at its first place */
+			return;
+		}
+	fl->paths = mem_realloc(fl->paths, (fl->n + 1) * sizeof(*fl->paths));
+	fl->paths[fl->n++] = path;
+}
+
+static void
+add_filters(struct filter_list *fl, const char *docpath, const struct meta *m,
+    const char *file)
+{
+	const struct meta *c;
+
+	if (m == NULL)
+		return;
+	if (m->type == META_STRING) {
+		if (*m->str)
+			add_filter(fl, docpath, m->str, file, m->line, m->col);
+		return;
+	}
+	for (c = m->first; c != NULL; c = c->next)
+		add_filter(fl, docpath, c->str, file, c->line, c->col);
+}
+
+static void
+free_filters(struct filter_list *fl)
+{
+	size_t i;
+
+	for (i = 0; i < fl->n; i++)
+		free(fl->paths[i]);
+	free(fl->paths);
+}
+
+/* The FORMAT global and galley.outputs for the filters. */
+static void
+describe_outputs(unsigned outputs, struct buf *list)
+{
+	static const char *const names[] = { "html", "xml", "tree" };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (outputs & (1u << i))
+			buf_printf(list, "%s%s", list->len ? "," : "", names[i]);
 }
 
 /* Writes data to path unless it already holds exactly that (keeps timestamps for make). */
@@ -318,6 +476,9 @@ build_file(struct build *b, const char *path)
 	struct buf src = BUF_INIT;
 	struct doc *doc = doc_new(path);
 	struct loaded_style *ls = NULL;
+	struct filter_list filters = { NULL, 0 };
+	struct lf_opts lopts = { 0, NULL, NULL, 0, 0 };
+	struct buf outputs = BUF_INIT;
 	const struct meta *style_meta;
 	const char *style, *lang, *unsafe;
 	char *stem = NULL, *out;
@@ -331,17 +492,32 @@ build_file(struct build *b, const char *path)
 		goto done;
 	if (src.len == 0 || doc->root->first == NULL)
 		msg_at(MSG_WARNING, path, 0, 0, "the document has no text");
-	/* Lua filters run here, once they exist; they may change doc->meta too. */
+	style_meta = meta_get(doc->meta, "style");
+	style = o->style ? o->style : style_meta ? style_meta->str : "article";
+	if ((ls = get_style(b, style, path, o->style ? NULL : style_meta)) == NULL)
+		goto done;
+	style = ls->name;	/* the filters may replace doc->meta, and style_meta with it */
+	apply_defaults(doc->meta, ls->defaults);
+	add_filters(&filters, path, meta_get(doc->meta, "filters"), path);
+	add_filters(&filters, path, meta_get(ls->defaults, "filters"), ls->defaults_path);
+	for (i = 0; i < (int)o->nfilters; i++)
+		add_filter(&filters, path, o->filters[i], NULL, 0, 0);
+	if (msg_errors() > errors)
+		goto done;
+	describe_outputs(o->outputs, &outputs);
+	lopts.trusted = o->trust_filters;
+	lopts.outputs = buf_str(&outputs);
+	lopts.format = o->outputs & OUT_HTML ? "html" : o->outputs & OUT_XML ? "xml" : "tree";
+	/* Filters see the ids headings will have; what they add gets ids after. */
+	doc_assign_ids(doc);
+	if (lf_run(doc, (const char *const *)filters.paths, filters.n, &lopts) == -1)
+		goto done;
 	doc_assign_ids(doc);
 	unsafe = meta_get_str(doc->meta, "unsafe");
 	check_safety(doc, o->unsafe || (unsafe && strcmp(unsafe, "true") == 0));
-	style_meta = meta_get(doc->meta, "style");
-	style = o->style ? o->style : style_meta ? style_meta->str : "article";
 	lang = meta_get_str(doc->meta, "lang");
 	if (lang == NULL || *lang == '\0')
 		lang = "zh-CN";
-	if ((o->outputs & OUT_HTML) || o->check_only)
-		ls = get_style(b, style, path, o->style ? NULL : style_meta);
 	if (msg_errors() > errors || o->check_only)
 		goto done;
 
@@ -390,6 +566,8 @@ build_file(struct build *b, const char *path)
 done:
 	for (i = 0; i < 3; i++)
 		buf_free(&outs[i].data);
+	free_filters(&filters);
+	buf_free(&outputs);
 	buf_free(&src);
 	free(stem);
 	doc_free(doc);

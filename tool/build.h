@@ -18,6 +18,9 @@ struct build_opts {
 	int		 unsafe;	/* --unsafe: pass raw HTML through */
 	int		 self_contained;/* --self-contained: inline the CSS */
 	int		 check_only;	/* `galley check`: diagnostics, no outputs */
+	const char *const *filters;	/* -L FILE, run after the document's and the style's */
+	size_t		 nfilters;
+	int		 trust_filters;	/* --trust-filters: give filters io and os */
 };
 
 struct build;

@@ -15,8 +15,9 @@
 static const char *const type_names[DOC_TYPE_COUNT] = {
 	"document", "para", "heading", "blockquote", "list", "item",
 	"codeblock", "rawblock", "hr", "table", "row", "cell", "footnote",
+	"div", "figure", "caption",
 	"text", "emph", "strong", "strike", "code", "link", "image",
-	"softbreak", "linebreak", "rawinline", "noteref",
+	"softbreak", "linebreak", "rawinline", "noteref", "span",
 };
 
 const char *
@@ -82,6 +83,7 @@ doc_node_free(struct doc_node *node)
 	free(node->title);
 	free(node->info);
 	free(node->aligns);
+	free(node->origin);
 	doc_attr_clear(&node->attr);
 	free(node);
 }
@@ -588,6 +590,18 @@ meta_set_str(struct meta *map, const char *key, const char *value)
 			return;
 		}
 	meta_append(map, fresh);
+}
+
+struct meta *
+meta_clone(const struct meta *m, const char *key)
+{
+	struct meta *copy = meta_new(m->type, key, m->line, m->col);
+	const struct meta *c;
+
+	copy->str = m->str ? mem_strdup(m->str) : NULL;
+	for (c = m->first; c != NULL; c = c->next)
+		meta_append(copy, meta_clone(c, c->key));
+	return copy;
 }
 
 void

@@ -24,6 +24,9 @@ enum doc_type {
 	DOC_ROW,
 	DOC_CELL,
 	DOC_FOOTNOTE,
+	DOC_DIV,	/* a block container with attributes, made by filters */
+	DOC_FIGURE,	/* blocks (an image) and a caption, made by filters */
+	DOC_CAPTION,	/* the title of a TABLE or FIGURE, its first child: inlines */
 	/* inlines */
 	DOC_TEXT,
 	DOC_EMPH,
@@ -36,6 +39,7 @@ enum doc_type {
 	DOC_LINEBREAK,
 	DOC_RAWINLINE,
 	DOC_NOTEREF,
+	DOC_SPAN,	/* an inline container with attributes, made by filters */
 	DOC_TYPE_COUNT
 };
 
@@ -43,6 +47,7 @@ enum doc_type {
 #define DOC_ORDERED	0x01	/* LIST: numbered */
 #define DOC_TIGHT	0x02	/* LIST: items without blank lines between them */
 #define DOC_PAREN	0x04	/* LIST: "1)" rather than "1." */
+#define DOC_PARENS	0x80	/* LIST: "(1)" */
 #define DOC_TASK	0x08	/* ITEM: a task-list item */
 #define DOC_CHECKED	0x10	/* ITEM: a checked task */
 #define DOC_HEADER	0x20	/* ROW: the table's header row */
@@ -74,7 +79,9 @@ struct doc_node {
 	char		 *text;		/* TEXT, CODE, CODEBLOCK, RAWBLOCK, RAWINLINE */
 	char		 *url;		/* LINK, IMAGE */
 	char		 *title;	/* LINK, IMAGE; NULL when none */
-	char		 *info;		/* CODEBLOCK: info string; RAW*: format */
+	char		 *info;		/* CODEBLOCK: info string; RAW*: format;
+					   LIST: numbering style ("LowerAlpha"), NULL for decimal */
+	char		 *origin;	/* "filter.lua:12" for a node a filter made */
 	char		 *aligns;	/* TABLE: per column 'l', 'c', 'r' or 'd' */
 	int		  level;	/* HEADING: 1 to 6 */
 	int		  num;		/* LIST: start; FOOTNOTE, NOTEREF: number */
@@ -160,6 +167,8 @@ struct meta *meta_new(enum meta_type type, const char *key, int line, int col);
 void meta_append(struct meta *parent, struct meta *child);
 /* Sets map's key to a string value, replacing an existing member of that key. */
 void meta_set_str(struct meta *map, const char *key, const char *value);
+/* Returns a deep copy of m under key (NULL for none), which the caller owns. */
+struct meta *meta_clone(const struct meta *m, const char *key);
 void meta_free(struct meta *meta);
 
 /* Appends the stable text dump of the model (the `tree` output) to out. */

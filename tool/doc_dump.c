@@ -62,12 +62,15 @@ dump_node(const struct doc_node *n, struct buf *out, int depth)
 	buf_puts(out, doc_type_name(n->type));
 	if (n->line > 0 && !doc_is_inline(n->type))
 		buf_printf(out, " %d:%d", n->line, n->col);
+	else if (n->origin && !doc_is_inline(n->type))
+		buf_printf(out, " (%s)", n->origin);
 	if (n->type == DOC_HEADING)
 		buf_printf(out, " level=%d", n->level);
 	if (n->type == DOC_LIST) {
 		buf_puts(out, n->flags & DOC_ORDERED ? " ordered" : " bullet");
 		if (n->flags & DOC_ORDERED)
 			buf_printf(out, " start=%d delim=%s", n->num,
+			    n->flags & DOC_PARENS ? "parens" :
 			    n->flags & DOC_PAREN ? "paren" : "period");
 		buf_puts(out, n->flags & DOC_TIGHT ? " tight" : " loose");
 	}
@@ -99,7 +102,9 @@ dump_node(const struct doc_node *n, struct buf *out, int depth)
 		buf_puts(out, " title=");
 		put_quoted(out, n->title);
 	}
-	if (n->info) {
+	if (n->info && n->type == DOC_LIST)
+		buf_printf(out, " style=%s", n->info);
+	else if (n->info) {
 		buf_puts(out, " info=");
 		put_quoted(out, n->info);
 	}

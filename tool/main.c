@@ -16,9 +16,10 @@
 #define EXIT_USAGE	2
 
 static const char usage_text[] =
-"usage: galley build [-o DIR] [-t html,xml,tree] [-s STYLE] [-M KEY=VALUE]...\n"
-"                    [--strict] [--unsafe] [--self-contained] [-q] FILE...\n"
-"       galley check [-s STYLE] [-M KEY=VALUE]... [--strict] FILE...\n"
+"usage: galley build [-o DIR] [-t html,xml,tree] [-s STYLE] [-L FILTER]...\n"
+"                    [-M KEY=VALUE]... [--strict] [--unsafe] [--self-contained]\n"
+"                    [--trust-filters] [-q] FILE...\n"
+"       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict] FILE...\n"
 "       galley --help | --version\n";
 
 static const char help_text[] =
@@ -36,11 +37,15 @@ static const char help_text[] =
 "  -t LIST          outputs, comma-separated: html (default), xml, tree\n"
 "  -s STYLE         style from styles/STYLE (default: the front matter's\n"
 "                   'style', else article)\n"
+"  -L FILTER        run the Lua filter FILTER (a .lua path, or a name looked\n"
+"                   up beside the document and in lua-filters/) after the\n"
+"                   front matter's and the style's filters\n"
 "  -M KEY=VALUE     set a metadata value, overriding the front matter;\n"
 "                   -M KEY alone sets it to true\n"
 "  --strict         treat warnings as errors\n"
 "  --unsafe         pass raw HTML in the source through to the HTML\n"
 "  --self-contained put the CSS inside the HTML instead of linking it\n"
+"  --trust-filters  let filters use Lua's io and os libraries\n"
 "  -q, --quiet      do not print warnings\n"
 "\n"
 "Messages have the form 'galley: FILE:LINE:COL: error: text'.  Exit status:\n"
@@ -110,11 +115,12 @@ add_override(struct meta *map, const char *arg)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_STRICT = 256, OPT_UNSAFE, OPT_SELF, OPT_HELP, OPT_VERSION };
+	enum { OPT_STRICT = 256, OPT_UNSAFE, OPT_SELF, OPT_TRUST, OPT_HELP, OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 		{ "self-contained", no_argument, NULL, OPT_SELF },
+		{ "trust-filters", no_argument, NULL, OPT_TRUST },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -124,6 +130,8 @@ main(int argc, char *argv[])
 	struct meta *overrides = meta_new(META_MAP, NULL, 0, 0);
 	struct build *b;
 	const char *command;
+	char **filters = NULL;
+	size_t nfilters = 0;
 	int c, i, strict = 0, quiet = 0, rc = 0;
 
 	memset(&opts, 0, sizeof(opts));
@@ -164,10 +172,13 @@ main(int argc, char *argv[])
 			opts.style = optarg;
 			break;
 		case 'L':
-			fputs("galley: error: Lua filters (-L) are not part of "
-			    "this version yet\n", stderr);
-			rc = EXIT_USAGE;
-			goto out;
+			filters = realloc(filters, (nfilters + 1) * sizeof(*filters));
+			if (filters == NULL) {
+				fputs("galley: out of memory\n", stderr);
+				return EXIT_USAGE;
+			}
+			filters[nfilters++] = optarg;
+			break;
 		case 'M':
 			if ((rc = add_override(overrides, optarg)) != 0)
 				goto out;
@@ -183,6 +194,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_SELF:
 			opts.self_contained = 1;
+			break;
+		case OPT_TRUST:
+			opts.trust_filters = 1;
 			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -207,12 +221,15 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	msg_configure(strict, quiet);
+	opts.filters = (const char *const *)filters;
+	opts.nfilters = nfilters;
 	b = build_new(&opts);
 	for (i = optind; i < argc; i++)
 		if (build_file(b, argv[i]) == -1)
 			rc = EXIT_DOC_ERRORS;
 	build_free(b);
 out:
+	free(filters);
 	meta_free(overrides);
 	return rc;
 }

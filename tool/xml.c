@@ -139,10 +139,14 @@ table_to_xml(const struct doc_node *t, xmlNodePtr e, xmlNsPtr ns)
 	xmlNodePtr head = NULL, body = NULL, r, c;
 	size_t i, col, ncols = t->aligns ? strlen(t->aligns) : 0;
 
+	if (t->first && t->first->type == DOC_CAPTION)
+		node_to_xml(t->first, e, ns);
 	for (i = 0; i < ncols; i++)
 		set_prop(add_elem(e, "colspec"), "align",
 		    names[strchr("lcrd", t->aligns[i]) - "lcrd"]);
 	for (row = t->first; row != NULL; row = row->next) {
+		if (row->type == DOC_CAPTION)
+			continue;
 		if (row->flags & DOC_HEADER) {
 			if (head == NULL)
 				head = add_elem(e, "thead");
@@ -188,7 +192,10 @@ node_to_xml(const struct doc_node *n, xmlNodePtr parent, xmlNsPtr ns)
 		set_prop(e, "type", n->flags & DOC_ORDERED ? "ordered" : "bullet");
 		if (n->flags & DOC_ORDERED) {
 			set_int(e, "start", n->num);
-			set_prop(e, "delim", n->flags & DOC_PAREN ? "paren" : "period");
+			set_prop(e, "delim", n->flags & DOC_PARENS ? "parens" :
+			    n->flags & DOC_PAREN ? "paren" : "period");
+			if (n->info)
+				set_prop(e, "style", n->info);
 		}
 		set_prop(e, "tight", n->flags & DOC_TIGHT ? "true" : "false");
 		break;

@@ -362,6 +362,7 @@
 
   <!-- Text of a heading's entry in the table of contents. -->
   <xsl:template match="heading" mode="toc-content">
+    <xsl:call-template name="number-label"/>
     <xsl:apply-templates mode="plain"/>
   </xsl:template>
 
@@ -470,9 +471,28 @@
     </xsl:element>
   </xsl:template>
 
-  <!-- What goes inside <hN>; override to add numbers or labels. -->
+  <!-- What goes inside <hN>: the number a filter gave it, then the text. -->
   <xsl:template match="heading" mode="heading-content">
+    <xsl:call-template name="number-label"/>
     <xsl:apply-templates/>
+  </xsl:template>
+
+  <!-- The number filters put in a:number ("5.2", "一、", "附录A", "表1"),
+       with an annex's kind, and the separator before the title: an
+       ideographic space, none after a number that ends in its own
+       punctuation (一、 1. （一）). -->
+  <xsl:template name="number-label">
+    <xsl:variable name="number" select="string(@a:number)"/>
+    <xsl:if test="$number != ''">
+      <span class="number"><xsl:value-of select="$number"/></span>
+      <xsl:if test="string(@a:annex-type) != ''">
+        <span class="annex-type">（<xsl:value-of select="@a:annex-type"/>）</span>
+      </xsl:if>
+      <xsl:variable name="last" select="substring($number, string-length($number))"/>
+      <xsl:if test="not(contains('、.．）)', $last)) and (node() or following-sibling::node())">
+        <xsl:text>&#x3000;</xsl:text>
+      </xsl:if>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="blockquote">
@@ -492,6 +512,14 @@
           <xsl:call-template name="attrs">
             <xsl:with-param name="class">
               <xsl:if test="@delim = 'paren'">paren </xsl:if>
+              <xsl:if test="@delim = 'parens'">parens </xsl:if>
+              <xsl:choose>
+                <xsl:when test="@style = 'LowerAlpha'">lower-alpha </xsl:when>
+                <xsl:when test="@style = 'UpperAlpha'">upper-alpha </xsl:when>
+                <xsl:when test="@style = 'LowerRoman'">lower-roman </xsl:when>
+                <xsl:when test="@style = 'UpperRoman'">upper-roman </xsl:when>
+                <xsl:when test="@style = 'CJKDecimal'">cjk-decimal </xsl:when>
+              </xsl:choose>
               <xsl:value-of select="$task"/>
             </xsl:with-param>
           </xsl:call-template>
@@ -579,6 +607,43 @@
         <xsl:apply-templates select="*[not(self::colspec)]"/>
       </table>
     </div>
+  </xsl:template>
+
+  <!-- A table's caption (above it) and a figure's (below it), with the number. -->
+  <xsl:template match="table/caption">
+    <caption>
+      <xsl:for-each select="..">
+        <xsl:call-template name="number-label"/>
+      </xsl:for-each>
+      <xsl:apply-templates/>
+    </caption>
+  </xsl:template>
+
+  <xsl:template match="figure">
+    <figure>
+      <xsl:call-template name="attrs"/>
+      <xsl:apply-templates select="*[not(self::caption)]"/>
+      <xsl:if test="caption or @a:number">
+        <figcaption>
+          <xsl:call-template name="number-label"/>
+          <xsl:apply-templates select="caption/node()"/>
+        </figcaption>
+      </xsl:if>
+    </figure>
+  </xsl:template>
+
+  <xsl:template match="div">
+    <div>
+      <xsl:call-template name="attrs"/>
+      <xsl:apply-templates/>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="span">
+    <span>
+      <xsl:call-template name="attrs"/>
+      <xsl:apply-templates/>
+    </span>
   </xsl:template>
 
   <xsl:template match="table/thead">

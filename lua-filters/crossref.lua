@@ -1,0 +1,201 @@
+-- crossref.lua: figures, tables, notes and cross-references.
+--   * An image alone in a paragraph becomes a figure whose caption is the
+--     image's text; `![标题](a.png){#fig-x}` gives it an id.  Figures are
+--     numbered 图1, 图2 … (图A.1 inside annex A of a `gb` document).
+--   * A paragraph "Table: 标题", "表：标题" or ": 标题" right before or after a
+--     table becomes its caption; "{#tbl-x}" at its end gives the table an id.
+--     Tables are numbered 表1 … (表A.1 in annexes).
+--   * In `gb` documents the notes of a clause are "注：" when alone and
+--     "注1：" "注2：" … when several; examples likewise ("示例：", "示例1：").
+--   * A link with no text to an id, `[](#scope)`, shows the target's number in
+--     words ("第5章", "5.2", "图1", "表A.1", "附录A", "第十二条", "（三）"); a link
+--     with text keeps it.  A link to an id that does not exist is an error.
+-- Runs after clause-numbering, whose `number` and `number-ref` attributes it reads.
+
+local utils = galley.utils
+
+local function first_str(blocks_or_inlines)
+	local first = blocks_or_inlines[1]
+	if first and first.tag == "Str" then return first end
+	return nil
+end
+
+-- A caption paragraph: returns its inlines without the "表：" lead, or nil.
+local CAPTION_LEADS = { "Table:", "Table：", "表：", "表:", ":" }
+local function caption_of(para)
+	if para == nil or para.tag ~= "Para" then return nil end
+	local first = first_str(para.content)
+	if not first then return nil end
+	for _, lead in ipairs(CAPTION_LEADS) do
+		if first.text:sub(1, #lead) == lead then
+			local content = para:clone().content
+			local rest = content[1].text:sub(#lead + 1):gsub("^ +", "")
+			if rest == "" then table.remove(content, 1) else content[1].text = rest end
+			return content
+		end
+	end
+	return nil
+end
+
+-- Takes "{#id .class}" off the end of inlines into attr.
+local function take_attr(inlines, attr)
+	local last = inlines[#inlines]
+	if not last or last.tag ~= "Str" then return end
+	local head, block = last.text:match("^(.-) *(%b{})$")
+	if not block then return end
+	local parsed = utils.parse_attr(block)
+	if not parsed then return end
+	if parsed.identifier ~= "" then attr.identifier = parsed.identifier end
+	for _, c in ipairs(parsed.classes) do table.insert(attr.classes, c) end
+	for k, v in pairs(parsed.attributes) do attr.attributes[k] = v end
+	if head == "" then table.remove(inlines) else last.text = head end
+end
+
+local function lone_image(block)
+	if block.tag ~= "Para" then return nil end
+	local image, attr_text = nil, nil
+	for _, el in ipairs(block.content) do
+		if el.tag == "Image" and not image then
+			image = el
+		elseif el.tag == "Str" and image and not attr_text and el.text:match("^ *%b{} *$") then
+			attr_text = el
+		elseif el.tag ~= "SoftBreak" then
+			return nil
+		end
+	end
+	return image, attr_text
+end
+
+-- Builds figures and captioned tables and numbers both.
+local function figures_and_tables(doc)
+	local out, annex, figures, tables = {}, nil, 0, 0
+	local blocks = doc.blocks
+	local taken = {}
+	for i, b in ipairs(blocks) do
+		if taken[i] then goto continue end
+		if b.tag == "Heading" and b.level == 1 then
+			local letter = b.attr.attributes["annex"]
+			if letter ~= annex then annex, figures, tables = letter, 0, 0 end
+		end
+		local image, attr_text = lone_image(b)
+		if image then
+			figures = figures + 1
+			local attr = galley.Attr(image.attr)
+			if attr_text then take_attr({ galley.Str(attr_text.text:match("^ *(.-) *$")) }, attr) end
+			local number = "图" .. (annex and (annex .. ".") or "") .. figures
+			attr.attributes["number"] = number
+			attr.attributes["number-ref"] = number
+			local figure = galley.Figure({ galley.Para({ image }) }, image.content, attr)
+			figure._line, figure._col = b._line, b._col
+			b = figure
+		elseif b.tag == "Table" then
+			local caption = caption_of(blocks[i - 1])
+			if caption and out[#out] == blocks[i - 1] then
+				table.remove(out)
+			else
+				caption = caption_of(blocks[i + 1])
+				if caption then taken[i + 1] = true end
+			end
+			if caption then
+				take_attr(caption, b.attr)
+				b.caption = caption
+			end
+			if caption or (b.caption and #b.caption > 0) then
+				tables = tables + 1
+				local number = "表" .. (annex and (annex .. ".") or "") .. tables
+				b.attr.attributes["number"] = number
+				b.attr.attributes["number-ref"] = number
+			end
+		end
+		out[#out + 1] = b
+		::continue::
+	end
+	doc.blocks = out
+end
+
+-- 注： / 注1： and 示例： / 示例1： within each clause of a gb document.
+local function number_notes(doc)
+	local function lead_of(para, word)
+		local first = para.tag == "Para" and first_str(para.content)
+		if not first then return nil end
+		local digits, rest = first.text:match("^" .. word .. "(%d*)：(.*)$")
+		if digits == nil then digits, rest = first.text:match("^" .. word .. "(%d*):(.*)$") end
+		if digits == nil then return nil end
+		return first, digits, rest
+	end
+	local function renumber(group, word)
+		for k, p in ipairs(group) do
+			local first, digits, rest = lead_of(p, word)
+			if #group == 1 and digits ~= "" then
+				galley.warn("a clause with one " .. word .. " does not number it: “" .. word .. "：”", p)
+			end
+			first.text = word .. (#group > 1 and tostring(k) or "") .. "：" .. rest
+		end
+	end
+	local notes, examples = {}, {}
+	local function flush()
+		renumber(notes, "注")
+		renumber(examples, "示例")
+		notes, examples = {}, {}
+	end
+	for _, b in ipairs(doc.blocks) do
+		if b.tag == "Heading" then
+			flush()
+		elseif lead_of(b, "注") then
+			notes[#notes + 1] = b
+		elseif lead_of(b, "示例") then
+			examples[#examples + 1] = b
+		end
+	end
+	flush()
+end
+
+-- Every id in the document with the words a reference to it shows.
+local function collect_targets(doc)
+	local targets = {}
+	local function visit(blocks)
+		for _, b in ipairs(blocks) do
+			local id = b.attr and b.attr.identifier
+			if id and id ~= "" then
+				local words = b.attr.attributes["number-ref"]
+				if not words and b.tag == "Heading" then words = utils.stringify(b.content) end
+				targets[id] = { words = words or id, element = b }
+			end
+			if b.tag == "BlockQuote" or b.tag == "Div" or b.tag == "Figure" then visit(b.content) end
+			if b.tag == "BulletList" or b.tag == "OrderedList" then
+				for _, item in ipairs(b.content) do visit(item) end
+			end
+		end
+	end
+	visit(doc.blocks)
+	return targets
+end
+
+local function resolve_links(doc, targets)
+	return doc:walk({
+		Link = function(link)
+			local id = link.target:match("^#(.+)$")
+			if not id then return nil end
+			local target = targets[id]
+			if not target then
+				galley.error("reference to '#" .. id .. "', which no heading, figure or table has", link)
+				return nil
+			end
+			if #link.content == 0 then
+				link.content = { galley.Str(target.words) }
+				table.insert(link.attr.classes, "xref")
+				return link
+			end
+			return nil
+		end,
+	})
+end
+
+return {
+	Doc = function(doc)
+		local scheme = doc.meta.numbering and utils.stringify(doc.meta.numbering) or ""
+		figures_and_tables(doc)
+		if scheme == "gb" then number_notes(doc) end
+		return resolve_links(doc, collect_targets(doc))
+	end,
+}
