@@ -165,3 +165,38 @@ echo $? >"$d/status"
 check "stylesheet that stops: exit 1" status_is 1
 check "stylesheet that stops: its message" stderr_has "galley: styles/halts/html.xsl: error: stop here"
 check "stylesheet that stops: nothing written" test ! -e "$d/sty/out/ok.html"
+
+# Filters run front matter first, then the style's, then -L: a -L filter sees
+# the numbers the standard style's clause-numbering gave.
+cat >"$d/after.lua" <<'LUA'
+return {
+	Heading = function(h)
+		table.insert(h.content, galley.Str("=" .. (h.attr.attributes.number or "none")))
+		return h
+	end,
+}
+LUA
+printf -- '---\nstyle: standard\n---\n\n# 范围\n\n## 要求\n' >"$d/std.md"
+run "$G" build -t tree -o - -L "$d/after.lua" "$d/std.md"
+check "-L runs after the style's filters" grep -q 'text "要求=1.1"' "$d/stdout"
+
+# Filters get no io or os unless --trust-filters.
+cat >"$d/writes.lua" <<LUA
+return { Doc = function(doc) local f = io.open("$d/written.txt", "w"); f:write("x"); f:close() end }
+LUA
+run "$G" build -o "$d/t1" -L "$d/writes.lua" "$d/ok.md"
+check "untrusted filter: exit 1" status_is 1
+check "untrusted filter: no io" stderr_has "attempt to index a nil value (global 'io')"
+check "untrusted filter: wrote nothing" test ! -e "$d/written.txt"
+run "$G" build --trust-filters -o "$d/t2" -L "$d/writes.lua" "$d/ok.md"
+check "--trust-filters: exit 0" status_is 0
+check "--trust-filters: the filter wrote its file" test -e "$d/written.txt"
+
+# A filter error leaves the previous output in place.
+run "$G" build -o "$d/fe" "$d/ok.md"
+cp "$d/fe/ok.html" "$d/fe-good.html"
+printf 'return { Para = function() error("委员会的过滤器出错") end }\n' >"$d/fails.lua"
+run "$G" build -o "$d/fe" -L "$d/fails.lua" "$d/ok.md"
+check "filter error: exit 1" status_is 1
+check "filter error: message at the filter line" stderr_has "$d/fails.lua:1: error: 委员会的过滤器出错"
+same "filter error: previous output intact" "$d/fe-good.html" "$d/fe/ok.html"

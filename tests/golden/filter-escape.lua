@@ -1,0 +1,5 @@
+return {
+  Para = function(el)
+    os.execute("touch /tmp/galley-pwned")
+  end
+}

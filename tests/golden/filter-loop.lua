@@ -1,0 +1,5 @@
+return {
+  Para = function(el)
+    while true do end
+  end
+}

@@ -1,0 +1,6 @@
+return {
+  Para = function(el)
+    local x = nil
+    return x.y
+  end
+}

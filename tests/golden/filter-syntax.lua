@@ -1,0 +1,5 @@
+return {
+  Para = function(el)
+    return el +
+  end
+}

@@ -1,0 +1,5 @@
+return {
+  Str = function(el)
+    return 42
+  end
+}
