@@ -22,7 +22,8 @@ check "bulletin: bare URL ends before 。" \
 	grep -qF 'href="https://www.example.org.cn/notice/2026-18">https://www.example.org.cn/notice/2026-18</a>。' "$b"
 check "bulletin: bare URL ends before ）" \
 	grep -qF 'href="https://example.org/reg">https://example.org/reg</a>）' "$b"
-check "bulletin: event table" grep -q '<table' "$b"
+check "bulletin: event table with its caption" grep -qF '<span class="number">表1</span>　2026年第四季度活动安排' "$b"
+check "bulletin: photo as a numbered figure" grep -qF '<span class="number">图1</span>　展会现场' "$b"
 check "bulletin: section heading with its id" grep -q '<h2 id="news-ipv6"' "$b"
 
 s=$c/standard/t-xaf-001.html
@@ -30,6 +31,11 @@ check "standard: the 前言 sentence is whole" grep -qF \
 	'本文件按照GB/T 1.1—2020《标准化工作导则　第1部分：标准化文件的结构和起草规则》的规定起草。' "$s"
 check "standard: term heading id from attributes" grep -q 'id="term-vss"' "$s"
 check "standard: annex classes" grep -q 'class="annex normative"' "$s"
+check "standard: clauses numbered" grep -qF '<span class="number">3.1</span>　视频监控系统' "$s"
+check "standard: annex numbered" grep -qF '<span class="number">附录A</span><span class="annex-type">（规范性）</span>' "$s"
+check "standard: reference to a table" grep -qF '<a href="#tbl-bend-radius" class="xref">表1</a>' "$s"
+check "standard: reference to an annex table" grep -qF '<a href="#tbl-record" class="xref">表A.1</a>' "$s"
+check "standard: lists lettered" grep -q '<ol class="paren lower-alpha"' "$s"
 
 n=$c/notice/implementation-rules.html
 check "notice: 发文字号 intact" grep -qF '溪安协〔2026〕7号' "$n"
