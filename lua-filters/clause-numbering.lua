@@ -126,10 +126,15 @@ local function set_number(h, number, ref)
 	h.attr.attributes["number-ref"] = ref or number
 end
 
-local function check_typed(typed, computed_value, computed_text, h)
-	if typed and typed.value ~= computed_value then
+-- Warns when a number typed by hand is of another level or another value than the computed one.
+local function check_typed(typed, kind, value, number, h)
+	if not typed then return end
+	if typed.kind ~= kind then
+		galley.warn(string.format("the heading's typed number “%s” is of another level; it is numbered %s",
+			typed.text, number), h)
+	elseif typed.value ~= value then
 		galley.warn(string.format("the heading's typed number “%s” differs from its place: it is numbered %s",
-			typed.text, computed_text), h)
+			typed.text, number), h)
 	end
 end
 
@@ -199,7 +204,7 @@ local function number_gb(doc)
 				local number = table.concat(parts, ".")
 				local ref = (b.level == 1 and not annex) and ("第" .. number .. "章") or number
 				set_number(b, number, ref)
-				check_typed(typed, number, number, b)
+				check_typed(typed, 0, number, number, b)
 			end
 		end
 	end
@@ -249,12 +254,7 @@ local function number_gongwen(doc)
 				local n = counts[depth]
 				local number, ref = GONGWEN[depth](n)
 				set_number(b, number, ref)
-				if typed and typed.kind ~= depth then
-					galley.warn(string.format("the heading's typed number “%s” is of another level; it is numbered %s",
-						typed.text, number), b)
-				else
-					check_typed(typed, n, number, b)
-				end
+				check_typed(typed, depth, n, number, b)
 			end
 		end
 	end
@@ -287,12 +287,7 @@ local function number_articles(doc)
 			if kind then
 				local number = "第" .. cjk(n) .. kind
 				set_number(b, number)
-				if typed and typed.kind ~= kind then
-					galley.warn(string.format("the heading's typed number “%s” is of another level; it is numbered %s",
-						typed.text, number), b)
-				else
-					check_typed(typed, n, number, b)
-				end
+				check_typed(typed, kind, n, number, b)
 			else
 				galley.warn("regulations number three levels (章, 节, 条); this heading is deeper", b)
 			end
@@ -324,8 +319,8 @@ return {
 		scheme = utils.stringify(scheme)
 		local run = SCHEMES[scheme]
 		if not run then
-			galley.error("unknown numbering scheme '" .. scheme .. "' (front matter 'numbering:'; "
-				.. "known: gb, gongwen, articles, none)")
+			galley.error("unknown numbering scheme '" .. scheme .. "' (known: gb, gongwen, articles, none)",
+				"numbering")
 			return nil
 		end
 		run(doc)

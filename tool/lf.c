@@ -167,6 +167,21 @@ get_position(lua_State *L, int idx, struct doc_node *n, const char *line, const 
 	lua_pop(L, 2);
 }
 
+/* Sets the element's "caption" from n's CAPTION child; returns the child after it. */
+static const struct doc_node *
+push_caption(lua_State *L, const struct doc_node *n, int mt)
+{
+	const struct doc_node *c = n->first;
+
+	if (c && c->type == DOC_CAPTION) {
+		push_inlines(L, c->first, mt);
+		c = c->next;
+	} else
+		lua_newtable(L);
+	lua_setfield(L, -2, "caption");
+	return c;
+}
+
 /* Pushes one element (a table with the Element metatable at index mt). */
 static void
 push_node(lua_State *L, const struct doc_node *n, int mt)
@@ -240,13 +255,7 @@ push_node(lua_State *L, const struct doc_node *n, int mt)
 		lua_setfield(L, -2, "content");
 		break;
 	case DOC_FIGURE:
-		c = n->first;
-		if (c && c->type == DOC_CAPTION) {
-			push_inlines(L, c->first, mt);
-			c = c->next;
-		} else
-			lua_newtable(L);
-		lua_setfield(L, -2, "caption");
+		c = push_caption(L, n, mt);
 		push_blocks(L, c, mt);
 		lua_setfield(L, -2, "content");
 		break;
@@ -294,13 +303,7 @@ push_node(lua_State *L, const struct doc_node *n, int mt)
 			lua_rawseti(L, -2, i + 1);
 		}
 		lua_setfield(L, -2, "aligns");
-		c = n->first;
-		if (c && c->type == DOC_CAPTION) {
-			push_inlines(L, c->first, mt);
-			c = c->next;
-		} else
-			lua_newtable(L);
-		lua_setfield(L, -2, "caption");
+		c = push_caption(L, n, mt);
 		lua_newtable(L);
 		for (i = 1; c != NULL; c = c->next, i++) {
 			const struct doc_node *cell;
@@ -903,7 +906,10 @@ take_document(lua_State *L)
 
 /* ---- running ----------------------------------------------------------- */
 
-/* Reports text at the element at idx (its document position, else the filter line that made it). */
+/*
+ * Reports text at the element at idx (its document position, else the filter
+ * line that made it), or at the front-matter key named by the string at idx.
+ */
 static void
 report_at(lua_State *L, enum msg_level level, const char *text, int idx)
 {
@@ -913,7 +919,14 @@ report_at(lua_State *L, enum msg_level level, const char *text, int idx)
 	struct buf where = BUF_INIT;
 	char *colon;
 
-	if (lua_istable(L, idx)) {
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		/* A front-matter key: the place its value starts. */
+		const struct meta *m = meta_get(lf->doc->meta, lua_tostring(L, idx));
+		if (m != NULL && m->line > 0) {
+			msg_at(level, lf->doc->source, m->line, m->col, "%s", text);
+			return;
+		}
+	} else if (lua_istable(L, idx)) {
 		lua_getfield(L, idx, "_line");
 		line = lua_tointeger(L, -1);
 		lua_getfield(L, idx, "_col");
