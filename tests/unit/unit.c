@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "check.h"
 #include "doc.h"
+#include "font.h"
 #include "md.h"
 #include "utf8.h"
 
@@ -124,6 +125,47 @@ test_ids(void)
 	    "explicit id wins");
 }
 
+static void
+test_fonts(void)
+{
+	struct font_set *set = font_set_new();
+	struct font *ming, *serif, *kai, *hei;
+	struct buf subset = BUF_INIT;
+	uint32_t gids[2];
+
+	ming = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0);
+	expect(ming != NULL, "AR PL UMing CN is found");
+	if (ming != NULL) {
+		gids[0] = font_glyph(ming, 0x4E2D);
+		gids[1] = font_glyph(ming, 0x6587);
+		expect(gids[0] != 0 && gids[1] != 0, "UMing has 中 and 文");
+		expect(font_advance(ming, gids[0]) == font_units_per_em(ming),
+		    "中 is one em wide");
+		expect(font_glyph(ming, 0x1F600) == 0, "no glyph for an emoji");
+		expect(font_get(set, "ar pl uming cn", 0, 0, NULL, 0) == ming,
+		    "a font is opened once (family names ignore case)");
+		expect(font_subset(ming, gids, 2, &subset) == 0 && subset.len > 0 &&
+		    subset.len < 200000, "a two-glyph subset is small");
+		expect(subset.len >= 4 && memcmp(subset.data, "\0\1\0\0", 4) == 0,
+		    "the subset is a TrueType file");
+	}
+	serif = font_get(set, "Liberation Serif", 0, 0, NULL, 0);
+	expect(serif != NULL && font_glyph(serif, 'a') != 0 &&
+	    font_advance(serif, font_glyph(serif, 'a')) < font_units_per_em(serif),
+	    "Liberation Serif: 'a' is narrower than an em");
+	expect(font_get(set, "Liberation Serif", 1, 0, NULL, 0) != serif &&
+	    font_is_bold(font_get(set, "Liberation Serif", 1, 0, NULL, 0)),
+	    "Liberation Serif has a real bold face");
+	kai = font_get(set, "AR PL UKai CN", 1, 0, NULL, 0);
+	expect(kai != NULL && !font_is_bold(kai), "UKai has no bold: synthetic bold needed");
+	hei = font_get(set, "WenQuanYi Zen Hei", 0, 0, NULL, 0);
+	expect(hei != NULL && font_glyph(hei, 0x9ED1) != 0, "a face inside a .ttc");
+	expect(font_get(set, "No Such Font Family", 0, 0, NULL, 0) == NULL,
+	    "a missing family is an error, not a substitute");
+	buf_free(&subset);
+	font_set_free(set);
+}
+
 int
 main(void)
 {
@@ -131,6 +173,7 @@ main(void)
 	test_attr();
 	test_urls();
 	test_ids();
+	test_fonts();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

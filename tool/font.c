@@ -1,0 +1,291 @@
+/* Fonts: found by family with fontconfig, measured with HarfBuzz, subset with hb-subset. */
+#include "font.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fontconfig/fontconfig.h>
+#include <hb-subset.h>
+#include <hb.h>
+
+#include "mem.h"
+#include "msg.h"
+
+struct font {
+	char		*family;	/* as asked for */
+	char		*path;
+	int		 index;		/* face within a .ttc */
+	int		 bold;		/* the face itself is bold */
+	int		 italic;	/* the face itself is italic or oblique */
+	int		 want_bold;
+	int		 want_italic;
+	hb_blob_t	*blob;
+	hb_face_t	*face;
+	hb_font_t	*hb;
+	int		 upem;
+};
+
+struct font_set {
+	FcConfig	 *config;
+	struct font	**fonts;
+	size_t		  n;
+};
+
+/* The Debian packages of the fonts galley's styles name, for "install …" hints. */
+static const struct {
+	const char	*prefix;
+	const char	*package;
+} packages[] = {
+	{ "AR PL UMing", "fonts-arphic-uming" },
+	{ "AR PL UKai", "fonts-arphic-ukai" },
+	{ "WenQuanYi Zen Hei", "fonts-wqy-zenhei" },
+	{ "Liberation", "fonts-liberation2" },
+	{ "Noto Sans CJK", "fonts-noto-cjk" },
+	{ "Noto Serif CJK", "fonts-noto-cjk" },
+};
+
+struct font_set *
+font_set_new(void)
+{
+	struct font_set *set = mem_zalloc(1, sizeof(*set));
+
+	set->config = FcInitLoadConfigAndFonts();
+	return set;
+}
+
+static void
+font_free(struct font *f)
+{
+	hb_font_destroy(f->hb);
+	hb_face_destroy(f->face);
+	hb_blob_destroy(f->blob);
+	free(f->family);
+	free(f->path);
+	free(f);
+}
+
+void
+font_set_free(struct font_set *set)
+{
+	size_t i;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->n; i++)
+		font_free(set->fonts[i]);
+	free(set->fonts);
+	if (set->config)
+		FcConfigDestroy(set->config);
+	free(set);
+}
+
+static void
+report_missing(const char *family, const char *why, const char *file, int line)
+{
+	const char *package = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(packages) / sizeof(packages[0]); i++)
+		if (strncasecmp(family, packages[i].prefix, strlen(packages[i].prefix)) == 0)
+			package = packages[i].package;
+	if (package)
+		msg_at(MSG_ERROR, file, line, 0, "font '%s' %s; install it with "
+		    "'apt-get install %s'", family, why, package);
+	else
+		msg_at(MSG_ERROR, file, line, 0, "font '%s' %s; install a package "
+		    "that provides it or name another font in the style", family, why);
+}
+
+/* Whether the matched pattern is of family (any of its names, which fontconfig lists). */
+static int
+has_family(FcPattern *p, const char *family)
+{
+	FcChar8 *name;
+	int i;
+
+	for (i = 0; FcPatternGetString(p, FC_FAMILY, i, &name) == FcResultMatch; i++)
+		if (strcasecmp((const char *)name, family) == 0)
+			return 1;
+	return 0;
+}
+
+static struct font *
+open_font(struct font_set *set, const char *family, int bold, int italic,
+    const char *file, int line)
+{
+	FcPattern *want, *match;
+	FcResult result;
+	FcChar8 *path, *format;
+	int index = 0, weight = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
+	FcBool embolden = FcFalse;
+	FcMatrix *matrix;
+	struct font *f = NULL;
+
+	want = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family,
+	    FC_WEIGHT, FcTypeInteger, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR,
+	    FC_SLANT, FcTypeInteger, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN,
+	    (char *)NULL);
+	FcConfigSubstitute(set->config, want, FcMatchPattern);
+	FcDefaultSubstitute(want);
+	match = FcFontMatch(set->config, want, &result);
+	FcPatternDestroy(want);
+	if (match == NULL || !has_family(match, family) ||
+	    FcPatternGetString(match, FC_FILE, 0, &path) != FcResultMatch) {
+		report_missing(family, "is not installed", file, line);
+		goto out;
+	}
+	/* libharu and galley's PDF writer embed TrueType outlines only, not CFF. */
+	if (FcPatternGetString(match, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
+	    strcmp((const char *)format, "TrueType") != 0) {
+		report_missing(family, "is not a TrueType font (CFF outlines cannot "
+		    "be embedded)", file, line);
+		goto out;
+	}
+	FcPatternGetInteger(match, FC_INDEX, 0, &index);
+	FcPatternGetInteger(match, FC_WEIGHT, 0, &weight);
+	FcPatternGetInteger(match, FC_SLANT, 0, &slant);
+	/* fontconfig asks renderers to fake a missing bold or italic; galley does that itself. */
+	if (FcPatternGetBool(match, FC_EMBOLDEN, 0, &embolden) == FcResultMatch && embolden)
+		weight = FC_WEIGHT_REGULAR;
+	if (FcPatternGetMatrix(match, FC_MATRIX, 0, &matrix) == FcResultMatch &&
+	    matrix->xy != 0)
+		slant = FC_SLANT_ROMAN;
+	f = mem_zalloc(1, sizeof(*f));
+	f->family = mem_strdup(family);
+	f->path = mem_strdup((const char *)path);
+	f->index = index;
+	f->bold = weight >= FC_WEIGHT_DEMIBOLD;
+	f->italic = slant != FC_SLANT_ROMAN;
+	f->want_bold = bold;
+	f->want_italic = italic;
+	/* hb_blob_create_from_file maps the file rather than reading it. */
+	f->blob = hb_blob_create_from_file(f->path);
+	if (hb_blob_get_length(f->blob) == 0) {
+		msg_at(MSG_ERROR, f->path, 0, 0, "cannot read the font file");
+		font_free(f);
+		f = NULL;
+		goto out;
+	}
+	f->face = hb_face_create(f->blob, (unsigned)index);
+	f->hb = hb_font_create(f->face);
+	f->upem = (int)hb_face_get_upem(f->face);
+	hb_font_set_scale(f->hb, f->upem, f->upem);
+out:
+	if (match)
+		FcPatternDestroy(match);
+	return f;
+}
+
+struct font *
+font_get(struct font_set *set, const char *family, int bold, int italic,
+    const char *file, int line)
+{
+	struct font *f;
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		f = set->fonts[i];
+		if (strcasecmp(f->family, family) == 0 && f->want_bold == bold &&
+		    f->want_italic == italic)
+			return f;
+	}
+	if ((f = open_font(set, family, bold, italic, file, line)) == NULL)
+		return NULL;
+	set->fonts = mem_realloc(set->fonts, (set->n + 1) * sizeof(*set->fonts));
+	set->fonts[set->n++] = f;
+	return f;
+}
+
+const char *
+font_family(const struct font *font)
+{
+	return font->family;
+}
+
+const char *
+font_path(const struct font *font)
+{
+	return font->path;
+}
+
+int
+font_is_bold(const struct font *font)
+{
+	return font->bold;
+}
+
+int
+font_is_italic(const struct font *font)
+{
+	return font->italic;
+}
+
+int
+font_units_per_em(const struct font *font)
+{
+	return font->upem;
+}
+
+uint32_t
+font_glyph(const struct font *font, uint32_t cp)
+{
+	hb_codepoint_t gid = 0;
+
+	if (!hb_font_get_nominal_glyph(font->hb, cp, &gid))
+		return 0;
+	return gid;
+}
+
+int
+font_advance(const struct font *font, uint32_t gid)
+{
+	return (int)hb_font_get_glyph_h_advance(font->hb, gid);
+}
+
+void
+font_extents(const struct font *font, int *ascender, int *descender)
+{
+	hb_font_extents_t e;
+
+	hb_font_get_h_extents(font->hb, &e);
+	*ascender = (int)e.ascender;
+	*descender = (int)e.descender;
+}
+
+int
+font_subset(const struct font *font, const uint32_t *gids, size_t n,
+    struct buf *out)
+{
+	hb_subset_input_t *input = hb_subset_input_create_or_fail();
+	hb_set_t *glyphs;
+	hb_face_t *subset;
+	hb_blob_t *blob;
+	const char *data;
+	unsigned len = 0;
+	size_t i;
+
+	if (input == NULL) {
+		msg_at(MSG_ERROR, font->path, 0, 0, "cannot subset the font: out of memory");
+		return -1;
+	}
+	glyphs = hb_subset_input_glyph_set(input);
+	hb_set_add(glyphs, 0);
+	for (i = 0; i < n; i++)
+		hb_set_add(glyphs, gids[i]);
+	/* Keep glyph ids: pages refer to glyphs by id. Hinting is useless in a PDF. */
+	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS |
+	    HB_SUBSET_FLAGS_NO_HINTING);
+	subset = hb_subset_or_fail(font->face, input);
+	hb_subset_input_destroy(input);
+	if (subset == NULL) {
+		msg_at(MSG_ERROR, font->path, 0, 0, "cannot subset the font");
+		return -1;
+	}
+	blob = hb_face_reference_blob(subset);
+	data = hb_blob_get_data(blob, &len);
+	buf_put(out, data, len);
+	hb_blob_destroy(blob);
+	hb_face_destroy(subset);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* Fonts: found by family with fontconfig, measured with HarfBuzz, subset with hb-subset. */
+#ifndef GALLEY_FONT_H
+#define GALLEY_FONT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct font;
+struct font_set;
+
+/* A set of open fonts for one run; each font file is opened (memory-mapped) once. */
+struct font_set *font_set_new(void);
+/* Frees the set and every font it opened.  Accepts NULL. */
+void font_set_free(struct font_set *set);
+
+/*
+ * Returns the font of family (exactly that family: fontconfig's nearest other
+ * font does not count) in the requested weight and slant, opening it on first
+ * use; the set owns it.  When the family has no bold or italic face the
+ * regular one is returned and font_is_bold()/font_is_italic() say so, for
+ * synthetic bold and slant.  Returns NULL after reporting an error that names
+ * the Debian package to install (at file:line when given).
+ */
+struct font *font_get(struct font_set *set, const char *family, int bold,
+    int italic, const char *file, int line);
+
+const char *font_family(const struct font *font);
+const char *font_path(const struct font *font);
+int font_is_bold(const struct font *font);
+int font_is_italic(const struct font *font);
+/* Design units per em: advances are in these units. */
+int font_units_per_em(const struct font *font);
+/* The glyph for code point cp, or 0 when the font has none. */
+uint32_t font_glyph(const struct font *font, uint32_t cp);
+/* The horizontal advance of glyph gid, in design units. */
+int font_advance(const struct font *font, uint32_t gid);
+/* Ascender and descender (negative) in design units, from the font's metrics. */
+void font_extents(const struct font *font, int *ascender, int *descender);
+
+/*
+ * Appends to out a TrueType subset of font holding glyphs gids[0..n) (and
+ * glyph 0), with glyph ids kept, so that ids used in a page stay valid.
+ * Returns 0, or -1 after reporting an error.
+ */
+int font_subset(const struct font *font, const uint32_t *gids, size_t n,
+    struct buf *out);
+
+#endif
