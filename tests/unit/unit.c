@@ -1,4 +1,5 @@
 /* Unit tests of galley's building blocks; prints "ok"/"not ok" per check and a total. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "check.h"
 #include "doc.h"
 #include "font.h"
+#include "lay_break.h"
 #include "md.h"
 #include "utf8.h"
 
@@ -166,6 +168,75 @@ test_fonts(void)
 	font_set_free(set);
 }
 
+/* Words of width 10 with 5-point spaces, ended as a paragraph ends. */
+static size_t
+words(struct lb_item *items, int count)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		if (i > 0)
+			items[n++] = (struct lb_item){ LB_GLUE, 5, 3, 2, 0, 0 };
+		items[n++] = (struct lb_item){ LB_BOX, 10, 0, 0, 0, 0 };
+	}
+	items[n++] = (struct lb_item){ LB_PENALTY, 0, 0, 0, LB_INFINITY, 0 };
+	items[n++] = (struct lb_item){ LB_GLUE, 0, 1e6, 0, 0, 0 };
+	items[n++] = (struct lb_item){ LB_PENALTY, 0, 0, 0, -LB_INFINITY, 0 };
+	return n;
+}
+
+static void
+test_line_breaking(void)
+{
+	const struct lb_params p = { 2, 10, 3000, 100 };
+	struct lb_item items[64];
+	struct lb_line *lines;
+	double w40 = 40, w[2] = { 25, 40 };
+	size_t n, count;
+
+	n = words(items, 10);
+	count = lb_break(items, n, &w40, 1, &p, &lines);
+	expect(count == 4, "ten words of 10 in lines of 40: four lines");
+	expect(count == 4 && lines[0].start == 0 && lines[0].end == 5 &&
+	    fabs(lines[0].ratio) < 1e-9, "the first line holds three words exactly");
+	expect(count == 4 && lines[1].start == 6, "the space at a break is dropped");
+	expect(count == 4 && !lines[3].overfull && lines[3].end == n - 1,
+	    "the last line ends at the forced break");
+	free(lines);
+
+	count = lb_break(items, n, w, 2, &p, &lines);
+	expect(count >= 1 && lines[0].end == 3, "a narrower first line holds two words");
+	free(lines);
+
+	/* Penalties of infinity between boxes leave no place to break. */
+	n = 0;
+	items[n++] = (struct lb_item){ LB_BOX, 30, 0, 0, 0, 0 };
+	items[n++] = (struct lb_item){ LB_PENALTY, 0, 0, 0, LB_INFINITY, 0 };
+	items[n++] = (struct lb_item){ LB_GLUE, 0, 1, 0, 0, 0 };
+	items[n++] = (struct lb_item){ LB_BOX, 30, 0, 0, 0, 0 };
+	items[n++] = (struct lb_item){ LB_PENALTY, 0, 0, 0, LB_INFINITY, 0 };
+	items[n++] = (struct lb_item){ LB_GLUE, 0, 1e6, 0, 0, 0 };
+	items[n++] = (struct lb_item){ LB_PENALTY, 0, 0, 0, -LB_INFINITY, 0 };
+	count = lb_break(items, n, &w40, 1, &p, &lines);
+	expect(count == 1 && lines[0].overfull, "no legal break: one overfull line, not none");
+	free(lines);
+
+	/* A costly break is taken only when it is needed. */
+	n = 0;
+	items[n++] = (struct lb_item){ LB_BOX, 20, 0, 0, 0, 0 };
+	items[n++] = (struct lb_item){ LB_PENALTY, 0, 0, 0, 500, 0 };
+	items[n++] = (struct lb_item){ LB_BOX, 15, 0, 0, 0, 0 };
+	items[n++] = (struct lb_item){ LB_GLUE, 5, 3, 2, 0, 0 };
+	items[n++] = (struct lb_item){ LB_BOX, 20, 0, 0, 0, 0 };
+	items[n++] = (struct lb_item){ LB_PENALTY, 0, 0, 0, LB_INFINITY, 0 };
+	items[n++] = (struct lb_item){ LB_GLUE, 0, 1e6, 0, 0, 0 };
+	items[n++] = (struct lb_item){ LB_PENALTY, 0, 0, 0, -LB_INFINITY, 0 };
+	count = lb_break(items, n, &w40, 1, &p, &lines);
+	expect(count == 2 && lines[0].end == 3, "the cheap break at the space wins");
+	free(lines);
+}
+
 int
 main(void)
 {
@@ -174,6 +245,7 @@ main(void)
 	test_urls();
 	test_ids();
 	test_fonts();
+	test_line_breaking();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
