@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "font.h"
 #include "lay_break.h"
+#include "lay_para.h"
 #include "md.h"
 #include "utf8.h"
 
@@ -237,6 +238,122 @@ test_line_breaking(void)
 	free(lines);
 }
 
+/* Sets text in UMing and Liberation Serif at 10 pt in lines of measure_em ems. */
+static int
+set_text(struct font_set *set, const char *text, double measure_em, double indent_em,
+    struct lay_para *para)
+{
+	struct lay_run run = { text, strlen(text), NULL, NULL, 10, 1 };
+	struct lay_para_style st = { measure_em * 10, indent_em * 10, PUNCT_QUANJIAO, 1, "t.md" };
+
+	run.cjk = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0);
+	run.latin = font_get(set, "Liberation Serif", 0, 0, NULL, 0);
+	if (run.cjk == NULL || run.latin == NULL)
+		return -1;
+	return lay_para_set(&run, 1, &st, para);
+}
+
+static const struct lay_glyph *
+find_glyph(const struct lay_para *p, uint32_t cp, size_t *line)
+{
+	size_t l, g;
+
+	for (l = 0; l < p->nlines; l++)
+		for (g = 0; g < p->lines[l].n; g++)
+			if (p->lines[l].glyphs[g].cp == cp) {
+				if (line)
+					*line = l;
+				return &p->lines[l].glyphs[g];
+			}
+	return NULL;
+}
+
+static int
+near(double a, double b)
+{
+	return fabs(a - b) < 0.01;
+}
+
+static void
+test_paragraphs(void)
+{
+	struct font_set *set = font_set_new();
+	struct lay_para p;
+	const struct lay_glyph *a, *b;
+	size_t l, bad = 0, widths_off = 0;
+	static const uint32_t never_first[] = { 0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A,
+		0xFF09, 0x300D, 0x201D, 0x300B };
+	static const uint32_t never_last[] = { 0xFF08, 0x300C, 0x201C, 0x300A };
+	const char *text =
+	    "编辑在句子中间换行，换行不留空格。句末标点后换行也不留空格：“引号”后换行，"
+	    "（括号）里的话，《书名》和「引语」，都要遵守禁则。再写一些文字，让段落有好几行，"
+	    "看看每一行是不是都排满了，最后一行至少两个字。";
+	size_t i;
+
+	if (set_text(set, text, 12, 2, &p) != 0) {
+		expect(0, "fonts for the paragraph tests");
+		font_set_free(set);
+		return;
+	}
+	expect(p.nlines >= 5, "a long paragraph takes several lines");
+	for (l = 0; l < p.nlines; l++) {
+		const struct lay_line *line = &p.lines[l];
+		for (i = 0; i < sizeof(never_first) / sizeof(never_first[0]); i++)
+			bad += line->n && line->glyphs[0].cp == never_first[i];
+		for (i = 0; i < sizeof(never_last) / sizeof(never_last[0]); i++)
+			bad += line->n && line->glyphs[line->n - 1].cp == never_last[i];
+		if (l + 1 < p.nlines && !near(line->width, 120))
+			widths_off++;
+		expect(!line->overfull, "no overfull line");
+	}
+	expect(bad == 0, "no closing mark starts a line, no opening mark ends one");
+	expect(widths_off == 0, "every line but the last is justified to the measure");
+	expect(p.lines[0].n > 0 && near(p.lines[0].glyphs[0].x, 20), "a 2-em first-line indent");
+	expect(p.lines[p.nlines - 1].n >= 3, "the last line has at least two characters and its mark");
+	lay_para_free(&p);
+
+	/* The comma falls exactly at the line end: it may not start the next line. */
+	set_text(set, "春夏秋冬东南西北上下，左右前后里外天地人和。", 10, 0, &p);
+	expect(p.nlines >= 2 && p.lines[1].n && p.lines[1].glyphs[0].cp != 0xFF0C,
+	    "a comma that does not fit is not pushed to the line start alone");
+	expect(p.nlines >= 2 && p.lines[1].n && p.lines[1].glyphs[0].cp == 0x4E0B,
+	    "with nothing to compress, the character before the comma moves with it");
+	lay_para_free(&p);
+
+	/* Han next to Latin: a quarter em, and a typed space is that same gap. */
+	set_text(set, "中文ABC中文", 40, 0, &p);
+	a = find_glyph(&p, 0x6587, NULL);
+	b = find_glyph(&p, 'A', NULL);
+	expect(a && b && near(b->x - (a->x + 10), 2.5), "¼ em between Han and Latin");
+	lay_para_free(&p);
+	set_text(set, "中文 ABC 中文", 40, 0, &p);
+	b = find_glyph(&p, 'A', NULL);
+	expect(a && b && near(b->x - 20, 2.5), "a typed space there is the same ¼ em");
+	lay_para_free(&p);
+
+	/* Two marks together take 1.5 em: 。」 */
+	set_text(set, "「好。」然后", 40, 0, &p);
+	a = find_glyph(&p, 0x3002, NULL);
+	b = find_glyph(&p, 0x7136, NULL);
+	expect(a && b && near(b->x - a->x, 15), "。」 together take 1.5 em");
+	a = find_glyph(&p, 0x597D, NULL);
+	expect(a && near(a->x, 10), "an opening mark at the paragraph start keeps its em");
+	lay_para_free(&p);
+
+	/* A URL longer than the line breaks rather than overflowing. */
+	set_text(set, "见https://example.org/a/very/long/path/that/cannot/fit/on/one/line/at/all。", 12, 0, &p);
+	for (l = 0, bad = 0; l < p.nlines; l++)
+		bad += p.lines[l].overfull;
+	expect(p.nlines >= 2 && bad == 0, "a long URL breaks instead of overflowing");
+	lay_para_free(&p);
+
+	/* A missing glyph is a warning, not a silent blank. */
+	set_text(set, "表情\xF0\x9F\x98\x80符号", 40, 0, &p);
+	expect(find_glyph(&p, 0x1F600, NULL) == NULL, "no glyph is drawn for a missing character");
+	lay_para_free(&p);
+	font_set_free(set);
+}
+
 int
 main(void)
 {
@@ -246,6 +363,7 @@ main(void)
 	test_ids();
 	test_fonts();
 	test_line_breaking();
+	test_paragraphs();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,411 @@
+/* A paragraph of Chinese (and Latin) text set into justified lines by the clreq rules. */
+#include "lay_para.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lay_break.h"
+#include "mem.h"
+#include "msg.h"
+#include "utf8.h"
+
+/* What a character does at a line break and to its neighbours' spacing (clreq). */
+enum cls {
+	CL_SPACE,
+	CL_HAN,		/* Han, kana, hangul, ideographic space: a break may come on either side */
+	CL_OPEN,	/* full-width opening bracket or quote: never at a line end */
+	CL_CLOSE,	/* full-width closing bracket, quote or 点号: never at a line start */
+	CL_DASH,	/* —— : its two halves never split */
+	CL_ELLIPSIS,	/* …… : likewise */
+	CL_NOSTART,	/* other marks that never start a line: · ～ and Latin , . ; : ! ? ) */
+	CL_LATIN_OPEN,	/* ( [ { in Latin text */
+	CL_LATIN	/* letters, digits, the rest: words break only at spaces */
+};
+
+struct tok {
+	uint32_t	 cp;
+	enum cls	 cls;
+	struct font	*font;		/* the one that draws it */
+	struct font	*cjk;		/* its run's fonts */
+	struct font	*latin;
+	uint32_t	 gid;
+	double		 size;
+	double		 advance;	/* the glyph's own width, points */
+	int		 line;
+	int		 long_word;	/* in a Latin run wider than the line may break anywhere */
+};
+
+struct builder {
+	struct lb_item	*items;
+	int		*glyph;		/* per item: the token it draws, or -1 */
+	double		*dx;		/* per item: where the glyph sits within the box */
+	size_t		 n, cap;
+};
+
+static const uint32_t open_marks[] = {
+	0xFF08, 0xFF3B, 0xFF5B, 0x300A, 0x3008, 0x300C, 0x300E, 0x3010, 0x3014,
+	0x3016, 0x3018, 0x301A, 0x201C, 0x2018, 0xFF5F, 0x301D,
+};
+static const uint32_t close_marks[] = {
+	0xFF09, 0xFF3D, 0xFF5D, 0x300B, 0x3009, 0x300D, 0x300F, 0x3011, 0x3015,
+	0x3017, 0x3019, 0x301B, 0x201D, 0x2019, 0xFF60, 0x301E, 0x301F,
+	0x3001, 0xFF0C, 0x3002, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F,
+};
+static const uint32_t nostart_marks[] = {
+	0x00B7, 0x30FB, 0x2027, 0xFF5E, 0x301C, 0x3005, 0x309D, 0x309E, 0x30FC,
+	',', '.', ';', ':', '!', '?', ')', ']', '}', '%', 0x2030, 0x2103,
+};
+
+static int
+in_list(uint32_t cp, const uint32_t *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == cp)
+			return 1;
+	return 0;
+}
+
+#define IN(cp, list) in_list((cp), (list), sizeof(list) / sizeof((list)[0]))
+
+static int
+is_curly_quote(uint32_t cp)
+{
+	return cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019;
+}
+
+static enum cls
+classify(uint32_t cp)
+{
+	if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r')
+		return CL_SPACE;
+	if (IN(cp, open_marks))
+		return CL_OPEN;
+	if (IN(cp, close_marks))
+		return CL_CLOSE;
+	if (cp == 0x2014 || cp == 0x2E3A)
+		return CL_DASH;
+	if (cp == 0x2026)
+		return CL_ELLIPSIS;
+	if (IN(cp, nostart_marks))
+		return CL_NOSTART;
+	if (cp == '(' || cp == '[' || cp == '{')
+		return CL_LATIN_OPEN;
+	if (uc_is_wide((int32_t)cp))
+		return CL_HAN;
+	return CL_LATIN;
+}
+
+static int
+is_cjk(enum cls c)
+{
+	return c == CL_HAN || c == CL_OPEN || c == CL_CLOSE || c == CL_DASH ||
+	    c == CL_ELLIPSIS;
+}
+
+/* Curly quotes, dashes and ellipses are Chinese marks in Chinese text and Latin ones in Latin text. */
+static void
+settle_shared_marks(struct tok *t, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		int shared = is_curly_quote(t[i].cp) || t[i].cp == 0x2014 || t[i].cp == 0x2026;
+		int cjk_near = 0;
+		if (!shared)
+			continue;
+		for (k = i; k-- > 0 && t[k].cls != CL_SPACE;)
+			if (!is_curly_quote(t[k].cp) && t[k].cp != 0x2014 && t[k].cp != 0x2026) {
+				cjk_near |= is_cjk(t[k].cls);
+				break;
+			}
+		for (k = i + 1; k < n && t[k].cls != CL_SPACE; k++)
+			if (!is_curly_quote(t[k].cp) && t[k].cp != 0x2014 && t[k].cp != 0x2026) {
+				cjk_near |= is_cjk(t[k].cls);
+				break;
+			}
+		if (!cjk_near)
+			t[i].cls = t[i].cp == 0x201C || t[i].cp == 0x2018 ? CL_LATIN_OPEN :
+			    t[i].cp == 0x201D || t[i].cp == 0x2019 ? CL_NOSTART : CL_LATIN;
+	}
+}
+
+static void
+push(struct builder *b, enum lb_kind kind, double width, double stretch,
+    double shrink, double penalty, int glyph, double dx)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap;
+		b->items = mem_grow(b->items, &cap, b->n + 1, sizeof(*b->items));
+		b->glyph = mem_realloc(b->glyph, cap * sizeof(*b->glyph));
+		b->dx = mem_realloc(b->dx, cap * sizeof(*b->dx));
+		b->cap = cap;
+	}
+	b->items[b->n] = (struct lb_item){ kind, width, stretch, shrink, penalty, 0 };
+	b->glyph[b->n] = glyph;
+	b->dx[b->n] = dx;
+	b->n++;
+}
+
+#define BOX(b, w, g, dx)	push((b), LB_BOX, (w), 0, 0, 0, (g), (dx))
+#define GLUE(b, w, st, sh)	push((b), LB_GLUE, (w), (st), (sh), 0, -1, 0)
+#define PENALTY(b, p)		push((b), LB_PENALTY, 0, 0, 0, (p), -1, 0)
+
+/* Decodes the runs into tokens with fonts and widths; spaces collapse into one. */
+static struct tok *
+tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *st,
+    size_t *count)
+{
+	struct tok *t = NULL;
+	size_t n = 0, cap = 0, r, i, step;
+	int32_t cp;
+
+	for (r = 0; r < nruns; r++) {
+		const struct lay_run *run = &runs[r];
+		for (i = 0; i < run->len; i += step) {
+			if ((step = utf8_decode(run->text + i, run->len - i, &cp)) == 0) {
+				step = 1;
+				cp = 0xFFFD;
+			}
+			enum cls c = classify((uint32_t)cp);
+			if (c == CL_SPACE && (n == 0 || t[n - 1].cls == CL_SPACE))
+				continue;
+			t = mem_grow(t, &cap, n + 1, sizeof(*t));
+			memset(&t[n], 0, sizeof(t[n]));
+			t[n].cp = c == CL_SPACE ? ' ' : (uint32_t)cp;
+			t[n].cls = c;
+			t[n].size = run->size;
+			t[n].line = run->line;
+			t[n].cjk = run->cjk;
+			t[n].latin = run->latin;
+			n++;
+		}
+	}
+	while (n > 0 && t[n - 1].cls == CL_SPACE)
+		n--;
+	settle_shared_marks(t, n);
+	for (i = 0; i < n; i++) {
+		struct font *cjk = t[i].cjk;
+		struct font *latin = t[i].latin;
+		struct font *first = is_cjk(t[i].cls) ? cjk : latin;
+		struct font *second = first == cjk ? latin : cjk;
+		uint32_t gid = first ? font_glyph(first, t[i].cp) : 0;
+
+		t[i].font = first;
+		if (gid == 0 && second && (gid = font_glyph(second, t[i].cp)) != 0)
+			t[i].font = second;
+		if (gid == 0 && t[i].cls != CL_SPACE) {
+			size_t k;
+			for (k = 0; k < i && t[k].cp != t[i].cp; k++)
+				;
+			if (k == i)	/* once per character and paragraph */
+				msg_at(MSG_WARNING, st->file, t[i].line, 0,
+				    "no font has the character U+%04X; it is left blank",
+				    (unsigned)t[i].cp);
+		}
+		t[i].gid = gid;
+		if (t[i].font)
+			t[i].advance = font_advance(t[i].font, gid) * t[i].size /
+			    font_units_per_em(t[i].font);
+		if (t[i].cls == CL_SPACE && latin)
+			t[i].advance = font_advance(latin, font_glyph(latin, ' ')) *
+			    t[i].size / font_units_per_em(latin);
+	}
+	/* Latin runs wider than most of the line (URLs) may break anywhere rather than overflow. */
+	for (i = 0; i < n;) {
+		size_t k = i;
+		double width = 0;
+		while (k < n && !is_cjk(t[k].cls) && t[k].cls != CL_SPACE)
+			width += t[k++].advance;
+		for (; i < k; i++)
+			t[i].long_word = width > st->measure * 0.6;
+		if (k == i)
+			i++;
+	}
+	*count = n;
+	return t;
+}
+
+/* The blank half of a full-width closing mark, by the punctuation style and its neighbour. */
+static double
+close_blank(const struct tok *t, const struct tok *next, enum lay_punct punct)
+{
+	if (next && (next->cls == CL_CLOSE || next->cls == CL_OPEN))
+		return 0;	/* two marks together take 1.5 em */
+	if (punct == PUNCT_BANJIAO)
+		return 0;
+	/* 开明: only 。？！ keep their full em among the 点号. */
+	if (punct == PUNCT_KAIMING && (t->cp == 0x3001 || t->cp == 0xFF0C ||
+	    t->cp == 0xFF1A || t->cp == 0xFF1B))
+		return 0;
+	return t->size / 2;
+}
+
+static void
+emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_style *st)
+{
+	size_t i;
+	const struct tok *prev = NULL, *space = NULL;
+
+	if (st->indent > 0)
+		BOX(b, st->indent, -1, 0);
+	for (i = 0; i < n; i++) {
+		const struct tok *c = &t[i];
+		const struct tok *next = i + 1 < n ? &t[i + 1] : NULL;
+		double em = c->size;
+
+		if (c->cls == CL_SPACE) {
+			space = c;
+			continue;
+		}
+		if (prev != NULL) {
+			int han_latin = (prev->cls == CL_HAN && !is_cjk(c->cls) &&
+			    c->cls != CL_NOSTART) || (c->cls == CL_HAN && !is_cjk(prev->cls) &&
+			    prev->cls != CL_LATIN_OPEN);
+			if (han_latin) {
+				/* ¼ em between Han and Latin; a typed space there is the same gap. */
+				GLUE(b, em / 4, em / 4, em / 8);
+			} else if (space != NULL) {
+				double w = space->advance > 0 ? space->advance : em / 4;
+				if (c->cls == CL_CLOSE || c->cls == CL_NOSTART ||
+				    prev->cls == CL_OPEN || prev->cls == CL_LATIN_OPEN)
+					PENALTY(b, LB_INFINITY);
+				GLUE(b, w, w / 2, w / 3);
+			} else if (prev->cls == CL_OPEN || prev->cls == CL_LATIN_OPEN ||
+			    c->cls == CL_CLOSE || c->cls == CL_NOSTART ||
+			    (prev->cls == CL_DASH && c->cls == CL_DASH) ||
+			    (prev->cls == CL_ELLIPSIS && c->cls == CL_ELLIPSIS)) {
+				/* No break here: closing marks never start a line, opening ones never end it. */
+			} else if (prev->cls == CL_LATIN && c->cls == CL_LATIN) {
+				if (c->long_word)
+					PENALTY(b, 5000);
+			} else if (prev->cls == CL_CLOSE) {
+				/* The mark's blank half, emitted with it, is the break. */
+			} else {
+				GLUE(b, 0, em / 10, 0);
+			}
+		}
+		space = NULL;
+		switch (c->cls) {
+		case CL_CLOSE: {
+			double blank = close_blank(c, next && next->cls != CL_SPACE ?
+			    next : NULL, st->punct);
+			BOX(b, em / 2, (int)i, 0);
+			GLUE(b, blank, em / 10, blank);
+			break;
+		}
+		case CL_OPEN: {
+			double blank = st->punct == PUNCT_BANJIAO ||
+			    (prev && prev->cls == CL_OPEN && space == NULL) ? 0 : em / 2;
+			if (blank > 0)
+				GLUE(b, blank, 0, blank);
+			BOX(b, em / 2, (int)i, -em / 2);
+			break;
+		}
+		case CL_DASH:
+		case CL_ELLIPSIS:
+			BOX(b, em, (int)i, 0);
+			break;
+		default:
+			BOX(b, c->advance, (int)i, 0);
+			break;
+		}
+		prev = c;
+	}
+}
+
+/* 孤字不成行: no break among the paragraph's last two characters. */
+static void
+keep_last_two(struct builder *b, const struct tok *t)
+{
+	size_t i, seen = 0, cut = 0, k;
+
+	for (i = b->n; i-- > 0;)
+		if (b->items[i].kind == LB_BOX && b->glyph[i] >= 0 &&
+		    t[b->glyph[i]].cls != CL_CLOSE && t[b->glyph[i]].cls != CL_NOSTART &&
+		    ++seen == 2) {
+			cut = i;
+			break;
+		}
+	if (seen < 2 || cut == 0)
+		return;
+	for (k = cut + 1; k < b->n; k++) {
+		if (b->items[k].kind == LB_PENALTY)
+			b->items[k].penalty = LB_INFINITY;
+		else if (b->items[k].kind == LB_GLUE && b->items[k - 1].kind == LB_BOX) {
+			/* A penalty in front makes the glue no place to break. */
+			push(b, LB_PENALTY, 0, 0, 0, 0, -1, 0);
+			memmove(&b->items[k + 1], &b->items[k], (b->n - k - 1) * sizeof(*b->items));
+			memmove(&b->glyph[k + 1], &b->glyph[k], (b->n - k - 1) * sizeof(*b->glyph));
+			memmove(&b->dx[k + 1], &b->dx[k], (b->n - k - 1) * sizeof(*b->dx));
+			b->items[k] = (struct lb_item){ LB_PENALTY, 0, 0, 0, LB_INFINITY, 0 };
+			b->glyph[k] = -1;
+			b->dx[k] = 0;
+			k++;
+		}
+	}
+}
+
+int
+lay_para_set(const struct lay_run *runs, size_t nruns,
+    const struct lay_para_style *st, struct lay_para *out)
+{
+	const struct lb_params params = { 3, 10, 3000, 100 };
+	struct builder b = { NULL, NULL, NULL, 0, 0 };
+	struct lb_line *lines = NULL;
+	struct tok *t;
+	size_t n, nlines, l, k;
+
+	memset(out, 0, sizeof(*out));
+	t = tokenize(runs, nruns, st, &n);
+	emit(&b, t, n, st);
+	if (n >= 4)
+		keep_last_two(&b, t);
+	PENALTY(&b, LB_INFINITY);
+	GLUE(&b, 0, 1e6, 0);
+	PENALTY(&b, -LB_INFINITY);
+	nlines = lb_break(b.items, b.n, &st->measure, 1, &params, &lines);
+	out->lines = mem_zalloc(nlines ? nlines : 1, sizeof(*out->lines));
+	out->nlines = nlines;
+	for (l = 0; l < nlines; l++) {
+		struct lay_line *line = &out->lines[l];
+		double ratio = lines[l].ratio, x = 0;
+		if (!st->justify && ratio > 0)
+			ratio = 0;
+		line->overfull = lines[l].overfull;
+		line->glyphs = mem_zalloc(lines[l].end - lines[l].start + 1, sizeof(*line->glyphs));
+		for (k = lines[l].start; k < lines[l].end; k++) {
+			const struct lb_item *it = &b.items[k];
+			if (it->kind == LB_BOX) {
+				if (b.glyph[k] >= 0 && t[b.glyph[k]].gid != 0) {
+					const struct tok *g = &t[b.glyph[k]];
+					line->glyphs[line->n++] = (struct lay_glyph){
+					    g->font, g->gid, g->cp, g->size, x + b.dx[k], it->width };
+				}
+				x += it->width;
+				line->width = x;
+			} else if (it->kind == LB_GLUE) {
+				x += it->width + (ratio >= 0 ? ratio * it->stretch : ratio * it->shrink);
+			}
+		}
+	}
+	free(lines);
+	free(b.items);
+	free(b.glyph);
+	free(b.dx);
+	free(t);
+	return 0;
+}
+
+void
+lay_para_free(struct lay_para *para)
+{
+	size_t i;
+
+	for (i = 0; i < para->nlines; i++)
+		free(para->lines[i].glyphs);
+	free(para->lines);
+	para->lines = NULL;
+	para->nlines = 0;
+}

@@ -1,0 +1,64 @@
+/* A paragraph of Chinese (and Latin) text set into justified lines by the clreq rules. */
+#ifndef GALLEY_LAY_PARA_H
+#define GALLEY_LAY_PARA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "font.h"
+
+/* How full-width punctuation is set (clreq; ctex's names). */
+enum lay_punct {
+	PUNCT_QUANJIAO,		/* marks take a full em, compressed where they meet */
+	PUNCT_KAIMING,		/* only 。？！ take a full em, the other marks half */
+	PUNCT_BANJIAO		/* every mark half an em */
+};
+
+struct lay_run {
+	const char	*text;		/* UTF-8 */
+	size_t		 len;
+	struct font	*cjk;		/* Han, kana and CJK punctuation */
+	struct font	*latin;		/* Latin letters, digits and the rest */
+	double		 size;		/* points */
+	int		 line;		/* source line, for messages */
+};
+
+struct lay_para_style {
+	double		 measure;	/* line width, points */
+	double		 indent;	/* first-line indent, points (2 em in body text) */
+	enum lay_punct	 punct;
+	int		 justify;	/* stretch lines to the measure (not the last) */
+	const char	*file;		/* for messages about missing glyphs */
+};
+
+/* One glyph placed on a line. */
+struct lay_glyph {
+	struct font	*font;
+	uint32_t	 gid;
+	uint32_t	 cp;		/* the character it shows */
+	double		 size;
+	double		 x;		/* from the line's start, points */
+	double		 advance;	/* the width it occupies, points */
+};
+
+struct lay_line {
+	struct lay_glyph	*glyphs;
+	size_t			 n;
+	double			 width;		/* to the end of its last box, after adjustment */
+	int			 overfull;
+};
+
+struct lay_para {
+	struct lay_line	*lines;
+	size_t		 nlines;
+};
+
+/*
+ * Sets runs[0..nruns) as one paragraph.  Returns 0 and fills *out (free it
+ * with lay_para_free()), warning about characters no font has.
+ */
+int lay_para_set(const struct lay_run *runs, size_t nruns,
+    const struct lay_para_style *style, struct lay_para *out);
+void lay_para_free(struct lay_para *para);
+
+#endif
