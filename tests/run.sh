@@ -44,7 +44,8 @@ same() {
 }
 
 # Golden cases: tests/golden/NAME.md with NAME.tree, optional NAME.err (messages and
-# exit status), NAME.html (only for cases that have one) and NAME.args (extra options).
+# exit status), NAME.html and NAME.layout (only for cases that have them) and NAME.args
+# (extra options).
 golden() {
 	for src in tests/golden/*.md; do
 		base=${src%.md}
@@ -67,15 +68,16 @@ golden() {
 				same "golden $base: no messages" "$TMP/none" "$TMP/err"
 			fi
 		fi
-		if [ -f "$base.html" ]; then
+		for kind in html layout; do
+			[ -f "$base.$kind" ] || continue
 			# shellcheck disable=SC2086
-			"$G" build -t html -o - $args "$src" >"$TMP/out" 2>/dev/null
+			"$G" build -t $kind -o - $args "$src" >"$TMP/out" 2>/dev/null
 			if [ $regen = 1 ]; then
-				cp "$TMP/out" "$base.html"
+				cp "$TMP/out" "$base.$kind"
 			else
-				same "golden $base.html" "$base.html" "$TMP/out"
+				same "golden $base.$kind" "$base.$kind" "$TMP/out"
 			fi
-		fi
+		done
 	done
 }
 

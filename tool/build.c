@@ -10,7 +10,9 @@
 #include "buf.h"
 #include "check.h"
 #include "data.h"
+#include "font.h"
 #include "fs.h"
+#include "lay.h"
 #include "lf.h"
 #include "md.h"
 #include "mem.h"
@@ -30,6 +32,7 @@ struct loaded_style {
 
 struct build {
 	const struct build_opts	*opts;
+	struct font_set		*fonts;		/* opened on first use, shared by the documents */
 	struct loaded_style	*styles;
 	size_t			 nstyles;
 };
@@ -58,6 +61,7 @@ build_free(struct build *b)
 		meta_free(b->styles[i].defaults);
 	}
 	free(b->styles);
+	font_set_free(b->fonts);
 	free(b);
 }
 
@@ -427,10 +431,10 @@ free_filters(struct filter_list *fl)
 static void
 describe_outputs(unsigned outputs, struct buf *list)
 {
-	static const char *const names[] = { "html", "xml", "tree" };
+	static const char *const names[] = { "html", "xml", "tree", "layout" };
 	int i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		if (outputs & (1u << i))
 			buf_printf(list, "%s%s", list->len ? "," : "", names[i]);
 }
@@ -466,12 +470,28 @@ struct output {
 	struct buf	 data;
 };
 
+/* The `layout` output: the page layout's boxes as text. */
+static void
+render_layout(struct build *b, const struct doc *doc, const char *style, struct buf *out)
+{
+	struct lay_page_style ps;
+	struct lay_doc ld;
+
+	if (b->fonts == NULL)
+		b->fonts = font_set_new();
+	if (lay_page_style(style, &ps) == 0 && lay_document(doc, &ps, b->fonts, &ld) == 0)
+		lay_dump(&ld, out);
+	lay_doc_free(&ld);
+	lay_page_style_free(&ps);
+}
+
 int
 build_file(struct build *b, const char *path)
 {
 	const struct build_opts *o = b->opts;
-	struct output outs[3] = {
-		{ ".html", BUF_INIT }, { ".xml", BUF_INIT }, { ".tree", BUF_INIT }
+	struct output outs[4] = {
+		{ ".html", BUF_INIT }, { ".xml", BUF_INIT }, { ".tree", BUF_INIT },
+		{ ".layout", BUF_INIT }
 	};
 	struct buf src = BUF_INIT;
 	struct doc *doc = doc_new(path);
@@ -537,9 +557,11 @@ build_file(struct build *b, const char *path)
 		xml_render(doc, style, lang, &outs[1].data);
 	if (o->outputs & OUT_TREE)
 		doc_dump(doc, &outs[2].data);
+	if (o->outputs & OUT_LAYOUT)
+		render_layout(b, doc, style, &outs[3].data);
 	if (msg_errors() > errors)
 		goto done;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		if (!(o->outputs & (1u << i)))
 			continue;
 		if (strcmp(o->outdir, "-") == 0)
@@ -564,7 +586,7 @@ build_file(struct build *b, const char *path)
 		buf_free(&name);
 	}
 done:
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		buf_free(&outs[i].data);
 	free_filters(&filters);
 	buf_free(&outputs);

@@ -9,6 +9,7 @@
 #define OUT_HTML	0x01
 #define OUT_XML		0x02
 #define OUT_TREE	0x04
+#define OUT_LAYOUT	0x08	/* the page layout's box dump */
 
 struct build_opts {
 	const char	*outdir;	/* where outputs go; "-" for standard output */

@@ -216,6 +216,12 @@ font_is_bold(const struct font *font)
 }
 
 int
+font_fake_bold(const struct font *font)
+{
+	return font->want_bold && !font->bold;
+}
+
+int
 font_is_italic(const struct font *font)
 {
 	return font->italic;

@@ -29,6 +29,8 @@ struct font *font_get(struct font_set *set, const char *family, int bold,
 const char *font_family(const struct font *font);
 const char *font_path(const struct font *font);
 int font_is_bold(const struct font *font);
+/* Asked for bold, got a face that is not: draw it with a synthetic bold. */
+int font_fake_bold(const struct font *font);
 int font_is_italic(const struct font *font);
 /* Design units per em: advances are in these units. */
 int font_units_per_em(const struct font *font);

@@ -16,7 +16,7 @@
 #define EXIT_USAGE	2
 
 static const char usage_text[] =
-"usage: galley build [-o DIR] [-t html,xml,tree] [-s STYLE] [-L FILTER]...\n"
+"usage: galley build [-o DIR] [-t html,xml,tree,layout] [-s STYLE] [-L FILTER]...\n"
 "                    [-M KEY=VALUE]... [--strict] [--unsafe] [--self-contained]\n"
 "                    [--trust-filters] [-q] FILE...\n"
 "       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict] FILE...\n"
@@ -34,7 +34,8 @@ static const char help_text[] =
 "Options:\n"
 "  -o DIR           output directory (default: .); '-' writes one output to\n"
 "                   standard output\n"
-"  -t LIST          outputs, comma-separated: html (default), xml, tree\n"
+"  -t LIST          outputs, comma-separated: html (default), xml, tree,\n"
+"                   layout (the page layout as text; the PDF writer is to come)\n"
 "  -s STYLE         style from styles/STYLE (default: the front matter's\n"
 "                   'style', else article)\n"
 "  -L FILTER        run the Lua filter FILTER (a .lua path, or a name looked\n"
@@ -77,6 +78,8 @@ parse_outputs(const char *list, unsigned *outputs)
 			*outputs |= OUT_XML;
 		else if (strcmp(word, "tree") == 0)
 			*outputs |= OUT_TREE;
+		else if (strcmp(word, "layout") == 0)
+			*outputs |= OUT_LAYOUT;
 		else {
 			if (strcmp(word, "pdf") == 0)
 				fputs("galley: error: the PDF output is not part of "
