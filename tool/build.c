@@ -28,6 +28,8 @@ struct loaded_style {
 	char			*css;	/* common CSS then the style's */
 	char			*defaults_path;
 	struct meta		*defaults; /* styles/NAME/defaults.yaml, a META_MAP */
+	int			 page_read;	/* 1 read, -1 failed, 0 not yet (only layouts need it) */
+	struct lay_page_style	 page;
 };
 
 struct build {
@@ -59,6 +61,8 @@ build_free(struct build *b)
 		free(b->styles[i].css);
 		free(b->styles[i].defaults_path);
 		meta_free(b->styles[i].defaults);
+		if (b->styles[i].page_read != 0)
+			lay_page_style_free(&b->styles[i].page);
 	}
 	free(b->styles);
 	font_set_free(b->fonts);
@@ -470,19 +474,25 @@ struct output {
 	struct buf	 data;
 };
 
-/* The `layout` output: the page layout's boxes as text. */
+/* The `layout` output: the page layout's boxes as text.  The page style is read once a run. */
 static void
-render_layout(struct build *b, const struct doc *doc, const char *style, struct buf *out)
+render_layout(struct build *b, const struct doc *doc, struct loaded_style *ls,
+    struct buf *out)
 {
-	struct lay_page_style ps;
 	struct lay_doc ld;
 
 	if (b->fonts == NULL)
 		b->fonts = font_set_new();
-	if (lay_page_style(style, &ps) == 0 && lay_document(doc, &ps, b->fonts, &ld) == 0)
+	if (ls->page_read == 0)
+		ls->page_read = lay_page_style(ls->name, &ls->page) == 0 ? 1 : -1;
+	if (ls->page_read < 0) {
+		msg_at(MSG_ERROR, doc->source, 0, 0, "the page style of '%s' is unusable",
+		    ls->name);
+		return;
+	}
+	if (lay_document(doc, &ls->page, b->fonts, &ld) == 0)
 		lay_dump(&ld, out);
 	lay_doc_free(&ld);
-	lay_page_style_free(&ps);
 }
 
 int
@@ -558,7 +568,7 @@ build_file(struct build *b, const char *path)
 	if (o->outputs & OUT_TREE)
 		doc_dump(doc, &outs[2].data);
 	if (o->outputs & OUT_LAYOUT)
-		render_layout(b, doc, style, &outs[3].data);
+		render_layout(b, doc, ls, &outs[3].data);
 	if (msg_errors() > errors)
 		goto done;
 	for (i = 0; i < 4; i++) {

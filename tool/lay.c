@@ -258,7 +258,6 @@ struct layout {
 	int				 skipped_line;
 	struct lay_run			*runs;
 	size_t				 nruns, cap;
-	struct buf			 scratch;	/* strings the runs point into */
 };
 
 static struct font *
@@ -334,19 +333,39 @@ new_page(struct layout *lo)
 		lo->out->pages = lo->page;
 }
 
-static void
-add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
-    double x0, double baseline)
+/* Returns a new zeroed box on the current page. */
+static struct lay_box *
+new_box(struct layout *lo, enum lay_box_kind kind)
 {
 	struct lay_doc *out = lo->out;
 	struct lay_box *b;
-	size_t i;
 
 	out->boxes = mem_realloc(out->boxes, (out->n + 1) * sizeof(*out->boxes));
 	b = &out->boxes[out->n++];
 	memset(b, 0, sizeof(*b));
-	b->kind = BOX_GLYPHS;
+	b->kind = kind;
 	b->page = lo->page;
+	return b;
+}
+
+static void
+add_rule(struct layout *lo, double x, double y, double w, double h)
+{
+	struct lay_box *b = new_box(lo, BOX_RULE);
+
+	b->x = x;
+	b->y = y;
+	b->w = w;
+	b->h = h;
+}
+
+static void
+add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
+    double x0, double baseline)
+{
+	struct lay_box *b = new_box(lo, BOX_GLYPHS);
+	size_t i;
+
 	b->font = line->glyphs[from].font;
 	b->size = line->glyphs[from].size;
 	b->fake_bold = font_fake_bold(b->font);
@@ -508,21 +527,19 @@ set_blocks(struct layout *lo, const struct doc_node *first, double x0, double me
 			lo->y += size * 0.5;
 			if (number) {
 				const char *type = doc_attr_get(&n->attr, "annex-type");
+				struct buf label = BUF_INIT;
 				size_t len = strlen(number);
-				buf_reset(&lo->scratch);
-				buf_puts(&lo->scratch, number);
+				buf_puts(&label, number);
 				if (type)
-					buf_printf(&lo->scratch, "（%s）", type);
+					buf_printf(&label, "（%s）", type);
 				/* The separator rule of the styles: none after a number's own mark. */
 				if (!(len >= 3 && (strcmp(number + len - 3, "、") == 0 ||
 				    strcmp(number + len - 3, "）") == 0)) && number[len - 1] != '.')
-					buf_puts(&lo->scratch, "\u3000");
-				/* The scratch buffer may move when it grows: copy before adding runs. */
-				char *label = mem_strdup(buf_str(&lo->scratch));
-				add_run(lo, label, strlen(label), f, size, n->line);
+					buf_puts(&label, "\u3000");
+				add_run(lo, buf_str(&label), label.len, f, size, n->line);
 				collect_runs(lo, n, f, size, n->line);
 				flush_paragraph(lo, x0, measure, 0, size, size * 1.5, 0, 1);
-				free(label);
+				buf_free(&label);
 			} else {
 				collect_runs(lo, n, f, size, n->line);
 				flush_paragraph(lo, x0, measure, 0, size, size * 1.5, 0, 1);
@@ -564,16 +581,7 @@ set_blocks(struct layout *lo, const struct doc_node *first, double x0, double me
 		case DOC_HR:
 			if (lo->y + pitch > bottom(lo))
 				new_page(lo);
-			lo->out->boxes = mem_realloc(lo->out->boxes,
-			    (lo->out->n + 1) * sizeof(*lo->out->boxes));
-			memset(&lo->out->boxes[lo->out->n], 0, sizeof(struct lay_box));
-			lo->out->boxes[lo->out->n].kind = BOX_RULE;
-			lo->out->boxes[lo->out->n].page = lo->page;
-			lo->out->boxes[lo->out->n].x = x0 + measure / 4;
-			lo->out->boxes[lo->out->n].y = lo->y + pitch / 2;
-			lo->out->boxes[lo->out->n].w = measure / 2;
-			lo->out->boxes[lo->out->n].h = 0.5;
-			lo->out->n++;
+			add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
 			lo->y += pitch;
 			break;
 		case DOC_DIV:
@@ -616,7 +624,6 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 		    "%d tables, figures or footnotes are left out of the layout: "
 		    "typesetting them is not part of this version", lo.skipped);
 	free(lo.runs);
-	buf_free(&lo.scratch);
 	return lo.failed ? -1 : 0;
 }
 
