@@ -16,7 +16,7 @@ DEB_PACKAGES = gcc make pkg-config \
 PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz harfbuzz-subset
 # Recursive (=) on purpose: pkg-config is asked only after `deps` installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhpdf -lm
 
 CC        ?= cc
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes

@@ -25,9 +25,6 @@ run "$G" frobnicate x.md
 check "unknown command: exit 2" status_is 2
 run "$G" build
 check "no inputs: exit 2" status_is 2
-run "$G" build -t pdf x.md
-check "-t pdf is refused for now: exit 2" status_is 2
-check "-t pdf says why" stderr_has "PDF output is not part of this version"
 run "$G" build -t html,bogus x.md
 check "unknown output type: exit 2" status_is 2
 run "$G" build -o "$d/out" -L no-such-filter tests/golden/heading-attrs.md

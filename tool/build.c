@@ -13,6 +13,7 @@
 #include "font.h"
 #include "fs.h"
 #include "lay.h"
+#include "pdf.h"
 #include "lf.h"
 #include "md.h"
 #include "mem.h"
@@ -435,10 +436,10 @@ free_filters(struct filter_list *fl)
 static void
 describe_outputs(unsigned outputs, struct buf *list)
 {
-	static const char *const names[] = { "html", "xml", "tree", "layout" };
+	static const char *const names[] = { "html", "xml", "tree", "layout", "pdf" };
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (outputs & (1u << i))
 			buf_printf(list, "%s%s", list->len ? "," : "", names[i]);
 }
@@ -474,10 +475,13 @@ struct output {
 	struct buf	 data;
 };
 
-/* The `layout` output: the page layout's boxes as text.  The page style is read once a run. */
+/*
+ * The page outputs: the layout's boxes as text (`layout`) and the PDF, both
+ * from one layout.  The page style is read once a run.
+ */
 static void
-render_layout(struct build *b, const struct doc *doc, struct loaded_style *ls,
-    struct buf *out)
+render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
+    struct buf *layout, struct buf *pdf)
 {
 	struct lay_doc ld;
 
@@ -490,8 +494,14 @@ render_layout(struct build *b, const struct doc *doc, struct loaded_style *ls,
 		    ls->name);
 		return;
 	}
-	if (lay_document(doc, &ls->page, b->fonts, &ld) == 0)
-		lay_dump(&ld, out);
+	if (lay_document(doc, &ls->page, b->fonts, &ld) == 0) {
+		if (layout)
+			lay_dump(&ld, layout);
+		if (pdf) {
+			struct pdf_info info = { doc->meta, b->opts->epoch, doc->source };
+			pdf_write(&ld, &info, pdf);
+		}
+	}
 	lay_doc_free(&ld);
 }
 
@@ -499,9 +509,9 @@ int
 build_file(struct build *b, const char *path)
 {
 	const struct build_opts *o = b->opts;
-	struct output outs[4] = {
+	struct output outs[5] = {
 		{ ".html", BUF_INIT }, { ".xml", BUF_INIT }, { ".tree", BUF_INIT },
-		{ ".layout", BUF_INIT }
+		{ ".layout", BUF_INIT }, { ".pdf", BUF_INIT }
 	};
 	struct buf src = BUF_INIT;
 	struct doc *doc = doc_new(path);
@@ -537,7 +547,8 @@ build_file(struct build *b, const char *path)
 	describe_outputs(o->outputs, &outputs);
 	lopts.trusted = o->trust_filters;
 	lopts.outputs = buf_str(&outputs);
-	lopts.format = o->outputs & OUT_HTML ? "html" : o->outputs & OUT_XML ? "xml" : "tree";
+	lopts.format = o->outputs & OUT_HTML ? "html" : o->outputs & OUT_XML ? "xml" :
+	    o->outputs & OUT_PDF ? "pdf" : "tree";
 	/* Filters see the ids headings will have; what they add gets ids after. */
 	doc_assign_ids(doc);
 	if (lf_run(doc, (const char *const *)filters.paths, filters.n, &lopts) == -1)
@@ -567,11 +578,12 @@ build_file(struct build *b, const char *path)
 		xml_render(doc, style, lang, &outs[1].data);
 	if (o->outputs & OUT_TREE)
 		doc_dump(doc, &outs[2].data);
-	if (o->outputs & OUT_LAYOUT)
-		render_layout(b, doc, ls, &outs[3].data);
+	if (o->outputs & (OUT_LAYOUT | OUT_PDF))
+		render_pages(b, doc, ls, o->outputs & OUT_LAYOUT ? &outs[3].data : NULL,
+		    o->outputs & OUT_PDF ? &outs[4].data : NULL);
 	if (msg_errors() > errors)
 		goto done;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		if (!(o->outputs & (1u << i)))
 			continue;
 		if (strcmp(o->outdir, "-") == 0)
@@ -596,7 +608,7 @@ build_file(struct build *b, const char *path)
 		buf_free(&name);
 	}
 done:
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		buf_free(&outs[i].data);
 	free_filters(&filters);
 	buf_free(&outputs);

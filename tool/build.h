@@ -10,6 +10,7 @@
 #define OUT_XML		0x02
 #define OUT_TREE	0x04
 #define OUT_LAYOUT	0x08	/* the page layout's box dump */
+#define OUT_PDF		0x10
 
 struct build_opts {
 	const char	*outdir;	/* where outputs go; "-" for standard output */
@@ -22,6 +23,7 @@ struct build_opts {
 	const char *const *filters;	/* -L FILE, run after the document's and the style's */
 	size_t		 nfilters;
 	int		 trust_filters;	/* --trust-filters: give filters io and os */
+	long long	 epoch;		/* PDF creation time ($SOURCE_DATE_EPOCH), or -1: none */
 };
 
 struct build;

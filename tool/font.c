@@ -8,6 +8,7 @@
 #include <fontconfig/fontconfig.h>
 #include <hb-subset.h>
 #include <hb.h>
+#include <hb-ot.h>
 
 #include "mem.h"
 #include "msg.h"
@@ -228,6 +229,12 @@ font_is_italic(const struct font *font)
 }
 
 int
+font_fake_italic(const struct font *font)
+{
+	return font->want_italic && !font->italic;
+}
+
+int
 font_units_per_em(const struct font *font)
 {
 	return font->upem;
@@ -249,6 +256,30 @@ font_advance(const struct font *font, uint32_t gid)
 	return (int)hb_font_get_glyph_h_advance(font->hb, gid);
 }
 
+unsigned
+font_glyph_count(const struct font *font)
+{
+	return hb_face_get_glyph_count(font->face);
+}
+
+void
+font_ps_name(const struct font *font, struct buf *out)
+{
+	char name[128];
+	unsigned len = sizeof(name);
+	const char *p;
+
+	if (hb_ot_name_get_utf8(font->face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID,
+	    &len, name) > 0 && name[0] != '\0')
+		p = name;
+	else
+		p = font->family;
+	/* A PDF name: printable ASCII other than the delimiters. */
+	for (; *p; p++)
+		if (*p > ' ' && *p < 0x7f && strchr("()<>[]{}/%#", *p) == NULL)
+			buf_putc(out, *p);
+}
+
 void
 font_extents(const struct font *font, int *ascender, int *descender)
 {
@@ -260,13 +291,15 @@ font_extents(const struct font *font, int *ascender, int *descender)
 }
 
 int
-font_subset(const struct font *font, const uint32_t *gids, size_t n,
-    struct buf *out)
+font_subset(const struct font *font, const uint32_t *gids, size_t n, struct buf *out,
+    uint32_t *new_gids)
 {
 	hb_subset_input_t *input = hb_subset_input_create_or_fail();
-	hb_set_t *glyphs;
-	hb_face_t *subset;
+	hb_subset_plan_t *plan = NULL;
+	hb_face_t *subset = NULL;
+	const hb_map_t *map;
 	hb_blob_t *blob;
+	hb_set_t *glyphs;
 	const char *data;
 	unsigned len = 0;
 	size_t i;
@@ -279,19 +312,28 @@ font_subset(const struct font *font, const uint32_t *gids, size_t n,
 	hb_set_add(glyphs, 0);
 	for (i = 0; i < n; i++)
 		hb_set_add(glyphs, gids[i]);
-	/* Keep glyph ids: pages refer to glyphs by id. Hinting is useless in a PDF. */
-	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS |
-	    HB_SUBSET_FLAGS_NO_HINTING);
-	subset = hb_subset_or_fail(font->face, input);
+	/*
+	 * Glyphs are renumbered (HarfBuzz 6 fails to keep ids in large CJK
+	 * subsets, and kept ids cost a loca entry per unused glyph); the plan
+	 * says where each went.  Hinting is useless in a PDF.
+	 */
+	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+	if ((plan = hb_subset_plan_create_or_fail(font->face, input)) != NULL)
+		subset = hb_subset_plan_execute_or_fail(plan);
 	hb_subset_input_destroy(input);
 	if (subset == NULL) {
+		hb_subset_plan_destroy(plan);
 		msg_at(MSG_ERROR, font->path, 0, 0, "cannot subset the font");
 		return -1;
 	}
+	map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+	for (i = 0; i < n; i++)
+		new_gids[i] = hb_map_get(map, gids[i]);
 	blob = hb_face_reference_blob(subset);
 	data = hb_blob_get_data(blob, &len);
 	buf_put(out, data, len);
 	hb_blob_destroy(blob);
 	hb_face_destroy(subset);
+	hb_subset_plan_destroy(plan);
 	return 0;
 }

@@ -32,21 +32,27 @@ int font_is_bold(const struct font *font);
 /* Asked for bold, got a face that is not: draw it with a synthetic bold. */
 int font_fake_bold(const struct font *font);
 int font_is_italic(const struct font *font);
+/* Asked for italic, got an upright face: draw it slanted. */
+int font_fake_italic(const struct font *font);
 /* Design units per em: advances are in these units. */
 int font_units_per_em(const struct font *font);
 /* The glyph for code point cp, or 0 when the font has none. */
 uint32_t font_glyph(const struct font *font, uint32_t cp);
 /* The horizontal advance of glyph gid, in design units. */
 int font_advance(const struct font *font, uint32_t gid);
+/* How many glyphs the font has: glyph ids run below this. */
+unsigned font_glyph_count(const struct font *font);
+/* The font's PostScript name ("ARPLUMingCN-Light"), or its family without spaces. */
+void font_ps_name(const struct font *font, struct buf *out);
 /* Ascender and descender (negative) in design units, from the font's metrics. */
 void font_extents(const struct font *font, int *ascender, int *descender);
 
 /*
  * Appends to out a TrueType subset of font holding glyphs gids[0..n) (and
- * glyph 0), with glyph ids kept, so that ids used in a page stay valid.
+ * glyph 0), and stores in new_gids[i] the id gids[i] has in the subset.
  * Returns 0, or -1 after reporting an error.
  */
 int font_subset(const struct font *font, const uint32_t *gids, size_t n,
-    struct buf *out);
+    struct buf *out, uint32_t *new_gids);
 
 #endif

@@ -62,6 +62,12 @@ static const struct {
 	{ "A3", 297, 420 }, { "letter", 215.9, 279.4 },
 };
 
+static const char *const punct_names[] = { "quanjiao", "kaiming", "banjiao", NULL };
+static const char *const align_names[] = { "center", "outside", "inside", "left", "right", NULL };
+static const char *const first_page_names[] = { "same", "plain", "empty", NULL };
+static const char *const front_names[] = { "arabic", "roman", "Roman", NULL };
+static const char *const bool_names[] = { "false", "true", NULL };
+
 /* Applies the keys of one page.yaml to ps; reports bad values at their line. */
 static int
 apply_page_keys(const char *path, const struct meta *map, struct lay_page_style *ps)
@@ -75,25 +81,45 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "margin-left", offsetof(struct lay_page_style, left) },
 		{ "margin-right", offsetof(struct lay_page_style, right) },
 		{ "size", offsetof(struct lay_page_style, size) },
+		{ "header-size", offsetof(struct lay_page_style, header_size) },
+		{ "footer-size", offsetof(struct lay_page_style, footer_size) },
+		{ "header-gap", offsetof(struct lay_page_style, header_gap) },
+		{ "footer-gap", offsetof(struct lay_page_style, footer_gap) },
 	}, numbers[] = {
 		{ "leading", offsetof(struct lay_page_style, leading) },
 		{ "indent", offsetof(struct lay_page_style, indent) },
-	}, fonts[] = {
+		{ "inset", offsetof(struct lay_page_style, inset) },
+	}, strings[] = {
 		{ "font-cjk", offsetof(struct lay_page_style, cjk) },
 		{ "font-latin", offsetof(struct lay_page_style, latin) },
 		{ "font-cjk-heading", offsetof(struct lay_page_style, cjk_sans) },
 		{ "font-latin-heading", offsetof(struct lay_page_style, latin_sans) },
 		{ "font-cjk-emphasis", offsetof(struct lay_page_style, cjk_kai) },
 		{ "font-mono", offsetof(struct lay_page_style, mono) },
+		{ "font-cjk-running", offsetof(struct lay_page_style, cjk_running) },
+		{ "header", offsetof(struct lay_page_style, header) },
+		{ "footer", offsetof(struct lay_page_style, footer) },
+	};
+	static const struct {
+		const char		*key;
+		size_t			 offset;
+		const char *const	*names;
+	} choices[] = {
+		{ "punctuation", offsetof(struct lay_page_style, punct), punct_names },
+		{ "header-align", offsetof(struct lay_page_style, header_align), align_names },
+		{ "footer-align", offsetof(struct lay_page_style, footer_align), align_names },
+		{ "first-page", offsetof(struct lay_page_style, first_page), first_page_names },
+		{ "front-matter", offsetof(struct lay_page_style, front_roman), front_names },
+		{ "header-rule", offsetof(struct lay_page_style, header_rule), bool_names },
 	};
 	const struct meta *m, *c;
-	size_t i;
-	int rc = 0, k;
+	size_t i, k;
+	int rc = 0, known;
 	double v;
 
 	for (m = map->first; m != NULL; m = m->next) {
-		const char *str = m->type == META_STRING ? m->str : NULL;
-		int known = 0;
+		const char *str = m->type == META_STRING || m->type == META_BOOL ? m->str : NULL;
+		known = 0;
 		for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++)
 			if (strcmp(m->key, lengths[i].key) == 0) {
 				known = 1;
@@ -116,18 +142,38 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 				} else
 					*(double *)((char *)ps + numbers[i].offset) = v;
 			}
-		for (i = 0; i < sizeof(fonts) / sizeof(fonts[0]); i++)
-			if (strcmp(m->key, fonts[i].key) == 0) {
-				char **slot = (char **)((char *)ps + fonts[i].offset);
+		for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+			if (strcmp(m->key, strings[i].key) == 0) {
+				char **slot = (char **)((char *)ps + strings[i].offset);
+				int optional = strncmp(m->key, "font-", 5) != 0;
 				known = 1;
-				if (str == NULL || *str == '\0') {
-					msg_at(MSG_ERROR, path, m->line, m->col,
+				if (str == NULL || (*str == '\0' && !optional)) {
+					msg_at(MSG_ERROR, path, m->line, m->col, optional ?
+					    "'%s' must be a text such as \"— {page} —\"" :
 					    "'%s' must name a font family", m->key);
 					rc = -1;
 				} else {
 					free(*slot);
-					*slot = mem_strdup(str);
+					*slot = *str == '\0' ? NULL : mem_strdup(str);
 				}
+			}
+		for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++)
+			if (strcmp(m->key, choices[i].key) == 0) {
+				const char *const *names = choices[i].names;
+				known = 1;
+				for (k = 0; str && names[k] && strcmp(str, names[k]) != 0; k++)
+					;
+				if (str == NULL || names[k] == NULL) {
+					struct buf list = BUF_INIT;
+					for (k = 0; names[k]; k++)
+						buf_printf(&list, "%s%s", k == 0 ? "" :
+						    names[k + 1] ? ", " : " or ", names[k]);
+					msg_at(MSG_ERROR, path, m->line, m->col,
+					    "'%s' must be %s", m->key, buf_str(&list));
+					buf_free(&list);
+					rc = -1;
+				} else
+					*(int *)((char *)ps + choices[i].offset) = (int)k;
 			}
 		if (strcmp(m->key, "paper") == 0) {
 			known = 1;
@@ -141,20 +187,6 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 			} else {
 				ps->width = papers[i].w * 72 / 25.4;
 				ps->height = papers[i].h * 72 / 25.4;
-			}
-		}
-		if (strcmp(m->key, "punctuation") == 0) {
-			known = 1;
-			if (str && strcmp(str, "quanjiao") == 0)
-				ps->punct = PUNCT_QUANJIAO;
-			else if (str && strcmp(str, "kaiming") == 0)
-				ps->punct = PUNCT_KAIMING;
-			else if (str && strcmp(str, "banjiao") == 0)
-				ps->punct = PUNCT_BANJIAO;
-			else {
-				msg_at(MSG_ERROR, path, m->line, m->col,
-				    "'punctuation' must be quanjiao, kaiming or banjiao");
-				rc = -1;
 			}
 		}
 		if (strcmp(m->key, "heading-sizes") == 0) {
@@ -221,6 +253,9 @@ lay_page_style(const char *style, struct lay_page_style *ps)
 	ps->indent = 2;
 	for (i = 0; i < 6; i++)
 		ps->heading_size[i] = sizes[i];
+	ps->footer = mem_strdup("{page}");
+	ps->header_size = ps->footer_size = 9;
+	ps->header_gap = ps->footer_gap = 10 * 72 / 25.4;
 	rc = read_page_yaml("styles/common/page.yaml", ps);
 	buf_printf(&rel, "styles/%s/page.yaml", style);
 	if (read_page_yaml(buf_str(&rel), ps) == -1)
@@ -238,12 +273,18 @@ lay_page_style_free(struct lay_page_style *ps)
 	free(ps->latin_sans);
 	free(ps->cjk_kai);
 	free(ps->mono);
+	free(ps->header);
+	free(ps->footer);
+	free(ps->cjk_running);
 }
 
 /* ---- setting blocks ----------------------------------------------------- */
 
-struct fonts {
+/* How inline text looks: its two fonts, its rules and the link it belongs to. */
+struct look {
 	struct font	*cjk, *latin;
+	unsigned	 deco;
+	const char	*href;
 };
 
 struct layout {
@@ -256,6 +297,7 @@ struct layout {
 	int				 failed;
 	int				 skipped;	/* blocks not typeset yet (tables, figures, notes) */
 	int				 skipped_line;
+	int				 body_started;	/* front-roman: the first chapter is set */
 	struct lay_run			*runs;
 	size_t				 nruns, cap;
 };
@@ -271,34 +313,38 @@ get_font(struct layout *lo, const char *family, int bold, int italic)
 }
 
 static void
-add_run(struct layout *lo, const char *text, size_t len, struct fonts f, double size, int line)
+add_run(struct layout *lo, const char *text, size_t len, struct look f, double size, int line)
 {
 	lo->runs = mem_grow(lo->runs, &lo->cap, lo->nruns + 1, sizeof(*lo->runs));
-	lo->runs[lo->nruns++] = (struct lay_run){ text, len, f.cjk, f.latin, size, line };
+	lo->runs[lo->nruns++] = (struct lay_run){ text, len, f.cjk, f.latin, size, line,
+	    f.deco, f.href };
 }
 
 /* Flattens inlines into runs: strong is bold, emphasis 楷体 and italic, code monospaced. */
 static void
-collect_runs(struct layout *lo, const struct doc_node *n, struct fonts f,
+collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
     double size, int line)
 {
 	const struct lay_page_style *ps = lo->ps;
 	const struct doc_node *c;
-	struct fonts g = f;
+	struct look g;
 
 	for (c = n->first; c != NULL; c = c->next) {
+		g = f;
 		switch (c->type) {
 		case DOC_TEXT:
 			add_run(lo, c->text, strlen(c->text), f, size, line);
 			break;
 		case DOC_SOFTBREAK:
-		case DOC_LINEBREAK:
 			add_run(lo, " ", 1, f, size, line);
+			break;
+		case DOC_LINEBREAK:
+			add_run(lo, LAY_LINE_BREAK, strlen(LAY_LINE_BREAK), f, size, line);
 			break;
 		case DOC_CODE:
 			g.latin = get_font(lo, ps->mono, 0, 0);
-			g.cjk = f.cjk;
-			add_run(lo, c->text, strlen(c->text), g, size, line);
+			if (g.latin)
+				add_run(lo, c->text, strlen(c->text), g, size, line);
 			break;
 		case DOC_STRONG:
 			g.cjk = get_font(lo, font_family(f.cjk), 1, 0);
@@ -308,13 +354,25 @@ collect_runs(struct layout *lo, const struct doc_node *n, struct fonts f,
 			break;
 		case DOC_EMPH:
 			g.cjk = get_font(lo, ps->cjk_kai, 0, 0);
-			g.latin = get_font(lo, font_family(f.latin), 0, 1);
+			g.latin = get_font(lo, font_family(f.latin), font_is_bold(f.latin), 1);
 			if (g.cjk && g.latin)
 				collect_runs(lo, c, g, size, line);
 			break;
 		case DOC_STRIKE:
+			g.deco |= LAY_STRIKE;
+			collect_runs(lo, c, g, size, line);
+			break;
 		case DOC_LINK:
+			g.href = c->url;
+			collect_runs(lo, c, g, size, line);
+			break;
 		case DOC_SPAN:
+			/* Pandoc's [text]{.underline}; 着重号 and the like are for later. */
+			if (doc_attr_has_class(&c->attr, "underline") ||
+			    doc_attr_has_class(&c->attr, "ul"))
+				g.deco |= LAY_UNDERLINE;
+			collect_runs(lo, c, g, size, line);
+			break;
 		case DOC_IMAGE:
 			collect_runs(lo, c, f, size, line);
 			break;
@@ -369,6 +427,7 @@ add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_
 	b->font = line->glyphs[from].font;
 	b->size = line->glyphs[from].size;
 	b->fake_bold = font_fake_bold(b->font);
+	b->fake_italic = font_fake_italic(b->font);
 	b->n = to - from;
 	b->gids = mem_alloc(b->n * sizeof(*b->gids));
 	b->cps = mem_alloc(b->n * sizeof(*b->cps));
@@ -380,6 +439,53 @@ add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_
 	}
 	b->x = b->xs[0];
 	b->y = baseline;
+}
+
+/* The extent of glyphs [from, to) of a line, as x0 + [*left, *right). */
+static void
+glyph_span(const struct lay_line *line, size_t from, size_t to, double *left, double *right)
+{
+	*left = line->glyphs[from].x;
+	*right = line->glyphs[to - 1].x + line->glyphs[to - 1].advance;
+}
+
+/* Underlines, strikethrough and link areas over the glyphs that carry them. */
+static void
+decorate_line(struct layout *lo, const struct lay_line *line, double x0, double baseline)
+{
+	size_t i, from;
+	double l, r, size;
+
+	for (unsigned bit = LAY_UNDERLINE; bit <= LAY_STRIKE; bit <<= 1)
+		for (i = 0; i < line->n;) {
+			if (!(line->glyphs[i].deco & bit)) {
+				i++;
+				continue;
+			}
+			for (from = i; i < line->n && (line->glyphs[i].deco & bit); i++)
+				;
+			glyph_span(line, from, i, &l, &r);
+			size = line->glyphs[from].size;
+			add_rule(lo, x0 + l, baseline + (bit == LAY_UNDERLINE ? size * 0.12 :
+			    -size * 0.33), r - l, size * 0.05);
+		}
+	for (i = 0; i < line->n;) {
+		const char *href = line->glyphs[i].href;
+		if (href == NULL) {
+			i++;
+			continue;
+		}
+		for (from = i; i < line->n && line->glyphs[i].href == href; i++)
+			;
+		glyph_span(line, from, i, &l, &r);
+		size = line->glyphs[from].size;
+		struct lay_box *b = new_box(lo, BOX_LINK);
+		b->x = x0 + l;
+		b->y = baseline - size * 0.88;
+		b->w = r - l;
+		b->h = size;
+		b->href = href;
+	}
 }
 
 /* Places one line: glyphs of the same font and size become one box. */
@@ -397,6 +503,8 @@ place_line(struct layout *lo, const struct lay_line *line, double x0, double pit
 				add_glyph_box(lo, line, from, i, x0, baseline);
 			from = i;
 		}
+	if (line->n > 0)
+		decorate_line(lo, line, x0, baseline);
 	lo->y += pitch;
 }
 
@@ -450,12 +558,92 @@ flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 	lay_para_free(&para);
 }
 
+/* A place links and the outline can lead to, where the box at index `at` starts. */
+static void
+add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *title,
+    double above)
+{
+	struct lay_box *b;
+	int page = lo->page;
+
+	if (at >= lo->out->n)
+		return;
+	lo->page = lo->out->boxes[at].page;
+	b = new_box(lo, BOX_ANCHOR);
+	lo->page = page;
+	b->y = lo->out->boxes[at].y - above;
+	if (b->y < 0)
+		b->y = 0;
+	b->id = id;
+	b->level = level;
+	b->title = title ? mem_strdup(title) : NULL;
+}
+
+/* The label a heading's number makes: "3.1　", "一、", "附录A（规范性）　". */
+static void
+heading_label(const struct doc_node *n, struct buf *label)
+{
+	const char *number = doc_attr_get(&n->attr, "number");
+	const char *type = doc_attr_get(&n->attr, "annex-type");
+	size_t len;
+
+	if (number == NULL)
+		return;
+	len = strlen(number);
+	buf_puts(label, number);
+	if (type)
+		buf_printf(label, "（%s）", type);
+	/* The separator rule of the styles: none after a number's own mark. */
+	if (!(len >= 3 && (strcmp(number + len - 3, "、") == 0 ||
+	    strcmp(number + len - 3, "）") == 0)) && number[len - 1] != '.')
+		buf_puts(label, "\u3000");
+}
+
+static void
+set_heading(struct layout *lo, const struct doc_node *n, double x0, double measure)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double size = ps->heading_size[n->level - 1];
+	struct buf label = BUF_INIT, title = BUF_INIT;
+	struct look f = { NULL, NULL, 0, NULL };
+	size_t before;
+
+	f.cjk = get_font(lo, ps->cjk_sans, 0, 0);
+	f.latin = get_font(lo, ps->latin_sans, 1, 0);
+	if (!f.cjk || !f.latin)
+		return;
+	heading_label(n, &label);
+	if (ps->front_roman && !lo->body_started && n->level == 1 &&
+	    doc_attr_get(&n->attr, "number") != NULL) {
+		/* The body's page 1 starts with its first numbered chapter. */
+		lo->body_started = 1;
+		if (lo->out->n > 0)
+			new_page(lo);
+		lo->out->front_pages = lo->page - 1;
+		lo->out->front_style = ps->front_roman;
+	}
+	if (lo->y > ps->top)
+		lo->y += size * 0.5;
+	if (label.len > 0)
+		add_run(lo, buf_str(&label), label.len, f, size, n->line);
+	collect_runs(lo, n, f, size, n->line);
+	before = lo->out->n;
+	flush_paragraph(lo, x0, measure, 0, size, size * 1.5, 0, 1);
+	lo->y += size * 0.25;
+	buf_puts(&title, buf_str(&label));
+	doc_stringify(n, &title);
+	add_anchor(lo, before, n->attr.id, doc_attr_has_class(&n->attr, "unlisted") ? 0 :
+	    n->level, buf_str(&title), size * 1.2);
+	buf_free(&label);
+	buf_free(&title);
+}
+
 static void set_blocks(struct layout *lo, const struct doc_node *first, double x0,
-    double measure, struct fonts body, int depth);
+    double measure, struct look body, int depth);
 
 static void
 set_list(struct layout *lo, const struct doc_node *list, double x0, double measure,
-    struct fonts body, int depth)
+    struct look body, int depth)
 {
 	const struct lay_page_style *ps = lo->ps;
 	const struct doc_node *item;
@@ -483,7 +671,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			struct lay_box first = lo->out->boxes[before];
 			/* A dash label is the Chinese 破折号: set it in the CJK font. */
 			struct lay_run run = { label, strlen(label), body.cjk,
-			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0 };
+			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL };
 			struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
 			    lo->doc->source };
 			struct lay_para para;
@@ -503,50 +691,24 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 
 static void
 set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
-    struct fonts body, int depth)
+    struct look body, int depth)
 {
 	const struct lay_page_style *ps = lo->ps;
 	const struct doc_node *n;
 	double pitch = ps->size * ps->leading;
-	struct fonts f;
+	struct look f;
 
 	for (n = first; n != NULL && !lo->failed; n = n->next) {
+		f = body;
 		switch (n->type) {
 		case DOC_PARA:
 			collect_runs(lo, n, body, ps->size, n->line);
 			flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
 			    ps->size, pitch, 1, 0);
 			break;
-		case DOC_HEADING: {
-			double size = ps->heading_size[n->level - 1];
-			const char *number = doc_attr_get(&n->attr, "number");
-			f.cjk = get_font(lo, ps->cjk_sans, 0, 0);
-			f.latin = get_font(lo, ps->latin_sans, 1, 0);
-			if (!f.cjk || !f.latin)
-				break;
-			lo->y += size * 0.5;
-			if (number) {
-				const char *type = doc_attr_get(&n->attr, "annex-type");
-				struct buf label = BUF_INIT;
-				size_t len = strlen(number);
-				buf_puts(&label, number);
-				if (type)
-					buf_printf(&label, "（%s）", type);
-				/* The separator rule of the styles: none after a number's own mark. */
-				if (!(len >= 3 && (strcmp(number + len - 3, "、") == 0 ||
-				    strcmp(number + len - 3, "）") == 0)) && number[len - 1] != '.')
-					buf_puts(&label, "\u3000");
-				add_run(lo, buf_str(&label), label.len, f, size, n->line);
-				collect_runs(lo, n, f, size, n->line);
-				flush_paragraph(lo, x0, measure, 0, size, size * 1.5, 0, 1);
-				buf_free(&label);
-			} else {
-				collect_runs(lo, n, f, size, n->line);
-				flush_paragraph(lo, x0, measure, 0, size, size * 1.5, 0, 1);
-			}
-			lo->y += size * 0.25;
+		case DOC_HEADING:
+			set_heading(lo, n, x0, measure);
 			break;
-		}
 		case DOC_BLOCKQUOTE:
 			f.cjk = get_font(lo, ps->cjk_kai, 0, 0);
 			f.latin = body.latin;
@@ -584,9 +746,13 @@ set_blocks(struct layout *lo, const struct doc_node *first, double x0, double me
 			add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
 			lo->y += pitch;
 			break;
-		case DOC_DIV:
+		case DOC_DIV: {
+			size_t before = lo->out->n;
 			set_blocks(lo, n->first, x0, measure, body, depth);
+			if (n->attr.id)
+				add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
 			break;
+		}
 		case DOC_RAWBLOCK:
 			break;	/* raw HTML has no place on paper */
 		default:
@@ -598,12 +764,153 @@ set_blocks(struct layout *lo, const struct doc_node *first, double x0, double me
 	}
 }
 
+void
+lay_page_label(const struct lay_doc *ld, int page, struct buf *out)
+{
+	static const char *const ones[] = { "", "i", "ii", "iii", "iv", "v", "vi", "vii",
+	    "viii", "ix" };
+	static const char *const tens[] = { "", "x", "xx", "xxx", "xl", "l", "lx", "lxx",
+	    "lxxx", "xc" };
+	int n;
+
+	if (page > ld->front_pages) {
+		buf_printf(out, "%d", page - ld->front_pages);
+		return;
+	}
+	size_t from = out->len, i;
+
+	for (n = page; n >= 100; n -= 100)
+		buf_putc(out, 'c');
+	buf_printf(out, "%s%s", tens[n / 10], ones[n % 10]);
+	if (ld->front_style == 2)
+		for (i = from; i < out->len; i++)
+			out->data[i] = (char)(out->data[i] - 'a' + 'A');
+}
+
+/* Expands a running head's template: {section}, {page}, or any metadata key ({title}). */
+static void
+expand_template(const char *t, const struct meta *meta, const char *section,
+    const char *page, struct buf *out)
+{
+	const char *close, *v;
+	char key[64];
+
+	for (; *t; t++) {
+		close = *t == '{' ? strchr(t, '}') : NULL;
+		if (close == NULL || (size_t)(close - t) >= sizeof(key)) {
+			buf_putc(out, *t);
+			continue;
+		}
+		memcpy(key, t + 1, (size_t)(close - t - 1));
+		key[close - t - 1] = '\0';
+		if (strcmp(key, "section") == 0)
+			buf_puts(out, section);
+		else if (strcmp(key, "page") == 0)
+			buf_puts(out, page);
+		else if ((v = meta_get_str(meta, key)) != NULL)
+			buf_puts(out, v);
+		t = close;
+	}
+}
+
+/* Sets one running head or foot on page with its baseline at y. */
+static void
+set_running(struct layout *lo, struct look body, const char *text, double size,
+    int align, double y)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double measure = ps->width - ps->left - ps->right, inset = ps->inset * size, x;
+	struct lay_run run = { text, strlen(text), body.cjk, body.latin, size, 0, 0, NULL };
+	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->doc->source };
+	struct lay_para para;
+	int odd = lo->page % 2 == 1;
+
+	if (*text == '\0')
+		return;
+	lay_para_set(&run, 1, &st, &para);
+	if (para.nlines > 0) {
+		const struct lay_line *line = &para.lines[0];
+		if (align == ALIGN_OUTSIDE)
+			align = odd ? ALIGN_RIGHT : ALIGN_LEFT;
+		else if (align == ALIGN_INSIDE)
+			align = odd ? ALIGN_LEFT : ALIGN_RIGHT;
+		x = align == ALIGN_LEFT ? ps->left + inset :
+		    align == ALIGN_RIGHT ? ps->left + measure - inset - line->width :
+		    ps->left + (measure - line->width) / 2;
+		if (line->n > 0)
+			add_glyph_box(lo, line, 0, line->n, x, y);
+	}
+	lay_para_free(&para);
+}
+
+/* Running heads and feet on every page, from the style's templates. */
+static void
+set_heads(struct layout *lo, struct look body)
+{
+	const struct lay_page_style *ps = lo->ps;
+	const char *section = "";
+	struct buf page = BUF_INIT, text = BUF_INIT;
+	size_t nboxes = lo->out->n, i = 0;
+	int p;
+
+	if (ps->cjk_running && (body.cjk = get_font(lo, ps->cjk_running, 0, 0)) == NULL)
+		return;
+
+	for (p = 1; p <= lo->out->pages; p++) {
+		/* The section is the last chapter begun on or before this page. */
+		for (; i < nboxes && lo->out->boxes[i].page <= p; i++)
+			if (lo->out->boxes[i].kind == BOX_ANCHOR && lo->out->boxes[i].level == 1)
+				section = lo->out->boxes[i].title;
+		lo->page = p;
+		buf_reset(&page);
+		lay_page_label(lo->out, p, &page);
+		if (ps->header && !(p == 1 && ps->first_page != FIRST_SAME)) {
+			/* The gaps run from the type area to the near edge of the text's em box. */
+			double y = ps->top - ps->header_gap - ps->header_size * 0.12;
+			buf_reset(&text);
+			expand_template(ps->header, lo->doc->meta, section, buf_str(&page), &text);
+			set_running(lo, body, buf_str(&text), ps->header_size, ps->header_align, y);
+			if (ps->header_rule)
+				add_rule(lo, ps->left, y + ps->header_size * 0.12 + ps->header_gap / 2,
+				    ps->width - ps->left - ps->right, 0.5);
+		}
+		if (ps->footer && !(p == 1 && ps->first_page == FIRST_EMPTY)) {
+			buf_reset(&text);
+			expand_template(ps->footer, lo->doc->meta, section, buf_str(&page), &text);
+			set_running(lo, body, buf_str(&text), ps->footer_size, ps->footer_align,
+			    ps->height - ps->bottom + ps->footer_gap + ps->footer_size * 0.88);
+		}
+	}
+	buf_free(&page);
+	buf_free(&text);
+}
+
+/* Orders the boxes by page, keeping their order within a page (a counting sort). */
+static void
+sort_by_page(struct lay_doc *out)
+{
+	size_t *start = mem_zalloc((size_t)out->pages + 2, sizeof(*start));
+	struct lay_box *sorted = mem_alloc((out->n ? out->n : 1) * sizeof(*sorted));
+	size_t i;
+	int p;
+
+	for (i = 0; i < out->n; i++)
+		start[out->boxes[i].page + 1]++;
+	for (p = 1; p <= out->pages + 1; p++)
+		start[p] += start[p - 1];
+	for (i = 0; i < out->n; i++)
+		sorted[start[out->boxes[i].page]++] = out->boxes[i];
+	free(out->boxes);
+	out->boxes = sorted;
+	free(start);
+}
+
 int
 lay_document(const struct doc *doc, const struct lay_page_style *ps,
     struct font_set *fonts, struct lay_doc *out)
 {
 	struct layout lo;
-	struct fonts body;
+	struct look body;
 
 	memset(out, 0, sizeof(*out));
 	memset(&lo, 0, sizeof(lo));
@@ -613,6 +920,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	lo.ps = ps;
 	lo.set = fonts;
 	lo.out = out;
+	memset(&body, 0, sizeof(body));
 	body.cjk = get_font(&lo, ps->cjk, 0, 0);
 	body.latin = get_font(&lo, ps->latin, 0, 0);
 	new_page(&lo);
@@ -623,6 +931,11 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 		msg_at(MSG_WARNING, doc->source, lo.skipped_line, 0,
 		    "%d tables, figures or footnotes are left out of the layout: "
 		    "typesetting them is not part of this version", lo.skipped);
+	if (!lo.failed) {
+		sort_by_page(out);	/* list labels come after their items' text */
+		set_heads(&lo, body);
+		sort_by_page(out);
+	}
 	free(lo.runs);
 	return lo.failed ? -1 : 0;
 }
@@ -636,6 +949,7 @@ lay_doc_free(struct lay_doc *ld)
 		free(ld->boxes[i].gids);
 		free(ld->boxes[i].cps);
 		free(ld->boxes[i].xs);
+		free(ld->boxes[i].title);
 	}
 	free(ld->boxes);
 	memset(ld, 0, sizeof(*ld));
@@ -648,7 +962,10 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 	int page = 0;
 	char u[8];
 
-	buf_printf(out, "pages %d size %.2fx%.2f\n", ld->pages, ld->width, ld->height);
+	buf_printf(out, "pages %d size %.2fx%.2f", ld->pages, ld->width, ld->height);
+	if (ld->front_pages > 0)
+		buf_printf(out, " front %d", ld->front_pages);
+	buf_putc(out, '\n');
 	for (i = 0; i < ld->n; i++) {
 		const struct lay_box *b = &ld->boxes[i];
 		if (b->page != page) {
@@ -659,9 +976,22 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 			buf_printf(out, "  rule %.2f,%.2f %.2fx%.2f\n", b->x, b->y, b->w, b->h);
 			continue;
 		}
-		buf_printf(out, "  text %.2f,%.2f %s%s %.1f \"", b->x, b->y,
+		if (b->kind == BOX_LINK) {
+			buf_printf(out, "  link %.2f,%.2f %.2fx%.2f %s\n", b->x, b->y, b->w, b->h,
+			    b->href);
+			continue;
+		}
+		if (b->kind == BOX_ANCHOR) {
+			buf_printf(out, "  anchor %.2f %s", b->y, b->id ? b->id : "-");
+			if (b->level > 0)
+				buf_printf(out, " outline %d \"%s\"", b->level, b->title);
+			buf_putc(out, '\n');
+			continue;
+		}
+		buf_printf(out, "  text %.2f,%.2f %s%s%s %.1f \"", b->x, b->y,
 		    font_family(b->font), b->fake_bold ? " (fake bold)" :
-		    font_is_bold(b->font) ? " bold" : "", b->size);
+		    font_is_bold(b->font) ? " bold" : "", b->fake_italic ? " (fake italic)" :
+		    font_is_italic(b->font) ? " italic" : "", b->size);
 		for (k = 0; k < b->n; k++) {
 			/* A visible gap (a space, ¼ em or more) shows as a space. */
 			if (k > 0 && b->xs[k] - b->xs[k - 1] - font_advance(b->font,

@@ -11,17 +11,25 @@
 
 enum lay_box_kind {
 	BOX_GLYPHS,	/* a run of glyphs in one font and size on one baseline */
-	BOX_RULE	/* a filled rectangle: rules, underlines, strikethrough */
+	BOX_RULE,	/* a filled rectangle: rules, underlines, strikethrough */
+	BOX_LINK,	/* a clickable area over text */
+	BOX_ANCHOR	/* a place that links and the outline lead to */
 };
 
 struct lay_box {
 	enum lay_box_kind kind;
 	int		 page;		/* 1-based */
-	double		 x, y;		/* GLYPHS: baseline start; RULE: top left; points from the page's top left */
-	double		 w, h;		/* RULE: size */
+	double		 x, y;		/* GLYPHS: baseline start; RULE, LINK: top left;
+					   ANCHOR: top; points from the page's top left */
+	double		 w, h;		/* RULE, LINK: size */
 	struct font	*font;		/* GLYPHS */
 	double		 size;
 	int		 fake_bold;	/* draw with an outline stroke: the font has no bold */
+	int		 fake_italic;	/* draw slanted: the font has no italic */
+	const char	*href;		/* LINK: "#id" or a URL, borrowed from the document */
+	const char	*id;		/* ANCHOR: borrowed from the document */
+	int		 level;		/* ANCHOR: outline depth 1-6, or 0: not in the outline */
+	char		*title;		/* ANCHOR: the outline entry's text, owned */
 	size_t		 n;		/* GLYPHS: count */
 	uint32_t	*gids;
 	uint32_t	*cps;		/* the characters shown, for text extraction */
@@ -40,6 +48,25 @@ struct lay_page_style {
 	double	 indent;		/* first-line indent, ems */
 	int	 punct;			/* enum lay_punct */
 	double	 heading_size[6];
+	/* Running heads and feet: templates with {title}, {section} and {page}. */
+	char	*header, *footer;	/* NULL: none */
+	char	*cjk_running;		/* their CJK font; NULL: the body's */
+	int	 header_align, footer_align;	/* enum lay_align */
+	double	 header_size, footer_size;	/* points */
+	double	 header_gap, footer_gap;	/* from the type area to the baseline, points */
+	double	 inset;			/* from the type area's side when not centred, ems */
+	int	 header_rule;		/* a rule under the running head */
+	int	 first_page;		/* enum lay_first_page */
+	int	 front_roman;		/* 1 (i, ii …) or 2 (I, II …): pages before the first
+					   numbered chapter are numbered so, and that chapter
+					   starts page 1 on a new page; 0: one arabic sequence */
+};
+
+enum lay_align { ALIGN_CENTER, ALIGN_OUTSIDE, ALIGN_INSIDE, ALIGN_LEFT, ALIGN_RIGHT };
+enum lay_first_page {
+	FIRST_SAME,	/* the first page has the running head and foot too */
+	FIRST_PLAIN,	/* no running head on the first page */
+	FIRST_EMPTY	/* neither head nor foot on the first page */
 };
 
 struct lay_doc {
@@ -47,6 +74,8 @@ struct lay_doc {
 	size_t		 n;
 	int		 pages;
 	double		 width, height;
+	int		 front_pages;	/* pages numbered i, ii … before the body's page 1 */
+	int		 front_style;	/* 1: i, ii …; 2: I, II … */
 };
 
 /*
@@ -66,6 +95,9 @@ double lay_length(const char *s);
 int lay_document(const struct doc *doc, const struct lay_page_style *ps,
     struct font_set *fonts, struct lay_doc *out);
 void lay_doc_free(struct lay_doc *ld);
+
+/* Appends page's number as the reader sees it ("iv", "3"), by the front-matter split. */
+void lay_page_label(const struct lay_doc *ld, int page, struct buf *out);
 
 /* Appends the text dump of the boxes (the `layout` output) to out. */
 void lay_dump(const struct lay_doc *ld, struct buf *out);

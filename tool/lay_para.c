@@ -12,6 +12,7 @@
 /* What a character does at a line break and to its neighbours' spacing (clreq). */
 enum cls {
 	CL_SPACE,
+	CL_BREAK,	/* a hard line break */
 	CL_HAN,		/* Han, kana, hangul, ideographic space: a break may come on either side */
 	CL_OPEN,	/* full-width opening bracket or quote: never at a line end */
 	CL_CLOSE,	/* full-width closing bracket, quote or 点号: never at a line start */
@@ -32,6 +33,8 @@ struct tok {
 	double		 size;
 	double		 advance;	/* the glyph's own width, points */
 	int		 line;
+	unsigned	 deco;
+	const char	*href;
 	int		 long_word;	/* in a Latin run wider than the line may break anywhere */
 };
 
@@ -80,6 +83,8 @@ classify(uint32_t cp)
 {
 	if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r')
 		return CL_SPACE;
+	if (cp == 0x2028)
+		return CL_BREAK;
 	if (IN(cp, open_marks))
 		return CL_OPEN;
 	if (IN(cp, close_marks))
@@ -177,6 +182,8 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 			t[n].cls = c;
 			t[n].size = run->size;
 			t[n].line = run->line;
+			t[n].deco = run->deco;
+			t[n].href = run->href;
 			t[n].cjk = run->cjk;
 			t[n].latin = run->latin;
 			n++;
@@ -195,7 +202,7 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 		t[i].font = first;
 		if (gid == 0 && second && (gid = font_glyph(second, t[i].cp)) != 0)
 			t[i].font = second;
-		if (gid == 0 && t[i].cls != CL_SPACE) {
+		if (gid == 0 && t[i].cls != CL_SPACE && t[i].cls != CL_BREAK) {
 			size_t k;
 			for (k = 0; k < i && t[k].cp != t[i].cp; k++)
 				;
@@ -216,7 +223,8 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 	for (i = 0; i < n;) {
 		size_t k = i;
 		double width = 0;
-		while (k < n && !is_cjk(t[k].cls) && t[k].cls != CL_SPACE)
+		while (k < n && !is_cjk(t[k].cls) && t[k].cls != CL_SPACE &&
+		    t[k].cls != CL_BREAK)
 			width += t[k++].advance;
 		for (; i < k; i++)
 			t[i].long_word = width > st->measure * 0.6;
@@ -257,6 +265,12 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 
 		if (c->cls == CL_SPACE) {
 			space = c;
+			continue;
+		}
+		if (c->cls == CL_BREAK) {
+			GLUE(b, 0, 1e6, 0);
+			PENALTY(b, -LB_INFINITY);
+			prev = space = NULL;
 			continue;
 		}
 		if (prev != NULL) {
@@ -381,7 +395,8 @@ lay_para_set(const struct lay_run *runs, size_t nruns,
 				if (b.glyph[k] >= 0 && t[b.glyph[k]].gid != 0) {
 					const struct tok *g = &t[b.glyph[k]];
 					line->glyphs[line->n++] = (struct lay_glyph){
-					    g->font, g->gid, g->cp, g->size, x + b.dx[k], it->width };
+					    g->font, g->gid, g->cp, g->size, x + b.dx[k], it->width,
+					    g->deco, g->href };
 				}
 				x += it->width;
 				line->width = x;

@@ -21,7 +21,15 @@ struct lay_run {
 	struct font	*latin;		/* Latin letters, digits and the rest */
 	double		 size;		/* points */
 	int		 line;		/* source line, for messages */
+	unsigned	 deco;		/* LAY_UNDERLINE, LAY_STRIKE */
+	const char	*href;		/* a link's target, borrowed; or NULL */
 };
+
+#define LAY_UNDERLINE	0x1
+#define LAY_STRIKE	0x2
+/* A run holding just this character is a hard line break. */
+#define LAY_LINE_BREAK	"\u2028"
+
 
 struct lay_para_style {
 	double		 measure;	/* line width, points */
@@ -39,6 +47,8 @@ struct lay_glyph {
 	double		 size;
 	double		 x;		/* from the line's start, points */
 	double		 advance;	/* the width it occupies, points */
+	unsigned	 deco;		/* its run's */
+	const char	*href;
 };
 
 struct lay_line {

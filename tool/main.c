@@ -1,8 +1,10 @@
 /* The galley command line: `galley build`, `galley check`, --help and --version. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "build.h"
 #include "doc.h"
@@ -16,7 +18,7 @@
 #define EXIT_USAGE	2
 
 static const char usage_text[] =
-"usage: galley build [-o DIR] [-t html,xml,tree,layout] [-s STYLE] [-L FILTER]...\n"
+"usage: galley build [-o DIR] [-t html,pdf,xml,tree,layout] [-s STYLE] [-L FILTER]...\n"
 "                    [-M KEY=VALUE]... [--strict] [--unsafe] [--self-contained]\n"
 "                    [--trust-filters] [-q] FILE...\n"
 "       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict] FILE...\n"
@@ -24,8 +26,8 @@ static const char usage_text[] =
 
 static const char help_text[] =
 "\n"
-"galley turns Markdown with YAML front matter into numbered HTML for\n"
-"Chinese publishers.\n"
+"galley turns Markdown with YAML front matter into numbered HTML and PDF\n"
+"for Chinese publishers.\n"
 "\n"
 "Commands:\n"
 "  build            build each FILE into DIR/NAME.html (and the chosen outputs)\n"
@@ -34,8 +36,8 @@ static const char help_text[] =
 "Options:\n"
 "  -o DIR           output directory (default: .); '-' writes one output to\n"
 "                   standard output\n"
-"  -t LIST          outputs, comma-separated: html (default), xml, tree,\n"
-"                   layout (the page layout as text; the PDF writer is to come)\n"
+"  -t LIST          outputs, comma-separated: html (default), pdf, xml, tree,\n"
+"                   layout (the PDF's page layout as text)\n"
 "  -s STYLE         style from styles/STYLE (default: the front matter's\n"
 "                   'style', else article)\n"
 "  -L FILTER        run the Lua filter FILTER (a .lua path, or a name looked\n"
@@ -52,7 +54,8 @@ static const char help_text[] =
 "Messages have the form 'galley: FILE:LINE:COL: error: text'.  Exit status:\n"
 "0 success, 1 a document had errors (its outputs are left untouched),\n"
 "2 a usage error.  Styles are looked up in ./styles, $GALLEY_DATA/styles and\n"
-"the installed data directory.\n";
+"the installed data directory.  $SOURCE_DATE_EPOCH, when set, is the PDF's\n"
+"creation date (builds are then byte-for-byte reproducible).\n";
 
 static int
 usage_error(const char *what, const char *arg)
@@ -80,10 +83,9 @@ parse_outputs(const char *list, unsigned *outputs)
 			*outputs |= OUT_TREE;
 		else if (strcmp(word, "layout") == 0)
 			*outputs |= OUT_LAYOUT;
+		else if (strcmp(word, "pdf") == 0)
+			*outputs |= OUT_PDF;
 		else {
-			if (strcmp(word, "pdf") == 0)
-				fputs("galley: error: the PDF output is not part of "
-				    "this version yet\n", stderr);
 			rc = usage_error("unknown output type", word);
 			break;
 		}
@@ -115,6 +117,25 @@ add_override(struct meta *map, const char *arg)
 	return 0;
 }
 
+/* $SOURCE_DATE_EPOCH as the reproducible-builds convention has it, else the time now. */
+static long long
+source_date_epoch(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (s != NULL && *s != '\0') {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= 0)
+			return v;
+		fprintf(stderr, "galley: warning: SOURCE_DATE_EPOCH '%s' is not a number of "
+		    "seconds; using the time now\n", s);
+	}
+	return (long long)time(NULL);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -141,6 +162,7 @@ main(int argc, char *argv[])
 	opts.outdir = ".";
 	opts.outputs = OUT_HTML;
 	opts.overrides = overrides;
+	opts.epoch = source_date_epoch();
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
 		fputs(usage_text, stdout);
 		fputs(help_text, stdout);

@@ -134,7 +134,7 @@ test_fonts(void)
 	struct font_set *set = font_set_new();
 	struct font *ming, *serif, *kai, *hei;
 	struct buf subset = BUF_INIT;
-	uint32_t gids[2];
+	uint32_t gids[2], new_gids[2];
 
 	ming = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0);
 	expect(ming != NULL, "AR PL UMing CN is found");
@@ -147,8 +147,11 @@ test_fonts(void)
 		expect(font_glyph(ming, 0x1F600) == 0, "no glyph for an emoji");
 		expect(font_get(set, "ar pl uming cn", 0, 0, NULL, 0) == ming,
 		    "a font is opened once (family names ignore case)");
-		expect(font_subset(ming, gids, 2, &subset) == 0 && subset.len > 0 &&
-		    subset.len < 200000, "a two-glyph subset is small");
+		expect(font_subset(ming, gids, 2, &subset, new_gids) == 0 && subset.len > 0 &&
+		    subset.len < 20000, "a two-glyph subset is small");
+		/* 中 (U+4E2D) comes before 文 (U+6587) in UMing; glyph 0 stays 0. */
+		expect(new_gids[0] == 1 && new_gids[1] == 2,
+		    "subset glyphs are renumbered in order after .notdef");
 		expect(subset.len >= 4 && memcmp(subset.data, "\0\1\0\0", 4) == 0,
 		    "the subset is a TrueType file");
 	}
@@ -243,7 +246,7 @@ static int
 set_text(struct font_set *set, const char *text, double measure_em, double indent_em,
     struct lay_para *para)
 {
-	struct lay_run run = { text, strlen(text), NULL, NULL, 10, 1 };
+	struct lay_run run = { text, strlen(text), NULL, NULL, 10, 1, 0, NULL };
 	struct lay_para_style st = { measure_em * 10, indent_em * 10, PUNCT_QUANJIAO, 1, "t.md" };
 
 	run.cjk = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0);

@@ -1,0 +1,596 @@
+/* PDF output: the page layout's boxes drawn with libharu, fonts embedded as subsets. */
+#include "pdf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hpdf.h>
+
+#include "mem.h"
+#include "msg.h"
+#include "utf8.h"
+
+/*
+ * libharu embeds TrueType fonts whole or through its own subsetter, which is
+ * slow on CJK fonts and writes a ToUnicode map pdftotext rejects.  galley uses
+ * libharu's object layer for the font dictionaries instead: a Type0 font with
+ * Identity-H encoding over a CIDFontType2 whose CIDs are the glyph ids of an
+ * hb-subset subset, and a ToUnicode map written here.  So the pages are
+ * written after the fonts: a first pass collects the glyphs each font shows.
+ */
+struct embedded {
+	const char	*path;		/* the font file: faces of one file share a subset */
+	struct font	*font;		/* the first of them, for metrics and subsetting */
+	HPDF_Dict	 type0;
+	uint32_t	*cp_of;		/* per glyph id: the character it shows, 0 unused */
+	uint32_t	*new_of;	/* per glyph id: its id in the subset */
+	unsigned	 nglyphs;
+};
+
+struct writer {
+	HPDF_Doc		 pdf;
+	const struct pdf_info	*info;
+	struct embedded		*fonts;
+	size_t			 nfonts;
+	HPDF_STATUS		 error;		/* the first libharu error */
+	HPDF_STATUS		 detail;
+	struct buf		 content;	/* the current page's content stream */
+};
+
+static void
+on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
+{
+	struct writer *w = user;
+
+	if (w->error == 0) {
+		w->error = error;
+		w->detail = detail;
+	}
+}
+
+/* Appends a number the way PDF wants it: no exponent, no trailing zeros. */
+static void
+put_num(struct buf *b, double v)
+{
+	char s[32];
+	size_t len;
+
+	if (fabs(v) < 0.0005)
+		v = 0;
+	len = (size_t)snprintf(s, sizeof(s), "%.3f", v);
+	while (len > 0 && s[len - 1] == '0')
+		len--;
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	buf_put(b, s, len);
+}
+
+static struct embedded *
+embed(struct writer *w, struct font *font)
+{
+	const char *path = font_path(font);
+	struct embedded *e;
+	size_t i;
+
+	for (i = 0; i < w->nfonts; i++)
+		if (strcmp(w->fonts[i].path, path) == 0)
+			return &w->fonts[i];
+	w->fonts = mem_realloc(w->fonts, (w->nfonts + 1) * sizeof(*w->fonts));
+	e = &w->fonts[w->nfonts++];
+	e->path = path;
+	e->font = font;
+	e->nglyphs = font_glyph_count(font);
+	e->cp_of = mem_zalloc(e->nglyphs ? e->nglyphs : 1, sizeof(*e->cp_of));
+	e->new_of = mem_zalloc(e->nglyphs ? e->nglyphs : 1, sizeof(*e->new_of));
+	e->type0 = HPDF_Dict_New(w->pdf->mmgr);
+	if (e->type0)
+		HPDF_Xref_Add(w->pdf->xref, e->type0);
+	return e;
+}
+
+/* The first pass: which glyphs each font shows, and the characters they stand for. */
+static void
+collect_glyphs(struct writer *w, const struct lay_box *b)
+{
+	struct embedded *e = embed(w, b->font);
+	size_t k;
+
+	for (k = 0; k < b->n; k++)
+		if (b->gids[k] < e->nglyphs && e->cp_of[b->gids[k]] == 0)
+			e->cp_of[b->gids[k]] = b->cps[k] ? b->cps[k] : 0xFFFD;
+}
+
+/* Text: one BT/ET per box, glyph ids as hex with TJ adjustments where the layout moved them. */
+static void
+draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double height)
+{
+	struct embedded *e = embed(w, b->font);
+	struct buf *c = &w->content;
+	const char *name;
+	double scale = b->size / font_units_per_em(b->font);
+	size_t k;
+
+	if (e->type0 == NULL)
+		return;
+	name = HPDF_Page_GetLocalFontName(page, (HPDF_Font)e->type0);
+	if (name == NULL)
+		return;
+	buf_puts(c, "BT\n");
+	if (b->fake_bold) {
+		/* Synthetic bold: fill and stroke the outline, a stroke of 3% of the size. */
+		buf_puts(c, "2 Tr ");
+		put_num(c, b->size * 0.03);
+		buf_puts(c, " w\n");
+	}
+	buf_printf(c, "/%s ", name);
+	put_num(c, b->size);
+	buf_puts(c, " Tf\n1 0 ");
+	put_num(c, b->fake_italic ? 0.2126 : 0);	/* a 12-degree slant */
+	buf_puts(c, " 1 ");
+	put_num(c, b->xs[0]);
+	buf_putc(c, ' ');
+	put_num(c, height - b->y);
+	buf_puts(c, " Tm\n[<");
+	for (k = 0; k < b->n; k++) {
+		uint32_t gid = b->gids[k];
+		if (k > 0) {
+			double expect = b->xs[k - 1] + font_advance(b->font, b->gids[k - 1]) * scale;
+			double shift = -(b->xs[k] - expect) * 1000 / b->size;
+			if (fabs(shift) >= 0.05) {
+				buf_puts(c, "> ");
+				put_num(c, shift);
+				buf_puts(c, " <");
+			}
+		}
+		buf_printf(c, "%04X", gid < e->nglyphs ? (unsigned)e->new_of[gid] : 0u);
+	}
+	buf_puts(c, ">] TJ\n");
+	if (b->fake_bold)
+		buf_puts(c, "0 Tr\n");
+	buf_puts(c, "ET\n");
+}
+
+static void
+draw_rule(struct writer *w, const struct lay_box *b, double height)
+{
+	struct buf *c = &w->content;
+
+	put_num(c, b->x);
+	buf_putc(c, ' ');
+	put_num(c, height - b->y - b->h);
+	buf_putc(c, ' ');
+	put_num(c, b->w);
+	buf_putc(c, ' ');
+	put_num(c, b->h);
+	buf_puts(c, " re f\n");
+}
+
+/* A PDF text string in UTF-16BE with its byte-order mark, for Chinese titles. */
+static HPDF_Binary
+text_string(struct writer *w, const char *utf8)
+{
+	struct buf u = BUF_INIT;
+	size_t i = 0, len = strlen(utf8), step;
+	int32_t cp;
+	HPDF_Binary bin;
+
+	buf_put(&u, "\xFE\xFF", 2);
+	while (i < len) {
+		if ((step = utf8_decode(utf8 + i, len - i, &cp)) == 0) {
+			step = 1;
+			cp = 0xFFFD;
+		}
+		i += step;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			buf_putc(&u, (char)(0xD8 | (cp >> 18)));
+			buf_putc(&u, (char)((cp >> 10) & 0xFF));
+			buf_putc(&u, (char)(0xDC | ((cp >> 8) & 0x3)));
+			buf_putc(&u, (char)(cp & 0xFF));
+		} else {
+			buf_putc(&u, (char)(cp >> 8));
+			buf_putc(&u, (char)(cp & 0xFF));
+		}
+	}
+	bin = HPDF_Binary_New(w->pdf->mmgr, (HPDF_BYTE *)u.data, (HPDF_UINT)u.len);
+	buf_free(&u);
+	return bin;
+}
+
+static void
+utf16_hex(struct buf *out, uint32_t cp)
+{
+	if (cp >= 0x10000) {
+		cp -= 0x10000;
+		buf_printf(out, "%04X%04X", 0xD800 | (cp >> 10), 0xDC00 | (cp & 0x3FF));
+	} else
+		buf_printf(out, "%04X", cp);
+}
+
+static HPDF_Dict
+new_stream(struct writer *w, const void *data, size_t len)
+{
+	HPDF_Dict d = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
+
+	if (d == NULL)
+		return NULL;
+	d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+	return d;
+}
+
+/* The ToUnicode map: subset glyph news[i] shows character cps[i]. */
+static HPDF_Dict
+to_unicode(struct writer *w, const uint32_t *news, const uint32_t *cps, size_t count)
+{
+	struct buf cmap = BUF_INIT, chunk = BUF_INIT;
+	unsigned n = 0;
+	size_t i;
+	HPDF_Dict d;
+
+	buf_puts(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+	    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (i = 0; i < count; i++) {
+		buf_printf(&chunk, "<%04X> <", (unsigned)news[i]);
+		utf16_hex(&chunk, cps[i]);
+		buf_puts(&chunk, ">\n");
+		if (++n == 100) {	/* at most 100 entries a block */
+			buf_printf(&cmap, "%u beginbfchar\n%sendbfchar\n", n, buf_str(&chunk));
+			buf_reset(&chunk);
+			n = 0;
+		}
+	}
+	if (n > 0)
+		buf_printf(&cmap, "%u beginbfchar\n%sendbfchar\n", n, buf_str(&chunk));
+	buf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	d = new_stream(w, cmap.data, cmap.len);
+	buf_free(&cmap);
+	buf_free(&chunk);
+	return d;
+}
+
+/* Fills a font's dictionaries once every page has said which glyphs it uses. */
+static int
+finish_font(struct writer *w, struct embedded *e)
+{
+	HPDF_MMgr mm = w->pdf->mmgr;
+	HPDF_Dict cid, desc, info, file, unicode;
+	HPDF_Array widths = NULL, run = NULL, descendants, bbox;
+	struct buf data = BUF_INIT, name = BUF_INIT;
+	uint32_t *gids = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*gids));
+	uint32_t *news = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*news));
+	uint32_t *cps = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*cps));
+	unsigned gid, prev = 0, hash = 2166136261u;
+	size_t n = 0, k;
+	int upem = font_units_per_em(e->font), asc, desc_;
+	char tag[8];
+
+	for (gid = 1; gid < e->nglyphs; gid++)
+		if (e->cp_of[gid]) {
+			cps[n] = e->cp_of[gid];
+			gids[n++] = gid;
+			hash = (hash ^ gid) * 16777619u;
+		}
+	if (font_subset(e->font, gids, n, &data, news) == -1) {
+		free(gids);
+		free(news);
+		free(cps);
+		buf_free(&data);
+		return -1;
+	}
+	for (k = 0; k < n; k++)
+		e->new_of[gids[k]] = news[k];
+	/* The subset tag: six capitals made from the glyph set, so equal input gives equal output. */
+	for (k = 0; k < 6; k++, hash /= 26)
+		tag[k] = (char)('A' + hash % 26);
+	tag[6] = '\0';
+	buf_printf(&name, "%s+", tag);
+	font_ps_name(e->font, &name);
+	font_extents(e->font, &asc, &desc_);
+
+	file = new_stream(w, data.data, data.len);
+	cid = HPDF_Dict_New(mm);
+	desc = HPDF_Dict_New(mm);
+	info = HPDF_Dict_New(mm);
+	descendants = HPDF_Array_New(mm);
+	bbox = HPDF_Array_New(mm);
+	widths = HPDF_Array_New(mm);
+	unicode = to_unicode(w, news, cps, n);
+	if (!file || !cid || !desc || !info || !descendants || !bbox || !widths || !unicode) {
+		free(gids);
+		free(news);
+		free(cps);
+		buf_free(&data);
+		buf_free(&name);
+		return -1;
+	}
+	HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)data.len);
+	HPDF_Xref_Add(w->pdf->xref, cid);
+	HPDF_Xref_Add(w->pdf->xref, desc);
+
+	HPDF_Dict_AddName(e->type0, "Type", "Font");
+	HPDF_Dict_AddName(e->type0, "Subtype", "Type0");
+	HPDF_Dict_AddName(e->type0, "BaseFont", buf_str(&name));
+	HPDF_Dict_AddName(e->type0, "Encoding", "Identity-H");
+	HPDF_Array_Add(descendants, cid);
+	HPDF_Dict_Add(e->type0, "DescendantFonts", descendants);
+	HPDF_Dict_Add(e->type0, "ToUnicode", unicode);
+
+	HPDF_Dict_AddName(cid, "Type", "Font");
+	HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+	HPDF_Dict_AddName(cid, "BaseFont", buf_str(&name));
+	HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+	HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+	HPDF_Dict_AddNumber(info, "Supplement", 0);
+	HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+	HPDF_Dict_Add(cid, "FontDescriptor", desc);
+	HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+	HPDF_Dict_AddNumber(cid, "DW", 1000);
+	/* Widths of runs of consecutive subset ids: id [w w w] … (HarfBuzz keeps the order) */
+	for (k = 0; k < n; k++) {
+		if (run == NULL || news[k] != prev + 1) {
+			HPDF_Array_AddNumber(widths, (HPDF_INT32)news[k]);
+			run = HPDF_Array_New(mm);
+			HPDF_Array_Add(widths, run);
+		}
+		HPDF_Array_AddNumber(run, (HPDF_INT32)lround(font_advance(e->font, gids[k]) *
+		    1000.0 / upem));
+		prev = news[k];
+	}
+	HPDF_Dict_Add(cid, "W", widths);
+
+	HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+	HPDF_Dict_AddName(desc, "FontName", buf_str(&name));
+	HPDF_Dict_AddNumber(desc, "Flags", 4);	/* symbolic: glyphs outside the standard set */
+	HPDF_Array_AddNumber(bbox, 0);
+	HPDF_Array_AddNumber(bbox, (HPDF_INT32)lround(desc_ * 1000.0 / upem));
+	HPDF_Array_AddNumber(bbox, 1000);
+	HPDF_Array_AddNumber(bbox, (HPDF_INT32)lround(asc * 1000.0 / upem));
+	HPDF_Dict_Add(desc, "FontBBox", bbox);
+	HPDF_Dict_AddNumber(desc, "ItalicAngle", 0);
+	HPDF_Dict_AddNumber(desc, "Ascent", (HPDF_INT32)lround(asc * 1000.0 / upem));
+	HPDF_Dict_AddNumber(desc, "Descent", (HPDF_INT32)lround(desc_ * 1000.0 / upem));
+	HPDF_Dict_AddNumber(desc, "CapHeight", (HPDF_INT32)lround(asc * 1000.0 / upem));
+	HPDF_Dict_AddNumber(desc, "StemV", 80);
+	HPDF_Dict_Add(desc, "FontFile2", file);
+	free(gids);
+	free(news);
+	free(cps);
+	buf_free(&data);
+	buf_free(&name);
+	return 0;
+}
+
+struct anchor {
+	const char	*id;
+	int		 page;
+	double		 y;
+};
+
+static const struct anchor *
+find_anchor(const struct anchor *a, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].id && strcmp(a[i].id, id) == 0)
+			return &a[i];
+	return NULL;
+}
+
+/* [page /XYZ null top null]: to that height, keeping the reader's zoom (libharu wants one). */
+static HPDF_Destination
+destination(HPDF_Doc pdf, HPDF_Page *pages, int page, double y, double height)
+{
+	HPDF_Destination d = HPDF_Page_CreateDestination(pages[page - 1]);
+
+	if (d == NULL)
+		return NULL;
+	HPDF_Array_Clear(d);
+	HPDF_Array_Add(d, pages[page - 1]);
+	HPDF_Array_AddName(d, "XYZ");
+	HPDF_Array_Add(d, HPDF_Null_New(pdf->mmgr));
+	HPDF_Array_AddReal(d, (HPDF_REAL)(height - y));
+	HPDF_Array_Add(d, HPDF_Null_New(pdf->mmgr));
+	return d;
+}
+
+/* Bookmarks nested by heading level; a level skipped hangs under the nearest above. */
+static void
+add_outline(struct writer *w, const struct lay_doc *ld, HPDF_Page *pages)
+{
+	HPDF_Outline parents[7] = { NULL };
+	size_t i;
+	int level, up;
+
+	for (i = 0; i < ld->n; i++) {
+		const struct lay_box *b = &ld->boxes[i];
+		HPDF_Outline o;
+		if (b->kind != BOX_ANCHOR || b->level < 1 || b->level > 6)
+			continue;
+		level = b->level;
+		for (up = level - 1; up > 0 && parents[up] == NULL; up--)
+			;
+		o = HPDF_CreateOutline(w->pdf, parents[up], "", NULL);
+		if (o == NULL)
+			return;
+		HPDF_Dict_Add(o, "Title", text_string(w, b->title ? b->title : ""));
+		HPDF_Outline_SetDestination(o, destination(w->pdf, pages, b->page, b->y, ld->height));
+		HPDF_Outline_SetOpened(o, level == 1 ? HPDF_TRUE : HPDF_FALSE);
+		parents[level] = o;
+		for (up = level + 1; up <= 6; up++)
+			parents[up] = NULL;
+	}
+}
+
+static void
+add_links(HPDF_Doc pdf, const struct lay_doc *ld, HPDF_Page *pages)
+{
+	struct anchor *anchors = NULL;
+	size_t n = 0, i;
+
+	for (i = 0; i < ld->n; i++)
+		if (ld->boxes[i].kind == BOX_ANCHOR && ld->boxes[i].id) {
+			anchors = mem_realloc(anchors, (n + 1) * sizeof(*anchors));
+			anchors[n++] = (struct anchor){ ld->boxes[i].id, ld->boxes[i].page,
+			    ld->boxes[i].y };
+		}
+	for (i = 0; i < ld->n; i++) {
+		const struct lay_box *b = &ld->boxes[i];
+		HPDF_Rect r;
+		HPDF_Annotation a = NULL;
+		if (b->kind != BOX_LINK || b->href == NULL || *b->href == '\0')
+			continue;
+		r.left = (HPDF_REAL)b->x;
+		r.right = (HPDF_REAL)(b->x + b->w);
+		r.top = (HPDF_REAL)(ld->height - b->y);
+		r.bottom = (HPDF_REAL)(ld->height - b->y - b->h);
+		if (b->href[0] == '#') {
+			const struct anchor *t = find_anchor(anchors, n, b->href + 1);
+			if (t)
+				a = HPDF_Page_CreateLinkAnnot(pages[b->page - 1], r,
+				    destination(pdf, pages, t->page, t->y, ld->height));
+		} else
+			a = HPDF_Page_CreateURILinkAnnot(pages[b->page - 1], r, b->href);
+		if (a)
+			HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+	}
+	free(anchors);
+}
+
+/* Title, author, subject and keywords, from the metadata; lists joined. */
+static void
+add_info(struct writer *w)
+{
+	static const struct {
+		const char	*key, *name;
+	} keys[] = {
+		{ "title", "Title" }, { "author", "Author" }, { "subject", "Subject" },
+		{ "description", "Subject" }, { "keywords", "Keywords" },
+	};
+	const struct meta *meta = w->info->meta, *m, *c;
+	struct buf text = BUF_INIT;
+	size_t i;
+
+	HPDF_SetInfoAttr(w->pdf, HPDF_INFO_CREATOR, "galley");
+	for (i = 0; meta && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if ((m = meta_get(meta, keys[i].key)) == NULL)
+			continue;
+		if (strcmp(keys[i].key, "description") == 0 && meta_get(meta, "subject"))
+			continue;
+		buf_reset(&text);
+		if (m->type == META_LIST) {
+			for (c = m->first; c; c = c->next)
+				if (c->type == META_STRING)
+					buf_printf(&text, "%s%s", text.len ? (i == 1 ? "、" : ", ") :
+					    "", c->str);
+		} else if (m->type == META_STRING)
+			buf_puts(&text, m->str);
+		if (text.len > 0 && w->pdf->info)
+			HPDF_Dict_Add(w->pdf->info, keys[i].name, text_string(w, buf_str(&text)));
+	}
+	if (w->info->epoch >= 0) {
+		time_t t = (time_t)w->info->epoch;
+		struct tm tm;
+		HPDF_Date d;
+		gmtime_r(&t, &tm);
+		memset(&d, 0, sizeof(d));
+		d.year = tm.tm_year + 1900;
+		d.month = tm.tm_mon + 1;
+		d.day = tm.tm_mday;
+		d.hour = tm.tm_hour;
+		d.minutes = tm.tm_min;
+		d.seconds = tm.tm_sec;
+		d.ind = 'Z';
+		HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, d);
+		HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, d);
+	}
+	buf_free(&text);
+}
+
+int
+pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out)
+{
+	struct writer w;
+	HPDF_Page *pages;
+	HPDF_UINT32 size, got;
+	size_t i;
+	int p, rc = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.info = info;
+	w.pdf = HPDF_New(on_error, &w);
+	if (w.pdf == NULL) {
+		msg_at(MSG_ERROR, info->source, 0, 0, "cannot start the PDF: out of memory");
+		return -1;
+	}
+	HPDF_SetCompressionMode(w.pdf, HPDF_COMP_ALL);
+	HPDF_SetPageMode(w.pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	pages = mem_zalloc((size_t)(ld->pages > 0 ? ld->pages : 1), sizeof(*pages));
+	for (i = 0; i < ld->n; i++)
+		if (ld->boxes[i].kind == BOX_GLYPHS && ld->boxes[i].n > 0)
+			collect_glyphs(&w, &ld->boxes[i]);
+	for (i = 0; i < w.nfonts && w.error == 0 && rc == 0; i++)
+		rc = finish_font(&w, &w.fonts[i]);
+	for (p = 1, i = 0; p <= ld->pages && w.error == 0 && rc == 0; p++) {
+		HPDF_Page page = HPDF_AddPage(w.pdf);
+		if (page == NULL)
+			break;
+		pages[p - 1] = page;
+		HPDF_Page_SetWidth(page, (HPDF_REAL)ld->width);
+		HPDF_Page_SetHeight(page, (HPDF_REAL)ld->height);
+		buf_reset(&w.content);
+		for (; i < ld->n && ld->boxes[i].page == p; i++) {
+			if (ld->boxes[i].kind == BOX_GLYPHS && ld->boxes[i].n > 0)
+				draw_glyphs(&w, page, &ld->boxes[i], ld->height);
+			else if (ld->boxes[i].kind == BOX_RULE)
+				draw_rule(&w, &ld->boxes[i], ld->height);
+		}
+		HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream,
+		    (const HPDF_BYTE *)w.content.data, (HPDF_UINT)w.content.len);
+	}
+	if (rc == 0 && w.error == 0) {
+		add_links(w.pdf, ld, pages);
+		add_outline(&w, ld, pages);
+		if (ld->front_pages > 0) {
+			HPDF_AddPageLabel(w.pdf, 0, ld->front_style == 2 ?
+			    HPDF_PAGE_NUM_STYLE_UPPER_ROMAN : HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
+			HPDF_AddPageLabel(w.pdf, (HPDF_UINT)ld->front_pages,
+			    HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
+		}
+		add_info(&w);
+	}
+	if (rc == 0 && w.error == 0 && HPDF_SaveToStream(w.pdf) == HPDF_OK) {
+		HPDF_BYTE *bytes;
+		size = HPDF_GetStreamSize(w.pdf);
+		bytes = mem_alloc(size ? size : 1);
+		got = size;
+		HPDF_ReadFromStream(w.pdf, bytes, &got);
+		if (got != size)
+			rc = -1;
+		else
+			buf_put(out, (const char *)bytes, got);
+		free(bytes);
+	}
+	if (w.error != 0 || rc != 0) {
+		if (w.error != 0)
+			msg_at(MSG_ERROR, info->source, 0, 0,
+			    "cannot write the PDF: libharu error 0x%04X (detail %u)",
+			    (unsigned)w.error, (unsigned)w.detail);
+		rc = -1;
+	}
+	for (i = 0; i < w.nfonts; i++) {
+		free(w.fonts[i].cp_of);
+		free(w.fonts[i].new_of);
+	}
+	free(w.fonts);
+	free(pages);
+	buf_free(&w.content);
+	HPDF_Free(w.pdf);
+	return rc;
+}
