@@ -37,9 +37,14 @@ GALLEY_SAN = out/bin/galley-san
 UNIT      = out/bin/unit-tests
 UNIT_SAN  = out/bin/unit-tests-san
 
-# Every Markdown file under content/ becomes out/<same path>.html.
+# Every Markdown file under content/ becomes out/<same path>.html and .pdf.
 DOCS      = $(shell find content -name '*.md' | sort)
 HTML      = $(DOCS:content/%.md=out/%.html)
+PDF       = $(DOCS:content/%.md=out/%.pdf)
+
+# Reproducible PDFs: their date is the last commit's unless the caller sets one.
+SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),0)
+export SOURCE_DATE_EPOCH
 STYLE_FILES = $(shell find styles -type f | sort)
 
 .PHONY: all deps docs test regen install bench clean
@@ -106,10 +111,11 @@ $(UNIT_SAN): $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itool $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS)) $(PKG_LIBS) -o $@
 
-docs: $(HTML)
+docs: $(HTML) $(PDF)
 
-out/%.html: content/%.md $(GALLEY) $(STYLE_FILES)
-	$(GALLEY) build -o $(@D) $<
+# One run writes both (a pattern rule with two targets makes them together).
+out/%.html out/%.pdf: content/%.md $(GALLEY) $(STYLE_FILES)
+	$(GALLEY) build -t html,pdf -o $(@D) $<
 
 test: deps $(GALLEY) $(GALLEY_SAN) $(UNIT) $(UNIT_SAN)
 	@sh tests/run.sh $(GALLEY) $(GALLEY_SAN)

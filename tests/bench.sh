@@ -1,9 +1,14 @@
 #!/bin/sh
-# Prints how long galley takes to build content/ (wall clock, best of several runs).
-# Figures only: no test asserts on time.
+# Prints galley's speed, memory and output size (figures only: no test asserts on time).
+#  1. content/ to HTML, best of five runs.
+#  2. HTML+PDF of generated documents at 1x, 10x and 100x the size of the issue's
+#     122-page reference: content/'s documents (front matter dropped, headings made
+#     distinct) repeated, with wall time, peak memory, pages, PDF size and the
+#     per-stage split from `galley build --stats`.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 G=${1:-out/bin/galley}
+SIZES=${BENCH_SIZES:-"1 10 100"}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 docs=$(find content -name '*.md' | sort)
@@ -19,10 +24,47 @@ for run in 1 2 3 4 5; do
 	t=$((t1 - t0))
 	if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
 done
-echo "build content/ to HTML: $(echo $docs | wc -w) documents, $bytes bytes of Markdown, best of 5: ${best} ms"
+echo "content/ to HTML: $(echo $docs | wc -w) documents, $bytes bytes of Markdown, best of 5: ${best} ms"
 
-# A large input: the bulletin repeated 50 times (~1.4 MB), for throughput and memory.
-body() { awk 'NR == 1 && /^---$/ { fm = 1; next } fm && /^---$/ { fm = 0; next } !fm' "$1"; }
-for i in $(seq 50); do body content/bulletin/2026-3.md; done >"$TMP/big.md"
-/usr/bin/time -f '%e s, %M KB peak' -o "$TMP/time" "$G" build -q -t html -o "$TMP/out" "$TMP/big.md" || exit 1
-echo "build a $(wc -c <"$TMP/big.md") byte document to HTML: $(cat "$TMP/time")"
+# One unit: every sample's body, each heading and id tagged with the copy number n.
+unit() {
+	for f in content/bulletin/*.md content/standard/*.md content/notice/*.md; do
+		awk -v n="$1" 'NR == 1 && /^---$/ { fm = 1; next } fm && /^---$/ { fm = 0; next }
+			fm { next }
+			{ gsub(/\{#[^ }]+/, "&-" n); gsub(/\]\(#[^)]+/, "&-" n) }
+			/^#+ / && match($0, / *\{[^}]*\}$/) {
+				print substr($0, 1, RSTART - 1) " " n substr($0, RSTART); next }
+			/^#+ / { print $0 " " n; next }
+			{ print }' "$f"
+		echo
+	done
+}
+make_doc() {	# make_doc UNITS FILE
+	{ printf -- '---\ntitle: 基准测试文档\nstyle: article\n---\n\n'
+	  i=1; while [ "$i" -le "$1" ]; do unit "$i"; i=$((i + 1)); done; } >"$2"
+}
+
+# How many units make the 122 pages the targets are stated for.
+make_doc 1 "$TMP/probe.md"
+"$G" build -q -t pdf -o "$TMP" "$TMP/probe.md" || exit 1
+per_unit=$(pdfinfo "$TMP/probe.pdf" | awk '/^Pages:/ { print $2 }')
+units=$(( (122 + per_unit - 1) / per_unit ))
+echo "one unit of content/ samples sets $per_unit pages; 1x = $units units"
+
+for size in $SIZES; do
+	n=$((units * size))
+	make_doc "$n" "$TMP/doc$size.md"
+	/usr/bin/time -f '%e %M' -o "$TMP/time" \
+		"$G" build -q --stats -t html,pdf -o "$TMP/out" "$TMP/doc$size.md" \
+		2>"$TMP/stats" || { cat "$TMP/stats"; exit 1; }
+	read -r secs kb <"$TMP/time"
+	pages=$(pdfinfo "$TMP/out/doc$size.pdf" | awk '/^Pages:/ { print $2 }')
+	pdf=$(wc -c <"$TMP/out/doc$size.pdf")
+	md=$(wc -c <"$TMP/doc$size.md")
+	stages=$(grep -v '^Command' "$TMP/stats" | sed 's/^galley: [^:]*: //')
+	printf '%4sx: %6s pages from %9s bytes: %6s s, %7s KB peak, PDF %9s bytes\n' \
+		"$size" "$pages" "$md" "$secs" "$kb" "$pdf"
+	printf '       %s\n' "$stages"
+	rm -f "$TMP/doc$size.md" "$TMP/out/doc$size."*
+done
+echo "targets (issue 5): 122 pages <= 0.15 s; 1,200 pages <= 1.5 s and < 200 MB; PDF <= 1.8 MB at 122 pages"

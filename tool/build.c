@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -36,6 +37,7 @@ struct loaded_style {
 struct build {
 	const struct build_opts	*opts;
 	struct font_set		*fonts;		/* opened on first use, shared by the documents */
+	double			 stage_ms[6];	/* the current document's: see stage_names */
 	struct loaded_style	*styles;
 	size_t			 nstyles;
 };
@@ -475,6 +477,29 @@ struct output {
 	struct buf	 data;
 };
 
+enum stage { STAGE_PARSE, STAGE_FILTERS, STAGE_HTML, STAGE_LAYOUT, STAGE_PDF, STAGE_COUNT };
+static const char *const stage_names[STAGE_COUNT] = { "parse", "filters", "html", "layout",
+    "pdf" };
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Adds the time since *since to a stage and restarts the clock. */
+static void
+lap(struct build *b, enum stage stage, double *since)
+{
+	double t = now_ms();
+
+	b->stage_ms[stage] += t - *since;
+	*since = t;
+}
+
 /*
  * The page outputs: the layout's boxes as text (`layout`) and the PDF, both
  * from one layout.  The page style is read once a run.
@@ -484,6 +509,7 @@ render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
     struct buf *layout, struct buf *pdf)
 {
 	struct lay_doc ld;
+	double t = now_ms();
 
 	if (b->fonts == NULL)
 		b->fonts = font_set_new();
@@ -497,10 +523,12 @@ render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
 	if (lay_document(doc, &ls->page, b->fonts, &ld) == 0) {
 		if (layout)
 			lay_dump(&ld, layout);
+		lap(b, STAGE_LAYOUT, &t);
 		if (pdf) {
 			struct pdf_info info = { doc->meta, b->opts->epoch, doc->source };
 			pdf_write(&ld, &info, pdf);
 		}
+		lap(b, STAGE_PDF, &t);
 	}
 	lay_doc_free(&ld);
 }
@@ -524,12 +552,16 @@ build_file(struct build *b, const char *path)
 	char *stem = NULL, *out;
 	int errors = msg_errors(), i;
 
+	double clock = now_ms();
+
+	memset(b->stage_ms, 0, sizeof(b->stage_ms));
 	if (fs_read(path, &src) == -1) {
 		msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
 		goto done;
 	}
 	if (build_parse(path, src.data, src.len, doc, o->overrides) == -1)
 		goto done;
+	lap(b, STAGE_PARSE, &clock);
 	if (src.len == 0 || doc->root->first == NULL)
 		msg_at(MSG_WARNING, path, 0, 0, "the document has no text");
 	style_meta = meta_get(doc->meta, "style");
@@ -553,6 +585,7 @@ build_file(struct build *b, const char *path)
 	doc_assign_ids(doc);
 	if (lf_run(doc, (const char *const *)filters.paths, filters.n, &lopts) == -1)
 		goto done;
+	lap(b, STAGE_FILTERS, &clock);
 	doc_assign_ids(doc);
 	unsafe = meta_get_str(doc->meta, "unsafe");
 	check_safety(doc, o->unsafe || (unsafe && strcmp(unsafe, "true") == 0));
@@ -573,6 +606,7 @@ build_file(struct build *b, const char *path)
 			hp.css_href = buf_str(&href);
 		html_render(ls->html, doc, &hp, &outs[0].data);
 		buf_free(&href);
+		lap(b, STAGE_HTML, &clock);
 	}
 	if (o->outputs & OUT_XML)
 		xml_render(doc, style, lang, &outs[1].data);
@@ -606,6 +640,14 @@ build_file(struct build *b, const char *path)
 		write_output(out, ls->css, strlen(ls->css));
 		free(out);
 		buf_free(&name);
+	}
+	if (o->stats) {
+		struct buf line = BUF_INIT;
+		for (i = 0; i < STAGE_COUNT; i++)
+			buf_printf(&line, "%s%s %.1f ms", i ? ", " : "", stage_names[i],
+			    b->stage_ms[i]);
+		fprintf(stderr, "galley: %s: %s\n", path, buf_str(&line));
+		buf_free(&line);
 	}
 done:
 	for (i = 0; i < 5; i++)
