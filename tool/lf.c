@@ -1204,6 +1204,8 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 	}
 	if (setup(&lf, opts) == -1)
 		goto out;
+	/* Documents are many small tables that live as long as the run: generational GC wins. */
+	lua_gc(lf.L, LUA_GCGEN, 0, 0);
 	lua_sethook(lf.L, count_steps, LUA_MASKCOUNT, HOOK_EVERY);
 	lua_pushcfunction(lf.L, push_document);
 	if (lua_pcall(lf.L, 0, 1, 0) != LUA_OK) {
