@@ -466,7 +466,7 @@ decorate_line(struct layout *lo, const struct lay_line *line, double x0, double 
 				;
 			glyph_span(line, from, i, &l, &r);
 			size = line->glyphs[from].size;
-			add_rule(lo, x0 + l, baseline + (bit == LAY_UNDERLINE ? size * 0.12 :
+			add_rule(lo, x0 + l, baseline + (bit == LAY_UNDERLINE ? size * 0.16 :
 			    -size * 0.33), r - l, size * 0.05);
 		}
 	for (i = 0; i < line->n;) {

@@ -312,6 +312,14 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 		case CL_OPEN: {
 			double blank = st->punct == PUNCT_BANJIAO ||
 			    (prev && prev->cls == CL_OPEN && space == NULL) ? 0 : em / 2;
+			/*
+			 * Full-width setting keeps the blank half at a line start too (the
+			 * empty box holds it there); kaiming lets it go.
+			 */
+			if (blank > 0 && st->punct == PUNCT_QUANJIAO) {
+				BOX(b, 0, -1, 0);
+				PENALTY(b, LB_INFINITY);
+			}
 			if (blank > 0)
 				GLUE(b, blank, 0, blank);
 			BOX(b, em / 2, (int)i, -em / 2);
