@@ -90,6 +90,7 @@ for G in "$@"; do
 	if "$unit" >"$TMP/unit" 2>&1; then ok; else bad "unit tests"; cat "$TMP/unit"; fi
 	. tests/cli.sh
 	. tests/content.sh
+	. tests/pdf.sh
 done
 if [ $regen = 1 ]; then
 	echo "expectations rewritten; review them with git diff"

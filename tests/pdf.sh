@@ -1,0 +1,106 @@
+# PDF read-back tests, sourced by tests/run.sh with $G, $TMP, $ROOT, check, bad.
+# The PDF is read with poppler (pdftotext, pdffonts, pdfinfo) and qpdf, not with galley.
+
+p=$TMP/pdf
+rm -rf "$p"
+mkdir -p "$p/a" "$p/b"
+export SOURCE_DATE_EPOCH=1700000000	# 2023-11-14 22:13:20 UTC, not today
+if "$G" build -t pdf -o "$p/a" tests/pdf/sample.md tests/pdf/long.md 2>"$p/err"; then ok
+else bad "pdf: the samples build"; cat "$p/err"; fi
+check "pdf: no warnings" test ! -s "$p/err"
+s=$p/a/sample.pdf
+l=$p/a/long.pdf
+check "pdf: a PDF file" sh -c "head -c 5 '$s' | grep -q '%PDF-'"
+
+# Structure: qpdf finds nothing wrong.
+for f in "$s" "$l"; do
+	qpdf --check "$f" >"$p/qpdf" 2>&1
+	check "pdf: qpdf --check passes ($(basename "$f"))" \
+		grep -q 'No syntax or stream encoding errors' "$p/qpdf"
+	check "pdf: qpdf --check has no warnings ($(basename "$f"))" \
+		sh -c "! grep -qi 'warning\|error:' '$p/qpdf'"
+done
+
+# Fonts: every one embedded, subset (ABCDEF+ prefix) and with a ToUnicode map.
+pdffonts "$s" | tail -n +3 >"$p/fonts"
+check "pdf: fonts are listed" test -s "$p/fonts"
+check "pdf: every font embedded, subset and mapped to Unicode" \
+	awk '{ n = NF; if ($(n-4) != "yes" || $(n-3) != "yes" || $(n-2) != "yes") exit 1;
+	       if ($1 !~ /^[A-Z][A-Z][A-Z][A-Z][A-Z][A-Z]\+/) exit 1 }' "$p/fonts"
+check "pdf: the Chinese text font is there" grep -q 'UMing' "$p/fonts"
+check "pdf: the heading font is there" grep -q 'WenQuanYi' "$p/fonts"
+check "pdf: the monospaced font is there" grep -q 'LiberationMono' "$p/fonts"
+
+# Text: extracted without complaint, in reading order, and whole.
+pdftotext -enc UTF-8 "$s" "$p/sample.txt" 2>"$p/pdftotext.err"
+check "pdf: pdftotext reads it without messages" test ! -s "$p/pdftotext.err"
+check "pdf: paragraphs come back in reading order" \
+	awk '/甲段/ { a = NR } /乙段/ { b = NR } /丙段/ { c = NR } /丁段/ { d = NR } /戊段/ { e = NR }
+	     END { exit !(a && a < b && b < c && c < d && d < e) }' "$p/sample.txt"
+check "pdf: heading numbers come back" grep -q '1.1' "$p/sample.txt"
+check "pdf: Latin text in Chinese text comes back" grep -q 'GB/T 1.1—2020' "$p/sample.txt"
+check "pdf: the running head shows the document code" grep -q 'T/TEST 001—2026' "$p/sample.txt"
+pdftotext -enc UTF-8 "$l" "$p/long.txt" 2>>"$p/pdftotext.err"
+check "pdf: the long document runs to several pages" \
+	test "$(pdfinfo "$l" | awk '/^Pages:/ { print $2 }')" -ge 5
+check "pdf: every paragraph of the long document comes back" \
+	test "$(grep -o '第 *[0-9]* *段' "$p/long.txt" | tr -d ' ' | sort -u | wc -l)" = 120
+# clreq: no line begins with a closing mark or a pause/stop mark, and none ends with an opening one.
+check "pdf: no line starts with a mark that must not start a line" \
+	sh -c "! grep -qE '^[，。、：；！？）》」』”’〉】]' '$p/long.txt' '$p/sample.txt'"
+check "pdf: no line ends with a mark that must not end a line" \
+	sh -c "! grep -qE '[（《「『“‘〈【]$' '$p/long.txt' '$p/sample.txt'"
+check "pdf: no dash or ellipsis is split across lines" \
+	sh -c "! grep -qE '(^—[^—]|[^—]—$|^…[^…]|[^…]…$)' '$p/long.txt'"
+
+# Navigation: outline, links, page labels.
+qpdf --json --json-key=outlines --json-key=pagelabels "$s" >"$p/json"
+check "pdf: outline entry for the foreword" grep -q '"title": "前言"' "$p/json"
+check "pdf: outline entry for chapter 1 with its number" grep -q '"title": "1　范围"' "$p/json"
+# qpdf indents kids deeper than their parent.
+check "pdf: outline nests clause 1.1 under chapter 1" \
+	awk 'match($0, /^ *"title": "1　范围"/) { a = index($0, "\"") }
+	     match($0, /^ *"title": "1.1　要求"/) { b = index($0, "\"") }
+	     END { exit !(a && b > a) }' "$p/json"
+check "pdf: front matter labelled in roman, the body from 1" \
+	sh -c "tr -d ' \n' <'$p/json' | grep -q '\"index\":0,\"label\":{\"/S\":\"/R\",\"/St\":1}},{\"index\":1,\"label\":{\"/S\":\"/D\"'"
+qpdf --qdf --object-streams=disable "$s" "$p/qdf.pdf" 2>/dev/null
+check "pdf: links to places in the document" grep -qa '/Dest [0-9]* 0 R' "$p/qdf.pdf"
+check "pdf: a destination is a page position" \
+	sh -c "tr -s ' \n' ' ' <'$p/qdf.pdf' | grep -qa '/XYZ null [0-9.]* null'"
+check "pdf: an external link is a URI action" grep -qa '/URI (https://example.org/spec)' "$p/qdf.pdf"
+check "pdf: the page content is compressed" \
+	sh -c "qpdf --show-object=\$(qpdf --show-pages '$s' | awk '/content:/ { getline; print \$1; exit }') --raw-stream-data '$s' | head -c 2 | od -An -tx1 | grep -q '78'"
+
+# Document information from the front matter, dated by SOURCE_DATE_EPOCH.
+pdfinfo "$s" >"$p/info"
+check "pdf: title from the front matter" grep -q '^Title: *读回测试标准$' "$p/info"
+check "pdf: authors joined with 、" grep -q '^Author: *张三、李四$' "$p/info"
+check "pdf: keywords" grep -q '^Keywords: *排版, PDF$' "$p/info"
+check "pdf: creator" grep -q '^Creator: *galley$' "$p/info"
+check "pdf: creation date from SOURCE_DATE_EPOCH" grep -q "^CreationDate: .*Nov 14 22:13:20 2023" "$p/info"
+
+# Reproducible: a second build elsewhere gives the same bytes.
+"$G" build -t pdf -o "$p/b" tests/pdf/sample.md tests/pdf/long.md 2>/dev/null
+check "pdf: two builds are byte-identical" cmp -s "$s" "$p/b/sample.pdf"
+check "pdf: two builds of the long document are byte-identical" cmp -s "$l" "$p/b/long.pdf"
+unset SOURCE_DATE_EPOCH
+
+# Failure keeps the old PDF: a filter error leaves the good file untouched.
+cp "$s" "$p/good.pdf"
+printf 'return { Para = function() error("boom") end }\n' >"$p/boom.lua"
+"$G" build -t pdf -o "$p/a" -L "$p/boom.lua" tests/pdf/sample.md 2>"$p/err"
+check "pdf: a failing filter fails the build" test $? -eq 1
+check "pdf: the failure leaves the old PDF in place" cmp -s "$p/good.pdf" "$s"
+check "pdf: no temporary file is left" test "$(ls "$p/a" | wc -l)" -eq 2
+
+# A font that is not installed is an error naming the Debian package.
+mkdir -p "$p/data"
+cp -R styles "$p/data/"
+mkdir -p "$p/data/styles/nofont"
+cp styles/article/* "$p/data/styles/nofont/"
+printf 'font-cjk: Noto Serif CJK SC\n' >"$p/data/styles/nofont/page.yaml"
+(cd "$p/data" && GALLEY_DATA=$ROOT "$G" build -t pdf -s nofont -o "$p/data" "$ROOT/tests/pdf/sample.md" 2>"$p/err")
+check "pdf: a missing font fails the build" test $? -eq 1
+check "pdf: the message names the package to install" grep -q 'fonts-noto-cjk' "$p/err"
+check "pdf: no PDF is written without its font" test ! -e "$p/data/sample.pdf"
