@@ -189,6 +189,28 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 				ps->height = papers[i].h * 72 / 25.4;
 			}
 		}
+		if (strcmp(m->key, "font-fallback") == 0) {
+			known = 1;
+			for (k = 0; k < ps->nfallback; k++)
+				free(ps->fallback[k]);
+			ps->nfallback = 0;
+			for (c = m->type == META_LIST ? m->first : NULL; c; c = c->next) {
+				if (c->type != META_STRING || *c->str == '\0') {
+					msg_at(MSG_ERROR, path, c->line, c->col,
+					    "'font-fallback' must list font families");
+					rc = -1;
+					continue;
+				}
+				ps->fallback = mem_realloc(ps->fallback,
+				    (ps->nfallback + 1) * sizeof(*ps->fallback));
+				ps->fallback[ps->nfallback++] = mem_strdup(c->str);
+			}
+			if (m->type != META_LIST) {
+				msg_at(MSG_ERROR, path, m->line, m->col,
+				    "'font-fallback' must be a list such as [WenQuanYi Zen Hei]");
+				rc = -1;
+			}
+		}
 		if (strcmp(m->key, "heading-sizes") == 0) {
 			known = 1;
 			for (c = m->type == META_LIST ? m->first : NULL, k = 0; c && k < 6;
@@ -276,6 +298,9 @@ lay_page_style_free(struct lay_page_style *ps)
 	free(ps->header);
 	free(ps->footer);
 	free(ps->cjk_running);
+	for (size_t i = 0; i < ps->nfallback; i++)
+		free(ps->fallback[i]);
+	free(ps->fallback);
 }
 
 /* ---- setting blocks ----------------------------------------------------- */
@@ -298,6 +323,8 @@ struct layout {
 	int				 skipped;	/* blocks not typeset yet (tables, figures, notes) */
 	int				 skipped_line;
 	int				 body_started;	/* front-roman: the first chapter is set */
+	struct font			**fallback;	/* the style's fallback fonts */
+	size_t				 nfallback;
 	struct lay_run			*runs;
 	size_t				 nruns, cap;
 };
@@ -524,7 +551,7 @@ flush_paragraph(struct layout *lo, double x0, double measure, double indent,
     double size, double pitch, int justify, int keep_next)
 {
 	struct lay_para_style st = { measure, indent, (enum lay_punct)lo->ps->punct,
-	    justify, lo->doc->source };
+	    justify, lo->doc->source, lo->fallback, lo->nfallback };
 	struct lay_para para;
 	double body_pitch = lo->ps->size * lo->ps->leading;
 	size_t placed = 0, fit, take;
@@ -673,7 +700,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			struct lay_run run = { label, strlen(label), body.cjk,
 			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL };
 			struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
-			    lo->doc->source };
+			    lo->doc->source, lo->fallback, lo->nfallback };
 			struct lay_para para;
 			int page = lo->page;
 			double y = lo->y;
@@ -821,7 +848,8 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 	const struct lay_page_style *ps = lo->ps;
 	double measure = ps->width - ps->left - ps->right, inset = ps->inset * size, x;
 	struct lay_run run = { text, strlen(text), body.cjk, body.latin, size, 0, 0, NULL };
-	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->doc->source };
+	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->doc->source,
+	    lo->fallback, lo->nfallback };
 	struct lay_para para;
 	int odd = lo->page % 2 == 1;
 
@@ -921,6 +949,10 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	lo.set = fonts;
 	lo.out = out;
 	memset(&body, 0, sizeof(body));
+	lo.fallback = mem_zalloc(ps->nfallback + 1, sizeof(*lo.fallback));
+	for (size_t i = 0; i < ps->nfallback; i++)
+		if ((lo.fallback[lo.nfallback] = get_font(&lo, ps->fallback[i], 0, 0)) != NULL)
+			lo.nfallback++;
 	body.cjk = get_font(&lo, ps->cjk, 0, 0);
 	body.latin = get_font(&lo, ps->latin, 0, 0);
 	new_page(&lo);
@@ -937,6 +969,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 		sort_by_page(out);
 	}
 	free(lo.runs);
+	free(lo.fallback);
 	return lo.failed ? -1 : 0;
 }
 

@@ -43,6 +43,8 @@ struct lay_page_style {
 	char	*cjk_sans, *latin_sans;	/* headings */
 	char	*cjk_kai;		/* emphasis and quotations */
 	char	*mono;
+	char	**fallback;		/* families tried for characters the others lack */
+	size_t	 nfallback;
 	double	 size;			/* body size, points */
 	double	 leading;		/* line pitch as a multiple of the size */
 	double	 indent;		/* first-line indent, ems */

@@ -202,6 +202,9 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 		t[i].font = first;
 		if (gid == 0 && second && (gid = font_glyph(second, t[i].cp)) != 0)
 			t[i].font = second;
+		for (size_t f = 0; gid == 0 && t[i].cls != CL_SPACE && f < st->nfallback; f++)
+			if ((gid = font_glyph(st->fallback[f], t[i].cp)) != 0)
+				t[i].font = st->fallback[f];
 		if (gid == 0 && t[i].cls != CL_SPACE && t[i].cls != CL_BREAK) {
 			size_t k;
 			for (k = 0; k < i && t[k].cp != t[i].cp; k++)

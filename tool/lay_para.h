@@ -37,6 +37,8 @@ struct lay_para_style {
 	enum lay_punct	 punct;
 	int		 justify;	/* stretch lines to the measure (not the last) */
 	const char	*file;		/* for messages about missing glyphs */
+	struct font *const *fallback;	/* tried in order for characters the run's fonts lack */
+	size_t		 nfallback;
 };
 
 /* One glyph placed on a line. */

@@ -247,7 +247,8 @@ set_text(struct font_set *set, const char *text, double measure_em, double inden
     struct lay_para *para)
 {
 	struct lay_run run = { text, strlen(text), NULL, NULL, 10, 1, 0, NULL };
-	struct lay_para_style st = { measure_em * 10, indent_em * 10, PUNCT_QUANJIAO, 1, "t.md" };
+	struct lay_para_style st = { measure_em * 10, indent_em * 10, PUNCT_QUANJIAO, 1, "t.md",
+	    NULL, 0 };
 
 	run.cjk = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0);
 	run.latin = font_get(set, "Liberation Serif", 0, 0, NULL, 0);
