@@ -104,3 +104,16 @@ printf 'font-cjk: Noto Serif CJK SC\n' >"$p/data/styles/nofont/page.yaml"
 check "pdf: a missing font fails the build" test $? -eq 1
 check "pdf: the message names the package to install" grep -q 'fonts-noto-cjk' "$p/err"
 check "pdf: no PDF is written without its font" test ! -e "$p/data/sample.pdf"
+
+# GB/T 9704's 28 x 22 grid: every body line and heading on page 1 of the notice sits
+# one 29.0 pt grid line below the one before, and no line holds more than 28 characters
+# (29 when two marks share a compressed em), each about 3 bytes of UTF-8.
+"$G" build -t layout -o - content/notice/implementation-rules.md 2>/dev/null >"$p/notice.layout"
+check "pdf: the notice's lines keep to the 22-line grid" \
+	sh -c "awk '\$1 == \"page\" { p = \$2 } p == 1 && \$1 == \"text\" && \$4 != \"Liberation\" {
+		split(\$2, a, \",\"); print a[2] }' '$p/notice.layout' | sort -un |
+	awk 'NR > 1 && \$1 - prev < 60 { d = \$1 - prev; if (d < 28.94 || d > 29.04) bad = 1; n++ }
+		{ prev = \$1 } END { exit bad || n < 10 }'"
+check "pdf: the notice's type area holds 28 characters a line" \
+	sh -c "awk -F'\"' '/^  text 79.37,/ && / 15.8 / { n++; if (length(\$2) > 29 * 3) bad = 1 }
+		END { exit bad || n < 10 }' '$p/notice.layout'"

@@ -189,6 +189,19 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 				ps->height = papers[i].h * 72 / 25.4;
 			}
 		}
+		if (strcmp(m->key, "grid") == 0) {
+			int chars = 0, lines = 0, used = 0;
+			known = 1;
+			if (str == NULL || sscanf(str, "%d x %d%n", &chars, &lines, &used) != 2 ||
+			    str[used] != '\0' || chars < 1 || lines < 1 || chars > 200 || lines > 200) {
+				msg_at(MSG_ERROR, path, m->line, m->col,
+				    "'grid' must be CHARACTERS x LINES, such as 28 x 22");
+				rc = -1;
+			} else {
+				ps->grid_chars = chars;
+				ps->grid_lines = lines;
+			}
+		}
 		if (strcmp(m->key, "font-fallback") == 0) {
 			known = 1;
 			for (k = 0; k < ps->nfallback; k++)
@@ -282,6 +295,11 @@ lay_page_style(const char *style, struct lay_page_style *ps)
 	buf_printf(&rel, "styles/%s/page.yaml", style);
 	if (read_page_yaml(buf_str(&rel), ps) == -1)
 		rc = -1;
+	/* A character grid fixes the size and the line pitch from the type area. */
+	if (ps->grid_chars > 0) {
+		ps->size = (ps->width - ps->left - ps->right) / ps->grid_chars;
+		ps->leading = (ps->height - ps->top - ps->bottom) / ps->grid_lines / ps->size;
+	}
 	buf_free(&rel);
 	return rc;
 }
@@ -634,6 +652,9 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	struct buf label = BUF_INIT, title = BUF_INIT;
 	struct look f = { NULL, NULL, 0, NULL };
 	size_t before;
+	/* On a character grid headings keep to the grid's lines; elsewhere they get air. */
+	int on_grid = ps->grid_chars > 0;
+	double pitch = on_grid ? ps->size * ps->leading : size * 1.5;
 
 	f.cjk = get_font(lo, ps->cjk_sans, 0, 0);
 	f.latin = get_font(lo, ps->latin_sans, 1, 0);
@@ -649,14 +670,15 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 		lo->out->front_pages = lo->page - 1;
 		lo->out->front_style = ps->front_roman;
 	}
-	if (lo->y > ps->top)
+	if (lo->y > ps->top && !on_grid)
 		lo->y += size * 0.5;
 	if (label.len > 0)
 		add_run(lo, buf_str(&label), label.len, f, size, n->line);
 	collect_runs(lo, n, f, size, n->line);
 	before = lo->out->n;
-	flush_paragraph(lo, x0, measure, 0, size, size * 1.5, 0, 1);
-	lo->y += size * 0.25;
+	flush_paragraph(lo, x0, measure, 0, size, pitch, 0, 1);
+	if (!on_grid)
+		lo->y += size * 0.25;
 	buf_puts(&title, buf_str(&label));
 	doc_stringify(n, &title);
 	add_anchor(lo, before, n->attr.id, doc_attr_has_class(&n->attr, "unlisted") ? 0 :

@@ -47,6 +47,8 @@ struct lay_page_style {
 	size_t	 nfallback;
 	double	 size;			/* body size, points */
 	double	 leading;		/* line pitch as a multiple of the size */
+	int	 grid_chars, grid_lines;	/* a character grid (28 x 22), or 0: size and
+					   leading then follow from the type area */
 	double	 indent;		/* first-line indent, ems */
 	int	 punct;			/* enum lay_punct */
 	double	 heading_size[6];
