@@ -578,6 +578,9 @@ build_file(struct build *b, const char *path)
 		goto done;
 	describe_outputs(o->outputs, &outputs);
 	lopts.trusted = o->trust_filters;
+	/* The limits stop runaway filters, not long documents: they grow with the source. */
+	lopts.max_memory = ((size_t)256 << 20) + 64 * src.len;
+	lopts.max_steps = 200000 + (long)(src.len / 10);
 	lopts.outputs = buf_str(&outputs);
 	lopts.format = o->outputs & OUT_HTML ? "html" : o->outputs & OUT_XML ? "xml" :
 	    o->outputs & OUT_PDF ? "pdf" : "tree";
