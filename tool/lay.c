@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -486,51 +487,45 @@ add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_
 	b->y = baseline;
 }
 
-/* The extent of glyphs [from, to) of a line, as x0 + [*left, *right). */
-static void
-glyph_span(const struct lay_line *line, size_t from, size_t to, double *left, double *right)
+/* What a glyph carries for decoration `what` (a LAY_* bit, or 0 for its link): 0 when nothing. */
+static uintptr_t
+mark_of(const struct lay_glyph *g, unsigned what)
 {
-	*left = line->glyphs[from].x;
-	*right = line->glyphs[to - 1].x + line->glyphs[to - 1].advance;
+	return what ? g->deco & what : (uintptr_t)g->href;
 }
 
-/* Underlines, strikethrough and link areas over the glyphs that carry them. */
+/* Underlines, strikethrough and link areas over the runs of glyphs that carry them. */
 static void
 decorate_line(struct layout *lo, const struct lay_line *line, double x0, double baseline)
 {
-	size_t i, from;
-	double l, r, size;
+	static const unsigned marks[] = { LAY_UNDERLINE, LAY_STRIKE, 0 };
+	const struct lay_glyph *first, *last;
+	struct lay_box *b;
+	size_t i, from, k;
+	uintptr_t mark;
 
-	for (unsigned bit = LAY_UNDERLINE; bit <= LAY_STRIKE; bit <<= 1)
+	for (k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
 		for (i = 0; i < line->n;) {
-			if (!(line->glyphs[i].deco & bit)) {
+			if ((mark = mark_of(&line->glyphs[i], marks[k])) == 0) {
 				i++;
 				continue;
 			}
-			for (from = i; i < line->n && (line->glyphs[i].deco & bit); i++)
+			for (from = i; i < line->n && mark_of(&line->glyphs[i], marks[k]) == mark; i++)
 				;
-			glyph_span(line, from, i, &l, &r);
-			size = line->glyphs[from].size;
-			add_rule(lo, x0 + l, baseline + (bit == LAY_UNDERLINE ? size * 0.16 :
-			    -size * 0.33), r - l, size * 0.05);
+			first = &line->glyphs[from];
+			last = &line->glyphs[i - 1];
+			if (marks[k] == 0) {
+				b = new_box(lo, BOX_LINK);
+				b->x = x0 + first->x;
+				b->y = baseline - first->size * 0.88;
+				b->w = last->x + last->advance - first->x;
+				b->h = first->size;
+				b->href = first->href;
+			} else
+				add_rule(lo, x0 + first->x, baseline + (marks[k] == LAY_UNDERLINE ?
+				    first->size * 0.16 : -first->size * 0.33),
+				    last->x + last->advance - first->x, first->size * 0.05);
 		}
-	for (i = 0; i < line->n;) {
-		const char *href = line->glyphs[i].href;
-		if (href == NULL) {
-			i++;
-			continue;
-		}
-		for (from = i; i < line->n && line->glyphs[i].href == href; i++)
-			;
-		glyph_span(line, from, i, &l, &r);
-		size = line->glyphs[from].size;
-		struct lay_box *b = new_box(lo, BOX_LINK);
-		b->x = x0 + l;
-		b->y = baseline - size * 0.88;
-		b->w = r - l;
-		b->h = size;
-		b->href = href;
-	}
 }
 
 /* Places one line: glyphs of the same font and size become one box. */
@@ -898,19 +893,23 @@ static void
 set_heads(struct layout *lo, struct look body)
 {
 	const struct lay_page_style *ps = lo->ps;
+	/* Per page, the last chapter begun on it; chapters' anchors come in document order. */
+	const char **begun = mem_zalloc((size_t)lo->out->pages + 1, sizeof(*begun));
 	const char *section = "";
 	struct buf page = BUF_INIT, text = BUF_INIT;
-	size_t nboxes = lo->out->n, i = 0;
+	size_t i;
 	int p;
 
-	if (ps->cjk_running && (body.cjk = get_font(lo, ps->cjk_running, 0, 0)) == NULL)
+	if (ps->cjk_running && (body.cjk = get_font(lo, ps->cjk_running, 0, 0)) == NULL) {
+		free(begun);
 		return;
-
+	}
+	for (i = 0; i < lo->out->n; i++)
+		if (lo->out->boxes[i].kind == BOX_ANCHOR && lo->out->boxes[i].level == 1)
+			begun[lo->out->boxes[i].page] = lo->out->boxes[i].title;
 	for (p = 1; p <= lo->out->pages; p++) {
-		/* The section is the last chapter begun on or before this page. */
-		for (; i < nboxes && lo->out->boxes[i].page <= p; i++)
-			if (lo->out->boxes[i].kind == BOX_ANCHOR && lo->out->boxes[i].level == 1)
-				section = lo->out->boxes[i].title;
+		if (begun[p])
+			section = begun[p];
 		lo->page = p;
 		buf_reset(&page);
 		lay_page_label(lo->out, p, &page);
@@ -931,6 +930,7 @@ set_heads(struct layout *lo, struct look body)
 			    ps->height - ps->bottom + ps->footer_gap + ps->footer_size * 0.88);
 		}
 	}
+	free(begun);
 	buf_free(&page);
 	buf_free(&text);
 }
@@ -986,9 +986,8 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 		    "%d tables, figures or footnotes are left out of the layout: "
 		    "typesetting them is not part of this version", lo.skipped);
 	if (!lo.failed) {
-		sort_by_page(out);	/* list labels come after their items' text */
 		set_heads(&lo, body);
-		sort_by_page(out);
+		sort_by_page(out);	/* list labels and running heads come after their page's text */
 	}
 	free(lo.runs);
 	free(lo.fallback);

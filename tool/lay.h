@@ -52,12 +52,12 @@ struct lay_page_style {
 	double	 indent;		/* first-line indent, ems */
 	int	 punct;			/* enum lay_punct */
 	double	 heading_size[6];
-	/* Running heads and feet: templates with {title}, {section} and {page}. */
+	/* Running heads and feet: templates with {page}, {section} and front-matter {KEY}s. */
 	char	*header, *footer;	/* NULL: none */
 	char	*cjk_running;		/* their CJK font; NULL: the body's */
 	int	 header_align, footer_align;	/* enum lay_align */
 	double	 header_size, footer_size;	/* points */
-	double	 header_gap, footer_gap;	/* from the type area to the baseline, points */
+	double	 header_gap, footer_gap;	/* from the type area to the text's near edge, points */
 	double	 inset;			/* from the type area's side when not centred, ems */
 	int	 header_rule;		/* a rule under the running head */
 	int	 first_page;		/* enum lay_first_page */

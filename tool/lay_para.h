@@ -30,7 +30,6 @@ struct lay_run {
 /* A run holding just this character is a hard line break. */
 #define LAY_LINE_BREAK	"\u2028"
 
-
 struct lay_para_style {
 	double		 measure;	/* line width, points */
 	double		 indent;	/* first-line indent, points (2 em in body text) */

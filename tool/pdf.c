@@ -195,7 +195,8 @@ static HPDF_Binary
 text_string(struct writer *w, const char *utf8)
 {
 	struct buf u = BUF_INIT;
-	size_t i = 0, len = strlen(utf8), step;
+	size_t i = 0, len = strlen(utf8), step, k, units;
+	uint16_t unit[2];
 	int32_t cp;
 	HPDF_Binary bin;
 
@@ -206,15 +207,9 @@ text_string(struct writer *w, const char *utf8)
 			cp = 0xFFFD;
 		}
 		i += step;
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			buf_putc(&u, (char)(0xD8 | (cp >> 18)));
-			buf_putc(&u, (char)((cp >> 10) & 0xFF));
-			buf_putc(&u, (char)(0xDC | ((cp >> 8) & 0x3)));
-			buf_putc(&u, (char)(cp & 0xFF));
-		} else {
-			buf_putc(&u, (char)(cp >> 8));
-			buf_putc(&u, (char)(cp & 0xFF));
+		for (units = utf16_encode(cp, unit), k = 0; k < units; k++) {
+			buf_putc(&u, (char)(unit[k] >> 8));
+			buf_putc(&u, (char)(unit[k] & 0xFF));
 		}
 	}
 	bin = HPDF_Binary_New(w->pdf->mmgr, (HPDF_BYTE *)u.data, (HPDF_UINT)u.len);
@@ -225,11 +220,11 @@ text_string(struct writer *w, const char *utf8)
 static void
 utf16_hex(struct buf *out, uint32_t cp)
 {
-	if (cp >= 0x10000) {
-		cp -= 0x10000;
-		buf_printf(out, "%04X%04X", 0xD800 | (cp >> 10), 0xDC00 | (cp & 0x3FF));
-	} else
-		buf_printf(out, "%04X", cp);
+	uint16_t unit[2];
+	size_t k, units = utf16_encode((int32_t)cp, unit);
+
+	for (k = 0; k < units; k++)
+		put_hex4(out, unit[k]);
 }
 
 static HPDF_Dict
@@ -394,15 +389,10 @@ struct anchor {
 	double		 y;
 };
 
-static const struct anchor *
-find_anchor(const struct anchor *a, size_t n, const char *id)
+static int
+anchor_cmp(const void *a, const void *b)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (a[i].id && strcmp(a[i].id, id) == 0)
-			return &a[i];
-	return NULL;
+	return strcmp(((const struct anchor *)a)->id, ((const struct anchor *)b)->id);
 }
 
 /* [page /XYZ null top null]: to that height, keeping the reader's zoom (libharu wants one). */
@@ -454,14 +444,16 @@ static void
 add_links(HPDF_Doc pdf, const struct lay_doc *ld, HPDF_Page *pages)
 {
 	struct anchor *anchors = NULL;
-	size_t n = 0, i;
+	size_t n = 0, cap = 0, i;
 
 	for (i = 0; i < ld->n; i++)
 		if (ld->boxes[i].kind == BOX_ANCHOR && ld->boxes[i].id) {
-			anchors = mem_realloc(anchors, (n + 1) * sizeof(*anchors));
+			anchors = mem_grow(anchors, &cap, n + 1, sizeof(*anchors));
 			anchors[n++] = (struct anchor){ ld->boxes[i].id, ld->boxes[i].page,
 			    ld->boxes[i].y };
 		}
+	if (n > 0)
+		qsort(anchors, n, sizeof(*anchors), anchor_cmp);
 	for (i = 0; i < ld->n; i++) {
 		const struct lay_box *b = &ld->boxes[i];
 		HPDF_Rect r;
@@ -473,7 +465,9 @@ add_links(HPDF_Doc pdf, const struct lay_doc *ld, HPDF_Page *pages)
 		r.top = (HPDF_REAL)(ld->height - b->y);
 		r.bottom = (HPDF_REAL)(ld->height - b->y - b->h);
 		if (b->href[0] == '#') {
-			const struct anchor *t = find_anchor(anchors, n, b->href + 1);
+			struct anchor key = { b->href + 1, 0, 0 };
+			const struct anchor *t = n ? bsearch(&key, anchors, n, sizeof(*anchors),
+			    anchor_cmp) : NULL;
 			if (t)
 				a = HPDF_Page_CreateLinkAnnot(pages[b->page - 1], r,
 				    destination(pdf, pages, t->page, t->y, ld->height));
@@ -509,8 +503,8 @@ add_info(struct writer *w)
 		if (m->type == META_LIST) {
 			for (c = m->first; c; c = c->next)
 				if (c->type == META_STRING)
-					buf_printf(&text, "%s%s", text.len ? (i == 1 ? "、" : ", ") :
-					    "", c->str);
+					buf_printf(&text, "%s%s", text.len == 0 ? "" :
+					    strcmp(keys[i].key, "author") == 0 ? "、" : ", ", c->str);
 		} else if (m->type == META_STRING)
 			buf_puts(&text, m->str);
 		if (text.len > 0 && w->pdf->info)

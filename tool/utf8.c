@@ -81,6 +81,19 @@ utf8_encode(int32_t cp, char *out)
 }
 
 size_t
+utf16_encode(int32_t cp, uint16_t *out)
+{
+	if (cp < 0x10000) {
+		out[0] = (uint16_t)cp;
+		return 1;
+	}
+	cp -= 0x10000;
+	out[0] = (uint16_t)(0xD800 | (cp >> 10));
+	out[1] = (uint16_t)(0xDC00 | (cp & 0x3FF));
+	return 2;
+}
+
+size_t
 utf8_check(const char *s, size_t len)
 {
 	size_t i = 0, n;

@@ -18,6 +18,9 @@ int32_t utf8_before(const char *s, size_t pos);
 /* Writes cp as UTF-8 into out (4 bytes room) and returns the length. */
 size_t utf8_encode(int32_t cp, char *out);
 
+/* Writes cp as UTF-16 code units into out (2 units room) and returns how many. */
+size_t utf16_encode(int32_t cp, uint16_t *out);
+
 /* Returns the byte offset of the first malformed sequence, or len when all is well-formed. */
 size_t utf8_check(const char *s, size_t len);
 
