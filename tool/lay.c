@@ -11,6 +11,7 @@
 
 #include "data.h"
 #include "fs.h"
+#include "lay_int.h"
 #include "lay_para.h"
 #include "mem.h"
 #include "meta.h"
@@ -324,32 +325,8 @@ lay_page_style_free(struct lay_page_style *ps)
 
 /* ---- setting blocks ----------------------------------------------------- */
 
-/* How inline text looks: its two fonts, its rules and the link it belongs to. */
-struct look {
-	struct font	*cjk, *latin;
-	unsigned	 deco;
-	const char	*href;
-};
-
-struct layout {
-	const struct doc		*doc;
-	const struct lay_page_style	*ps;
-	struct font_set			*set;
-	struct lay_doc			*out;
-	double				 y;		/* next baseline's top, from the page top */
-	int				 page;
-	int				 failed;
-	int				 skipped;	/* blocks not typeset yet (tables, figures, notes) */
-	int				 skipped_line;
-	int				 body_started;	/* front-roman: the first chapter is set */
-	struct font			**fallback;	/* the style's fallback fonts */
-	size_t				 nfallback;
-	struct lay_run			*runs;
-	size_t				 nruns, cap;
-};
-
-static struct font *
-get_font(struct layout *lo, const char *family, int bold, int italic)
+struct font *
+lay_get_font(struct layout *lo, const char *family, int bold, int italic)
 {
 	struct font *f = font_get(lo->set, family, bold, italic, NULL, 0);
 
@@ -358,8 +335,8 @@ get_font(struct layout *lo, const char *family, int bold, int italic)
 	return f;
 }
 
-static void
-add_run(struct layout *lo, const char *text, size_t len, struct look f, double size, int line)
+void
+lay_add_run(struct layout *lo, const char *text, size_t len, struct look f, double size, int line)
 {
 	lo->runs = mem_grow(lo->runs, &lo->cap, lo->nruns + 1, sizeof(*lo->runs));
 	lo->runs[lo->nruns++] = (struct lay_run){ text, len, f.cjk, f.latin, size, line,
@@ -367,8 +344,8 @@ add_run(struct layout *lo, const char *text, size_t len, struct look f, double s
 }
 
 /* Flattens inlines into runs: strong is bold, emphasis 楷体 and italic, code monospaced. */
-static void
-collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
+void
+lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
     double size, int line)
 {
 	const struct lay_page_style *ps = lo->ps;
@@ -379,48 +356,48 @@ collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
 		g = f;
 		switch (c->type) {
 		case DOC_TEXT:
-			add_run(lo, c->text, strlen(c->text), f, size, line);
+			lay_add_run(lo, c->text, strlen(c->text), f, size, line);
 			break;
 		case DOC_SOFTBREAK:
-			add_run(lo, " ", 1, f, size, line);
+			lay_add_run(lo, " ", 1, f, size, line);
 			break;
 		case DOC_LINEBREAK:
-			add_run(lo, LAY_LINE_BREAK, strlen(LAY_LINE_BREAK), f, size, line);
+			lay_add_run(lo, LAY_LINE_BREAK, strlen(LAY_LINE_BREAK), f, size, line);
 			break;
 		case DOC_CODE:
-			g.latin = get_font(lo, ps->mono, 0, 0);
+			g.latin = lay_get_font(lo, ps->mono, 0, 0);
 			if (g.latin)
-				add_run(lo, c->text, strlen(c->text), g, size, line);
+				lay_add_run(lo, c->text, strlen(c->text), g, size, line);
 			break;
 		case DOC_STRONG:
-			g.cjk = get_font(lo, font_family(f.cjk), 1, 0);
-			g.latin = get_font(lo, font_family(f.latin), 1, 0);
+			g.cjk = lay_get_font(lo, font_family(f.cjk), 1, 0);
+			g.latin = lay_get_font(lo, font_family(f.latin), 1, 0);
 			if (g.cjk && g.latin)
-				collect_runs(lo, c, g, size, line);
+				lay_collect_runs(lo, c, g, size, line);
 			break;
 		case DOC_EMPH:
-			g.cjk = get_font(lo, ps->cjk_kai, 0, 0);
-			g.latin = get_font(lo, font_family(f.latin), font_is_bold(f.latin), 1);
+			g.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0);
+			g.latin = lay_get_font(lo, font_family(f.latin), font_is_bold(f.latin), 1);
 			if (g.cjk && g.latin)
-				collect_runs(lo, c, g, size, line);
+				lay_collect_runs(lo, c, g, size, line);
 			break;
 		case DOC_STRIKE:
 			g.deco |= LAY_STRIKE;
-			collect_runs(lo, c, g, size, line);
+			lay_collect_runs(lo, c, g, size, line);
 			break;
 		case DOC_LINK:
 			g.href = c->url;
-			collect_runs(lo, c, g, size, line);
+			lay_collect_runs(lo, c, g, size, line);
 			break;
 		case DOC_SPAN:
 			/* Pandoc's [text]{.underline}; 着重号 and the like are for later. */
 			if (doc_attr_has_class(&c->attr, "underline") ||
 			    doc_attr_has_class(&c->attr, "ul"))
 				g.deco |= LAY_UNDERLINE;
-			collect_runs(lo, c, g, size, line);
+			lay_collect_runs(lo, c, g, size, line);
 			break;
 		case DOC_IMAGE:
-			collect_runs(lo, c, f, size, line);
+			lay_collect_runs(lo, c, f, size, line);
 			break;
 		default:
 			break;	/* raw HTML has no place on paper; notes come with the footnote work */
@@ -428,8 +405,8 @@ collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
 	}
 }
 
-static void
-new_page(struct layout *lo)
+void
+lay_new_page(struct layout *lo)
 {
 	lo->page++;
 	lo->y = lo->ps->top;
@@ -438,8 +415,8 @@ new_page(struct layout *lo)
 }
 
 /* Returns a new zeroed box on the current page. */
-static struct lay_box *
-new_box(struct layout *lo, enum lay_box_kind kind)
+struct lay_box *
+lay_new_box(struct layout *lo, enum lay_box_kind kind)
 {
 	struct lay_doc *out = lo->out;
 	struct lay_box *b;
@@ -452,10 +429,10 @@ new_box(struct layout *lo, enum lay_box_kind kind)
 	return b;
 }
 
-static void
-add_rule(struct layout *lo, double x, double y, double w, double h)
+void
+lay_add_rule(struct layout *lo, double x, double y, double w, double h)
 {
-	struct lay_box *b = new_box(lo, BOX_RULE);
+	struct lay_box *b = lay_new_box(lo, BOX_RULE);
 
 	b->x = x;
 	b->y = y;
@@ -463,11 +440,11 @@ add_rule(struct layout *lo, double x, double y, double w, double h)
 	b->h = h;
 }
 
-static void
-add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
+void
+lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
     double x0, double baseline)
 {
-	struct lay_box *b = new_box(lo, BOX_GLYPHS);
+	struct lay_box *b = lay_new_box(lo, BOX_GLYPHS);
 	size_t i;
 
 	b->font = line->glyphs[from].font;
@@ -515,22 +492,22 @@ decorate_line(struct layout *lo, const struct lay_line *line, double x0, double 
 			first = &line->glyphs[from];
 			last = &line->glyphs[i - 1];
 			if (marks[k] == 0) {
-				b = new_box(lo, BOX_LINK);
+				b = lay_new_box(lo, BOX_LINK);
 				b->x = x0 + first->x;
 				b->y = baseline - first->size * 0.88;
 				b->w = last->x + last->advance - first->x;
 				b->h = first->size;
 				b->href = first->href;
 			} else
-				add_rule(lo, x0 + first->x, baseline + (marks[k] == LAY_UNDERLINE ?
+				lay_add_rule(lo, x0 + first->x, baseline + (marks[k] == LAY_UNDERLINE ?
 				    first->size * 0.16 : -first->size * 0.33),
 				    last->x + last->advance - first->x, first->size * 0.05);
 		}
 }
 
 /* Places one line: glyphs of the same font and size become one box. */
-static void
-place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
+void
+lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
     double size)
 {
 	double baseline = lo->y + size * 0.88 + (pitch - size) / 2;
@@ -540,7 +517,7 @@ place_line(struct layout *lo, const struct lay_line *line, double x0, double pit
 		if (i == line->n || line->glyphs[i].font != line->glyphs[from].font ||
 		    line->glyphs[i].size != line->glyphs[from].size) {
 			if (i > from)
-				add_glyph_box(lo, line, from, i, x0, baseline);
+				lay_add_glyph_box(lo, line, from, i, x0, baseline);
 			from = i;
 		}
 	if (line->n > 0)
@@ -548,8 +525,8 @@ place_line(struct layout *lo, const struct lay_line *line, double x0, double pit
 	lo->y += pitch;
 }
 
-static double
-bottom(const struct layout *lo)
+double
+lay_bottom(const struct layout *lo)
 {
 	return lo->ps->height - lo->ps->bottom;
 }
@@ -559,8 +536,8 @@ bottom(const struct layout *lo)
  * two lines together at a page's foot and head (孤行不成页).  keep_next asks
  * for room for two more body lines after it (headings).
  */
-static void
-flush_paragraph(struct layout *lo, double x0, double measure, double indent,
+void
+lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
     double size, double pitch, int justify, int keep_next)
 {
 	struct lay_para_style st = { measure, indent, (enum lay_punct)lo->ps->punct,
@@ -573,12 +550,12 @@ flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 		return;
 	lay_para_set(lo->runs, lo->nruns, &st, &para);
 	lo->nruns = 0;
-	if (keep_next && lo->y + para.nlines * pitch + 2 * body_pitch > bottom(lo) &&
+	if (keep_next && lo->y + para.nlines * pitch + 2 * body_pitch > lay_bottom(lo) &&
 	    lo->y > lo->ps->top)
-		new_page(lo);
+		lay_new_page(lo);
 	while (placed < para.nlines) {
 		size_t left = para.nlines - placed;
-		fit = (size_t)floor((bottom(lo) - lo->y) / pitch + 1e-6);
+		fit = (size_t)floor((lay_bottom(lo) - lo->y) / pitch + 1e-6);
 		take = left;
 		if (fit < left) {
 			take = fit;
@@ -590,17 +567,17 @@ flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 				take = fit > 0 ? fit : 1;	/* a page holds at least something */
 		}
 		for (size_t k = 0; k < take; k++)
-			place_line(lo, &para.lines[placed + k], x0, pitch, size);
+			lay_place_line(lo, &para.lines[placed + k], x0, pitch, size);
 		placed += take;
 		if (placed < para.nlines)
-			new_page(lo);
+			lay_new_page(lo);
 	}
 	lay_para_free(&para);
 }
 
 /* A place links and the outline can lead to, where the box at index `at` starts. */
-static void
-add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *title,
+void
+lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *title,
     double above)
 {
 	struct lay_box *b;
@@ -609,7 +586,7 @@ add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *
 	if (at >= lo->out->n)
 		return;
 	lo->page = lo->out->boxes[at].page;
-	b = new_box(lo, BOX_ANCHOR);
+	b = lay_new_box(lo, BOX_ANCHOR);
 	lo->page = page;
 	b->y = lo->out->boxes[at].y - above;
 	if (b->y < 0)
@@ -651,8 +628,8 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	int on_grid = ps->grid_chars > 0;
 	double pitch = on_grid ? ps->size * ps->leading : size * 1.5;
 
-	f.cjk = get_font(lo, ps->cjk_sans, 0, 0);
-	f.latin = get_font(lo, ps->latin_sans, 1, 0);
+	f.cjk = lay_get_font(lo, ps->cjk_sans, 0, 0);
+	f.latin = lay_get_font(lo, ps->latin_sans, 1, 0);
 	if (!f.cjk || !f.latin)
 		return;
 	heading_label(n, &label);
@@ -661,29 +638,26 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 		/* The body's page 1 starts with its first numbered chapter. */
 		lo->body_started = 1;
 		if (lo->out->n > 0)
-			new_page(lo);
+			lay_new_page(lo);
 		lo->out->front_pages = lo->page - 1;
 		lo->out->front_style = ps->front_roman;
 	}
 	if (lo->y > ps->top && !on_grid)
 		lo->y += size * 0.5;
 	if (label.len > 0)
-		add_run(lo, buf_str(&label), label.len, f, size, n->line);
-	collect_runs(lo, n, f, size, n->line);
+		lay_add_run(lo, buf_str(&label), label.len, f, size, n->line);
+	lay_collect_runs(lo, n, f, size, n->line);
 	before = lo->out->n;
-	flush_paragraph(lo, x0, measure, 0, size, pitch, 0, 1);
+	lay_flush_paragraph(lo, x0, measure, 0, size, pitch, 0, 1);
 	if (!on_grid)
 		lo->y += size * 0.25;
 	buf_puts(&title, buf_str(&label));
 	doc_stringify(n, &title);
-	add_anchor(lo, before, n->attr.id, doc_attr_has_class(&n->attr, "unlisted") ? 0 :
+	lay_add_anchor(lo, before, n->attr.id, doc_attr_has_class(&n->attr, "unlisted") ? 0 :
 	    n->level, buf_str(&title), size * 1.2);
 	buf_free(&label);
 	buf_free(&title);
 }
-
-static void set_blocks(struct layout *lo, const struct doc_node *first, double x0,
-    double measure, struct look body, int depth);
 
 static void
 set_list(struct layout *lo, const struct doc_node *list, double x0, double measure,
@@ -709,7 +683,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 		} else
 			snprintf(label, sizeof(label), "%s",
 			    doc_attr_has_class(&list->attr, "dash") ? "——" : "•");
-		set_blocks(lo, item->first, x0 + hang, measure - hang, body, depth + 1);
+		lay_set_blocks(lo, item->first, x0 + hang, measure - hang, body, depth + 1);
 		/* The label hangs in the indent, on the item's first line. */
 		if (lo->out->n > before) {
 			struct lay_box first = lo->out->boxes[before];
@@ -724,7 +698,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			lay_para_set(&run, 1, &st, &para);
 			if (para.nlines > 0) {
 				lo->page = first.page;
-				add_glyph_box(lo, &para.lines[0], 0, para.lines[0].n, x0, first.y);
+				lay_add_glyph_box(lo, &para.lines[0], 0, para.lines[0].n, x0, first.y);
 				lo->page = page;
 			}
 			lo->y = y;
@@ -733,8 +707,8 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 	}
 }
 
-static void
-set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
+void
+lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
     struct look body, int depth)
 {
 	const struct lay_page_style *ps = lo->ps;
@@ -746,18 +720,18 @@ set_blocks(struct layout *lo, const struct doc_node *first, double x0, double me
 		f = body;
 		switch (n->type) {
 		case DOC_PARA:
-			collect_runs(lo, n, body, ps->size, n->line);
-			flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
+			lay_collect_runs(lo, n, body, ps->size, n->line);
+			lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
 			    ps->size, pitch, 1, 0);
 			break;
 		case DOC_HEADING:
 			set_heading(lo, n, x0, measure);
 			break;
 		case DOC_BLOCKQUOTE:
-			f.cjk = get_font(lo, ps->cjk_kai, 0, 0);
+			f.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0);
 			f.latin = body.latin;
 			if (f.cjk)
-				set_blocks(lo, n->first, x0 + 2 * ps->size, measure - 4 * ps->size,
+				lay_set_blocks(lo, n->first, x0 + 2 * ps->size, measure - 4 * ps->size,
 				    f, depth + 1);
 			break;
 		case DOC_LIST:
@@ -766,7 +740,7 @@ set_blocks(struct layout *lo, const struct doc_node *first, double x0, double me
 		case DOC_CODEBLOCK: {
 			const char *s = n->text, *nl;
 			f.cjk = body.cjk;
-			f.latin = get_font(lo, ps->mono, 0, 0);
+			f.latin = lay_get_font(lo, ps->mono, 0, 0);
 			if (!f.latin)
 				break;
 			for (; *s; s = nl + 1) {
@@ -774,8 +748,8 @@ set_blocks(struct layout *lo, const struct doc_node *first, double x0, double me
 				if (nl == NULL)
 					nl = s + strlen(s);
 				if (nl > s) {
-					add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
-					flush_paragraph(lo, x0 + ps->size, measure - ps->size, 0,
+					lay_add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
+					lay_flush_paragraph(lo, x0 + ps->size, measure - ps->size, 0,
 					    ps->size * 0.9, ps->size * 1.3, 0, 0);
 				} else
 					lo->y += ps->size * 1.3;
@@ -785,16 +759,16 @@ set_blocks(struct layout *lo, const struct doc_node *first, double x0, double me
 			break;
 		}
 		case DOC_HR:
-			if (lo->y + pitch > bottom(lo))
-				new_page(lo);
-			add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
+			if (lo->y + pitch > lay_bottom(lo))
+				lay_new_page(lo);
+			lay_add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
 			lo->y += pitch;
 			break;
 		case DOC_DIV: {
 			size_t before = lo->out->n;
-			set_blocks(lo, n->first, x0, measure, body, depth);
+			lay_set_blocks(lo, n->first, x0, measure, body, depth);
 			if (n->attr.id)
-				add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
+				lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
 			break;
 		}
 		case DOC_RAWBLOCK:
@@ -883,7 +857,7 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 		    align == ALIGN_RIGHT ? ps->left + measure - inset - line->width :
 		    ps->left + (measure - line->width) / 2;
 		if (line->n > 0)
-			add_glyph_box(lo, line, 0, line->n, x, y);
+			lay_add_glyph_box(lo, line, 0, line->n, x, y);
 	}
 	lay_para_free(&para);
 }
@@ -900,7 +874,7 @@ set_heads(struct layout *lo, struct look body)
 	size_t i;
 	int p;
 
-	if (ps->cjk_running && (body.cjk = get_font(lo, ps->cjk_running, 0, 0)) == NULL) {
+	if (ps->cjk_running && (body.cjk = lay_get_font(lo, ps->cjk_running, 0, 0)) == NULL) {
 		free(begun);
 		return;
 	}
@@ -920,7 +894,7 @@ set_heads(struct layout *lo, struct look body)
 			expand_template(ps->header, lo->doc->meta, section, buf_str(&page), &text);
 			set_running(lo, body, buf_str(&text), ps->header_size, ps->header_align, y);
 			if (ps->header_rule)
-				add_rule(lo, ps->left, y + ps->header_size * 0.12 + ps->header_gap / 2,
+				lay_add_rule(lo, ps->left, y + ps->header_size * 0.12 + ps->header_gap / 2,
 				    ps->width - ps->left - ps->right, 0.5);
 		}
 		if (ps->footer && !(p == 1 && ps->first_page == FIRST_EMPTY)) {
@@ -973,13 +947,13 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	memset(&body, 0, sizeof(body));
 	lo.fallback = mem_zalloc(ps->nfallback + 1, sizeof(*lo.fallback));
 	for (size_t i = 0; i < ps->nfallback; i++)
-		if ((lo.fallback[lo.nfallback] = get_font(&lo, ps->fallback[i], 0, 0)) != NULL)
+		if ((lo.fallback[lo.nfallback] = lay_get_font(&lo, ps->fallback[i], 0, 0)) != NULL)
 			lo.nfallback++;
-	body.cjk = get_font(&lo, ps->cjk, 0, 0);
-	body.latin = get_font(&lo, ps->latin, 0, 0);
-	new_page(&lo);
+	body.cjk = lay_get_font(&lo, ps->cjk, 0, 0);
+	body.latin = lay_get_font(&lo, ps->latin, 0, 0);
+	lay_new_page(&lo);
 	if (body.cjk && body.latin)
-		set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
+		lay_set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
 		    body, 0);
 	if (lo.skipped)
 		msg_at(MSG_WARNING, doc->source, lo.skipped_line, 0,
