@@ -5,6 +5,9 @@
 --   * A paragraph "Table: 标题", "表：标题" or ": 标题" right before or after a
 --     table becomes its caption; "{#tbl-x}" at its end gives the table an id.
 --     Tables are numbered 表1 … (表A.1 in annexes).
+--   * Paragraphs "注：…" right after a table are the table's notes: they move
+--     into a Div {.table-notes} after it, which HTML and PDF set inside the
+--     table's frame (GB/T 1.1, 8.6.4), numbered on their own.
 --   * In `gb` documents the notes of a clause are "注：" when alone and
 --     "注1：" "注2：" … when several; examples likewise ("示例：", "示例1：").
 --   * A link with no text to an id, `[](#scope)`, shows the target's number in
@@ -66,6 +69,19 @@ local function lone_image(block)
 	return image, attr_text
 end
 
+local function is_note(block)
+	local first = block.tag == "Para" and first_str(block.content)
+	return first and (first.text:match("^注%d*：") or first.text:match("^注%d*:")) and true
+end
+
+local function is_table_notes(block)
+	if block.tag ~= "Div" then return false end
+	for _, c in ipairs(block.attr.classes) do
+		if c == "table-notes" then return true end
+	end
+	return false
+end
+
 -- Builds figures and captioned tables and numbers both.
 local function figures_and_tables(doc)
 	local out, annex, figures, tables = {}, nil, 0, 0
@@ -106,6 +122,18 @@ local function figures_and_tables(doc)
 				b.attr.attributes["number"] = number
 				b.attr.attributes["number-ref"] = number
 			end
+			local notes, j = {}, i + 1
+			while taken[j] do j = j + 1 end
+			while blocks[j] and is_note(blocks[j]) do
+				notes[#notes + 1] = blocks[j]
+				taken[j] = true
+				j = j + 1
+			end
+			if #notes > 0 then
+				out[#out + 1] = b
+				b = galley.Div(notes, galley.Attr("", { "table-notes" }))
+				b._line, b._col = notes[1]._line, notes[1]._col
+			end
 		end
 		out[#out + 1] = b
 		::continue::
@@ -145,6 +173,12 @@ local function number_notes(doc)
 			notes[#notes + 1] = b
 		elseif lead_of(b, "示例") then
 			examples[#examples + 1] = b
+		elseif is_table_notes(b) then
+			local own = {}
+			for _, p in ipairs(b.content) do
+				if lead_of(p, "注") then own[#own + 1] = p end
+			end
+			renumber(own, "注")
 		end
 	end
 	flush()

@@ -68,6 +68,7 @@ static const char *const punct_names[] = { "quanjiao", "kaiming", "banjiao", NUL
 static const char *const align_names[] = { "center", "outside", "inside", "left", "right", NULL };
 static const char *const first_page_names[] = { "same", "plain", "empty", NULL };
 static const char *const front_names[] = { "arabic", "roman", "Roman", NULL };
+static const char *const table_rule_names[] = { "three-line", "grid", NULL };
 static const char *const bool_names[] = { "false", "true", NULL };
 
 /* Applies the keys of one page.yaml to ps; reports bad values at their line. */
@@ -87,6 +88,8 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "footer-size", offsetof(struct lay_page_style, footer_size) },
 		{ "header-gap", offsetof(struct lay_page_style, header_gap) },
 		{ "footer-gap", offsetof(struct lay_page_style, footer_gap) },
+		{ "table-size", offsetof(struct lay_page_style, table_size) },
+		{ "table-min-size", offsetof(struct lay_page_style, table_min_size) },
 	}, numbers[] = {
 		{ "leading", offsetof(struct lay_page_style, leading) },
 		{ "indent", offsetof(struct lay_page_style, indent) },
@@ -113,6 +116,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "first-page", offsetof(struct lay_page_style, first_page), first_page_names },
 		{ "front-matter", offsetof(struct lay_page_style, front_roman), front_names },
 		{ "header-rule", offsetof(struct lay_page_style, header_rule), bool_names },
+		{ "table-rules", offsetof(struct lay_page_style, table_rules), table_rule_names },
 	};
 	const struct meta *m, *c;
 	size_t i, k;
@@ -769,6 +773,16 @@ lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, doubl
 			lay_set_blocks(lo, n->first, x0, measure, body, depth);
 			if (n->attr.id)
 				lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
+			break;
+		}
+		case DOC_TABLE: {
+			const struct doc_node *notes = n->next;
+			if (notes && (notes->type != DOC_DIV ||
+			    !doc_attr_has_class(&notes->attr, "table-notes")))
+				notes = NULL;
+			lay_set_table(lo, n, notes, x0, measure, body);
+			if (notes)
+				n = n->next;
 			break;
 		}
 		case DOC_RAWBLOCK:

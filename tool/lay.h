@@ -61,11 +61,18 @@ struct lay_page_style {
 	double	 inset;			/* from the type area's side when not centred, ems */
 	int	 header_rule;		/* a rule under the running head */
 	int	 first_page;		/* enum lay_first_page */
+	int	 table_rules;	/* enum lay_table_rules */
+	double	 table_size;	/* table text, points; 0: the body size */
+	double	 table_min_size;	/* a wide table's text shrinks down to this; 0: ¾ of its size */
 	int	 front_roman;		/* 1 (i, ii …) or 2 (I, II …): pages before the first
 					   numbered chapter are numbered so, and that chapter
 					   starts page 1 on a new page; 0: one arabic sequence */
 };
 
+enum lay_table_rules {
+	TABLE_THREE_LINE,	/* 三线表: thick rules above and below, a thin one under the head */
+	TABLE_GRID		/* every cell framed, as GB/T 1.1 tables are */
+};
 enum lay_align { ALIGN_CENTER, ALIGN_OUTSIDE, ALIGN_INSIDE, ALIGN_LEFT, ALIGN_RIGHT };
 enum lay_first_page {
 	FIRST_SAME,	/* the first page has the running head and foot too */

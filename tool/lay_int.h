@@ -66,4 +66,11 @@ void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, con
 void lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
     struct look body, int depth);
 
+/*
+ * Sets a table (with its caption, and notes: the Div {.table-notes} after it,
+ * or NULL) at x0 in measure; body is the cells' look.
+ */
+void lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_node *notes,
+    double x0, double measure, struct look body);
+
 #endif

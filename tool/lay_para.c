@@ -425,6 +425,49 @@ lay_para_set(const struct lay_run *runs, size_t nruns,
 }
 
 void
+lay_para_measure(const struct lay_run *runs, size_t nruns, const struct lay_para_style *style,
+    double *min, double *max)
+{
+	struct lay_para_style st = *style;
+	struct builder b = { NULL, NULL, NULL, 0, 0 };
+	struct tok *t;
+	size_t n, k;
+	double piece = 0, line = 0;
+
+	st.measure = 1e9;	/* no Latin word counts as long: words stay whole */
+	st.indent = 0;
+	*min = *max = 0;
+	t = tokenize(runs, nruns, &st, &n);
+	emit(&b, t, n, &st);
+	for (k = 0; k < b.n; k++) {
+		const struct lb_item *it = &b.items[k];
+		if (it->kind == LB_BOX) {
+			piece += it->width;
+			line += it->width;
+		} else if (it->kind == LB_GLUE) {
+			line += it->width;
+			/* As in TeX, glue is a break only right after a box. */
+			if (k > 0 && b.items[k - 1].kind == LB_BOX)
+				piece = 0;
+			else
+				piece += it->width;
+		} else if (it->penalty < LB_INFINITY) {
+			piece = 0;
+			if (it->penalty <= -LB_INFINITY)
+				line = 0;	/* a hard line break */
+		}
+		if (piece > *min)
+			*min = piece;
+		if (line > *max)
+			*max = line;
+	}
+	free(b.items);
+	free(b.glyph);
+	free(b.dx);
+	free(t);
+}
+
+void
 lay_para_free(struct lay_para *para)
 {
 	size_t i;

@@ -605,6 +605,18 @@
       <table>
         <xsl:call-template name="attrs"/>
         <xsl:apply-templates select="*[not(self::colspec)]"/>
+        <!-- The notes after a table sit inside its frame, in a last row. -->
+        <xsl:variable name="columns" select="count(colspec)"/>
+        <xsl:for-each select="following-sibling::*[1][self::div]
+                              [contains(concat(' ', @class, ' '), ' table-notes ')]">
+          <tfoot>
+            <tr>
+              <td class="table-notes" colspan="{$columns}">
+                <xsl:apply-templates/>
+              </td>
+            </tr>
+          </tfoot>
+        </xsl:for-each>
       </table>
     </div>
   </xsl:template>
@@ -631,6 +643,10 @@
       </xsl:if>
     </figure>
   </xsl:template>
+
+  <!-- Set inside the table before it. -->
+  <xsl:template match="div[contains(concat(' ', @class, ' '), ' table-notes ')]
+                       [preceding-sibling::*[1][self::table]]"/>
 
   <xsl:template match="div">
     <div>

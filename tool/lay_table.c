@@ -1,0 +1,452 @@
+/* Tables: column widths from the cells' content, rows kept whole across pages, the head repeated. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lay_int.h"
+#include "mem.h"
+
+#define THIN	0.5	/* inner rules, points */
+#define THICK	1.0	/* a three-line table's top and bottom rules; a grid's frame is THIN */
+
+struct table {
+	const struct doc_node	 *node;
+	const struct doc_node	**cells;	/* nrows × ncols, NULL where a row is short */
+	size_t			  nrows, ncols;
+	size_t			  nhead;	/* header rows, the first ones */
+	double			 *width;	/* per column, padding included */
+	const char		 *aligns;
+	double			  size, pitch, pad, vpad;
+	struct look		  body, head;
+	double			  x0;
+	int			  rows_are_head;	/* the rows being placed are the head */
+	/* The part of the table on the current page. */
+	double			  top;		/* its first rule */
+	double			 *rows;		/* the boundary below each row set so far */
+	double			  span_top;	/* where a row spanning every column starts, or 0 */
+	size_t			  nbound;
+};
+
+static const struct doc_node *
+cell_at(const struct table *t, size_t row, size_t col)
+{
+	return t->cells[row * t->ncols + col];
+}
+
+static void
+collect_cell(struct layout *lo, const struct table *t, size_t row, size_t col)
+{
+	const struct doc_node *cell = cell_at(t, row, col);
+
+	lo->nruns = 0;
+	if (cell != NULL)
+		lay_collect_runs(lo, cell, row < t->nhead ? t->head : t->body, t->size, cell->line);
+}
+
+static struct lay_para_style
+cell_style(const struct layout *lo, double measure)
+{
+	struct lay_para_style st = { measure, 0, (enum lay_punct)lo->ps->punct, 0,
+	    lo->doc->source, lo->fallback, lo->nfallback };
+	return st;
+}
+
+/*
+ * Widths for a table that fits only with some lines broken: a column whose
+ * whole text needs no more than an even share of the room keeps it on one line
+ * (dates, names); the others get their narrowest plus a share of what is left
+ * in proportion to what they would like more.
+ */
+static void
+share_room(struct table *t, const double *mins, const double *maxs, double measure)
+{
+	int *fixed = mem_zalloc(t->ncols, sizeof(*fixed));
+	double room = measure, wish = 0, least = 0;
+	size_t c, nfree = t->ncols;
+	int changed = 1;
+
+	while (changed && nfree > 0) {
+		changed = 0;
+		least = 0;
+		for (c = 0; c < t->ncols; c++)
+			if (!fixed[c])
+				least += mins[c];
+		for (c = 0; c < t->ncols; c++)
+			if (!fixed[c] && maxs[c] <= room / (double)nfree &&
+			    room - maxs[c] >= least - mins[c]) {
+				fixed[c] = 1;
+				t->width[c] = maxs[c];
+				room -= maxs[c];
+				least -= mins[c];
+				nfree--;
+				changed = 1;
+			}
+	}
+	for (c = 0; c < t->ncols; c++)
+		if (!fixed[c])
+			wish += maxs[c] - mins[c];
+	for (c = 0; c < t->ncols; c++)
+		if (!fixed[c])
+			t->width[c] = mins[c] + (wish > 0 ? (room - least) * (maxs[c] - mins[c]) /
+			    wish : (room - least) / (double)nfree);
+	free(fixed);
+}
+
+/*
+ * Column widths as browsers and LaTeX's tabularx find them: every column its
+ * natural width when the table fits, else each gets its narrowest plus a share
+ * of the room left in proportion to what it would like more.
+ */
+static void
+column_widths(struct layout *lo, struct table *t, double measure, double *summin)
+{
+	double *mins = mem_zalloc(t->ncols, sizeof(*mins));
+	double *maxs = mem_zalloc(t->ncols, sizeof(*maxs));
+	struct lay_para_style st = cell_style(lo, measure);
+	double summax = 0, mn, mx;
+	size_t r, c;
+
+	t->pad = t->size * 0.5;
+	t->vpad = t->size * 0.3;
+	t->pitch = t->size * 1.4;
+	*summin = 0;
+	for (c = 0; c < t->ncols; c++) {
+		for (r = 0; r < t->nrows; r++) {
+			collect_cell(lo, t, r, c);
+			if (lo->nruns == 0)
+				continue;
+			lay_para_measure(lo->runs, lo->nruns, &st, &mn, &mx);
+			lo->nruns = 0;
+			if (mn > mins[c])
+				mins[c] = mn;
+			if (mx > maxs[c])
+				maxs[c] = mx;
+		}
+		mins[c] += 2 * t->pad;
+		maxs[c] += 2 * t->pad;
+		*summin += mins[c];
+		summax += maxs[c];
+	}
+	if (summax <= measure) {	/* it fits: the room left goes to all alike */
+		for (c = 0; c < t->ncols; c++)
+			t->width[c] = maxs[c] + (measure - summax) * maxs[c] / summax;
+	} else if (*summin <= measure)
+		share_room(t, mins, maxs, measure);
+	else {				/* too wide even so: the lines will break anyway */
+		for (c = 0; c < t->ncols; c++)
+			t->width[c] = mins[c] * measure / *summin;
+	}
+	free(mins);
+	free(maxs);
+}
+
+/* Sets every cell of a row into lines; returns the row's height. */
+static double
+set_row(struct layout *lo, const struct table *t, size_t row, struct lay_para *cells)
+{
+	size_t c, most = 1;
+
+	for (c = 0; c < t->ncols; c++) {
+		struct lay_para_style st = cell_style(lo, t->width[c] - 2 * t->pad);
+		collect_cell(lo, t, row, c);
+		memset(&cells[c], 0, sizeof(cells[c]));
+		if (lo->nruns > 0)
+			lay_para_set(lo->runs, lo->nruns, &st, &cells[c]);
+		lo->nruns = 0;
+		if (cells[c].nlines > most)
+			most = cells[c].nlines;
+	}
+	return (double)most * t->pitch + 2 * t->vpad;
+}
+
+static void
+add_boundary(struct table *t, double y)
+{
+	t->rows = mem_realloc(t->rows, (t->nbound + 1) * sizeof(*t->rows));
+	t->rows[t->nbound++] = y;
+}
+
+/*
+ * Places lines [from, from + count) of each cell of a row whose part on this
+ * page is `height` tall, centred in it unless the row is split.
+ */
+static void
+place_row(struct layout *lo, struct table *t, const struct lay_para *cells, size_t from,
+    size_t count, double height, int split)
+{
+	double top = lo->y, x = t->x0;
+	size_t c, k;
+
+	for (c = 0; c < t->ncols; x += t->width[c], c++) {
+		size_t n = cells[c].nlines > from ? cells[c].nlines - from : 0;
+		/* Heads are centred over their columns, as Chinese tables set them. */
+		char align = t->rows_are_head ? 'c' :
+		    t->aligns && c < strlen(t->aligns) ? t->aligns[c] : 'l';
+		if (n > count)
+			n = count;
+		lo->y = top + t->vpad;
+		if (!split)
+			lo->y += (height - 2 * t->vpad - (double)n * t->pitch) / 2;
+		for (k = from; k < from + n; k++) {
+			const struct lay_line *line = &cells[c].lines[k];
+			double room = t->width[c] - 2 * t->pad - line->width, dx = 0;
+			if (align == 'c')
+				dx = room / 2;
+			else if (align == 'r')
+				dx = room;
+			lay_place_line(lo, line, x + t->pad + (dx > 0 ? dx : 0), t->pitch, t->size);
+		}
+	}
+	lo->y = top + height;
+	add_boundary(t, lo->y);
+}
+
+/* Draws the rules of the table's part on this page and forgets its rows. */
+static void
+close_part(struct layout *lo, struct table *t)
+{
+	double width = 0, x = t->x0, bottom;
+	size_t c, i;
+
+	if (t->nbound == 0)
+		return;
+	for (c = 0; c < t->ncols; c++)
+		width += t->width[c];
+	bottom = t->rows[t->nbound - 1];
+	if (lo->ps->table_rules == TABLE_GRID) {
+		lay_add_rule(lo, x, t->top - THIN / 2, width, THIN);
+		for (i = 0; i < t->nbound; i++)
+			lay_add_rule(lo, x, t->rows[i] - THIN / 2, width, THIN);
+		for (c = 0; c <= t->ncols; c++) {
+			int inner = c > 0 && c < t->ncols && t->span_top > 0;
+			lay_add_rule(lo, x - THIN / 2, t->top, THIN,
+			    (inner ? t->span_top : bottom) - t->top);
+			if (c < t->ncols)
+				x += t->width[c];
+		}
+	} else {
+		lay_add_rule(lo, x, t->top - THICK / 2, width, THICK);
+		if (t->nhead > 0 && t->nbound > t->nhead)
+			lay_add_rule(lo, x, t->rows[t->nhead - 1] - THIN / 2, width, THIN);
+		lay_add_rule(lo, x, bottom - THICK / 2, width, THICK);
+	}
+	t->nbound = 0;
+	t->span_top = 0;
+}
+
+/* "表1　title" above the table; "表1（续）" over its continuation, as GB/T 1.1 has it. */
+static void
+set_caption(struct layout *lo, const struct table *t, double measure, int continued)
+{
+	const struct doc_node *caption = t->node->first;
+	const char *number = doc_attr_get(&t->node->attr, "number");
+	struct lay_para_style st = cell_style(lo, measure);
+	struct buf label = BUF_INIT;
+	struct lay_para para;
+	size_t i;
+
+	if (caption == NULL || caption->type != DOC_CAPTION)
+		caption = NULL;
+	if (number == NULL && caption == NULL)
+		return;
+	if (number)
+		buf_printf(&label, "%s%s", number, continued ? "（续）" : caption ? "\u3000" : "");
+	lo->nruns = 0;
+	if (label.len > 0)
+		lay_add_run(lo, buf_str(&label), label.len, t->head, t->size, t->node->line);
+	if (caption && (!continued || number == NULL))
+		lay_collect_runs(lo, caption, t->head, t->size, t->node->line);
+	lay_para_set(lo->runs, lo->nruns, &st, &para);
+	lo->nruns = 0;
+	for (i = 0; i < para.nlines; i++)
+		lay_place_line(lo, &para.lines[i], t->x0 + (measure - para.lines[i].width) / 2,
+		    t->pitch, t->size);
+	lo->y += t->size * 0.3;
+	lay_para_free(&para);
+	buf_free(&label);
+}
+
+static void
+free_cells(struct lay_para *cells, size_t n)
+{
+	for (size_t c = 0; c < n; c++)
+		lay_para_free(&cells[c]);
+}
+
+/* Starts the table's part on a new page: the caption continued, the head again. */
+static void
+continue_table(struct layout *lo, struct table *t, double measure, struct lay_para *cells)
+{
+	size_t r;
+
+	close_part(lo, t);
+	lay_new_page(lo);
+	set_caption(lo, t, measure, 1);
+	t->top = lo->y;
+	for (r = 0; r < t->nhead; r++) {
+		double h = set_row(lo, t, r, cells);
+		t->rows_are_head = 1;
+		place_row(lo, t, cells, 0, (size_t)-1, h, 0);
+		t->rows_are_head = 0;
+		free_cells(cells, t->ncols);
+	}
+}
+
+/*
+ * The table's notes: inside the frame in a last row spanning the columns on a
+ * grid (GB/T 1.1), under the bottom rule of a three-line table.
+ */
+static void
+set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, double measure,
+    struct lay_para *cells)
+{
+	int inside = lo->ps->table_rules == TABLE_GRID;
+	double width = 0, height = 0;
+	struct lay_para *paras;
+	const struct doc_node *p;
+	size_t n = 0, i, k;
+
+	for (i = 0; i < t->ncols; i++)
+		width += t->width[i];
+	for (p = notes->first; p != NULL; p = p->next)
+		n++;
+	paras = mem_zalloc(n ? n : 1, sizeof(*paras));
+	for (i = 0, p = notes->first; p != NULL; p = p->next, i++) {
+		struct lay_para_style st = cell_style(lo, width - 2 * t->pad);
+		st.justify = 1;
+		lo->nruns = 0;
+		lay_collect_runs(lo, p, t->body, t->size, p->line);
+		if (lo->nruns > 0)
+			lay_para_set(lo->runs, lo->nruns, &st, &paras[i]);
+		lo->nruns = 0;
+		height += (double)paras[i].nlines * t->pitch;
+	}
+	height += 2 * t->vpad;
+	if (!inside)
+		close_part(lo, t);
+	if (lo->y + height > lay_bottom(lo)) {
+		if (inside)
+			continue_table(lo, t, measure, cells);
+		else
+			lay_new_page(lo);
+	}
+	if (inside)
+		t->span_top = lo->y;
+	lo->y += t->vpad;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < paras[i].nlines; k++)
+			lay_place_line(lo, &paras[i].lines[k], t->x0 + (inside ? t->pad : 0),
+			    t->pitch, t->size);
+		lay_para_free(&paras[i]);
+	}
+	lo->y += t->vpad;
+	if (inside)
+		add_boundary(t, lo->y);
+	free(paras);
+}
+
+void
+lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_node *notes,
+    double x0, double measure, struct look body)
+{
+	const struct lay_page_style *ps = lo->ps;
+	const struct doc_node *row, *cell;
+	struct table t;
+	struct lay_para *cells;
+	double size = ps->table_size > 0 ? ps->table_size : ps->size;
+	double floor_size = ps->table_min_size > 0 ? ps->table_min_size : size * 0.75;
+	double summin, height, head_height = 0;
+	size_t r, c, before = lo->out->n;
+
+	memset(&t, 0, sizeof(t));
+	t.node = node;
+	t.aligns = node->aligns;
+	t.body = body;
+	t.head.cjk = lay_get_font(lo, ps->cjk_sans, 0, 0);
+	t.head.latin = lay_get_font(lo, ps->latin_sans, 1, 0);
+	if (t.head.cjk == NULL || t.head.latin == NULL)
+		return;
+	for (row = node->first; row != NULL; row = row->next)
+		if (row->type == DOC_ROW) {
+			for (c = 0, cell = row->first; cell != NULL; cell = cell->next)
+				c++;
+			if (c > t.ncols)
+				t.ncols = c;
+			if (row->flags & DOC_HEADER && t.nhead == t.nrows)
+				t.nhead++;
+			t.nrows++;
+		}
+	if (t.nrows == 0 || t.ncols == 0)
+		return;
+	t.cells = mem_zalloc(t.nrows * t.ncols, sizeof(*t.cells));
+	for (r = 0, row = node->first; row != NULL; row = row->next)
+		if (row->type == DOC_ROW) {
+			for (c = 0, cell = row->first; cell != NULL; cell = cell->next)
+				t.cells[r * t.ncols + c++] = cell;
+			r++;
+		}
+	t.width = mem_zalloc(t.ncols, sizeof(*t.width));
+	t.size = size;
+	t.x0 = x0;
+	column_widths(lo, &t, measure, &summin);
+	if (summin > measure && size > floor_size) {
+		/* Too wide: smaller type first, down to the style's floor, then wrapping. */
+		t.size = size * measure / summin;
+		if (t.size < floor_size)
+			t.size = floor_size;
+		column_widths(lo, &t, measure, &summin);
+	}
+	cells = mem_zalloc(t.ncols, sizeof(*cells));
+
+	/* The caption, the head and the first row stay together. */
+	for (r = 0; r < t.nrows && r <= t.nhead; r++) {
+		head_height += set_row(lo, &t, r, cells);
+		free_cells(cells, t.ncols);
+	}
+	if (lo->y > ps->top)
+		lo->y += t.size * 0.5;
+	if (lo->y + head_height + 2 * t.pitch > lay_bottom(lo) && lo->y > ps->top)
+		lay_new_page(lo);
+	set_caption(lo, &t, measure, 0);
+	t.top = lo->y;
+	for (r = 0; r < t.nrows; r++) {
+		size_t from = 0, fit;
+		height = set_row(lo, &t, r, cells);
+		if (r >= t.nhead && lo->y + height > lay_bottom(lo) && t.nbound > t.nhead)
+		{
+			free_cells(cells, t.ncols);
+			continue_table(lo, &t, measure, cells);
+			height = set_row(lo, &t, r, cells);
+		}
+		/* A row taller than what is left of a fresh page is split between lines. */
+		while (lo->y + height > lay_bottom(lo) + 1e-6) {
+			size_t most = 0;
+			for (c = 0; c < t.ncols; c++)
+				if (cells[c].nlines > most)
+					most = cells[c].nlines;
+			fit = (size_t)floor((lay_bottom(lo) - lo->y - 2 * t.vpad) / t.pitch + 1e-6);
+			if (fit == 0 || from + fit >= most)
+				break;
+			place_row(lo, &t, cells, from, fit, (double)fit * t.pitch + 2 * t.vpad, 1);
+			from += fit;
+			free_cells(cells, t.ncols);
+			continue_table(lo, &t, measure, cells);
+			set_row(lo, &t, r, cells);
+			height = (double)(most - from) * t.pitch + 2 * t.vpad;
+		}
+		t.rows_are_head = r < t.nhead;
+		place_row(lo, &t, cells, from, (size_t)-1, height, from > 0);
+		t.rows_are_head = 0;
+		free_cells(cells, t.ncols);
+	}
+	if (notes != NULL)
+		set_notes(lo, &t, notes, measure, cells);
+	close_part(lo, &t);
+	lo->y += t.size * 0.8;
+	if (node->attr.id)
+		lay_add_anchor(lo, before, node->attr.id, 0, NULL, t.size);
+	free(cells);
+	free(t.cells);
+	free(t.width);
+	free(t.rows);
+}
