@@ -68,6 +68,7 @@ static const char *const punct_names[] = { "quanjiao", "kaiming", "banjiao", NUL
 static const char *const align_names[] = { "center", "outside", "inside", "left", "right", NULL };
 static const char *const first_page_names[] = { "same", "plain", "empty", NULL };
 static const char *const front_names[] = { "arabic", "roman", "Roman", NULL };
+static const char *const note_numbering_names[] = { "document", "page", NULL };
 static const char *const table_rule_names[] = { "three-line", "grid", NULL };
 static const char *const bool_names[] = { "false", "true", NULL };
 
@@ -88,6 +89,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "footer-size", offsetof(struct lay_page_style, footer_size) },
 		{ "header-gap", offsetof(struct lay_page_style, header_gap) },
 		{ "footer-gap", offsetof(struct lay_page_style, footer_gap) },
+		{ "footnote-size", offsetof(struct lay_page_style, footnote_size) },
 		{ "table-size", offsetof(struct lay_page_style, table_size) },
 		{ "table-min-size", offsetof(struct lay_page_style, table_min_size) },
 	}, numbers[] = {
@@ -116,6 +118,8 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "first-page", offsetof(struct lay_page_style, first_page), first_page_names },
 		{ "front-matter", offsetof(struct lay_page_style, front_roman), front_names },
 		{ "header-rule", offsetof(struct lay_page_style, header_rule), bool_names },
+		{ "footnote-numbering", offsetof(struct lay_page_style, footnote_per_page),
+		    note_numbering_names },
 		{ "table-rules", offsetof(struct lay_page_style, table_rules), table_rule_names },
 	};
 	const struct meta *m, *c;
@@ -344,7 +348,7 @@ lay_add_run(struct layout *lo, const char *text, size_t len, struct look f, doub
 {
 	lo->runs = mem_grow(lo->runs, &lo->cap, lo->nruns + 1, sizeof(*lo->runs));
 	lo->runs[lo->nruns++] = (struct lay_run){ text, len, f.cjk, f.latin, size, line,
-	    f.deco, f.href };
+	    f.deco, f.href, 0 };
 }
 
 /* Flattens inlines into runs: strong is bold, emphasis 楷体 and italic, code monospaced. */
@@ -403,6 +407,9 @@ lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
 		case DOC_IMAGE:
 			lay_collect_runs(lo, c, f, size, line);
 			break;
+		case DOC_NOTEREF:
+			lay_note_mark(lo, c, f, size);
+			break;
 		default:
 			break;	/* raw HTML has no place on paper; notes come with the footnote work */
 		}
@@ -412,10 +419,12 @@ lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
 void
 lay_new_page(struct layout *lo)
 {
+	lay_notes_flush(lo);
 	lo->page++;
 	lo->y = lo->ps->top;
 	if (lo->page > lo->out->pages)
 		lo->out->pages = lo->page;
+	lay_notes_carry(lo);
 }
 
 /* Returns a new zeroed box on the current page. */
@@ -465,7 +474,7 @@ lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, s
 		b->xs[i - from] = x0 + line->glyphs[i].x;
 	}
 	b->x = b->xs[0];
-	b->y = baseline;
+	b->y = baseline - line->glyphs[from].rise;
 }
 
 /* What a glyph carries for decoration `what` (a LAY_* bit, or 0 for its link): 0 when nothing. */
@@ -511,15 +520,19 @@ decorate_line(struct layout *lo, const struct lay_line *line, double x0, double 
 
 /* Places one line: glyphs of the same font and size become one box. */
 void
-lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
+lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
     double size)
 {
 	double baseline = lo->y + size * 0.88 + (pitch - size) / 2;
 	size_t i, from = 0;
 
+	if (lo->nnotes > 0)
+		lay_notes_place(lo, line, lo->y + pitch);
+
 	for (i = 1; i <= line->n; i++)
 		if (i == line->n || line->glyphs[i].font != line->glyphs[from].font ||
-		    line->glyphs[i].size != line->glyphs[from].size) {
+		    line->glyphs[i].size != line->glyphs[from].size ||
+		    line->glyphs[i].rise != line->glyphs[from].rise) {
 			if (i > from)
 				lay_add_glyph_box(lo, line, from, i, x0, baseline);
 			from = i;
@@ -532,7 +545,7 @@ lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double
 double
 lay_bottom(const struct layout *lo)
 {
-	return lo->ps->height - lo->ps->bottom;
+	return lo->ps->height - lo->ps->bottom - lo->note_height;
 }
 
 /*
@@ -559,7 +572,15 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 		lay_new_page(lo);
 	while (placed < para.nlines) {
 		size_t left = para.nlines - placed;
-		fit = (size_t)floor((lay_bottom(lo) - lo->y) / pitch + 1e-6);
+		double notes = 0, need;
+		/* Lines fit while they and the notes they refer to fit. */
+		for (fit = 0; fit < left; fit++) {
+			need = lo->nnotes > 0 ? lay_notes_need(lo, &para.lines[placed + fit],
+			    notes > 0) : 0;
+			if (lo->y + (double)(fit + 1) * pitch + notes + need > lay_bottom(lo) + 1e-6)
+				break;
+			notes += need;
+		}
 		take = left;
 		if (fit < left) {
 			take = fit;
@@ -693,7 +714,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			struct lay_box first = lo->out->boxes[before];
 			/* A dash label is the Chinese 破折号: set it in the CJK font. */
 			struct lay_run run = { label, strlen(label), body.cjk,
-			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL };
+			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL, 0 };
 			struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
 			    lo->doc->source, lo->fallback, lo->nfallback };
 			struct lay_para para;
@@ -787,6 +808,8 @@ lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, doubl
 		}
 		case DOC_RAWBLOCK:
 			break;	/* raw HTML has no place on paper */
+		case DOC_FOOTNOTE:
+			break;	/* set at the foot of the page that refers to it */
 		default:
 			/* Tables, figures and footnotes are typeset by the next piece of work. */
 			if (lo->skipped++ == 0)
@@ -852,7 +875,7 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 {
 	const struct lay_page_style *ps = lo->ps;
 	double measure = ps->width - ps->left - ps->right, inset = ps->inset * size, x;
-	struct lay_run run = { text, strlen(text), body.cjk, body.latin, size, 0, 0, NULL };
+	struct lay_run run = { text, strlen(text), body.cjk, body.latin, size, 0, 0, NULL, 0 };
 	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->doc->source,
 	    lo->fallback, lo->nfallback };
 	struct lay_para para;
@@ -965,10 +988,17 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 			lo.nfallback++;
 	body.cjk = lay_get_font(&lo, ps->cjk, 0, 0);
 	body.latin = lay_get_font(&lo, ps->latin, 0, 0);
+	lo.body = body;
+	lay_notes_init(&lo);
 	lay_new_page(&lo);
 	if (body.cjk && body.latin)
 		lay_set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
 		    body, 0);
+	/* Notes still to set go on pages of their own. */
+	lo.text_done = 1;
+	while (lo.ncarry > 0 && !lo.failed)
+		lay_new_page(&lo);
+	lay_notes_flush(&lo);
 	if (lo.skipped)
 		msg_at(MSG_WARNING, doc->source, lo.skipped_line, 0,
 		    "%d tables, figures or footnotes are left out of the layout: "
@@ -977,6 +1007,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 		set_heads(&lo, body);
 		sort_by_page(out);	/* list labels and running heads come after their page's text */
 	}
+	lay_notes_free(&lo);
 	free(lo.runs);
 	free(lo.fallback);
 	return lo.failed ? -1 : 0;
@@ -994,6 +1025,9 @@ lay_doc_free(struct lay_doc *ld)
 		free(ld->boxes[i].title);
 	}
 	free(ld->boxes);
+	for (i = 0; i < ld->nstrings; i++)
+		free(ld->strings[i]);
+	free(ld->strings);
 	memset(ld, 0, sizeof(*ld));
 }
 

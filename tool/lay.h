@@ -61,6 +61,8 @@ struct lay_page_style {
 	double	 inset;			/* from the type area's side when not centred, ems */
 	int	 header_rule;		/* a rule under the running head */
 	int	 first_page;		/* enum lay_first_page */
+	double	 footnote_size;	/* points; 0: 0.85 of the body size */
+	int	 footnote_per_page;	/* notes numbered ① ② … afresh on each page */
 	int	 table_rules;	/* enum lay_table_rules */
 	double	 table_size;	/* table text, points; 0: the body size */
 	double	 table_min_size;	/* a wide table's text shrinks down to this; 0: ¾ of its size */
@@ -87,6 +89,8 @@ struct lay_doc {
 	double		 width, height;
 	int		 front_pages;	/* pages numbered i, ii … before the body's page 1 */
 	int		 front_style;	/* 1: i, ii …; 2: I, II … */
+	char		**strings;	/* texts the boxes borrow that the document lacks */
+	size_t		 nstrings;
 };
 
 /*

@@ -31,6 +31,17 @@ struct layout {
 	size_t				 nfallback;
 	struct lay_run			*runs;		/* the paragraph being collected */
 	size_t				 nruns, cap;
+	struct look			 body;		/* the body text's fonts */
+	/* Footnotes (lay_note.c). */
+	struct lay_note			*notes;		/* the document's, in order */
+	size_t				 nnotes;
+	double				 note_height;	/* the current page's notes, rule included */
+	int				 page_notes;	/* notes begun on the current page */
+	struct lay_note_part		*note_queue;	/* lines for this page's foot */
+	size_t				 nqueue, qcap;
+	struct lay_note_part		*note_carry;	/* lines left for the next page */
+	size_t				 ncarry, ccap;
+	int				 text_done;	/* only notes are left to set */
 };
 
 /* The font of family in the set; NULL (and the layout failed) when it is missing. */
@@ -49,7 +60,7 @@ void lay_add_rule(struct layout *lo, double x, double y, double w, double h);
 void lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
     double x0, double baseline);
 /* Places line at the current position, then moves down by pitch. */
-void lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
+void lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
     double size);
 /* Where the type area ends on the current page, from the page top. */
 double lay_bottom(const struct layout *lo);
@@ -65,6 +76,19 @@ void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, con
 /* Sets a list of sibling blocks starting at first. */
 void lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
     struct look body, int depth);
+
+/* Footnotes: found once, before the text is set; freed with the layout. */
+void lay_notes_init(struct layout *lo);
+void lay_notes_free(struct layout *lo);
+/* Adds the mark of the footnote ref refers to, raised, to the paragraph being collected. */
+void lay_note_mark(struct layout *lo, const struct doc_node *ref, struct look f, double size);
+/* Height the page's notes grow by if line is set on this page. */
+double lay_notes_need(struct layout *lo, const struct lay_line *line, int page_has_notes);
+/* line is being set with its foot at line_bottom: its notes go to this page's foot. */
+void lay_notes_place(struct layout *lo, struct lay_line *line, double line_bottom);
+/* Sets the page's notes at its foot; then lay_notes_carry() starts the next page's. */
+void lay_notes_flush(struct layout *lo);
+void lay_notes_carry(struct layout *lo);
 
 /*
  * Sets a table (with its caption, and notes: the Div {.table-notes} after it,

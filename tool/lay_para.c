@@ -36,6 +36,7 @@ struct tok {
 	unsigned	 deco;
 	const char	*href;
 	int		 long_word;	/* in a Latin run wider than the line may break anywhere */
+	double		 rise;
 };
 
 struct builder {
@@ -174,6 +175,9 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 				cp = 0xFFFD;
 			}
 			enum cls c = classify((uint32_t)cp);
+			/* A raised note mark clings to what it follows. */
+			if (run->rise != 0 && c != CL_SPACE && c != CL_BREAK)
+				c = CL_NOSTART;
 			if (c == CL_SPACE && (n == 0 || t[n - 1].cls == CL_SPACE))
 				continue;
 			t = mem_grow(t, &cap, n + 1, sizeof(*t));
@@ -184,6 +188,7 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 			t[n].line = run->line;
 			t[n].deco = run->deco;
 			t[n].href = run->href;
+			t[n].rise = run->rise;
 			t[n].cjk = run->cjk;
 			t[n].latin = run->latin;
 			n++;
@@ -277,9 +282,9 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			continue;
 		}
 		if (prev != NULL) {
-			int han_latin = (prev->cls == CL_HAN && !is_cjk(c->cls) &&
+			int han_latin = prev->rise == 0 && c->rise == 0 && ((prev->cls == CL_HAN && !is_cjk(c->cls) &&
 			    c->cls != CL_NOSTART) || (c->cls == CL_HAN && !is_cjk(prev->cls) &&
-			    prev->cls != CL_LATIN_OPEN);
+			    prev->cls != CL_LATIN_OPEN));
 			if (han_latin) {
 				/* ¼ em between Han and Latin; a typed space there is the same gap. */
 				GLUE(b, em / 4, em / 4, em / 8);
@@ -407,7 +412,7 @@ lay_para_set(const struct lay_run *runs, size_t nruns,
 					const struct tok *g = &t[b.glyph[k]];
 					line->glyphs[line->n++] = (struct lay_glyph){
 					    g->font, g->gid, g->cp, g->size, x + b.dx[k], it->width,
-					    g->deco, g->href };
+					    g->deco, g->href, g->rise };
 				}
 				x += it->width;
 				line->width = x;

@@ -23,10 +23,12 @@ struct lay_run {
 	int		 line;		/* source line, for messages */
 	unsigned	 deco;		/* LAY_UNDERLINE, LAY_STRIKE */
 	const char	*href;		/* a link's target, borrowed; or NULL */
+	double		 rise;		/* baseline shift up, points: superscript note marks */
 };
 
 #define LAY_UNDERLINE	0x1
 #define LAY_STRIKE	0x2
+#define LAY_NOTEREF	0x4	/* a footnote's mark in the text: its href names the note */
 /* A run holding just this character is a hard line break. */
 #define LAY_LINE_BREAK	"\u2028"
 
@@ -50,6 +52,7 @@ struct lay_glyph {
 	double		 advance;	/* the width it occupies, points */
 	unsigned	 deco;		/* its run's */
 	const char	*href;
+	double		 rise;
 };
 
 struct lay_line {

@@ -171,7 +171,7 @@ add_boundary(struct table *t, double y)
  * page is `height` tall, centred in it unless the row is split.
  */
 static void
-place_row(struct layout *lo, struct table *t, const struct lay_para *cells, size_t from,
+place_row(struct layout *lo, struct table *t, struct lay_para *cells, size_t from,
     size_t count, double height, int split)
 {
 	double top = lo->y, x = t->x0;
@@ -188,7 +188,7 @@ place_row(struct layout *lo, struct table *t, const struct lay_para *cells, size
 		if (!split)
 			lo->y += (height - 2 * t->vpad - (double)n * t->pitch) / 2;
 		for (k = from; k < from + n; k++) {
-			const struct lay_line *line = &cells[c].lines[k];
+			struct lay_line *line = &cells[c].lines[k];
 			double room = t->width[c] - 2 * t->pad - line->width, dx = 0;
 			if (align == 'c')
 				dx = room / 2;

@@ -246,7 +246,7 @@ static int
 set_text(struct font_set *set, const char *text, double measure_em, double indent_em,
     struct lay_para *para)
 {
-	struct lay_run run = { text, strlen(text), NULL, NULL, 10, 1, 0, NULL };
+	struct lay_run run = { text, strlen(text), NULL, NULL, 10, 1, 0, NULL, 0 };
 	struct lay_para_style st = { measure_em * 10, indent_em * 10, PUNCT_QUANJIAO, 1, "t.md",
 	    NULL, 0 };
 

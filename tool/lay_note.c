@@ -1,0 +1,306 @@
+/* Footnotes: set at the foot of the page where they are referred to, split onto the next pages when long. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lay_int.h"
+#include "mem.h"
+#include "utf8.h"
+
+#define CIRCLED_ONE	0x2460	/* ① … ⑳: marks of notes numbered per page */
+
+struct lay_note {
+	const struct doc_node	*node;		/* the DOC_FOOTNOTE */
+	const char		*href;		/* "#fn-3": its marks' link, and how they name it;
+					   the layout's output owns it */
+	char			 mark[16];	/* the number shown: "3", or "①" numbered per page */
+	struct lay_line		*lines;		/* set when its mark is first placed */
+	size_t			 nlines;
+	size_t			 placed;	/* lines set at a page's foot so far */
+	int			 begun;		/* its mark has been placed */
+};
+
+/* A run of one note's lines waiting for the foot of the current page. */
+struct lay_note_part {
+	struct lay_note	*note;
+	size_t		 from, count;
+};
+
+static double
+note_size(const struct layout *lo)
+{
+	return lo->ps->footnote_size > 0 ? lo->ps->footnote_size : lo->ps->size * 0.85;
+}
+
+static double
+note_pitch(const struct layout *lo)
+{
+	return note_size(lo) * 1.45;
+}
+
+/* The space between the text and the notes, which holds the short rule. */
+static double
+separator(const struct layout *lo)
+{
+	return lo->ps->size * lo->ps->leading;
+}
+
+void
+lay_notes_init(struct layout *lo)
+{
+	const struct doc_node *n;
+	size_t i = 0;
+
+	for (n = lo->doc->root->first; n != NULL; n = n->next)
+		if (n->type == DOC_FOOTNOTE)
+			lo->nnotes++;
+	lo->notes = mem_zalloc(lo->nnotes ? lo->nnotes : 1, sizeof(*lo->notes));
+	for (n = lo->doc->root->first; n != NULL; n = n->next)
+		if (n->type == DOC_FOOTNOTE) {
+			struct lay_note *note = &lo->notes[i++];
+			note->node = n;
+			struct lay_doc *out = lo->out;
+			char *href = mem_alloc(strlen(n->attr.id ? n->attr.id : "") + 2);
+			href[0] = '#';
+			strcpy(href + 1, n->attr.id ? n->attr.id : "");
+			out->strings = mem_realloc(out->strings, (out->nstrings + 1) *
+			    sizeof(*out->strings));
+			out->strings[out->nstrings++] = href;
+			note->href = href;
+			if (lo->ps->footnote_per_page)
+				note->mark[utf8_encode(CIRCLED_ONE, note->mark)] = '\0';
+			else
+				snprintf(note->mark, sizeof(note->mark), "%d", n->num);
+		}
+}
+
+void
+lay_notes_free(struct layout *lo)
+{
+	size_t i, k;
+
+	for (i = 0; i < lo->nnotes; i++) {
+		for (k = 0; k < lo->notes[i].nlines; k++)
+			free(lo->notes[i].lines[k].glyphs);
+		free(lo->notes[i].lines);
+	}
+	free(lo->notes);
+	free(lo->note_queue);
+	free(lo->note_carry);
+}
+
+/* The note a mark's href names: marks carry the note's own href string. */
+static struct lay_note *
+note_of(const struct layout *lo, const char *href)
+{
+	size_t i;
+
+	for (i = 0; i < lo->nnotes; i++)
+		if (lo->notes[i].href == href)
+			return &lo->notes[i];
+	return NULL;
+}
+
+void
+lay_note_mark(struct layout *lo, const struct doc_node *ref, struct look f, double size)
+{
+	size_t i;
+
+	for (i = 0; i < lo->nnotes; i++)
+		if (lo->notes[i].node->num == ref->num) {
+			struct lay_note *note = &lo->notes[i];
+			int circled = lo->ps->footnote_per_page;
+			lo->runs = mem_grow(lo->runs, &lo->cap, lo->nruns + 1, sizeof(*lo->runs));
+			lo->runs[lo->nruns++] = (struct lay_run){ note->mark, strlen(note->mark),
+			    f.cjk, f.latin, size * (circled ? 0.7 : 0.6), ref->line,
+			    f.deco | LAY_NOTEREF, note->href, size * 0.4 };
+			return;
+		}
+}
+
+/* Sets a note's text at the notes' size across the type area, its mark first. */
+static void
+set_note(struct layout *lo, struct lay_note *note)
+{
+	const struct lay_page_style *ps = lo->ps;
+	struct lay_para_style st = { ps->width - ps->left - ps->right, 0,
+	    (enum lay_punct)ps->punct, 1, lo->doc->source, lo->fallback, lo->nfallback };
+	struct look body = { lo->body.cjk, lo->body.latin, 0, NULL };
+	const struct doc_node *p;
+	double size = note_size(lo);
+	struct lay_para para;
+	int first = 1;
+	size_t k;
+
+	for (p = note->node->first; p != NULL; p = p->next) {
+		lo->nruns = 0;
+		if (first) {
+			int circled = ps->footnote_per_page;
+			lay_add_run(lo, note->mark, strlen(note->mark), body,
+			    circled ? size : size * 0.7, note->node->line);
+			if (!circled)
+				lo->runs[lo->nruns - 1].rise = size * 0.35;
+			lay_add_run(lo, "\u2005", 3, body, size, note->node->line);
+			first = 0;
+		}
+		/* A note's blocks are paragraphs, as cmark-gfm makes them; lists are read as text. */
+		lay_collect_runs(lo, p, body, size, p->line);
+		if (lo->nruns == 0)
+			continue;
+		lay_para_set(lo->runs, lo->nruns, &st, &para);
+		lo->nruns = 0;
+		note->lines = mem_realloc(note->lines, (note->nlines + para.nlines + 1) *
+		    sizeof(*note->lines));
+		for (k = 0; k < para.nlines; k++)
+			note->lines[note->nlines++] = para.lines[k];
+		free(para.lines);
+	}
+}
+
+static void
+queue(struct lay_note_part **list, size_t *n, size_t *cap, struct lay_note *note,
+    size_t from, size_t count)
+{
+	*list = mem_grow(*list, cap, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = (struct lay_note_part){ note, from, count };
+}
+
+/* Takes as many of the note's lines from `from` as the page has room for below y. */
+static void
+take_lines(struct layout *lo, struct lay_note *note, size_t from, double y)
+{
+	double pitch = note_pitch(lo), sep = lo->note_height > 0 ? 0 : separator(lo);
+	double room = lo->ps->height - lo->ps->bottom - lo->note_height - sep - y;
+	size_t fit = room > 0 ? (size_t)floor(room / pitch + 1e-6) : 0, left = note->nlines - from;
+
+	if (lo->ncarry > 0)
+		fit = 0;	/* an earlier note goes on overleaf: this one follows it there */
+
+	/* A note too long for the room leaves half of it to the text and goes on overleaf. */
+	if (fit < left && fit > 4)
+		fit /= 2;
+	if (fit > left)
+		fit = left;
+	if (fit > 0) {
+		queue(&lo->note_queue, &lo->nqueue, &lo->qcap, note, from, fit);
+		lo->note_height += sep + (double)fit * pitch;
+	}
+	if (fit < left)
+		queue(&lo->note_carry, &lo->ncarry, &lo->ccap, note, from + fit, left - fit);
+}
+
+double
+lay_notes_need(struct layout *lo, const struct lay_line *line, int page_has_notes)
+{
+	double need = 0, pitch = note_pitch(lo);
+	size_t i;
+
+	for (i = 0; i < line->n; i++) {
+		struct lay_note *note;
+		if (!(line->glyphs[i].deco & LAY_NOTEREF) ||
+		    (note = note_of(lo, line->glyphs[i].href)) == NULL || note->begun)
+			continue;
+		if (note->lines == NULL)
+			set_note(lo, note);
+		if (!page_has_notes && lo->note_height == 0 && need == 0)
+			need += separator(lo);
+		/* Two lines of a long note are enough here: the rest may go over. */
+		need += (double)(note->nlines < 2 ? note->nlines : 2) * pitch;
+	}
+	return need;
+}
+
+void
+lay_notes_place(struct layout *lo, struct lay_line *line, double line_bottom)
+{
+	size_t i;
+
+	for (i = 0; i < line->n; i++) {
+		struct lay_glyph *g = &line->glyphs[i];
+		struct lay_note *note;
+		if (!(g->deco & LAY_NOTEREF) || (note = note_of(lo, g->href)) == NULL ||
+		    note->begun)
+			continue;
+		note->begun = 1;
+		lo->page_notes++;
+		if (lo->ps->footnote_per_page) {
+			/* Circled numbers are all one width: the mark becomes this page's. */
+			uint32_t cp = CIRCLED_ONE + (uint32_t)(lo->page_notes > 20 ? 19 :
+			    lo->page_notes - 1);
+			uint32_t gid = font_glyph(g->font, cp);
+			if (gid != 0) {
+				g->cp = cp;
+				g->gid = gid;
+			}
+			note->mark[utf8_encode((int32_t)cp, note->mark)] = '\0';
+			if (note->lines)
+				for (size_t k = 0; k < note->lines[0].n; k++)
+					if (note->lines[0].glyphs[k].cp >= CIRCLED_ONE &&
+					    note->lines[0].glyphs[k].cp < CIRCLED_ONE + 20) {
+						struct lay_glyph *m = &note->lines[0].glyphs[k];
+						uint32_t mg = font_glyph(m->font, cp);
+						if (mg != 0) {
+							m->cp = cp;
+							m->gid = mg;
+						}
+						break;
+					}
+		}
+		if (note->lines == NULL)
+			set_note(lo, note);
+		take_lines(lo, note, 0, line_bottom);
+	}
+}
+
+/* Sets the notes queued for the current page at its foot, under a short rule. */
+void
+lay_notes_flush(struct layout *lo)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double pitch = note_pitch(lo), size = note_size(lo);
+	double y = ps->height - ps->bottom - lo->note_height;
+	size_t i, k;
+
+	if (lo->nqueue > 0) {
+		lay_add_rule(lo, ps->left, y + separator(lo) / 2,
+		    (ps->width - ps->left - ps->right) / 4, 0.5);
+		y += separator(lo);
+	}
+	for (i = 0; i < lo->nqueue; i++) {
+		struct lay_note_part *part = &lo->note_queue[i];
+		if (part->from == 0 && part->note->node->attr.id) {
+			struct lay_box *b = lay_new_box(lo, BOX_ANCHOR);
+			b->y = y;
+			b->id = part->note->node->attr.id;
+		}
+		for (k = part->from; k < part->from + part->count; k++) {
+			double saved = lo->y;
+			lo->y = y;
+			lay_place_line(lo, &part->note->lines[k], ps->left, pitch, size);
+			lo->y = saved;
+			y += pitch;
+		}
+	}
+	lo->nqueue = 0;
+	lo->note_height = 0;
+	lo->page_notes = 0;
+}
+
+/* A new page: the lines of notes the last page had no room for come first at its foot. */
+void
+lay_notes_carry(struct layout *lo)
+{
+	struct lay_note_part *carry = lo->note_carry;
+	size_t n = lo->ncarry, i;
+
+	lo->note_carry = NULL;
+	lo->ncarry = lo->ccap = 0;
+	for (i = 0; i < n; i++) {
+		/* At most half the page for what is carried over while text needs some. */
+		double from = lo->text_done ? lo->ps->top :
+		    lo->ps->top + (lay_bottom(lo) - lo->ps->top) / 2;
+		take_lines(lo, carry[i].note, carry[i].from, from);
+	}
+	free(carry);
+}
