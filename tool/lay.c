@@ -68,6 +68,7 @@ static const char *const punct_names[] = { "quanjiao", "kaiming", "banjiao", NUL
 static const char *const align_names[] = { "center", "outside", "inside", "left", "right", NULL };
 static const char *const first_page_names[] = { "same", "plain", "empty", NULL };
 static const char *const front_names[] = { "arabic", "roman", "Roman", NULL };
+static const char *const chapter_names[] = { "same", "new-page", "recto", NULL };
 static const char *const note_numbering_names[] = { "document", "page", NULL };
 static const char *const table_rule_names[] = { "three-line", "grid", NULL };
 static const char *const bool_names[] = { "false", "true", NULL };
@@ -120,6 +121,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "header-rule", offsetof(struct lay_page_style, header_rule), bool_names },
 		{ "footnote-numbering", offsetof(struct lay_page_style, footnote_per_page),
 		    note_numbering_names },
+		{ "chapter-start", offsetof(struct lay_page_style, chapter_start), chapter_names },
 		{ "table-rules", offsetof(struct lay_page_style, table_rules), table_rule_names },
 	};
 	const struct meta *m, *c;
@@ -419,11 +421,25 @@ lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
 void
 lay_new_page(struct layout *lo)
 {
+	if (lo->ncols > 1 && lo->col < lo->ncols - 1) {
+		/* In columns the next column comes first. */
+		if (lo->y > lo->col_deepest)
+			lo->col_deepest = lo->y;
+		lo->col++;
+		lo->dx += lo->col_step;
+		lo->y = lo->col_top;
+		return;
+	}
 	lay_notes_flush(lo);
 	lo->page++;
 	lo->y = lo->ps->top;
 	if (lo->page > lo->out->pages)
 		lo->out->pages = lo->page;
+	if (lo->ncols > 1) {
+		lo->col = 0;
+		lo->dx = 0;
+		lo->col_top = lo->col_deepest = lo->y;
+	}
 	lay_notes_carry(lo);
 }
 
@@ -447,7 +463,7 @@ lay_add_rule(struct layout *lo, double x, double y, double w, double h)
 {
 	struct lay_box *b = lay_new_box(lo, BOX_RULE);
 
-	b->x = x;
+	b->x = x + lo->dx;
 	b->y = y;
 	b->w = w;
 	b->h = h;
@@ -471,7 +487,7 @@ lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, s
 	for (i = from; i < to; i++) {
 		b->gids[i - from] = line->glyphs[i].gid;
 		b->cps[i - from] = line->glyphs[i].cp;
-		b->xs[i - from] = x0 + line->glyphs[i].x;
+		b->xs[i - from] = x0 + lo->dx + line->glyphs[i].x;
 	}
 	b->x = b->xs[0];
 	b->y = baseline - line->glyphs[from].rise;
@@ -506,7 +522,7 @@ decorate_line(struct layout *lo, const struct lay_line *line, double x0, double 
 			last = &line->glyphs[i - 1];
 			if (marks[k] == 0) {
 				b = lay_new_box(lo, BOX_LINK);
-				b->x = x0 + first->x;
+				b->x = x0 + lo->dx + first->x;
 				b->y = baseline - first->size * 0.88;
 				b->w = last->x + last->advance - first->x;
 				b->h = first->size;
@@ -545,7 +561,11 @@ lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch
 double
 lay_bottom(const struct layout *lo)
 {
-	return lo->ps->height - lo->ps->bottom - lo->note_height;
+	double b = lo->ps->height - lo->ps->bottom - lo->note_height;
+
+	if (lo->ncols > 1 && lo->page == lo->balance_page && lo->balance_y < b)
+		return lo->balance_y;
+	return b;
 }
 
 /*
@@ -667,6 +687,15 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 		lo->out->front_pages = lo->page - 1;
 		lo->out->front_style = ps->front_roman;
 	}
+	/* Chapters on a new (or a right-hand) page when the style or the heading asks. */
+	if ((n->level == 1 && ps->chapter_start != CHAPTER_SAME && lo->ncols == 0) ||
+	    doc_attr_has_class(&n->attr, "new-page") || doc_attr_has_class(&n->attr, "recto")) {
+		if (lo->y > ps->top && lo->out->n > 0)
+			lay_new_page(lo);
+		if ((ps->chapter_start == CHAPTER_RECTO || doc_attr_has_class(&n->attr, "recto")) &&
+		    lo->page % 2 == 0)
+			lay_new_page(lo);
+	}
 	if (lo->y > ps->top && !on_grid)
 		lo->y += size * 0.5;
 	if (label.len > 0)
@@ -732,91 +761,123 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 	}
 }
 
+/* Which n columns a Div asks for with a class .columns-N (2 to 4), or 0. */
+static int
+columns_of(const struct doc_node *div)
+{
+	for (int k = 2; k <= 4; k++) {
+		char cls[32];
+		snprintf(cls, sizeof(cls), "columns-%d", k);
+		if (doc_attr_has_class(&div->attr, cls))
+			return k;
+	}
+	return 0;
+}
+
+const struct doc_node *
+lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double measure,
+    struct look body, int depth)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double pitch = ps->size * ps->leading;
+	struct look f = body;
+
+	switch (n->type) {
+	case DOC_PARA:
+		lay_collect_runs(lo, n, body, ps->size, n->line);
+		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
+		    ps->size, pitch, 1, 0);
+		break;
+	case DOC_HEADING:
+		set_heading(lo, n, x0, measure);
+		break;
+	case DOC_BLOCKQUOTE:
+		f.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0);
+		f.latin = body.latin;
+		if (f.cjk)
+			lay_set_blocks(lo, n->first, x0 + 2 * ps->size, measure - 4 * ps->size,
+			    f, depth + 1);
+		break;
+	case DOC_LIST:
+		set_list(lo, n, x0, measure, body, depth);
+		break;
+	case DOC_CODEBLOCK: {
+		const char *s = n->text, *nl;
+		f.cjk = body.cjk;
+		f.latin = lay_get_font(lo, ps->mono, 0, 0);
+		if (!f.latin)
+			break;
+		for (; *s; s = nl + 1) {
+			nl = strchr(s, '\n');
+			if (nl == NULL)
+				nl = s + strlen(s);
+			if (nl > s) {
+				lay_add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
+				lay_flush_paragraph(lo, x0 + ps->size, measure - ps->size, 0,
+				    ps->size * 0.9, ps->size * 1.3, 0, 0);
+			} else
+				lo->y += ps->size * 1.3;
+			if (*nl == '\0')
+				break;
+		}
+		break;
+	}
+	case DOC_HR:
+		if (lo->y + pitch > lay_bottom(lo))
+			lay_new_page(lo);
+		lay_add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
+		lo->y += pitch;
+		break;
+	case DOC_DIV: {
+		size_t before = lo->out->n;
+		int ncols = columns_of(n);
+		if (doc_attr_has_class(&n->attr, "page-break")) {
+			/* An explicit break; .recto ends on a left page so the next is a right one. */
+			if (lo->y > ps->top || lo->col > 0)
+				lay_new_page(lo);
+			if (doc_attr_has_class(&n->attr, "recto") && lo->page % 2 == 0)
+				lay_new_page(lo);
+		} else if (ncols > 0 && lo->ncols == 0)
+			lay_set_columns(lo, n, ncols, x0, measure, body, depth);
+		else if (doc_attr_has_class(&n->attr, "keep"))
+			lay_set_keep(lo, n, x0, measure, body, depth);
+		else
+			lay_set_blocks(lo, n->first, x0, measure, body, depth);
+		if (n->attr.id)
+			lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
+		break;
+	}
+	case DOC_TABLE: {
+		const struct doc_node *notes = n->next;
+		if (notes && (notes->type != DOC_DIV ||
+		    !doc_attr_has_class(&notes->attr, "table-notes")))
+			notes = NULL;
+		lay_set_table(lo, n, notes, x0, measure, body);
+		if (notes)
+			n = n->next;
+		break;
+	}
+	case DOC_RAWBLOCK:
+		break;	/* raw HTML has no place on paper */
+	case DOC_FOOTNOTE:
+		break;	/* set at the foot of the page that refers to it */
+	default:
+		/* Figures are typeset by the next piece of work. */
+		if (lo->skipped++ == 0)
+			lo->skipped_line = n->line;
+		break;
+	}
+	return n;
+}
+
 void
 lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
     struct look body, int depth)
 {
-	const struct lay_page_style *ps = lo->ps;
 	const struct doc_node *n;
-	double pitch = ps->size * ps->leading;
-	struct look f;
 
-	for (n = first; n != NULL && !lo->failed; n = n->next) {
-		f = body;
-		switch (n->type) {
-		case DOC_PARA:
-			lay_collect_runs(lo, n, body, ps->size, n->line);
-			lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
-			    ps->size, pitch, 1, 0);
-			break;
-		case DOC_HEADING:
-			set_heading(lo, n, x0, measure);
-			break;
-		case DOC_BLOCKQUOTE:
-			f.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0);
-			f.latin = body.latin;
-			if (f.cjk)
-				lay_set_blocks(lo, n->first, x0 + 2 * ps->size, measure - 4 * ps->size,
-				    f, depth + 1);
-			break;
-		case DOC_LIST:
-			set_list(lo, n, x0, measure, body, depth);
-			break;
-		case DOC_CODEBLOCK: {
-			const char *s = n->text, *nl;
-			f.cjk = body.cjk;
-			f.latin = lay_get_font(lo, ps->mono, 0, 0);
-			if (!f.latin)
-				break;
-			for (; *s; s = nl + 1) {
-				nl = strchr(s, '\n');
-				if (nl == NULL)
-					nl = s + strlen(s);
-				if (nl > s) {
-					lay_add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
-					lay_flush_paragraph(lo, x0 + ps->size, measure - ps->size, 0,
-					    ps->size * 0.9, ps->size * 1.3, 0, 0);
-				} else
-					lo->y += ps->size * 1.3;
-				if (*nl == '\0')
-					break;
-			}
-			break;
-		}
-		case DOC_HR:
-			if (lo->y + pitch > lay_bottom(lo))
-				lay_new_page(lo);
-			lay_add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
-			lo->y += pitch;
-			break;
-		case DOC_DIV: {
-			size_t before = lo->out->n;
-			lay_set_blocks(lo, n->first, x0, measure, body, depth);
-			if (n->attr.id)
-				lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
-			break;
-		}
-		case DOC_TABLE: {
-			const struct doc_node *notes = n->next;
-			if (notes && (notes->type != DOC_DIV ||
-			    !doc_attr_has_class(&notes->attr, "table-notes")))
-				notes = NULL;
-			lay_set_table(lo, n, notes, x0, measure, body);
-			if (notes)
-				n = n->next;
-			break;
-		}
-		case DOC_RAWBLOCK:
-			break;	/* raw HTML has no place on paper */
-		case DOC_FOOTNOTE:
-			break;	/* set at the foot of the page that refers to it */
-		default:
-			/* Tables, figures and footnotes are typeset by the next piece of work. */
-			if (lo->skipped++ == 0)
-				lo->skipped_line = n->line;
-			break;
-		}
-	}
+	for (n = first; n != NULL && !lo->failed; n = n->next)
+		n = lay_set_block(lo, n, x0, measure, body, depth);
 }
 
 void

@@ -63,6 +63,7 @@ struct lay_page_style {
 	int	 first_page;		/* enum lay_first_page */
 	double	 footnote_size;	/* points; 0: 0.85 of the body size */
 	int	 footnote_per_page;	/* notes numbered ① ② … afresh on each page */
+	int	 chapter_start;	/* enum lay_chapter_start: where level-1 headings start */
 	int	 table_rules;	/* enum lay_table_rules */
 	double	 table_size;	/* table text, points; 0: the body size */
 	double	 table_min_size;	/* a wide table's text shrinks down to this; 0: ¾ of its size */
@@ -71,6 +72,7 @@ struct lay_page_style {
 					   starts page 1 on a new page; 0: one arabic sequence */
 };
 
+enum lay_chapter_start { CHAPTER_SAME, CHAPTER_NEW_PAGE, CHAPTER_RECTO };
 enum lay_table_rules {
 	TABLE_THREE_LINE,	/* 三线表: thick rules above and below, a thin one under the head */
 	TABLE_GRID		/* every cell framed, as GB/T 1.1 tables are */

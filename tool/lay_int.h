@@ -42,6 +42,25 @@ struct layout {
 	struct lay_note_part		*note_carry;	/* lines left for the next page */
 	size_t				 ncarry, ccap;
 	int				 text_done;	/* only notes are left to set */
+	int				 notes_begun;
+	/* Columns (lay_columns.c). */
+	double				 dx;		/* added to every box's x: the column's offset */
+	int				 ncols;		/* 0 or 1: none */
+	int				 col;		/* the current one, from 0 */
+	double				 col_step;	/* column width plus gap */
+	double				 col_top;	/* where the columns start on this page */
+	double				 col_deepest;	/* the lowest y a full column reached */
+	int				 balance_page;	/* the page whose columns end at balance_y */
+	double				 balance_y;
+};
+
+/* Where the layout stands, to set something again from there (lay_columns.c). */
+struct lay_mark {
+	size_t	 boxes;
+	int	 page, pages, col;
+	double	 y, dx, col_top, col_deepest, note_height;
+	int	 notes_begun;
+	size_t	 nqueue, ncarry;
 };
 
 /* The font of family in the set; NULL (and the layout failed) when it is missing. */
@@ -73,6 +92,9 @@ void lay_flush_paragraph(struct layout *lo, double x0, double measure, double in
 /* An anchor for id where the box at index `at` starts, `above` points over it. */
 void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *title,
     double above);
+/* Sets block n; returns the last node it used (a table takes its notes after it). */
+const struct doc_node *lay_set_block(struct layout *lo, const struct doc_node *n, double x0,
+    double measure, struct look body, int depth);
 /* Sets a list of sibling blocks starting at first. */
 void lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
     struct look body, int depth);
@@ -89,6 +111,16 @@ void lay_notes_place(struct layout *lo, struct lay_line *line, double line_botto
 /* Sets the page's notes at its foot; then lay_notes_carry() starts the next page's. */
 void lay_notes_flush(struct layout *lo);
 void lay_notes_carry(struct layout *lo);
+
+void lay_mark(const struct layout *lo, struct lay_mark *m);
+/* Goes back to m, dropping what was set since; 0, or -1 when notes were set since (no way back). */
+int lay_rewind(struct layout *lo, const struct lay_mark *m);
+/* Sets the children of a Div {.columns-N}; a heading first in it, or marked .span, spans them. */
+void lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols, double x0,
+    double measure, struct look body, int depth);
+/* Sets the children of a Div {.keep} on one page when they fit on one. */
+void lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double measure,
+    struct look body, int depth);
 
 /*
  * Sets a table (with its caption, and notes: the Div {.table-notes} after it,

@@ -224,6 +224,7 @@ lay_notes_place(struct layout *lo, struct lay_line *line, double line_bottom)
 			continue;
 		note->begun = 1;
 		lo->page_notes++;
+		lo->notes_begun++;
 		if (lo->ps->footnote_per_page) {
 			/* Circled numbers are all one width: the mark becomes this page's. */
 			uint32_t cp = CIRCLED_ONE + (uint32_t)(lo->page_notes > 20 ? 19 :
@@ -259,9 +260,10 @@ lay_notes_flush(struct layout *lo)
 {
 	const struct lay_page_style *ps = lo->ps;
 	double pitch = note_pitch(lo), size = note_size(lo);
-	double y = ps->height - ps->bottom - lo->note_height;
+	double y = ps->height - ps->bottom - lo->note_height, dx = lo->dx;
 	size_t i, k;
 
+	lo->dx = 0;	/* notes run across the page, whatever column the text is in */
 	if (lo->nqueue > 0) {
 		lay_add_rule(lo, ps->left, y + separator(lo) / 2,
 		    (ps->width - ps->left - ps->right) / 4, 0.5);
@@ -282,6 +284,7 @@ lay_notes_flush(struct layout *lo)
 			y += pitch;
 		}
 	}
+	lo->dx = dx;
 	lo->nqueue = 0;
 	lo->note_height = 0;
 	lo->page_notes = 0;

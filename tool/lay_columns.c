@@ -1,0 +1,171 @@
+/* Columns balanced at their end, blocks kept on one page, and going back to set something again. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lay_int.h"
+
+void
+lay_mark(const struct layout *lo, struct lay_mark *m)
+{
+	m->boxes = lo->out->n;
+	m->page = lo->page;
+	m->pages = lo->out->pages;
+	m->col = lo->col;
+	m->y = lo->y;
+	m->dx = lo->dx;
+	m->col_top = lo->col_top;
+	m->col_deepest = lo->col_deepest;
+	m->note_height = lo->note_height;
+	m->notes_begun = lo->notes_begun;
+	m->nqueue = lo->nqueue;
+	m->ncarry = lo->ncarry;
+}
+
+int
+lay_rewind(struct layout *lo, const struct lay_mark *m)
+{
+	struct lay_doc *out = lo->out;
+	size_t i;
+
+	/* Notes begun or set since cannot be taken back: keep what was set. */
+	if (lo->notes_begun != m->notes_begun || lo->nqueue != m->nqueue ||
+	    lo->ncarry != m->ncarry || (lo->page != m->page && (m->nqueue || m->ncarry)))
+		return -1;
+	for (i = m->boxes; i < out->n; i++) {
+		free(out->boxes[i].gids);
+		free(out->boxes[i].cps);
+		free(out->boxes[i].xs);
+		free(out->boxes[i].title);
+	}
+	out->n = m->boxes;
+	out->pages = m->pages;
+	lo->page = m->page;
+	lo->col = m->col;
+	lo->y = m->y;
+	lo->dx = m->dx;
+	lo->col_top = m->col_top;
+	lo->col_deepest = m->col_deepest;
+	lo->note_height = m->note_height;
+	return 0;
+}
+
+/* Sets blocks [first, end) in the columns, from the current position. */
+static void
+set_run(struct layout *lo, const struct doc_node *first, const struct doc_node *end, int ncols,
+    double x0, double width, double gap, struct look body, int depth)
+{
+	const struct doc_node *n;
+
+	lo->ncols = ncols;
+	lo->col = 0;
+	lo->col_step = width + gap;
+	lo->col_top = lo->col_deepest = lo->y;
+	for (n = first; n != end && n != NULL && !lo->failed; n = n->next)
+		n = lay_set_block(lo, n, x0, width, body, depth);
+}
+
+/* Leaves column mode below the deepest column on this page. */
+static void
+end_run(struct layout *lo)
+{
+	if (lo->col_deepest > lo->y)
+		lo->y = lo->col_deepest;
+	lo->ncols = 0;
+	lo->col = 0;
+	lo->dx = 0;
+	lo->balance_page = 0;
+}
+
+/*
+ * Sets a run of blocks in columns, then sets it again with the columns of its
+ * last page made as short as they can be while it still ends on that page:
+ * balanced columns, as multicol's do.
+ */
+static void
+set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_node *end,
+    int ncols, double x0, double width, double gap, struct look body, int depth)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double pitch = ps->size * ps->leading, top, low, high, full;
+	struct lay_mark start;
+	int last, tries;
+
+	lay_mark(lo, &start);
+	set_run(lo, first, end, ncols, x0, width, gap, body, depth);
+	last = lo->page;
+	top = last == start.page ? start.y : ps->top;
+	full = lay_bottom(lo);
+	/* The shortest columns that could hold what the last page has, and the full ones. */
+	low = top + ((double)lo->col * (lo->col_deepest > lo->y ? lo->col_deepest - top :
+	    lo->y - top) + (lo->y - top)) / ncols - pitch;
+	high = full;
+	if (low < top)
+		low = top;
+	for (tries = 0; tries < 8 && high - low > pitch / 4; tries++) {
+		double mid = (low + high) / 2;
+		if (lay_rewind(lo, &start) != 0) {
+			end_run(lo);
+			return;		/* notes were set: the columns stay unbalanced */
+		}
+		lo->balance_page = last;
+		lo->balance_y = mid;
+		set_run(lo, first, end, ncols, x0, width, gap, body, depth);
+		if (lo->page == last)
+			high = mid;
+		else
+			low = mid;
+	}
+	if (lay_rewind(lo, &start) == 0) {
+		lo->balance_page = last;
+		lo->balance_y = high;
+		set_run(lo, first, end, ncols, x0, width, gap, body, depth);
+	}
+	end_run(lo);
+}
+
+static int
+spans(const struct doc_node *n)
+{
+	return n->type == DOC_HEADING && doc_attr_has_class(&n->attr, "span");
+}
+
+void
+lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols, double x0,
+    double measure, struct look body, int depth)
+{
+	double gap = 2 * lo->ps->size;
+	double width = (measure - gap * (ncols - 1)) / ncols;
+	const struct doc_node *n = div->first, *end;
+
+	/* The section's own heading runs across the columns. */
+	if (n != NULL && n->type == DOC_HEADING) {
+		lay_set_block(lo, n, x0, measure, body, depth);
+		n = n->next;
+	}
+	while (n != NULL && !lo->failed) {
+		for (end = n; end != NULL && !spans(end); end = end->next)
+			;
+		if (end != n)
+			set_balanced(lo, n, end, ncols, x0, width, gap, body, depth);
+		if (end == NULL)
+			break;
+		lay_set_block(lo, end, x0, measure, body, depth);	/* a heading marked .span */
+		n = end->next;
+	}
+}
+
+void
+lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double measure,
+    struct look body, int depth)
+{
+	struct lay_mark start;
+
+	lay_mark(lo, &start);
+	lay_set_blocks(lo, div->first, x0, measure, body, depth);
+	/* It went over a page but started below the top: start it on the next page instead. */
+	if (lo->page != start.page && start.y > lo->ps->top + 1e-6 && start.col + 1 >= lo->ncols &&
+	    lay_rewind(lo, &start) == 0) {
+		lay_new_page(lo);
+		lay_set_blocks(lo, div->first, x0, measure, body, depth);
+	}
+}
