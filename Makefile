@@ -9,11 +9,11 @@ DATADIR   = $(PREFIX)/share/galley
 DEB_PACKAGES = gcc make pkg-config \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libxslt1-dev libxml2-dev \
 	liblua5.4-dev libhpdf-dev libharfbuzz-dev libfontconfig-dev libyaml-dev \
-	libicu-dev \
+	libicu-dev zlib1g-dev \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
 	poppler-utils qpdf time
 
-PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz harfbuzz-subset
+PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz harfbuzz-subset zlib
 # Recursive (=) on purpose: pkg-config is asked only after `deps` installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhpdf -lm

@@ -91,6 +91,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "leading", offsetof(struct lay_page_style, leading) },
 		{ "indent", offsetof(struct lay_page_style, indent) },
 		{ "inset", offsetof(struct lay_page_style, inset) },
+		{ "image-dpi", offsetof(struct lay_page_style, image_dpi) },
 	}, strings[] = {
 		{ "font-cjk", offsetof(struct lay_page_style, cjk) },
 		{ "font-latin", offsetof(struct lay_page_style, latin) },
@@ -287,6 +288,7 @@ lay_page_style(const char *style, struct lay_page_style *ps)
 	ps->mono = mem_strdup("Liberation Mono");
 	ps->size = 10.5;
 	ps->leading = 1.6;
+	ps->image_dpi = 150;
 	ps->indent = 2;
 	for (i = 0; i < 6; i++)
 		ps->heading_size[i] = sizes[i];
@@ -771,6 +773,9 @@ lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, doubl
 				lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
 			break;
 		}
+		case DOC_FIGURE:
+			lay_set_figure(lo, n, x0, measure, body);
+			break;
 		case DOC_RAWBLOCK:
 			break;	/* raw HTML has no place on paper */
 		default:
@@ -931,7 +936,7 @@ sort_by_page(struct lay_doc *out)
 
 int
 lay_document(const struct doc *doc, const struct lay_page_style *ps,
-    struct font_set *fonts, struct lay_doc *out)
+    struct font_set *fonts, unsigned flags, struct lay_doc *out)
 {
 	struct layout lo;
 	struct look body;
@@ -944,6 +949,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	lo.ps = ps;
 	lo.set = fonts;
 	lo.out = out;
+	lo.flags = flags;
 	memset(&body, 0, sizeof(body));
 	lo.fallback = mem_zalloc(ps->nfallback + 1, sizeof(*lo.fallback));
 	for (size_t i = 0; i < ps->nfallback; i++)
@@ -978,6 +984,7 @@ lay_doc_free(struct lay_doc *ld)
 		free(ld->boxes[i].cps);
 		free(ld->boxes[i].xs);
 		free(ld->boxes[i].title);
+		free(ld->boxes[i].path);
 	}
 	free(ld->boxes);
 	memset(ld, 0, sizeof(*ld));
@@ -1014,6 +1021,12 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 			if (b->level > 0)
 				buf_printf(out, " outline %d \"%s\"", b->level, b->title);
 			buf_putc(out, '\n');
+			continue;
+		}
+		if (b->kind == BOX_IMAGE) {
+			const char *base = strrchr(b->path, '/');
+			buf_printf(out, "  image %.2f,%.2f %.2fx%.2f %s\n", b->x, b->y, b->w, b->h,
+			    base ? base + 1 : b->path);
 			continue;
 		}
 		buf_printf(out, "  text %.2f,%.2f %s%s%s %.1f \"", b->x, b->y,

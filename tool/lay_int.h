@@ -27,6 +27,7 @@ struct layout {
 	int				 skipped;	/* blocks not typeset yet (tables, figures, notes) */
 	int				 skipped_line;
 	int				 body_started;	/* front-roman: the first chapter is set */
+	unsigned			 flags;		/* LAY_TRUST_PATHS */
 	struct font			**fallback;	/* the style's fallback fonts */
 	size_t				 nfallback;
 	struct lay_run			*runs;		/* the paragraph being collected */
@@ -62,6 +63,9 @@ void lay_flush_paragraph(struct layout *lo, double x0, double measure, double in
 /* An anchor for id where the box at index `at` starts, `above` points over it. */
 void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *title,
     double above);
+/* Sets a figure (lay_figure.c): its image scaled into the measure, its caption below. */
+void lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double measure,
+    struct look body);
 /* Sets a list of sibling blocks starting at first. */
 void lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
     struct look body, int depth);
