@@ -54,3 +54,10 @@ for x0, y0, dx, dy in ADAM7:
 png("interlaced.png", 64, 32, 0, 8, passes, interlace=1)
 # A header that claims 30000 x 30000 pixels over a tiny body.
 png("huge.png", 1, 1, 0, 8, [b"\0"], ihdr=struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0))
+# Image data that does not inflate, under correct CRCs (libpng would stop the program).
+good = zlib.compress(b"".join(b"\0" + bytes(8) for _ in range(8)))
+with open(f"{OUT}/badzip.png", "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", good[:6] + bytes(b ^ 0x5A for b in good[6:])) + chunk(b"IEND", b""))
+# photo.jpg is not made here: it is page 1 of tests/pdf/sample.pdf as galley builds it,
+# turned into a JPEG with `pdftoppm -jpeg -r 20 -f 1 -l 1`.
