@@ -1,4 +1,4 @@
-/* PDF output: the page layout's boxes drawn with libharu, fonts embedded as subsets. */
+/* PDF output: the page layout's boxes drawn with libharu, fonts embedded as subsets, images. */
 #include "pdf.h"
 
 #include <math.h>
