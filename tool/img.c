@@ -166,6 +166,19 @@ crc32_of(const uint32_t *table, const unsigned char *p, size_t len)
 	return c ^ 0xFFFFFFFFu;
 }
 
+/* A chunk's type for a message: its four letters, anything else shown as '?'. */
+static const char *
+chunk_name(const unsigned char *type, char name[5])
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		name[i] = (type[i] >= 'A' && type[i] <= 'Z') || (type[i] >= 'a' && type[i] <= 'z') ?
+		    (char)type[i] : '?';
+	name[4] = '\0';
+	return name;
+}
+
 /* Refuses images whose size would take too much memory to decode. */
 static int
 check_size(const struct img_info *info, struct buf *why)
@@ -264,6 +277,7 @@ png_probe(const unsigned char *d, size_t len, struct img_info *info, struct buf 
 	uint32_t table[256], c, n;
 	size_t pos = 8;
 	int k, samples = 0, header = 0, plte = 0, idat = 0, idat_done = 0, iend = 0;
+	char name[5];
 
 	for (n = 0; n < 256; n++) {
 		for (c = n, k = 0; k < 8; k++)
@@ -280,8 +294,8 @@ png_probe(const unsigned char *d, size_t len, struct img_info *info, struct buf 
 		type = d + pos + 4;
 		data = d + pos + 8;
 		if (crc32_of(table, type, (size_t)n + 4) != be32(data + n)) {
-			buf_printf(why, "damaged PNG (the %.4s chunk fails its CRC check)",
-			    (const char *)type);
+			buf_printf(why, "damaged PNG (the %s chunk fails its CRC check)",
+			    chunk_name(type, name));
 			return -1;
 		}
 		if (!header && memcmp(type, "IHDR", 4) != 0) {
@@ -331,8 +345,8 @@ png_probe(const unsigned char *d, size_t len, struct img_info *info, struct buf 
 		} else if (memcmp(type, "IEND", 4) == 0)
 			iend = 1;
 		else if (!(type[0] & 0x20)) {
-			buf_printf(why, "a PNG with a critical chunk %.4s that is not understood",
-			    (const char *)type);
+			buf_printf(why, "a PNG with a critical chunk %s that is not understood",
+			    chunk_name(type, name));
 			return -1;
 		}
 		pos += (size_t)n + 12;
@@ -407,9 +421,9 @@ jpeg_probe(const unsigned char *d, size_t len, struct img_info *info, struct buf
 	info->width = be16(d + pos + 5);
 	info->channels = d[pos + 7];
 	if (info->width == 0 || info->height == 0 || (info->channels != 1 &&
-	    info->channels != 3 && info->channels != 4) || (info->bits != 8 && info->bits != 12)) {
-		buf_puts(why, "damaged or unsupported JPEG (impossible values in its frame "
-		    "header)");
+	    info->channels != 3 && info->channels != 4) || info->bits != 8) {
+		buf_puts(why, "damaged or unsupported JPEG (its frame header asks for other "
+		    "than 8 bits and 1, 3 or 4 components)");
 		return -1;
 	}
 	if (check_size(info, why) == -1)

@@ -13,7 +13,7 @@ enum img_format { IMG_PNG, IMG_JPEG };
 struct img_info {
 	enum img_format	 format;
 	unsigned	 width, height;	/* pixels */
-	int		 bits;		/* bits per sample (PNG 1-16, JPEG 8 or 12) */
+	int		 bits;		/* bits per sample (PNG 1-16, JPEG 8) */
 	int		 channels;	/* samples per pixel once decoded, alpha included */
 	int		 palette;	/* PNG colour type 3 */
 	int		 alpha;		/* an alpha channel or a tRNS chunk */
