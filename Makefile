@@ -9,11 +9,11 @@ DATADIR   = $(PREFIX)/share/galley
 DEB_PACKAGES = gcc make pkg-config \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libxslt1-dev libxml2-dev \
 	liblua5.4-dev libhpdf-dev libharfbuzz-dev libfontconfig-dev libyaml-dev \
-	libicu-dev \
+	libicu-dev zlib1g-dev \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
 	poppler-utils qpdf time
 
-PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz harfbuzz-subset
+PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz harfbuzz-subset zlib
 # Recursive (=) on purpose: pkg-config is asked only after `deps` installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhpdf -lm
@@ -41,6 +41,8 @@ UNIT_SAN  = out/bin/unit-tests-san
 DOCS      = $(shell find content -name '*.md' | sort)
 HTML      = $(DOCS:content/%.md=out/%.html)
 PDF       = $(DOCS:content/%.md=out/%.pdf)
+# Their images are copied to the same place under out/, so the HTML finds them.
+IMAGES    = $(shell find content -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.jpeg' \) | sort)
 
 # Reproducible PDFs: their date is the last commit's unless the caller sets one.
 SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),0)
@@ -111,11 +113,16 @@ $(UNIT_SAN): $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itool $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS)) $(PKG_LIBS) -o $@
 
-docs: $(HTML) $(PDF)
+docs: $(HTML) $(PDF) $(IMAGES:content/%=out/%)
 
-# One run writes both (a pattern rule with two targets makes them together).
-out/%.html out/%.pdf: content/%.md $(GALLEY) $(STYLE_FILES)
+# One run writes both (a pattern rule with two targets makes them together).  The PDF
+# holds the images, so a changed image rebuilds the documents.
+out/%.html out/%.pdf: content/%.md $(GALLEY) $(STYLE_FILES) $(IMAGES)
 	$(GALLEY) build -t html,pdf -o $(@D) $<
+
+$(IMAGES:content/%=out/%): out/%: content/%
+	@mkdir -p $(@D)
+	cp $< $@
 
 test: deps $(GALLEY) $(GALLEY_SAN) $(UNIT) $(UNIT_SAN)
 	@sh tests/run.sh $(GALLEY) $(GALLEY_SAN)

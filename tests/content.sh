@@ -23,7 +23,7 @@ check "bulletin: bare URL ends before 。" \
 check "bulletin: bare URL ends before ）" \
 	grep -qF 'href="https://example.org/reg">https://example.org/reg</a>）' "$b"
 check "bulletin: event table with its caption" grep -qF '<span class="number">表1</span>　2026年第四季度活动安排' "$b"
-check "bulletin: photo as a numbered figure" grep -qF '<span class="number">图1</span>　展会现场' "$b"
+check "bulletin: photo as a numbered figure" grep -qF '<span class="number">图2</span>　第十二届博览会每日专业观众人次' "$b"
 check "bulletin: section heading with its id" grep -q '<h2 id="news-ipv6"' "$b"
 
 s=$c/standard/t-xaf-001.html

@@ -520,7 +520,8 @@ render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
 		    ls->name);
 		return;
 	}
-	if (lay_document(doc, &ls->page, b->fonts, &ld) == 0) {
+	if (lay_document(doc, &ls->page, b->fonts, b->opts->trust_paths ? LAY_TRUST_PATHS : 0,
+	    &ld) == 0) {
 		if (layout)
 			lay_dump(&ld, layout);
 		lap(b, STAGE_LAYOUT, &t);

@@ -23,6 +23,8 @@ struct build_opts {
 	const char *const *filters;	/* -L FILE, run after the document's and the style's */
 	size_t		 nfilters;
 	int		 trust_filters;	/* --trust-filters: give filters io and os */
+	int		 trust_paths;	/* --trust-paths: images may lie outside the
+					   document's folder */
 	int		 stats;		/* --stats: print each stage's time */
 	long long	 epoch;		/* PDF creation time ($SOURCE_DATE_EPOCH), or -1: none */
 };

@@ -97,6 +97,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "leading", offsetof(struct lay_page_style, leading) },
 		{ "indent", offsetof(struct lay_page_style, indent) },
 		{ "inset", offsetof(struct lay_page_style, inset) },
+		{ "image-dpi", offsetof(struct lay_page_style, image_dpi) },
 	}, strings[] = {
 		{ "font-cjk", offsetof(struct lay_page_style, cjk) },
 		{ "font-latin", offsetof(struct lay_page_style, latin) },
@@ -297,6 +298,7 @@ lay_page_style(const char *style, struct lay_page_style *ps)
 	ps->mono = mem_strdup("Liberation Mono");
 	ps->size = 10.5;
 	ps->leading = 1.6;
+	ps->image_dpi = 150;
 	ps->indent = 2;
 	for (i = 0; i < 6; i++)
 		ps->heading_size[i] = sizes[i];
@@ -413,7 +415,7 @@ lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
 			lay_note_mark(lo, c, f, size);
 			break;
 		default:
-			break;	/* raw HTML has no place on paper; notes come with the footnote work */
+			break;	/* raw HTML has no place on paper */
 		}
 	}
 }
@@ -857,15 +859,15 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			n = n->next;
 		break;
 	}
+	case DOC_FIGURE:
+		lay_set_figure(lo, n, x0, measure, body);
+		break;
 	case DOC_RAWBLOCK:
 		break;	/* raw HTML has no place on paper */
 	case DOC_FOOTNOTE:
 		break;	/* set at the foot of the page that refers to it */
 	default:
-		/* Figures are typeset by the next piece of work. */
-		if (lo->skipped++ == 0)
-			lo->skipped_line = n->line;
-		break;
+		break;	/* rows, cells and captions are set by their table or figure */
 	}
 	return n;
 }
@@ -1029,7 +1031,7 @@ sort_by_page(struct lay_doc *out)
 
 int
 lay_document(const struct doc *doc, const struct lay_page_style *ps,
-    struct font_set *fonts, struct lay_doc *out)
+    struct font_set *fonts, unsigned flags, struct lay_doc *out)
 {
 	struct layout lo;
 	struct look body;
@@ -1042,6 +1044,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	lo.ps = ps;
 	lo.set = fonts;
 	lo.out = out;
+	lo.flags = flags;
 	memset(&body, 0, sizeof(body));
 	lo.fallback = mem_zalloc(ps->nfallback + 1, sizeof(*lo.fallback));
 	for (size_t i = 0; i < ps->nfallback; i++)
@@ -1060,10 +1063,6 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	while (lo.ncarry > 0 && !lo.failed)
 		lay_new_page(&lo);
 	lay_notes_flush(&lo);
-	if (lo.skipped)
-		msg_at(MSG_WARNING, doc->source, lo.skipped_line, 0,
-		    "%d tables, figures or footnotes are left out of the layout: "
-		    "typesetting them is not part of this version", lo.skipped);
 	if (!lo.failed) {
 		set_heads(&lo, body);
 		sort_by_page(out);	/* list labels and running heads come after their page's text */
@@ -1084,6 +1083,7 @@ lay_doc_free(struct lay_doc *ld)
 		free(ld->boxes[i].cps);
 		free(ld->boxes[i].xs);
 		free(ld->boxes[i].title);
+		free(ld->boxes[i].path);
 	}
 	free(ld->boxes);
 	for (i = 0; i < ld->nstrings; i++)
@@ -1123,6 +1123,12 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 			if (b->level > 0)
 				buf_printf(out, " outline %d \"%s\"", b->level, b->title);
 			buf_putc(out, '\n');
+			continue;
+		}
+		if (b->kind == BOX_IMAGE) {
+			const char *base = strrchr(b->path, '/');
+			buf_printf(out, "  image %.2f,%.2f %.2fx%.2f %s\n", b->x, b->y, b->w, b->h,
+			    base ? base + 1 : b->path);
 			continue;
 		}
 		buf_printf(out, "  text %.2f,%.2f %s%s%s %.1f \"", b->x, b->y,

@@ -13,15 +13,16 @@ enum lay_box_kind {
 	BOX_GLYPHS,	/* a run of glyphs in one font and size on one baseline */
 	BOX_RULE,	/* a filled rectangle: rules, underlines, strikethrough */
 	BOX_LINK,	/* a clickable area over text */
-	BOX_ANCHOR	/* a place that links and the outline lead to */
+	BOX_ANCHOR,	/* a place that links and the outline lead to */
+	BOX_IMAGE	/* a picture from a PNG or JPEG file */
 };
 
 struct lay_box {
 	enum lay_box_kind kind;
 	int		 page;		/* 1-based */
-	double		 x, y;		/* GLYPHS: baseline start; RULE, LINK: top left;
-					   ANCHOR: top; points from the page's top left */
-	double		 w, h;		/* RULE, LINK: size */
+	double		 x, y;		/* GLYPHS: baseline start; RULE, LINK, IMAGE: top
+					   left; ANCHOR: top; points from the page's top left */
+	double		 w, h;		/* RULE, LINK, IMAGE: size */
 	struct font	*font;		/* GLYPHS */
 	double		 size;
 	int		 fake_bold;	/* draw with an outline stroke: the font has no bold */
@@ -34,6 +35,8 @@ struct lay_box {
 	uint32_t	*gids;
 	uint32_t	*cps;		/* the characters shown, for text extraction */
 	double		*xs;		/* each glyph's x, absolute */
+	char		*path;		/* IMAGE: the file's real path, owned */
+	int		 line, col;	/* IMAGE: where the source names it, for messages */
 };
 
 struct lay_page_style {
@@ -67,6 +70,8 @@ struct lay_page_style {
 	int	 table_rules;	/* enum lay_table_rules */
 	double	 table_size;	/* table text, points; 0: the body size */
 	double	 table_min_size;	/* a wide table's text shrinks down to this; 0: ¾ of its size */
+	double	 image_dpi;		/* images are shown at this resolution or finer,
+					   never larger */
 	int	 front_roman;		/* 1 (i, ii …) or 2 (I, II …): pages before the first
 					   numbered chapter are numbered so, and that chapter
 					   starts page 1 on a new page; 0: one arabic sequence */
@@ -105,12 +110,16 @@ void lay_page_style_free(struct lay_page_style *ps);
 /* Converts "25mm", "12pt", "1in", "五号", "小四" into points; -1 when s is none of them. */
 double lay_length(const char *s);
 
+/* lay_document's flags. */
+#define LAY_TRUST_PATHS	0x1	/* images may lie outside the document's folder */
+
 /*
  * Sets doc into pages.  Fonts come from fonts (which must outlive out).
- * Returns 0, or -1 after reporting an error (a missing font).
+ * Returns 0, or -1 after reporting an error (a missing font).  An image
+ * that cannot be used is reported as an error and left out.
  */
 int lay_document(const struct doc *doc, const struct lay_page_style *ps,
-    struct font_set *fonts, struct lay_doc *out);
+    struct font_set *fonts, unsigned flags, struct lay_doc *out);
 void lay_doc_free(struct lay_doc *ld);
 
 /* Appends page's number as the reader sees it ("iv", "3"), by the front-matter split. */

@@ -24,9 +24,8 @@ struct layout {
 	double				 y;		/* next line's top, from the page top */
 	int				 page;
 	int				 failed;
-	int				 skipped;	/* blocks not typeset yet (tables, figures, notes) */
-	int				 skipped_line;
 	int				 body_started;	/* front-roman: the first chapter is set */
+	unsigned			 flags;		/* LAY_TRUST_PATHS */
 	struct font			**fallback;	/* the style's fallback fonts */
 	size_t				 nfallback;
 	struct lay_run			*runs;		/* the paragraph being collected */
@@ -95,6 +94,9 @@ void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, con
 /* Sets block n; returns the last node it used (a table takes its notes after it). */
 const struct doc_node *lay_set_block(struct layout *lo, const struct doc_node *n, double x0,
     double measure, struct look body, int depth);
+/* Sets a figure (lay_figure.c): its image scaled into the measure, its caption below. */
+void lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double measure,
+    struct look body);
 /* Sets a list of sibling blocks starting at first. */
 void lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
     struct look body, int depth);

@@ -20,7 +20,7 @@
 static const char usage_text[] =
 "usage: galley build [-o DIR] [-t html,pdf,xml,tree,layout] [-s STYLE] [-L FILTER]...\n"
 "                    [-M KEY=VALUE]... [--strict] [--unsafe] [--self-contained]\n"
-"                    [--trust-filters] [--stats] [-q] FILE...\n"
+"                    [--trust-filters] [--trust-paths] [--stats] [-q] FILE...\n"
 "       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict] FILE...\n"
 "       galley --help | --version\n";
 
@@ -49,6 +49,8 @@ static const char help_text[] =
 "  --unsafe         pass raw HTML in the source through to the HTML\n"
 "  --self-contained put the CSS inside the HTML instead of linking it\n"
 "  --trust-filters  let filters use Lua's io and os libraries\n"
+"  --trust-paths    let the PDF take images from outside the document's\n"
+"                   folder (absolute paths, '..')\n"
 "  --stats          print the time each stage took (parse, filters, html,\n"
 "                   layout, pdf) per document\n"
 "  -q, --quiet      do not print warnings\n"
@@ -142,12 +144,13 @@ int
 main(int argc, char *argv[])
 {
 	enum { OPT_STRICT = 256, OPT_UNSAFE, OPT_SELF, OPT_TRUST, OPT_STATS, OPT_HELP,
-	    OPT_VERSION };
+	    OPT_VERSION, OPT_TRUST_PATHS };
 	static const struct option longopts[] = {
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 		{ "self-contained", no_argument, NULL, OPT_SELF },
 		{ "trust-filters", no_argument, NULL, OPT_TRUST },
+		{ "trust-paths", no_argument, NULL, OPT_TRUST_PATHS },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -229,6 +232,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TRUST:
 			opts.trust_filters = 1;
+			break;
+		case OPT_TRUST_PATHS:
+			opts.trust_paths = 1;
 			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);

@@ -1,4 +1,4 @@
-/* PDF output: the page layout's boxes drawn with libharu, fonts embedded as subsets. */
+/* PDF output: the page layout's boxes drawn with libharu, fonts embedded as subsets, images. */
 #include "pdf.h"
 
 #include <math.h>
@@ -30,6 +30,12 @@ struct embedded {
 	unsigned	 nglyphs;
 };
 
+/* An image file, loaded once however many times it is shown. */
+struct picture {
+	const char	*path;		/* borrowed from the layout */
+	HPDF_Image	 image;		/* NULL: libharu could not read it */
+};
+
 struct writer {
 	HPDF_Doc		 pdf;
 	const struct pdf_info	*info;
@@ -38,6 +44,9 @@ struct writer {
 	HPDF_STATUS		 error;		/* the first libharu error */
 	HPDF_STATUS		 detail;
 	struct buf		 content;	/* the current page's content stream */
+	struct picture		*pictures;
+	size_t			 npictures;
+	int			 failed;	/* an error was reported already */
 };
 
 static void
@@ -188,6 +197,67 @@ draw_rule(struct writer *w, const struct lay_box *b, double height)
 	buf_putc(c, ' ');
 	put_num(c, b->h);
 	buf_puts(c, " re f\n");
+}
+
+/* Loads the image of box b unless it is loaded; reports a file libharu cannot read at its line. */
+static HPDF_Image
+load_image(struct writer *w, const struct lay_box *b)
+{
+	unsigned char head[8] = { 0 };
+	struct picture *p;
+	const char *base;
+	FILE *f;
+	size_t i;
+
+	for (i = 0; i < w->npictures; i++)
+		if (strcmp(w->pictures[i].path, b->path) == 0)
+			return w->pictures[i].image;
+	w->pictures = mem_realloc(w->pictures, (w->npictures + 1) * sizeof(*w->pictures));
+	p = &w->pictures[w->npictures++];
+	p->path = b->path;
+	p->image = NULL;
+	if ((f = fopen(b->path, "rb")) != NULL) {
+		if (fread(head, 1, sizeof(head), f) != sizeof(head))
+			head[0] = 0;
+		fclose(f);
+	}
+	/* The layout read the file already and knows it is a PNG or a JPEG. */
+	if (head[0] == 0x89)
+		p->image = HPDF_LoadPngImageFromFile(w->pdf, b->path);
+	else if (head[0] == 0xFF)
+		p->image = HPDF_LoadJpegImageFromFile(w->pdf, b->path);
+	if (p->image == NULL || w->error != 0) {
+		base = strrchr(b->path, '/');
+		msg_at(MSG_ERROR, w->info->source, b->line, b->col,
+		    "image '%s': the PDF writer cannot read it (libharu error 0x%04X)",
+		    base ? base + 1 : b->path, (unsigned)w->error);
+		p->image = NULL;
+		w->error = 0;
+		HPDF_ResetError(w->pdf);
+		w->failed = 1;
+	}
+	return p->image;
+}
+
+/* An image: its unit square scaled to the box (PDF counts y up from the page's foot). */
+static void
+draw_image(struct writer *w, HPDF_Page page, const struct lay_box *b, double height)
+{
+	struct buf *c = &w->content;
+	HPDF_Image image = load_image(w, b);
+	const char *name;
+
+	if (image == NULL || (name = HPDF_Page_GetXObjectName(page, image)) == NULL)
+		return;
+	buf_puts(c, "q ");
+	put_num(c, b->w);
+	buf_puts(c, " 0 0 ");
+	put_num(c, b->h);
+	buf_putc(c, ' ');
+	put_num(c, b->x);
+	buf_putc(c, ' ');
+	put_num(c, height - b->y - b->h);
+	buf_printf(c, " cm /%s Do Q\n", name);
 }
 
 /* A PDF text string in UTF-16BE with its byte-order mark, for Chinese titles. */
@@ -553,6 +623,12 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 			collect_glyphs(&w, &ld->boxes[i]);
 	for (i = 0; i < w.nfonts && w.error == 0 && rc == 0; i++)
 		rc = finish_font(&w, &w.fonts[i]);
+	/* Every image is loaded before the pages, so each bad one is reported. */
+	for (i = 0; i < ld->n && w.error == 0 && rc == 0; i++)
+		if (ld->boxes[i].kind == BOX_IMAGE)
+			load_image(&w, &ld->boxes[i]);
+	if (w.failed)
+		rc = -1;
 	for (p = 1, i = 0; p <= ld->pages && w.error == 0 && rc == 0; p++) {
 		HPDF_Page page = HPDF_AddPage(w.pdf);
 		if (page == NULL)
@@ -566,6 +642,8 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 				draw_glyphs(&w, page, &ld->boxes[i], ld->height);
 			else if (ld->boxes[i].kind == BOX_RULE)
 				draw_rule(&w, &ld->boxes[i], ld->height);
+			else if (ld->boxes[i].kind == BOX_IMAGE)
+				draw_image(&w, page, &ld->boxes[i], ld->height);
 		}
 		HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream,
 		    (const HPDF_BYTE *)w.content.data, (HPDF_UINT)w.content.len);
@@ -605,6 +683,7 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 		free(w.fonts[i].new_of);
 	}
 	free(w.fonts);
+	free(w.pictures);
 	free(pages);
 	buf_free(&w.content);
 	HPDF_Free(w.pdf);

@@ -1,4 +1,4 @@
-/* PDF output: the page layout's boxes drawn with libharu, fonts embedded as subsets. */
+/* PDF output: the page layout's boxes drawn with libharu, fonts embedded as subsets, images. */
 #ifndef GALLEY_PDF_H
 #define GALLEY_PDF_H
 
@@ -13,9 +13,10 @@ struct pdf_info {
 };
 
 /*
- * Appends the PDF of ld to out: pages, subset fonts with ToUnicode maps,
- * links, the outline, page labels and the document information.  Returns 0,
- * or -1 after reporting an error (out then holds nothing usable).
+ * Appends the PDF of ld to out: pages, images, subset fonts with ToUnicode
+ * maps, links, the outline, page labels and the document information.
+ * Returns 0, or -1 after reporting an error (an image libharu cannot read is
+ * reported at its source line; out then holds nothing usable).
  */
 int pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out);
 

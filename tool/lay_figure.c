@@ -1,0 +1,161 @@
+/* Figures on the page: the image scaled into the measure, its caption centred below, kept together. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "img.h"
+#include "lay_int.h"
+#include "mem.h"
+#include "msg.h"
+
+/* The figure's image when its body is the usual one, a paragraph holding just an image. */
+static const struct doc_node *
+lone_image(const struct doc_node *body)
+{
+	const struct doc_node *c, *image = NULL;
+
+	if (body == NULL || body->next != NULL || body->type != DOC_PARA)
+		return NULL;
+	for (c = body->first; c != NULL; c = c->next) {
+		if (c->type == DOC_IMAGE && image == NULL)
+			image = c;
+		else if (c->type != DOC_SOFTBREAK)
+			return NULL;
+	}
+	return image;
+}
+
+/* Sets "图1　title" as lines in the heading font at the body size; *para is then the caller's. */
+static int
+set_caption(struct layout *lo, const struct doc_node *n, const struct doc_node *caption,
+    double measure, int line, struct lay_para *para)
+{
+	const struct lay_page_style *ps = lo->ps;
+	const char *number = doc_attr_get(&n->attr, "number");
+	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->doc->source,
+	    lo->fallback, lo->nfallback };
+	struct look f = { NULL, NULL, 0, NULL };
+	struct buf label = BUF_INIT;
+
+	memset(para, 0, sizeof(*para));
+	f.cjk = lay_get_font(lo, ps->cjk_sans, 0, 0);
+	f.latin = lay_get_font(lo, ps->latin_sans, 0, 0);
+	if (f.cjk == NULL || f.latin == NULL)
+		return -1;
+	if (number != NULL)
+		buf_printf(&label, "%s%s", number, caption && caption->first ? "\u3000" : "");
+	if (label.len > 0)
+		lay_add_run(lo, buf_str(&label), label.len, f, ps->size, line);
+	if (caption != NULL)
+		lay_collect_runs(lo, caption, f, ps->size, line);
+	if (lo->nruns > 0)
+		lay_para_set(lo->runs, lo->nruns, &st, para);
+	lo->nruns = 0;
+	buf_free(&label);
+	return 0;
+}
+
+/* On a character grid, moves the next line's top down to the next grid line. */
+static void
+snap_to_grid(struct layout *lo, double pitch)
+{
+	double top = lo->ps->top;
+
+	if (lo->ps->grid_chars > 0)
+		lo->y = top + ceil((lo->y - top) / pitch - 1e-6) * pitch;
+}
+
+/* The image file of a figure, checked: its real path (the caller's), or NULL after an error. */
+static char *
+find_image(struct layout *lo, const struct doc_node *image, int line, int col,
+    struct img_info *info)
+{
+	struct buf why = BUF_INIT;
+	char *path;
+
+	path = img_resolve(lo->doc->source, image->url ? image->url : "",
+	    (lo->flags & LAY_TRUST_PATHS) != 0, &why);
+	if (path != NULL && img_probe(path, info, &why) == -1) {
+		free(path);
+		path = NULL;
+	}
+	if (path == NULL)
+		msg_at(MSG_ERROR, lo->doc->source, line, col, "image '%s': %s",
+		    image->url ? image->url : "", buf_str(&why));
+	buf_free(&why);
+	return path;
+}
+
+void
+lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double measure,
+    struct look body)
+{
+	const struct lay_page_style *ps = lo->ps;
+	const struct doc_node *caption = n->first && n->first->type == DOC_CAPTION ? n->first : NULL;
+	const struct doc_node *rest = caption ? caption->next : n->first;
+	const struct doc_node *image = lone_image(rest);
+	double pitch = ps->size * ps->leading, dpi = ps->image_dpi >= 1 ? ps->image_dpi : 1;
+	double gap = ps->size * 0.5, above = lo->y > ps->top ? pitch * 0.5 : 0;
+	double below = ps->grid_chars > 0 ? 0 : pitch * 0.5;
+	double w, h, scale, room, caption_h;
+	int line = n->line ? n->line : image ? image->line : 0;
+	int col = n->line ? n->col : image ? image->col : 0;
+	struct lay_para para;
+	struct img_info info;
+	struct lay_box *b;
+	char *path = NULL;
+	size_t at = lo->out->n, k;
+
+	if (image != NULL && (path = find_image(lo, image, line, col, &info)) == NULL)
+		return;	/* the build fails; what follows is still set for its messages */
+	if (set_caption(lo, n, caption, measure, line, &para) == -1) {
+		free(path);
+		return;
+	}
+	caption_h = (double)para.nlines * pitch;
+	if (image == NULL) {
+		/* A figure of another shape (made by a filter): its blocks, then the caption. */
+		lay_set_blocks(lo, rest, x0, measure, body, 1);
+	} else {
+		/* Never larger than the style's resolution allows; never wider than the measure
+		   nor taller than a page leaves beside the caption. */
+		room = lay_bottom(lo) - ps->top - caption_h - gap - below;
+		if (room < (lay_bottom(lo) - ps->top) / 4)
+			room = (lay_bottom(lo) - ps->top) / 4;
+		w = info.width * 72.0 / dpi;
+		h = info.height * 72.0 / dpi;
+		scale = fmin(1, fmin(measure / w, room / h));
+		w *= scale;
+		h *= scale;
+		/* The figure and its caption move to the next page together when they must. */
+		if (lo->y + above + h + gap + caption_h > lay_bottom(lo) + 1e-6 && lo->y > ps->top) {
+			lay_new_page(lo);
+			above = 0;
+		}
+		lo->y += above;
+		at = lo->out->n;
+		b = lay_new_box(lo, BOX_IMAGE);
+		b->x = x0 + lo->dx + (measure - w) / 2;
+		b->y = lo->y;
+		b->w = w;
+		b->h = h;
+		b->path = path;
+		b->line = line;
+		b->col = col;
+		path = NULL;
+		lo->y += h + gap;
+		snap_to_grid(lo, pitch);
+	}
+	for (k = 0; k < para.nlines; k++) {
+		struct lay_line *l = &para.lines[k];
+		if (lo->y + pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
+			lay_new_page(lo);	/* only a caption longer than a page gets here */
+		lay_place_line(lo, l, x0 + (measure - l->width) / 2, pitch, ps->size);
+	}
+	lo->y += below;
+	snap_to_grid(lo, pitch);
+	if (n->attr.id != NULL)
+		lay_add_anchor(lo, at, n->attr.id, 0, NULL, ps->size);
+	lay_para_free(&para);
+	free(path);
+}
