@@ -1001,7 +1001,10 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 			buf_printf(out, "page %d\n", page);
 		}
 		if (b->kind == BOX_RULE) {
-			buf_printf(out, "  rule %.2f,%.2f %.2fx%.2f\n", b->x, b->y, b->w, b->h);
+			buf_printf(out, "  rule %.2f,%.2f %.2fx%.2f", b->x, b->y, b->w, b->h);
+			if (b->color)
+				buf_printf(out, " #%06x", (unsigned)b->color);
+			buf_putc(out, '\n');
 			continue;
 		}
 		if (b->kind == BOX_LINK) {
@@ -1027,6 +1030,9 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 				buf_putc(out, ' ');
 			buf_put(out, u, utf8_encode((int32_t)b->cps[k], u));
 		}
-		buf_puts(out, "\"\n");
+		buf_putc(out, '"');
+		if (b->color)
+			buf_printf(out, " #%06x", (unsigned)b->color);
+		buf_putc(out, '\n');
 	}
 }

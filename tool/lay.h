@@ -26,6 +26,7 @@ struct lay_box {
 	double		 size;
 	int		 fake_bold;	/* draw with an outline stroke: the font has no bold */
 	int		 fake_italic;	/* draw slanted: the font has no italic */
+	uint32_t	 color;		/* GLYPHS, RULE: 0xRRGGBB; 0 is black */
 	const char	*href;		/* LINK: "#id" or a URL, borrowed from the document */
 	const char	*id;		/* ANCHOR: borrowed from the document */
 	int		 level;		/* ANCHOR: outline depth 1-6, or 0: not in the outline */

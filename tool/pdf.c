@@ -125,6 +125,24 @@ collect_glyphs(struct writer *w, const struct lay_box *b)
 			e->cp_of[b->gids[k]] = b->cps[k] ? b->cps[k] : 0xFFFD;
 }
 
+/* Sets the fill colour (and the stroke colour too when stroke) of what follows. */
+static void
+set_color(struct buf *c, uint32_t color, int stroke)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (i == 1 && !stroke)
+			break;
+		put_num(c, ((color >> 16) & 0xFF) / 255.0);
+		buf_putc(c, ' ');
+		put_num(c, ((color >> 8) & 0xFF) / 255.0);
+		buf_putc(c, ' ');
+		put_num(c, (color & 0xFF) / 255.0);
+		buf_puts(c, i == 0 ? " rg\n" : " RG\n");
+	}
+}
+
 /* Text: one BT/ET per box, glyph ids as hex with TJ adjustments where the layout moved them. */
 static void
 draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double height)
@@ -140,6 +158,8 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 	name = HPDF_Page_GetLocalFontName(page, (HPDF_Font)e->type0);
 	if (name == NULL)
 		return;
+	if (b->color)
+		set_color(c, b->color, b->fake_bold);
 	buf_puts(c, "BT\n");
 	if (b->fake_bold) {
 		/* Synthetic bold: fill and stroke the outline, a stroke of 3% of the size. */
@@ -173,6 +193,8 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 	if (b->fake_bold)
 		buf_puts(c, "0 Tr\n");
 	buf_puts(c, "ET\n");
+	if (b->color)
+		buf_puts(c, b->fake_bold ? "0 g 0 G\n" : "0 g\n");
 }
 
 static void
@@ -180,6 +202,8 @@ draw_rule(struct writer *w, const struct lay_box *b, double height)
 {
 	struct buf *c = &w->content;
 
+	if (b->color)
+		set_color(c, b->color, 0);
 	put_num(c, b->x);
 	buf_putc(c, ' ');
 	put_num(c, height - b->y - b->h);
@@ -188,6 +212,8 @@ draw_rule(struct writer *w, const struct lay_box *b, double height)
 	buf_putc(c, ' ');
 	put_num(c, b->h);
 	buf_puts(c, " re f\n");
+	if (b->color)
+		buf_puts(c, "0 g\n");
 }
 
 /* A PDF text string in UTF-16BE with its byte-order mark, for Chinese titles. */
