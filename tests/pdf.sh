@@ -105,15 +105,21 @@ check "pdf: a missing font fails the build" test $? -eq 1
 check "pdf: the message names the package to install" grep -q 'fonts-noto-cjk' "$p/err"
 check "pdf: no PDF is written without its font" test ! -e "$p/data/sample.pdf"
 
-# GB/T 9704's 28 x 22 grid: every body line and heading on page 1 of the notice sits
-# one 29.0 pt grid line below the one before, and no line holds more than 28 characters
-# (29 when two marks share a compressed em), each about 3 bytes of UTF-8.
+# GB/T 9704's 28 x 22 grid: every body line and heading on pages 1 (below the 版头,
+# which ends with the addressee) and 2 of the notice sits one 29.0 pt grid line below
+# the one before, and no line holds more than 28 characters (29 when two marks share
+# a compressed em), each about 3 bytes of UTF-8.
 "$G" build -t layout -o - content/notice/implementation-rules.md 2>/dev/null >"$p/notice.layout"
 check "pdf: the notice's lines keep to the 22-line grid" \
-	sh -c "awk '\$1 == \"page\" { p = \$2 } p == 1 && \$1 == \"text\" && \$4 != \"Liberation\" {
-		split(\$2, a, \",\"); print a[2] }' '$p/notice.layout' | sort -un |
+	sh -c "awk '\$1 == \"page\" { p = \$2 } (p == 1 && body || p == 2) && \$1 == \"text\" {
+		split(\$2, a, \",\"); printf \"%.2f\\n\", p * 10000 + a[2] } /各会员单位：/ { body = 1 }' \
+		'$p/notice.layout' | sort -un |
 	awk 'NR > 1 && \$1 - prev < 60 { d = \$1 - prev; if (d < 28.94 || d > 29.04) bad = 1; n++ }
-		{ prev = \$1 } END { exit bad || n < 10 }'"
+		{ prev = \$1 } END { exit bad || n < 20 }'"
+check "pdf: the notice's body starts on a grid line below the 版头" \
+	sh -c "awk '\$1 == \"page\" { p = \$2 } p == 1 && /为进一步加强/ { split(\$2, a, \",\");
+		l = (a[2] - 125.38) / 28.991; exit !(a[2] > 450 && l - int(l + 0.5) < 0.01 &&
+		int(l + 0.5) - l < 0.01) }' '$p/notice.layout'"
 check "pdf: the notice's type area holds 28 characters a line" \
 	sh -c "awk -F'\"' '/^  text 79.37,/ && / 15.8 / { n++; if (length(\$2) > 29 * 3) bad = 1 }
 		END { exit bad || n < 10 }' '$p/notice.layout'"

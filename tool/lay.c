@@ -116,7 +116,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 	};
 	const struct meta *m, *c;
 	size_t i, k;
-	int rc = 0, known;
+	int rc = 0, known, got;
 	double v;
 
 	for (m = map->first; m != NULL; m = m->next) {
@@ -238,6 +238,11 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 					ps->heading_size[k] = v;
 			}
 		}
+		if ((got = lay_cover_key(path, m, ps)) != 0) {
+			known = 1;	/* covers and the first-page head: lay_cover.c */
+			if (got < 0)
+				rc = -1;
+		}
 		if (!known)
 			msg_at(MSG_WARNING, path, m->line, m->col,
 			    "unknown page-style key '%s'", m->key);
@@ -321,6 +326,7 @@ lay_page_style_free(struct lay_page_style *ps)
 	for (size_t i = 0; i < ps->nfallback; i++)
 		free(ps->fallback[i]);
 	free(ps->fallback);
+	lay_cover_free(ps);
 }
 
 /* ---- setting blocks ----------------------------------------------------- */
@@ -637,9 +643,9 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	    doc_attr_get(&n->attr, "number") != NULL) {
 		/* The body's page 1 starts with its first numbered chapter. */
 		lo->body_started = 1;
-		if (lo->out->n > 0)
+		if (lo->out->n > lo->body_first)
 			lay_new_page(lo);
-		lo->out->front_pages = lo->page - 1;
+		lo->out->front_pages = lo->page - 1 - lo->out->cover_pages;
 		lo->out->front_style = ps->front_roman;
 	}
 	if (lo->y > ps->top && !on_grid)
@@ -791,6 +797,11 @@ lay_page_label(const struct lay_doc *ld, int page, struct buf *out)
 	    "lxxx", "xc" };
 	int n;
 
+	if (page <= ld->cover_pages) {
+		buf_puts(out, ld->cover_label ? ld->cover_label : "");
+		return;
+	}
+	page -= ld->cover_pages;
 	if (page > ld->front_pages) {
 		buf_printf(out, "%d", page - ld->front_pages);
 		return;
@@ -805,12 +816,11 @@ lay_page_label(const struct lay_doc *ld, int page, struct buf *out)
 			out->data[i] = (char)(out->data[i] - 'a' + 'A');
 }
 
-/* Expands a running head's template: {section}, {page}, or any metadata key ({title}). */
-static void
-expand_template(const char *t, const struct meta *meta, const char *section,
+void
+lay_expand_template(const char *t, const struct meta *meta, const char *section,
     const char *page, struct buf *out)
 {
-	const char *close, *v;
+	const char *close;
 	char key[64];
 
 	for (; *t; t++) {
@@ -825,8 +835,8 @@ expand_template(const char *t, const struct meta *meta, const char *section,
 			buf_puts(out, section);
 		else if (strcmp(key, "page") == 0)
 			buf_puts(out, page);
-		else if ((v = meta_get_str(meta, key)) != NULL)
-			buf_puts(out, v);
+		else
+			lay_meta_text(meta, key, out);
 		t = close;
 	}
 }
@@ -881,25 +891,27 @@ set_heads(struct layout *lo, struct look body)
 	for (i = 0; i < lo->out->n; i++)
 		if (lo->out->boxes[i].kind == BOX_ANCHOR && lo->out->boxes[i].level == 1)
 			begun[lo->out->boxes[i].page] = lo->out->boxes[i].title;
-	for (p = 1; p <= lo->out->pages; p++) {
+	/* No running heads on the cover; the body's page 1 is the page after it. */
+	for (p = lo->out->cover_pages + 1; p <= lo->out->pages; p++) {
+		int first = p == lo->out->cover_pages + 1;
 		if (begun[p])
 			section = begun[p];
 		lo->page = p;
 		buf_reset(&page);
 		lay_page_label(lo->out, p, &page);
-		if (ps->header && !(p == 1 && ps->first_page != FIRST_SAME)) {
+		if (ps->header && !(first && ps->first_page != FIRST_SAME)) {
 			/* The gaps run from the type area to the near edge of the text's em box. */
 			double y = ps->top - ps->header_gap - ps->header_size * 0.12;
 			buf_reset(&text);
-			expand_template(ps->header, lo->doc->meta, section, buf_str(&page), &text);
+			lay_expand_template(ps->header, lo->doc->meta, section, buf_str(&page), &text);
 			set_running(lo, body, buf_str(&text), ps->header_size, ps->header_align, y);
 			if (ps->header_rule)
 				lay_add_rule(lo, ps->left, y + ps->header_size * 0.12 + ps->header_gap / 2,
 				    ps->width - ps->left - ps->right, 0.5);
 		}
-		if (ps->footer && !(p == 1 && ps->first_page == FIRST_EMPTY)) {
+		if (ps->footer && !(first && ps->first_page == FIRST_EMPTY)) {
 			buf_reset(&text);
-			expand_template(ps->footer, lo->doc->meta, section, buf_str(&page), &text);
+			lay_expand_template(ps->footer, lo->doc->meta, section, buf_str(&page), &text);
 			set_running(lo, body, buf_str(&text), ps->footer_size, ps->footer_align,
 			    ps->height - ps->bottom + ps->footer_gap + ps->footer_size * 0.88);
 		}
@@ -951,7 +963,9 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 			lo.nfallback++;
 	body.cjk = lay_get_font(&lo, ps->cjk, 0, 0);
 	body.latin = lay_get_font(&lo, ps->latin, 0, 0);
+	lay_set_cover(&lo);
 	lay_new_page(&lo);
+	lay_set_first_head(&lo);
 	if (body.cjk && body.latin)
 		lay_set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
 		    body, 0);
@@ -980,6 +994,7 @@ lay_doc_free(struct lay_doc *ld)
 		free(ld->boxes[i].title);
 	}
 	free(ld->boxes);
+	free(ld->cover_label);
 	memset(ld, 0, sizeof(*ld));
 }
 
@@ -991,6 +1006,8 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 	char u[8];
 
 	buf_printf(out, "pages %d size %.2fx%.2f", ld->pages, ld->width, ld->height);
+	if (ld->cover_pages > 0)
+		buf_printf(out, " cover %d", ld->cover_pages);
 	if (ld->front_pages > 0)
 		buf_printf(out, " front %d", ld->front_pages);
 	buf_putc(out, '\n');

@@ -37,6 +37,9 @@ struct lay_box {
 	double		*xs;		/* each glyph's x, absolute */
 };
 
+/* A text or rule of a cover or a first-page head, placed by the style (lay_cover.c). */
+struct lay_element;
+
 struct lay_page_style {
 	double	 width, height;		/* points */
 	double	 top, bottom, left, right;	/* margins, points */
@@ -65,6 +68,13 @@ struct lay_page_style {
 	int	 front_roman;		/* 1 (i, ii …) or 2 (I, II …): pages before the first
 					   numbered chapter are numbered so, and that chapter
 					   starts page 1 on a new page; 0: one arabic sequence */
+	/* Pages built from the front matter by the style (lay_cover.c). */
+	struct lay_element *cover;	/* a page of its own before the body; owned */
+	size_t	 ncover;		/* 0: no cover */
+	struct lay_element *head;	/* elements at the top of the body's page 1; owned */
+	size_t	 nhead;
+	double	 body_top;		/* page 1's body starts here, points; 0: below the head */
+	char	*cover_label;		/* the cover's page label in the PDF (封面) */
 };
 
 enum lay_align { ALIGN_CENTER, ALIGN_OUTSIDE, ALIGN_INSIDE, ALIGN_LEFT, ALIGN_RIGHT };
@@ -81,6 +91,8 @@ struct lay_doc {
 	double		 width, height;
 	int		 front_pages;	/* pages numbered i, ii … before the body's page 1 */
 	int		 front_style;	/* 1: i, ii …; 2: I, II … */
+	int		 cover_pages;	/* unnumbered pages before everything (the cover) */
+	char		*cover_label;	/* their page label, owned; NULL: none */
 };
 
 /*
@@ -101,7 +113,10 @@ int lay_document(const struct doc *doc, const struct lay_page_style *ps,
     struct font_set *fonts, struct lay_doc *out);
 void lay_doc_free(struct lay_doc *ld);
 
-/* Appends page's number as the reader sees it ("iv", "3"), by the front-matter split. */
+/*
+ * Appends page's number as the reader sees it ("iv", "3"), by the front-matter
+ * split after the cover; a cover page gets its label.
+ */
 void lay_page_label(const struct lay_doc *ld, int page, struct buf *out);
 
 /* Appends the text dump of the boxes (the `layout` output) to out. */
