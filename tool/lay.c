@@ -835,8 +835,14 @@ lay_expand_template(const char *t, const struct meta *meta, const char *section,
 			buf_puts(out, section);
 		else if (strcmp(key, "page") == 0)
 			buf_puts(out, page);
-		else
-			lay_meta_text(meta, key, out);
+		else {
+			/* {key|text}: text when the front matter lacks key */
+			char *alt = strchr(key, '|');
+			if (alt)
+				*alt++ = '\0';
+			if (lay_meta_text(meta, key, out) == 0 && alt)
+				buf_puts(out, alt);
+		}
 		t = close;
 	}
 }

@@ -394,6 +394,23 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 	if (track > 0)
 		st.measure = 1e6;	/* spaced-out text is one line a line break ends */
 	lay_para_set(lo->runs, lo->nruns, &st, &para);
+	/* Wrapped lines are balanced: the narrowest measure that takes no more lines. */
+	if (para.nlines > 1 && track == 0) {
+		size_t lines = para.nlines;
+		struct lay_para narrower;
+		for (;;) {
+			st.measure -= size / 2;
+			if (st.measure < size * 4)
+				break;
+			lay_para_set(lo->runs, lo->nruns, &st, &narrower);
+			if (narrower.nlines > lines || narrower.lines[narrower.nlines - 1].overfull) {
+				lay_para_free(&narrower);
+				break;
+			}
+			lay_para_free(&para);
+			para = narrower;
+		}
+	}
 	lo->nruns = 0;
 	for (i = 0; i < para.nlines; i++) {
 		struct lay_line *line = &para.lines[i];

@@ -73,7 +73,11 @@ void lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, 
  * Returns how many bytes it appended: 0 when key is missing or empty.
  */
 size_t lay_meta_text(const struct meta *meta, const char *key, struct buf *out);
-/* Expands a template: {section}, {page}, or any front-matter key ({title}); missing: nothing. */
+/*
+ * Appends template t expanded to out: {section} and {page} as given, {KEY}
+ * the front-matter value (lay_meta_text()), {KEY|TEXT} TEXT when KEY is
+ * missing; a missing KEY without TEXT gives nothing.
+ */
 void lay_expand_template(const char *t, const struct meta *meta, const char *section,
     const char *page, struct buf *out);
 

@@ -505,6 +505,19 @@ add_links(HPDF_Doc pdf, const struct lay_doc *ld, HPDF_Page *pages)
 	free(anchors);
 }
 
+/* The cover's page label: its text alone (/P), no number; libharu's labels always number. */
+static void
+add_cover_label(struct writer *w, const struct lay_doc *ld)
+{
+	HPDF_Dict d = HPDF_Dict_New(w->pdf->mmgr);
+
+	if (d == NULL)
+		return;
+	if (ld->cover_label && *ld->cover_label)
+		HPDF_Dict_Add(d, "P", text_string(w, ld->cover_label));
+	HPDF_Catalog_AddPageLabel(w->pdf->catalog, 0, d);
+}
+
 /* Title, author, subject and keywords, from the metadata; lists joined. */
 static void
 add_info(struct writer *w)
@@ -599,12 +612,14 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 	if (rc == 0 && w.error == 0) {
 		add_links(w.pdf, ld, pages);
 		add_outline(&w, ld, pages);
-		if (ld->front_pages > 0) {
-			HPDF_AddPageLabel(w.pdf, 0, ld->front_style == 2 ?
+		if (ld->cover_pages > 0)
+			add_cover_label(&w, ld);
+		if (ld->front_pages > 0)
+			HPDF_AddPageLabel(w.pdf, (HPDF_UINT)ld->cover_pages, ld->front_style == 2 ?
 			    HPDF_PAGE_NUM_STYLE_UPPER_ROMAN : HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
-			HPDF_AddPageLabel(w.pdf, (HPDF_UINT)ld->front_pages,
+		if (ld->cover_pages > 0 || ld->front_pages > 0)
+			HPDF_AddPageLabel(w.pdf, (HPDF_UINT)(ld->cover_pages + ld->front_pages),
 			    HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
-		}
 		add_info(&w);
 	}
 	if (rc == 0 && w.error == 0 && HPDF_SaveToStream(w.pdf) == HPDF_OK) {
