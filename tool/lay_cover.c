@@ -394,22 +394,28 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 	if (track > 0)
 		st.measure = 1e6;	/* spaced-out text is one line a line break ends */
 	lay_para_set(lo->runs, lo->nruns, &st, &para);
-	/* Wrapped lines are balanced: the narrowest measure that takes no more lines. */
+	/*
+	 * Wrapped lines are balanced: set again in the narrowest measure that
+	 * takes no more lines, plus a quarter em so that spaces need not shrink.
+	 */
 	if (para.nlines > 1 && track == 0) {
 		size_t lines = para.nlines;
+		double full = st.measure;
 		struct lay_para narrower;
-		for (;;) {
+		while (st.measure > size * 4) {
 			st.measure -= size / 2;
-			if (st.measure < size * 4)
-				break;
 			lay_para_set(lo->runs, lo->nruns, &st, &narrower);
-			if (narrower.nlines > lines || narrower.lines[narrower.nlines - 1].overfull) {
-				lay_para_free(&narrower);
+			k = narrower.nlines;
+			for (i = 0; i < narrower.nlines; i++)
+				if (narrower.lines[i].overfull)
+					k = lines + 1;
+			lay_para_free(&narrower);
+			if (k > lines)
 				break;
-			}
-			lay_para_free(&para);
-			para = narrower;
 		}
+		st.measure = fmin(st.measure + size / 2 + size / 4, full);
+		lay_para_free(&para);
+		lay_para_set(lo->runs, lo->nruns, &st, &para);
 	}
 	lo->nruns = 0;
 	for (i = 0; i < para.nlines; i++) {
