@@ -197,3 +197,12 @@ run "$G" build -o "$d/fe" -L "$d/fails.lua" "$d/ok.md"
 check "filter error: exit 1" status_is 1
 check "filter error: message at the filter line" stderr_has "$d/fails.lua:1: error: 委员会的过滤器出错"
 same "filter error: previous output intact" "$d/fe-good.html" "$d/fe/ok.html"
+
+# Bad cover and first-page-head elements in a page.yaml are errors at their line and
+# column, every one reported (tests/styles/badcover, found through GALLEY_DATA).
+printf -- '---\ntitle: 封面\n---\n\n正文\n' >"$d/cover.md"
+GALLEY_DATA=$ROOT/tests "$G" build -s badcover -t layout -o - "$d/cover.md" >"$d/stdout" 2>"$d/stderr"
+echo "exit $?" >>"$d/stderr"
+sed -e "s|$ROOT/|<root>/|g" -e "s|$d/|<tmp>/|g" "$d/stderr" >"$d/cover.err"
+same "bad cover elements: messages at their places" tests/styles/badcover.err "$d/cover.err"
+check "bad cover elements: no layout written" test ! -s "$d/stdout"

@@ -62,8 +62,8 @@ check "pdf: outline nests clause 1.1 under chapter 1" \
 	awk 'match($0, /^ *"title": "1　范围"/) { a = index($0, "\"") }
 	     match($0, /^ *"title": "1.1　要求"/) { b = index($0, "\"") }
 	     END { exit !(a && b > a) }' "$p/json"
-check "pdf: front matter labelled in roman, the body from 1" \
-	sh -c "tr -d ' \n' <'$p/json' | grep -q '\"index\":0,\"label\":{\"/S\":\"/R\",\"/St\":1}},{\"index\":1,\"label\":{\"/S\":\"/D\"'"
+check "pdf: the cover labelled 封面, the front matter in roman after it, the body from 1" \
+	sh -c "tr -d ' \n' <'$p/json' | grep -q '\"index\":0,\"label\":{\"/P\":\"u:封面\"[^}]*}},{\"index\":1,\"label\":{\"/S\":\"/R\",\"/St\":1}},{\"index\":2,\"label\":{\"/S\":\"/D\"'"
 qpdf --qdf --object-streams=disable "$s" "$p/qdf.pdf" 2>/dev/null
 check "pdf: links to places in the document" grep -qa '/Dest [0-9]* 0 R' "$p/qdf.pdf"
 check "pdf: a destination is a page position" \
@@ -105,15 +105,60 @@ check "pdf: a missing font fails the build" test $? -eq 1
 check "pdf: the message names the package to install" grep -q 'fonts-noto-cjk' "$p/err"
 check "pdf: no PDF is written without its font" test ! -e "$p/data/sample.pdf"
 
-# GB/T 9704's 28 x 22 grid: every body line and heading on page 1 of the notice sits
-# one 29.0 pt grid line below the one before, and no line holds more than 28 characters
-# (29 when two marks share a compressed em), each about 3 bytes of UTF-8.
+# GB/T 9704's 28 x 22 grid: every body line and heading on pages 1 (below the 版头,
+# which ends with the addressee) and 2 of the notice sits one 29.0 pt grid line below
+# the one before, and no line holds more than 28 characters (29 when two marks share
+# a compressed em), each about 3 bytes of UTF-8.
 "$G" build -t layout -o - content/notice/implementation-rules.md 2>/dev/null >"$p/notice.layout"
 check "pdf: the notice's lines keep to the 22-line grid" \
-	sh -c "awk '\$1 == \"page\" { p = \$2 } p == 1 && \$1 == \"text\" && \$4 != \"Liberation\" {
-		split(\$2, a, \",\"); print a[2] }' '$p/notice.layout' | sort -un |
+	sh -c "awk '\$1 == \"page\" { p = \$2 } (p == 1 && body || p == 2) && \$1 == \"text\" {
+		split(\$2, a, \",\"); printf \"%.2f\\n\", p * 10000 + a[2] } /各会员单位：/ { body = 1 }' \
+		'$p/notice.layout' | sort -un |
 	awk 'NR > 1 && \$1 - prev < 60 { d = \$1 - prev; if (d < 28.94 || d > 29.04) bad = 1; n++ }
-		{ prev = \$1 } END { exit bad || n < 10 }'"
+		{ prev = \$1 } END { exit bad || n < 20 }'"
+check "pdf: the notice's body starts on a grid line below the 版头" \
+	sh -c "awk '\$1 == \"page\" { p = \$2 } p == 1 && /为进一步加强/ { split(\$2, a, \",\");
+		l = (a[2] - 125.38) / 28.991; exit !(a[2] > 450 && l - int(l + 0.5) < 0.01 &&
+		int(l + 0.5) - l < 0.01) }' '$p/notice.layout'"
 check "pdf: the notice's type area holds 28 characters a line" \
 	sh -c "awk -F'\"' '/^  text 79.37,/ && / 15.8 / { n++; if (length(\$2) > 29 * 3) bad = 1 }
 		END { exit bad || n < 10 }' '$p/notice.layout'"
+
+# Covers and first-page heads, built by the styles from the front matter.
+mkdir -p "$p/covers"
+"$G" build -t pdf -o "$p/covers" content/standard/t-xaf-001.md content/notice/implementation-rules.md \
+	content/bulletin/2026-3.md 2>/dev/null
+std=$p/covers/t-xaf-001.pdf
+pdftotext -enc UTF-8 -f 1 -l 1 "$std" "$p/std1.txt" 2>/dev/null
+for want in 'ICS 13.310' 'CCS A91' 'T/XAF 001—2026' '公共安全视频监控系统' '工程施工及验收规范' \
+    'Code for construction and acceptance' '（征求意见稿）' '2026-08-20' \
+    '请将您知道的相关专利连同支持性文件一并附上' '溪川省安全防范行业协会'; do
+	check "pdf: the standard's cover shows $want" grep -qF "$want" "$p/std1.txt"
+done
+pdftotext -enc UTF-8 -f 2 -l 2 "$std" "$p/std2.txt" 2>/dev/null
+check "pdf: the standard's foreword follows its cover" grep -q '^前言$' "$p/std2.txt"
+check "pdf: no running head on the standard's cover" \
+	test "$(grep -c 'T/XAF 001—2026' "$p/std1.txt")" = 1
+qpdf --json --json-key=pagelabels "$std" | tr -d ' \n' >"$p/std.json"
+check "pdf: the standard's cover is unnumbered, then I, then 1" \
+	grep -q '"index":0,"label":{"/P":"u:封面"[^}]*}},{"index":1,"label":{"/S":"/R","/St":1}},{"index":2,"label":{"/S":"/D","/St":1}}' "$p/std.json"
+bul=$p/covers/2026-3.pdf
+qpdf --json --json-key=pagelabels "$bul" | tr -d ' \n' >"$p/bul.json"
+check "pdf: the bulletin's cover is unnumbered and its body starts at 1" \
+	grep -q '"index":0,"label":{"/P":"u:封面"[^}]*}},{"index":1,"label":{"/S":"/D","/St":1}}' "$p/bul.json"
+pdftotext -enc UTF-8 -f 1 -l 1 "$bul" "$p/bul1.txt" 2>/dev/null
+tr -d ' ' <"$p/bul1.txt" >"$p/bul1.nosp"
+check "pdf: the bulletin's cover shows the issue" grep -q '2026年第3期' "$p/bul1.nosp"
+check "pdf: the bulletin's cover shows the serial" grep -q '总第47期' "$p/bul1.nosp"
+check "pdf: the bulletin's cover shows the permit" grep -qF '溪内资准字〔2026〕第018号' "$p/bul1.nosp"
+# The content stream of page 1 of the notice fills the issuer mark in red (#e60012).
+ntc=$p/covers/implementation-rules.pdf
+qpdf --show-object="$(qpdf --show-pages "$ntc" | awk '/content:/ { getline; print $1; exit }')" \
+	--filtered-stream-data "$ntc" >"$p/notice1.stream" 2>/dev/null
+check "pdf: the notice's issuer mark is red, fill and outline" \
+	sh -c "tr '\n' ' ' <'$p/notice1.stream' | grep -q '0.902 0 0.071 rg 0.902 0 0.071 RG BT'"
+check "pdf: the notice's red rule" grep -q '^0.902 0 0.071 rg$' "$p/notice1.stream"
+check "pdf: the colour is reset to black after the red" grep -q '^0 g$' "$p/notice1.stream"
+pdftotext -enc UTF-8 -f 1 -l 1 "$ntc" "$p/ntc1.txt" 2>/dev/null
+check "pdf: the notice's page 1 shows the 发文字号 and the title" \
+	sh -c "grep -qF '溪安协〔2026〕7' '$p/ntc1.txt' && grep -q '^关于印发' '$p/ntc1.txt'"

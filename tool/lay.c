@@ -127,7 +127,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 	};
 	const struct meta *m, *c;
 	size_t i, k;
-	int rc = 0, known;
+	int rc = 0, known, got;
 	double v;
 
 	for (m = map->first; m != NULL; m = m->next) {
@@ -249,6 +249,11 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 					ps->heading_size[k] = v;
 			}
 		}
+		if ((got = lay_cover_key(path, m, ps)) != 0) {
+			known = 1;	/* covers and the first-page head: lay_cover.c */
+			if (got < 0)
+				rc = -1;
+		}
 		if (!known)
 			msg_at(MSG_WARNING, path, m->line, m->col,
 			    "unknown page-style key '%s'", m->key);
@@ -333,6 +338,7 @@ lay_page_style_free(struct lay_page_style *ps)
 	for (size_t i = 0; i < ps->nfallback; i++)
 		free(ps->fallback[i]);
 	free(ps->fallback);
+	lay_cover_free(ps);
 }
 
 /* ---- setting blocks ----------------------------------------------------- */
@@ -684,15 +690,15 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	    doc_attr_get(&n->attr, "number") != NULL) {
 		/* The body's page 1 starts with its first numbered chapter. */
 		lo->body_started = 1;
-		if (lo->out->n > 0)
+		if (lo->out->n > lo->body_first)
 			lay_new_page(lo);
-		lo->out->front_pages = lo->page - 1;
+		lo->out->front_pages = lo->page - 1 - lo->out->cover_pages;
 		lo->out->front_style = ps->front_roman;
 	}
 	/* Chapters on a new (or a right-hand) page when the style or the heading asks. */
 	if ((n->level == 1 && ps->chapter_start != CHAPTER_SAME && lo->ncols == 0) ||
 	    doc_attr_has_class(&n->attr, "new-page") || doc_attr_has_class(&n->attr, "recto")) {
-		if (lo->y > ps->top && lo->out->n > 0)
+		if (lo->y > ps->top && lo->out->n > lo->body_first)
 			lay_new_page(lo);
 		if ((ps->chapter_start == CHAPTER_RECTO || doc_attr_has_class(&n->attr, "recto")) &&
 		    lo->page % 2 == 0)
@@ -891,6 +897,11 @@ lay_page_label(const struct lay_doc *ld, int page, struct buf *out)
 	    "lxxx", "xc" };
 	int n;
 
+	if (page <= ld->cover_pages) {
+		buf_puts(out, ld->cover_label ? ld->cover_label : "");
+		return;
+	}
+	page -= ld->cover_pages;
 	if (page > ld->front_pages) {
 		buf_printf(out, "%d", page - ld->front_pages);
 		return;
@@ -905,12 +916,11 @@ lay_page_label(const struct lay_doc *ld, int page, struct buf *out)
 			out->data[i] = (char)(out->data[i] - 'a' + 'A');
 }
 
-/* Expands a running head's template: {section}, {page}, or any metadata key ({title}). */
-static void
-expand_template(const char *t, const struct meta *meta, const char *section,
+void
+lay_expand_template(const char *t, const struct meta *meta, const char *section,
     const char *page, struct buf *out)
 {
-	const char *close, *v;
+	const char *close;
 	char key[64];
 
 	for (; *t; t++) {
@@ -925,8 +935,14 @@ expand_template(const char *t, const struct meta *meta, const char *section,
 			buf_puts(out, section);
 		else if (strcmp(key, "page") == 0)
 			buf_puts(out, page);
-		else if ((v = meta_get_str(meta, key)) != NULL)
-			buf_puts(out, v);
+		else {
+			/* {key|text}: text when the front matter lacks key */
+			char *alt = strchr(key, '|');
+			if (alt)
+				*alt++ = '\0';
+			if (lay_meta_text(meta, key, out) == 0 && alt)
+				buf_puts(out, alt);
+		}
 		t = close;
 	}
 }
@@ -981,25 +997,27 @@ set_heads(struct layout *lo, struct look body)
 	for (i = 0; i < lo->out->n; i++)
 		if (lo->out->boxes[i].kind == BOX_ANCHOR && lo->out->boxes[i].level == 1)
 			begun[lo->out->boxes[i].page] = lo->out->boxes[i].title;
-	for (p = 1; p <= lo->out->pages; p++) {
+	/* No running heads on the cover; the body's page 1 is the page after it. */
+	for (p = lo->out->cover_pages + 1; p <= lo->out->pages; p++) {
+		int first = p == lo->out->cover_pages + 1;
 		if (begun[p])
 			section = begun[p];
 		lo->page = p;
 		buf_reset(&page);
 		lay_page_label(lo->out, p, &page);
-		if (ps->header && !(p == 1 && ps->first_page != FIRST_SAME)) {
+		if (ps->header && !(first && ps->first_page != FIRST_SAME)) {
 			/* The gaps run from the type area to the near edge of the text's em box. */
 			double y = ps->top - ps->header_gap - ps->header_size * 0.12;
 			buf_reset(&text);
-			expand_template(ps->header, lo->doc->meta, section, buf_str(&page), &text);
+			lay_expand_template(ps->header, lo->doc->meta, section, buf_str(&page), &text);
 			set_running(lo, body, buf_str(&text), ps->header_size, ps->header_align, y);
 			if (ps->header_rule)
 				lay_add_rule(lo, ps->left, y + ps->header_size * 0.12 + ps->header_gap / 2,
 				    ps->width - ps->left - ps->right, 0.5);
 		}
-		if (ps->footer && !(p == 1 && ps->first_page == FIRST_EMPTY)) {
+		if (ps->footer && !(first && ps->first_page == FIRST_EMPTY)) {
 			buf_reset(&text);
-			expand_template(ps->footer, lo->doc->meta, section, buf_str(&page), &text);
+			lay_expand_template(ps->footer, lo->doc->meta, section, buf_str(&page), &text);
 			set_running(lo, body, buf_str(&text), ps->footer_size, ps->footer_align,
 			    ps->height - ps->bottom + ps->footer_gap + ps->footer_size * 0.88);
 		}
@@ -1054,7 +1072,9 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	body.latin = lay_get_font(&lo, ps->latin, 0, 0);
 	lo.body = body;
 	lay_notes_init(&lo);
+	lay_set_cover(&lo);
 	lay_new_page(&lo);
+	lay_set_first_head(&lo);
 	if (body.cjk && body.latin)
 		lay_set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
 		    body, 0);
@@ -1089,6 +1109,7 @@ lay_doc_free(struct lay_doc *ld)
 	for (i = 0; i < ld->nstrings; i++)
 		free(ld->strings[i]);
 	free(ld->strings);
+	free(ld->cover_label);
 	memset(ld, 0, sizeof(*ld));
 }
 
@@ -1100,6 +1121,8 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 	char u[8];
 
 	buf_printf(out, "pages %d size %.2fx%.2f", ld->pages, ld->width, ld->height);
+	if (ld->cover_pages > 0)
+		buf_printf(out, " cover %d", ld->cover_pages);
 	if (ld->front_pages > 0)
 		buf_printf(out, " front %d", ld->front_pages);
 	buf_putc(out, '\n');
@@ -1110,7 +1133,10 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 			buf_printf(out, "page %d\n", page);
 		}
 		if (b->kind == BOX_RULE) {
-			buf_printf(out, "  rule %.2f,%.2f %.2fx%.2f\n", b->x, b->y, b->w, b->h);
+			buf_printf(out, "  rule %.2f,%.2f %.2fx%.2f", b->x, b->y, b->w, b->h);
+			if (b->color)
+				buf_printf(out, " #%06x", (unsigned)b->color);
+			buf_putc(out, '\n');
 			continue;
 		}
 		if (b->kind == BOX_LINK) {
@@ -1142,6 +1168,9 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 				buf_putc(out, ' ');
 			buf_put(out, u, utf8_encode((int32_t)b->cps[k], u));
 		}
-		buf_puts(out, "\"\n");
+		buf_putc(out, '"');
+		if (b->color)
+			buf_printf(out, " #%06x", (unsigned)b->color);
+		buf_putc(out, '\n');
 	}
 }

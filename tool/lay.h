@@ -27,6 +27,7 @@ struct lay_box {
 	double		 size;
 	int		 fake_bold;	/* draw with an outline stroke: the font has no bold */
 	int		 fake_italic;	/* draw slanted: the font has no italic */
+	uint32_t	 color;		/* GLYPHS, RULE: 0xRRGGBB; 0 is black */
 	const char	*href;		/* LINK: "#id" or a URL, borrowed from the document */
 	const char	*id;		/* ANCHOR: borrowed from the document */
 	int		 level;		/* ANCHOR: outline depth 1-6, or 0: not in the outline */
@@ -38,6 +39,9 @@ struct lay_box {
 	char		*path;		/* IMAGE: the file's real path, owned */
 	int		 line, col;	/* IMAGE: where the source names it, for messages */
 };
+
+/* A text or rule of a cover or a first-page head, placed by the style (lay_cover.c). */
+struct lay_element;
 
 struct lay_page_style {
 	double	 width, height;		/* points */
@@ -75,6 +79,13 @@ struct lay_page_style {
 	int	 front_roman;		/* 1 (i, ii …) or 2 (I, II …): pages before the first
 					   numbered chapter are numbered so, and that chapter
 					   starts page 1 on a new page; 0: one arabic sequence */
+	/* Pages built from the front matter by the style (lay_cover.c). */
+	struct lay_element *cover;	/* a page of its own before the body; owned */
+	size_t	 ncover;		/* 0: no cover */
+	struct lay_element *head;	/* elements at the top of the body's page 1; owned */
+	size_t	 nhead;
+	double	 body_top;		/* page 1's body starts here, points; 0: below the head */
+	char	*cover_label;		/* the cover's page label in the PDF (封面) */
 };
 
 enum lay_chapter_start { CHAPTER_SAME, CHAPTER_NEW_PAGE, CHAPTER_RECTO };
@@ -98,6 +109,8 @@ struct lay_doc {
 	int		 front_style;	/* 1: i, ii …; 2: I, II … */
 	char		**strings;	/* texts the boxes borrow that the document lacks */
 	size_t		 nstrings;
+	int		 cover_pages;	/* unnumbered pages before everything (the cover) */
+	char		*cover_label;	/* their page label, owned; NULL: none */
 };
 
 /*
@@ -122,7 +135,10 @@ int lay_document(const struct doc *doc, const struct lay_page_style *ps,
     struct font_set *fonts, unsigned flags, struct lay_doc *out);
 void lay_doc_free(struct lay_doc *ld);
 
-/* Appends page's number as the reader sees it ("iv", "3"), by the front-matter split. */
+/*
+ * Appends page's number as the reader sees it ("iv", "3"), by the front-matter
+ * split after the cover; a cover page gets its label.
+ */
 void lay_page_label(const struct lay_doc *ld, int page, struct buf *out);
 
 /* Appends the text dump of the boxes (the `layout` output) to out. */

@@ -26,6 +26,7 @@ struct layout {
 	int				 failed;
 	int				 body_started;	/* front-roman: the first chapter is set */
 	unsigned			 flags;		/* LAY_TRUST_PATHS */
+	size_t				 body_first;	/* the body's first box, after cover and head */
 	struct font			**fallback;	/* the style's fallback fonts */
 	size_t				 nfallback;
 	struct lay_run			*runs;		/* the paragraph being collected */
@@ -130,5 +131,31 @@ void lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, doub
  */
 void lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_node *notes,
     double x0, double measure, struct look body);
+/*
+ * Appends the front-matter value of key to out: a string, or a list's strings
+ * joined (、; ，for cc; a full-width space for signer and issued-by).
+ * Returns how many bytes it appended: 0 when key is missing or empty.
+ */
+size_t lay_meta_text(const struct meta *meta, const char *key, struct buf *out);
+/*
+ * Appends template t expanded to out: {section} and {page} as given, {KEY}
+ * the front-matter value (lay_meta_text()), {KEY|TEXT} TEXT when KEY is
+ * missing; a missing KEY without TEXT gives nothing.
+ */
+void lay_expand_template(const char *t, const struct meta *meta, const char *section,
+    const char *page, struct buf *out);
+
+/*
+ * Reads page.yaml's cover keys into ps (lay_cover.c): `cover`, `first-page-head`,
+ * `body-top`, `cover-label`.  Returns 1 when m is one of them, 0 when it is
+ * not, -1 after reporting a bad value at its place in path.
+ */
+int lay_cover_key(const char *path, const struct meta *m, struct lay_page_style *ps);
+/* Frees what lay_cover_key() put in ps. */
+void lay_cover_free(struct lay_page_style *ps);
+/* Sets the style's cover, when it has one, as a page before the body. */
+void lay_set_cover(struct layout *lo);
+/* Sets the style's first-page head on the current page and moves the body below it. */
+void lay_set_first_head(struct layout *lo);
 
 #endif

@@ -134,6 +134,24 @@ collect_glyphs(struct writer *w, const struct lay_box *b)
 			e->cp_of[b->gids[k]] = b->cps[k] ? b->cps[k] : 0xFFFD;
 }
 
+/* Sets the fill colour (and the stroke colour too when stroke) of what follows. */
+static void
+set_color(struct buf *c, uint32_t color, int stroke)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (i == 1 && !stroke)
+			break;
+		put_num(c, ((color >> 16) & 0xFF) / 255.0);
+		buf_putc(c, ' ');
+		put_num(c, ((color >> 8) & 0xFF) / 255.0);
+		buf_putc(c, ' ');
+		put_num(c, (color & 0xFF) / 255.0);
+		buf_puts(c, i == 0 ? " rg\n" : " RG\n");
+	}
+}
+
 /* Text: one BT/ET per box, glyph ids as hex with TJ adjustments where the layout moved them. */
 static void
 draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double height)
@@ -149,6 +167,8 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 	name = HPDF_Page_GetLocalFontName(page, (HPDF_Font)e->type0);
 	if (name == NULL)
 		return;
+	if (b->color)
+		set_color(c, b->color, b->fake_bold);
 	buf_puts(c, "BT\n");
 	if (b->fake_bold) {
 		/* Synthetic bold: fill and stroke the outline, a stroke of 3% of the size. */
@@ -182,6 +202,8 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 	if (b->fake_bold)
 		buf_puts(c, "0 Tr\n");
 	buf_puts(c, "ET\n");
+	if (b->color)
+		buf_puts(c, b->fake_bold ? "0 g 0 G\n" : "0 g\n");
 }
 
 static void
@@ -189,6 +211,8 @@ draw_rule(struct writer *w, const struct lay_box *b, double height)
 {
 	struct buf *c = &w->content;
 
+	if (b->color)
+		set_color(c, b->color, 0);
 	put_num(c, b->x);
 	buf_putc(c, ' ');
 	put_num(c, height - b->y - b->h);
@@ -197,6 +221,8 @@ draw_rule(struct writer *w, const struct lay_box *b, double height)
 	buf_putc(c, ' ');
 	put_num(c, b->h);
 	buf_puts(c, " re f\n");
+	if (b->color)
+		buf_puts(c, "0 g\n");
 }
 
 /* Loads the image of box b unless it is loaded; reports a file libharu cannot read at its line. */
@@ -549,6 +575,19 @@ add_links(HPDF_Doc pdf, const struct lay_doc *ld, HPDF_Page *pages)
 	free(anchors);
 }
 
+/* The cover's page label: its text alone (/P), no number; libharu's labels always number. */
+static void
+add_cover_label(struct writer *w, const struct lay_doc *ld)
+{
+	HPDF_Dict d = HPDF_Dict_New(w->pdf->mmgr);
+
+	if (d == NULL)
+		return;
+	if (ld->cover_label && *ld->cover_label)
+		HPDF_Dict_Add(d, "P", text_string(w, ld->cover_label));
+	HPDF_Catalog_AddPageLabel(w->pdf->catalog, 0, d);
+}
+
 /* Title, author, subject and keywords, from the metadata; lists joined. */
 static void
 add_info(struct writer *w)
@@ -651,12 +690,14 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 	if (rc == 0 && w.error == 0) {
 		add_links(w.pdf, ld, pages);
 		add_outline(&w, ld, pages);
-		if (ld->front_pages > 0) {
-			HPDF_AddPageLabel(w.pdf, 0, ld->front_style == 2 ?
+		if (ld->cover_pages > 0)
+			add_cover_label(&w, ld);
+		if (ld->front_pages > 0)
+			HPDF_AddPageLabel(w.pdf, (HPDF_UINT)ld->cover_pages, ld->front_style == 2 ?
 			    HPDF_PAGE_NUM_STYLE_UPPER_ROMAN : HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
-			HPDF_AddPageLabel(w.pdf, (HPDF_UINT)ld->front_pages,
+		if (ld->cover_pages > 0 || ld->front_pages > 0)
+			HPDF_AddPageLabel(w.pdf, (HPDF_UINT)(ld->cover_pages + ld->front_pages),
 			    HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
-		}
 		add_info(&w);
 	}
 	if (rc == 0 && w.error == 0 && HPDF_SaveToStream(w.pdf) == HPDF_OK) {

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "doc.h"
 #include "font.h"
+#include "lay.h"
 #include "lay_break.h"
 #include "lay_para.h"
 #include "md.h"
@@ -358,6 +359,33 @@ test_paragraphs(void)
 	font_set_free(set);
 }
 
+/* Page labels: the cover's, then the front matter's roman numbers, then the body's from 1. */
+static void
+test_page_labels(void)
+{
+	struct lay_doc ld;
+	struct buf b = BUF_INIT;
+	static const char *const want[] = { "封面", "I", "II", "1", "2" };
+	int p;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.pages = 5;
+	ld.cover_pages = 1;
+	ld.cover_label = "封面";
+	ld.front_pages = 2;
+	ld.front_style = 2;
+	for (p = 1; p <= 5; p++) {
+		buf_reset(&b);
+		lay_page_label(&ld, p, &b);
+		expect(strcmp(buf_str(&b), want[p - 1]) == 0, "page label after a cover");
+	}
+	ld.front_pages = 0;
+	buf_reset(&b);
+	lay_page_label(&ld, 2, &b);
+	expect(strcmp(buf_str(&b), "1") == 0, "a cover and no front matter: page 2 is 1");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -368,6 +396,7 @@ main(void)
 	test_fonts();
 	test_line_breaking();
 	test_paragraphs();
+	test_page_labels();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,524 @@
+/* Covers and first-page heads: texts and rules the style places from the front matter, as data. */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "lay.h"
+#include "lay_int.h"
+#include "lay_para.h"
+#include "mem.h"
+#include "msg.h"
+
+/* Which of the style's fonts a text uses. */
+enum role { ROLE_BODY, ROLE_HEADING, ROLE_EMPHASIS, ROLE_RUNNING, ROLE_MONO };
+static const char *const role_names[] = { "body", "heading", "emphasis", "running", "mono",
+    NULL };
+
+struct lay_element {
+	char		*text;		/* a template with {KEY}s; NULL: a rule */
+	double		 thickness;	/* a rule's, points */
+	double		 y;		/* the top, from the page top, points; < 0: `after` */
+	double		 after;		/* the gap below the previous element, points */
+	double		 after_lines;	/* plus this many of the body's line pitches */
+	double		 x;		/* in from the aligned edge, points */
+	int		 align;		/* ALIGN_LEFT, ALIGN_CENTER or ALIGN_RIGHT */
+	int		 page;		/* x, align and width count from the paper's edges */
+	int		 role;		/* enum role */
+	char		*family;	/* the CJK family instead of the role's, or NULL */
+	char		*family_latin;	/* the Latin family instead of the role's, or NULL */
+	double		 size;		/* points; 0: the body size */
+	double		 leading;	/* line pitch of wrapped lines, times the size */
+	int		 bold;
+	uint32_t	 color;		/* 0xRRGGBB */
+	double		 tracking;	/* extra space between characters, ems */
+	double		 width;		/* the measure (text) or length (rule); 0: all there is */
+	char		*cond;		/* only when the front matter has this key */
+};
+
+/* ---- reading page.yaml --------------------------------------------------- */
+
+static void
+element_free(struct lay_element *e)
+{
+	free(e->text);
+	free(e->family);
+	free(e->family_latin);
+	free(e->cond);
+}
+
+static void
+elements_free(struct lay_element *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		element_free(&v[i]);
+	free(v);
+}
+
+/* "#c00000" into 0xc00000; -1 when s is not six hex digits after '#'. */
+static long
+parse_color(const char *s)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || s[0] != '#' || strlen(s) != 7 || strspn(s + 1, "0123456789abcdefABCDEF") != 6)
+		return -1;
+	errno = 0;
+	v = strtol(s + 1, &end, 16);
+	return errno || *end ? -1 : v;
+}
+
+/* A number ≥ 0 ("0.5"); -1 when s is none. */
+static double
+parse_number(const char *s)
+{
+	char *end;
+	double v;
+
+	if (s == NULL)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	return end == s || *end || errno || v < 0 || !isfinite(v) ? -1 : v;
+}
+
+/* Reports a bad value of one element's key; returns -1. */
+static int
+bad(const char *path, const struct meta *m, const char *what)
+{
+	msg_at(MSG_ERROR, path, m->line, m->col, "'%s' must be %s", m->key, what);
+	return -1;
+}
+
+/* Reads one element (a map) into *e; reports every bad key and returns -1 when there was one. */
+static int
+read_element(const char *path, const char *list, const struct meta *map, struct lay_element *e)
+{
+	static const char *const aligns[] = { "left", "center", "right", NULL };
+	static const int align_of[] = { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
+	static const char *const froms[] = { "area", "page", NULL };
+	static const char *const bools[] = { "false", "true", NULL };
+	const struct meta *m;
+	const char *str;
+	double v;
+	long c;
+	size_t k;
+	int rc = 0, has_y = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->y = -1;
+	e->align = ALIGN_CENTER;
+	e->leading = 1.25;
+	if (map->type != META_MAP) {
+		msg_at(MSG_ERROR, path, map->line, map->col,
+		    "'%s' must list elements such as {text: \"{title}\", y: 60mm}", list);
+		return -1;
+	}
+	for (m = map->first; m != NULL; m = m->next) {
+		str = m->type == META_STRING || m->type == META_BOOL ? m->str : NULL;
+		if (strcmp(m->key, "text") == 0) {
+			if (str == NULL || *str == '\0')
+				rc = bad(path, m, "a text such as \"{title}\"");
+			else
+				e->text = mem_strdup(str);
+		} else if (strcmp(m->key, "rule") == 0 || strcmp(m->key, "y") == 0 ||
+		    strcmp(m->key, "x") == 0 || strcmp(m->key, "size") == 0 ||
+		    strcmp(m->key, "width") == 0) {
+			if (str == NULL || (v = lay_length(str)) < 0)
+				rc = bad(path, m, "a length such as 25mm, 12pt or 三号");
+			else if (m->key[0] == 'r')
+				e->thickness = v > 0 ? v : 0.01;
+			else if (m->key[0] == 'y') {
+				e->y = v;
+				has_y = 1;
+			} else if (m->key[0] == 'x')
+				e->x = v;
+			else if (m->key[0] == 's')
+				e->size = v;
+			else
+				e->width = v;
+		} else if (strcmp(m->key, "after") == 0) {
+			char *end = NULL;
+			v = str ? strtod(str, &end) : -1;
+			if (str && end != str && v >= 0 && (strcmp(end, " line") == 0 ||
+			    strcmp(end, " lines") == 0))
+				e->after_lines = v;
+			else if (str == NULL || (v = lay_length(str)) < 0)
+				rc = bad(path, m, "a length such as 10mm, or a number of lines (2 lines)");
+			else
+				e->after = v;
+		} else if (strcmp(m->key, "tracking") == 0 || strcmp(m->key, "leading") == 0) {
+			if ((v = parse_number(str)) < 0)
+				rc = bad(path, m, "a number such as 0.5");
+			else if (m->key[0] == 't')
+				e->tracking = v;
+			else
+				e->leading = v;
+		} else if (strcmp(m->key, "align") == 0) {
+			for (k = 0; str && aligns[k] && strcmp(str, aligns[k]) != 0; k++)
+				;
+			if (str == NULL || aligns[k] == NULL)
+				rc = bad(path, m, "left, center or right");
+			else
+				e->align = align_of[k];
+		} else if (strcmp(m->key, "from") == 0) {
+			for (k = 0; str && froms[k] && strcmp(str, froms[k]) != 0; k++)
+				;
+			if (str == NULL || froms[k] == NULL)
+				rc = bad(path, m, "area (the type area) or page (the paper's edges)");
+			else
+				e->page = (int)k;
+		} else if (strcmp(m->key, "bold") == 0) {
+			for (k = 0; str && bools[k] && strcmp(str, bools[k]) != 0; k++)
+				;
+			if (str == NULL || bools[k] == NULL)
+				rc = bad(path, m, "true or false");
+			else
+				e->bold = (int)k;
+		} else if (strcmp(m->key, "font") == 0) {
+			for (k = 0; str && role_names[k] && strcmp(str, role_names[k]) != 0; k++)
+				;
+			if (str == NULL || role_names[k] == NULL)
+				rc = bad(path, m, "body, heading, emphasis, running or mono "
+				    "(name a family with 'family')");
+			else
+				e->role = (int)k;
+		} else if (strcmp(m->key, "family") == 0 || strcmp(m->key, "family-latin") == 0) {
+			char **slot = strcmp(m->key, "family") == 0 ? &e->family : &e->family_latin;
+			if (str == NULL || *str == '\0')
+				rc = bad(path, m, "a font family such as AR PL UMing CN");
+			else {
+				free(*slot);
+				*slot = mem_strdup(str);
+			}
+		} else if (strcmp(m->key, "color") == 0) {
+			if ((c = parse_color(str)) < 0)
+				rc = bad(path, m, "a colour written \"#RRGGBB\" (quoted)");
+			else
+				e->color = (uint32_t)c;
+		} else if (strcmp(m->key, "if") == 0) {
+			if (str == NULL || *str == '\0')
+				rc = bad(path, m, "a front-matter key such as stage");
+			else {
+				free(e->cond);
+				e->cond = mem_strdup(str);
+			}
+		} else {
+			msg_at(MSG_ERROR, path, m->line, m->col, "unknown key '%s' in an element of "
+			    "'%s' (text, rule, y, after, x, align, from, font, family, family-latin, "
+			    "size, bold, color, tracking, leading, width, if)", m->key, list);
+			rc = -1;
+		}
+	}
+	if (rc == 0 && (e->text != NULL) == (e->thickness > 0)) {
+		msg_at(MSG_ERROR, path, map->line, map->col,
+		    "an element of '%s' is either a 'text' or a 'rule'", list);
+		rc = -1;
+	}
+	if (rc == 0 && has_y && (e->after > 0 || e->after_lines > 0)) {
+		msg_at(MSG_ERROR, path, map->line, map->col,
+		    "an element of '%s' has 'y' or 'after', not both", list);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Reads a list of elements into *v, *n (replacing what was there). */
+static int
+read_elements(const char *path, const struct meta *m, struct lay_element **v, size_t *n)
+{
+	const struct meta *c;
+	int rc = 0;
+
+	elements_free(*v, *n);
+	*v = NULL;
+	*n = 0;
+	if (m->type != META_LIST) {
+		msg_at(MSG_ERROR, path, m->line, m->col,
+		    "'%s' must be a list of elements such as - {text: \"{title}\", y: 60mm}", m->key);
+		return -1;
+	}
+	for (c = m->first; c != NULL; c = c->next) {
+		struct lay_element e;
+		if (read_element(path, m->key, c, &e) == -1) {
+			element_free(&e);
+			rc = -1;
+			continue;
+		}
+		*v = mem_realloc(*v, (*n + 1) * sizeof(**v));
+		(*v)[(*n)++] = e;
+	}
+	return rc;
+}
+
+int
+lay_cover_key(const char *path, const struct meta *m, struct lay_page_style *ps)
+{
+	const char *str = m->type == META_STRING ? m->str : NULL;
+	double v;
+
+	if (strcmp(m->key, "cover") == 0)
+		return read_elements(path, m, &ps->cover, &ps->ncover) == 0 ? 1 : -1;
+	if (strcmp(m->key, "first-page-head") == 0)
+		return read_elements(path, m, &ps->head, &ps->nhead) == 0 ? 1 : -1;
+	if (strcmp(m->key, "body-top") == 0) {
+		if (str == NULL || (v = lay_length(str)) < 0)
+			return bad(path, m, "a length such as 80mm, or 0 (below the head)");
+		ps->body_top = v;
+		return 1;
+	}
+	if (strcmp(m->key, "cover-label") == 0) {
+		if (str == NULL)
+			return bad(path, m, "a text such as 封面");
+		free(ps->cover_label);
+		ps->cover_label = mem_strdup(str);
+		return 1;
+	}
+	return 0;
+}
+
+void
+lay_cover_free(struct lay_page_style *ps)
+{
+	elements_free(ps->cover, ps->ncover);
+	elements_free(ps->head, ps->nhead);
+	free(ps->cover_label);
+	ps->cover = ps->head = NULL;
+	ps->ncover = ps->nhead = 0;
+	ps->cover_label = NULL;
+}
+
+/* ---- front-matter text ------------------------------------------------- */
+
+size_t
+lay_meta_text(const struct meta *meta, const char *key, struct buf *out)
+{
+	const struct meta *m = meta ? meta_get(meta, key) : NULL, *c;
+	const char *sep = "、";
+	size_t from = out->len;
+
+	if (m == NULL)
+		return 0;
+	if (m->type == META_STRING || m->type == META_BOOL) {
+		buf_puts(out, m->str);
+		return out->len - from;
+	}
+	if (strcmp(key, "cc") == 0)
+		sep = "，";
+	else if (strcmp(key, "signer") == 0 || strcmp(key, "issued-by") == 0)
+		sep = "\u3000";
+	for (c = m->type == META_LIST ? m->first : NULL; c != NULL; c = c->next)
+		if (c->type == META_STRING && *c->str != '\0')
+			buf_printf(out, "%s%s", out->len > from ? sep : "", c->str);
+	return out->len - from;
+}
+
+/* ---- setting the elements --------------------------------------------- */
+
+/* The CJK and Latin fonts of e; 0, or -1 when one is missing (the layout has failed). */
+static int
+element_fonts(struct layout *lo, const struct lay_element *e, struct look *f)
+{
+	const struct lay_page_style *ps = lo->ps;
+	const char *cjk = ps->cjk, *latin = ps->latin;
+
+	switch (e->role) {
+	case ROLE_HEADING:
+		cjk = ps->cjk_sans;
+		latin = ps->latin_sans;
+		break;
+	case ROLE_EMPHASIS:
+		cjk = ps->cjk_kai;
+		break;
+	case ROLE_RUNNING:
+		if (ps->cjk_running)
+			cjk = ps->cjk_running;
+		break;
+	case ROLE_MONO:
+		latin = ps->mono;
+		break;
+	default:
+		break;
+	}
+	memset(f, 0, sizeof(*f));
+	f->cjk = lay_get_font(lo, e->family ? e->family : cjk, e->bold, 0);
+	f->latin = lay_get_font(lo, e->family_latin ? e->family_latin : latin, e->bold, 0);
+	return f->cjk && f->latin ? 0 : -1;
+}
+
+/* Colours the boxes made since index from. */
+static void
+paint(struct layout *lo, size_t from, uint32_t color)
+{
+	for (; from < lo->out->n; from++)
+		if (lo->out->boxes[from].kind == BOX_GLYPHS || lo->out->boxes[from].kind == BOX_RULE)
+			lo->out->boxes[from].color = color;
+}
+
+/*
+ * Sets one text element with its top at y; returns its bottom (the last line's
+ * em box), or y when it came out empty.
+ */
+static double
+set_text(struct layout *lo, const struct lay_element *e, const char *text, double y,
+    double left, double measure)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double size = e->size > 0 ? e->size : ps->size, pitch = size * e->leading;
+	double track = e->tracking * size, avail = measure - e->x, x0, width;
+	struct lay_para_style st = { e->width > 0 && e->width < avail ? e->width : avail, 0,
+	    (enum lay_punct)ps->punct, 0, lo->doc->source, lo->fallback, lo->nfallback };
+	struct lay_para para;
+	struct look f;
+	const char *s, *nl;
+	size_t i, k, from = lo->out->n;
+	double bottom = y;
+
+	if (element_fonts(lo, e, &f) == -1)
+		return y;
+	/* A line break in the template is a line break on the page. */
+	for (s = text; *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s);
+		if (s != text)
+			lay_add_run(lo, LAY_LINE_BREAK, strlen(LAY_LINE_BREAK), f, size, 0);
+		if (nl > s)
+			lay_add_run(lo, s, (size_t)(nl - s), f, size, 0);
+		if (*nl == '\0')
+			break;
+	}
+	if (track > 0)
+		st.measure = 1e6;	/* spaced-out text is one line a line break ends */
+	lay_para_set(lo->runs, lo->nruns, &st, &para);
+	/*
+	 * Wrapped lines are balanced: set again in the narrowest measure that
+	 * takes no more lines, plus a quarter em so that spaces need not shrink.
+	 */
+	if (para.nlines > 1 && track == 0) {
+		size_t lines = para.nlines;
+		double full = st.measure;
+		struct lay_para narrower;
+		while (st.measure > size * 4) {
+			st.measure -= size / 2;
+			lay_para_set(lo->runs, lo->nruns, &st, &narrower);
+			k = narrower.nlines;
+			for (i = 0; i < narrower.nlines; i++)
+				if (narrower.lines[i].overfull)
+					k = lines + 1;
+			lay_para_free(&narrower);
+			if (k > lines)
+				break;
+		}
+		st.measure = fmin(st.measure + size / 2 + size / 4, full);
+		lay_para_free(&para);
+		lay_para_set(lo->runs, lo->nruns, &st, &para);
+	}
+	lo->nruns = 0;
+	for (i = 0; i < para.nlines; i++) {
+		struct lay_line *line = &para.lines[i];
+		for (k = 0; k < line->n; k++)
+			line->glyphs[k].x += (double)k * track;
+		width = line->width + (line->n > 0 ? (double)(line->n - 1) * track : 0);
+		x0 = e->align == ALIGN_LEFT ? left + e->x :
+		    e->align == ALIGN_RIGHT ? left + measure - e->x - width :
+		    left + (measure - width) / 2;
+		lo->y = y + (double)i * pitch;
+		lay_place_line(lo, line, x0, size, size);
+		bottom = y + (double)i * pitch + size;
+	}
+	lay_para_free(&para);
+	paint(lo, from, e->color);
+	return bottom;
+}
+
+/* Whether s holds nothing but spaces (ideographic ones too). */
+static int
+blank(const char *s)
+{
+	while (*s == ' ' || strncmp(s, "\u3000", 3) == 0)
+		s += *s == ' ' ? 1 : 3;
+	return *s == '\0';
+}
+
+/* Places a list of elements on the current page; returns the bottom of the last one set. */
+static double
+set_elements(struct layout *lo, const struct lay_element *v, size_t n, double start)
+{
+	const struct lay_page_style *ps = lo->ps;
+	struct buf text = BUF_INIT, probe = BUF_INIT;
+	double bottom = start, y, left, measure;
+	size_t i;
+
+	for (i = 0; i < n && !lo->failed; i++) {
+		const struct lay_element *e = &v[i];
+		buf_reset(&probe);
+		if (e->cond && lay_meta_text(lo->doc->meta, e->cond, &probe) == 0)
+			continue;
+		y = e->y >= 0 ? e->y : bottom + e->after + e->after_lines * ps->size * ps->leading;
+		left = e->page ? 0 : ps->left;
+		measure = e->page ? ps->width : ps->width - ps->left - ps->right;
+		if (e->text == NULL) {
+			double w = e->width > 0 ? e->width : measure - e->x;
+			double x = e->align == ALIGN_LEFT ? left + e->x :
+			    e->align == ALIGN_RIGHT ? left + measure - e->x - w :
+			    left + (measure - w) / 2;
+			lay_add_rule(lo, x, y, w, e->thickness);
+			paint(lo, lo->out->n - 1, e->color);
+			bottom = y + e->thickness;
+			continue;
+		}
+		buf_reset(&text);
+		lay_expand_template(e->text, lo->doc->meta, "", "", &text);
+		if (blank(buf_str(&text)))
+			continue;	/* every key it names is missing */
+		bottom = set_text(lo, e, buf_str(&text), y, left, measure);
+	}
+	buf_free(&text);
+	buf_free(&probe);
+	return bottom;
+}
+
+void
+lay_set_cover(struct layout *lo)
+{
+	const struct lay_page_style *ps = lo->ps;
+
+	if (ps->ncover == 0)
+		return;
+	lay_new_page(lo);
+	set_elements(lo, ps->cover, ps->ncover, 0);
+	lo->out->cover_pages = lo->page;
+	free(lo->out->cover_label);
+	lo->out->cover_label = ps->cover_label ? mem_strdup(ps->cover_label) : NULL;
+	lo->body_first = lo->out->n;
+}
+
+void
+lay_set_first_head(struct layout *lo)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double bottom, pitch = ps->size * ps->leading;
+
+	if (ps->nhead == 0)
+		return;
+	bottom = set_elements(lo, ps->head, ps->nhead, ps->top);
+	lo->y = ps->top;
+	if (ps->body_top > 0)
+		lo->y = ps->body_top;
+	else if (bottom > ps->top) {
+		/*
+		 * The gap between two lines under the head; on a character grid the
+		 * next grid line, whose text keeps half that gap at least.
+		 */
+		lo->y = bottom + (pitch - ps->size) / 2;
+		if (ps->grid_chars > 0)
+			lo->y = ps->top + ceil((bottom - ps->top) / pitch - 1e-6) * pitch;
+	}
+	if (lo->y > lay_bottom(lo) - pitch)
+		lay_new_page(lo);	/* a head that fills the page: the body starts on the next */
+	lo->body_first = lo->out->n;
+}
