@@ -91,6 +91,7 @@ for G in "$@"; do
 	. tests/cli.sh
 	. tests/content.sh
 	. tests/pdf.sh
+	. tests/blocks.sh
 	. tests/figure.sh
 done
 if [ $regen = 1 ]; then

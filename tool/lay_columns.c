@@ -15,22 +15,22 @@ lay_mark(const struct layout *lo, struct lay_mark *m)
 	m->dx = lo->dx;
 	m->col_top = lo->col_top;
 	m->col_deepest = lo->col_deepest;
-	m->note_height = lo->note_height;
-	m->notes_begun = lo->notes_begun;
-	m->nqueue = lo->nqueue;
-	m->ncarry = lo->ncarry;
+	lay_notes_save(lo, m);
 }
 
-int
+void
+lay_mark_free(struct lay_mark *m)
+{
+	free(m->queue);
+	free(m->carry);
+}
+
+void
 lay_rewind(struct layout *lo, const struct lay_mark *m)
 {
 	struct lay_doc *out = lo->out;
 	size_t i;
 
-	/* Notes begun or set since cannot be taken back: keep what was set. */
-	if (lo->notes_begun != m->notes_begun || lo->nqueue != m->nqueue ||
-	    lo->ncarry != m->ncarry || (lo->page != m->page && (m->nqueue || m->ncarry)))
-		return -1;
 	for (i = m->boxes; i < out->n; i++) {
 		free(out->boxes[i].gids);
 		free(out->boxes[i].cps);
@@ -45,8 +45,7 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 	lo->dx = m->dx;
 	lo->col_top = m->col_top;
 	lo->col_deepest = m->col_deepest;
-	lo->note_height = m->note_height;
-	return 0;
+	lay_notes_restore(lo, m);
 }
 
 /* Sets blocks [first, end) in the columns, from the current position. */
@@ -103,10 +102,7 @@ set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_n
 		low = top;
 	for (tries = 0; tries < 8 && high - low > pitch / 4; tries++) {
 		double mid = (low + high) / 2;
-		if (lay_rewind(lo, &start) != 0) {
-			end_run(lo);
-			return;		/* notes were set: the columns stay unbalanced */
-		}
+		lay_rewind(lo, &start);
 		lo->balance_page = last;
 		lo->balance_y = mid;
 		set_run(lo, first, end, ncols, x0, width, gap, body, depth);
@@ -115,12 +111,12 @@ set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_n
 		else
 			low = mid;
 	}
-	if (lay_rewind(lo, &start) == 0) {
-		lo->balance_page = last;
-		lo->balance_y = high;
-		set_run(lo, first, end, ncols, x0, width, gap, body, depth);
-	}
+	lay_rewind(lo, &start);
+	lo->balance_page = last;
+	lo->balance_y = high;
+	set_run(lo, first, end, ncols, x0, width, gap, body, depth);
 	end_run(lo);
+	lay_mark_free(&start);
 }
 
 static int
@@ -163,9 +159,10 @@ lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double me
 	lay_mark(lo, &start);
 	lay_set_blocks(lo, div->first, x0, measure, body, depth);
 	/* It went over a page but started below the top: start it on the next page instead. */
-	if (lo->page != start.page && start.y > lo->ps->top + 1e-6 && start.col + 1 >= lo->ncols &&
-	    lay_rewind(lo, &start) == 0) {
+	if (lo->page != start.page && start.y > lo->ps->top + 1e-6 && start.col + 1 >= lo->ncols) {
+		lay_rewind(lo, &start);
 		lay_new_page(lo);
 		lay_set_blocks(lo, div->first, x0, measure, body, depth);
 	}
+	lay_mark_free(&start);
 }

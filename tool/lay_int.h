@@ -59,7 +59,9 @@ struct lay_mark {
 	size_t	 boxes;
 	int	 page, pages, col;
 	double	 y, dx, col_top, col_deepest, note_height;
-	int	 notes_begun;
+	/* The footnotes' state, owned: lay_mark_free() frees it. */
+	int	 notes_begun, page_notes;
+	struct lay_note_part *queue, *carry;
 	size_t	 nqueue, ncarry;
 };
 
@@ -116,8 +118,12 @@ void lay_notes_flush(struct layout *lo);
 void lay_notes_carry(struct layout *lo);
 
 void lay_mark(const struct layout *lo, struct lay_mark *m);
-/* Goes back to m, dropping what was set since; 0, or -1 when notes were set since (no way back). */
-int lay_rewind(struct layout *lo, const struct lay_mark *m);
+/* Goes back to m (which stays valid), dropping what was set since. */
+void lay_rewind(struct layout *lo, const struct lay_mark *m);
+void lay_mark_free(struct lay_mark *m);
+/* The footnotes' part of a mark (lay_note.c). */
+void lay_notes_save(const struct layout *lo, struct lay_mark *m);
+void lay_notes_restore(struct layout *lo, const struct lay_mark *m);
 /* Sets the children of a Div {.columns-N}; a heading first in it, or marked .span, spans them. */
 void lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols, double x0,
     double measure, struct look body, int depth);

@@ -307,3 +307,37 @@ lay_notes_carry(struct layout *lo)
 	}
 	free(carry);
 }
+
+void
+lay_notes_save(const struct layout *lo, struct lay_mark *m)
+{
+	m->notes_begun = lo->notes_begun;
+	m->page_notes = lo->page_notes;
+	m->note_height = lo->note_height;
+	m->nqueue = lo->nqueue;
+	m->ncarry = lo->ncarry;
+	m->queue = mem_alloc((lo->nqueue + 1) * sizeof(*m->queue));
+	m->carry = mem_alloc((lo->ncarry + 1) * sizeof(*m->carry));
+	if (lo->nqueue > 0)
+		memcpy(m->queue, lo->note_queue, lo->nqueue * sizeof(*m->queue));
+	if (lo->ncarry > 0)
+		memcpy(m->carry, lo->note_carry, lo->ncarry * sizeof(*m->carry));
+}
+
+void
+lay_notes_restore(struct layout *lo, const struct lay_mark *m)
+{
+	/* Notes begin in the order of their numbers, so those begun since are the last ones. */
+	for (int i = m->notes_begun; i < lo->notes_begun && (size_t)i < lo->nnotes; i++)
+		lo->notes[i].begun = 0;
+	lo->notes_begun = m->notes_begun;
+	lo->page_notes = m->page_notes;
+	lo->note_height = m->note_height;
+	lo->nqueue = lo->ncarry = 0;
+	for (size_t i = 0; i < m->nqueue; i++)
+		queue(&lo->note_queue, &lo->nqueue, &lo->qcap, m->queue[i].note, m->queue[i].from,
+		    m->queue[i].count);
+	for (size_t i = 0; i < m->ncarry; i++)
+		queue(&lo->note_carry, &lo->ncarry, &lo->ccap, m->carry[i].note, m->carry[i].from,
+		    m->carry[i].count);
+}

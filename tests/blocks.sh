@@ -1,0 +1,56 @@
+# PDF read-back of tables, footnotes, columns and page breaks, sourced by tests/run.sh
+# with $G, $TMP, check, bad.  Each page's text comes from poppler, not from galley.
+
+b=$TMP/blocks
+rm -rf "$b"
+mkdir -p "$b"
+if "$G" build -t pdf -o "$b" tests/golden/layout-table-pages.md tests/golden/layout-footnotes.md \
+    tests/golden/layout-footnotes-page.md tests/golden/layout-columns.md 2>"$b/err"; then ok
+else bad "blocks: the samples build"; cat "$b/err"; fi
+
+# page_text FILE N: the text of page N.
+page_text() { pdftotext -enc UTF-8 -f "$2" -l "$2" "$1" - 2>/dev/null; }
+
+# A table over several pages: every page it is on repeats the head; the later ones say 表1（续）.
+t=$b/layout-table-pages.pdf
+pages=$(pdfinfo "$t" | awk '/^Pages:/ { print $2 }')
+on=0 cont=0 heads=0
+for n in $(seq 2 "$pages"); do
+	page_text "$t" "$n" >"$b/page"
+	grep -q '会员单位\|特长行' "$b/page" || continue
+	on=$((on + 1))
+	# The first page's text quotes “表1（续）” itself.
+	[ "$on" -gt 1 ] && grep -q '^表 *1（续）' "$b/page" && cont=$((cont + 1))
+	grep -q '检验内容' "$b/page" && heads=$((heads + 1))
+done
+check "blocks: the table runs over at least three pages" test "$on" -ge 3
+check "blocks: its head is repeated on every page it is on" test "$heads" -eq "$on"
+check "blocks: each later page says 表1（续）" test "$cont" -eq $((on - 1))
+check "blocks: the table's notes come after its last row" \
+	sh -c "pdftotext -enc UTF-8 '$t' - | awk '/特长行/ { r = NR } /注：检验依据/ { n = NR } END { exit !(r && n > r) }'"
+
+# Footnotes: each note is on the page of its mark.
+for f in layout-footnotes layout-footnotes-page; do
+	pdf=$b/$f.pdf
+	pages=$(pdfinfo "$pdf" | awk '/^Pages:/ { print $2 }')
+	found=0
+	for n in $(seq 1 "$pages"); do
+		page_text "$pdf" "$n" >"$b/page"
+		if grep -q '这里引用第一个脚注' "$b/page"; then
+			grep -q '第一个脚注：数字编号' "$b/page" && found=1
+		fi
+	done
+	check "blocks: a footnote is set on the page of its mark ($f)" test "$found" = 1
+	check "blocks: a long footnote goes on over the next pages ($f)" \
+		sh -c "pdftotext -enc UTF-8 '$pdf' - | grep -c '很长的脚注文字' | awk '{ exit !(\$1 >= 20) }'"
+done
+check "blocks: notes numbered per page are circled" \
+	sh -c "pdftotext -enc UTF-8 '$b/layout-footnotes-page.pdf' - | grep -q '①'"
+
+# Columns: the news section's text sits in two columns, and the section after them is full width.
+"$G" build -t layout -o - tests/golden/layout-columns.md >"$b/columns.layout" 2>/dev/null
+check "blocks: text in the right column" \
+	awk '/^page/ { p = $2 } p == 2 && /^  text/ { split($2, xy, ","); if (xy[1] > 300) n++ }
+	     END { exit !(n > 5) }' "$b/columns.layout"
+check "blocks: a page break starts a new page" \
+	sh -c "pdftotext -enc UTF-8 -f 3 -l 3 '$b/layout-columns.pdf' - | grep -q '分页符之后的新一页'"
