@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.." || exit 2
 G=${1:-out/bin/galley}
 SIZES=${BENCH_SIZES:-"1 10 100"}
 TMP=$(mktemp -d)
+# The bulletin's figures, where the samples' image paths find them.
+cp -R content/bulletin/images "$TMP/images"
 trap 'rm -rf "$TMP"' EXIT
 docs=$(find content -name '*.md' | sort)
 bytes=$(cat $docs | wc -c)
