@@ -69,9 +69,15 @@ local function lone_image(block)
 	return image, attr_text
 end
 
-local function is_note(block)
-	local first = block.tag == "Para" and first_str(block.content)
-	return first and (first.text:match("^注%d*：") or first.text:match("^注%d*:")) and true
+-- A paragraph led by "注：" / "注1：" (word "注") or "示例："; returns its first Str,
+-- the number typed and the rest of that Str, or nil.
+local function lead_of(para, word)
+	local first = para.tag == "Para" and first_str(para.content)
+	if not first then return nil end
+	local digits, rest = first.text:match("^" .. word .. "(%d*)：(.*)$")
+	if digits == nil then digits, rest = first.text:match("^" .. word .. "(%d*):(.*)$") end
+	if digits == nil then return nil end
+	return first, digits, rest
 end
 
 local function is_table_notes(block)
@@ -124,7 +130,7 @@ local function figures_and_tables(doc)
 			end
 			local notes, j = {}, i + 1
 			while taken[j] do j = j + 1 end
-			while blocks[j] and is_note(blocks[j]) do
+			while blocks[j] and lead_of(blocks[j], "注") do
 				notes[#notes + 1] = blocks[j]
 				taken[j] = true
 				j = j + 1
@@ -143,14 +149,6 @@ end
 
 -- 注： / 注1： and 示例： / 示例1： within each clause of a gb document.
 local function number_notes(doc)
-	local function lead_of(para, word)
-		local first = para.tag == "Para" and first_str(para.content)
-		if not first then return nil end
-		local digits, rest = first.text:match("^" .. word .. "(%d*)：(.*)$")
-		if digits == nil then digits, rest = first.text:match("^" .. word .. "(%d*):(.*)$") end
-		if digits == nil then return nil end
-		return first, digits, rest
-	end
 	local function renumber(group, word)
 		for k, p in ipairs(group) do
 			local first, digits, rest = lead_of(p, word)

@@ -154,18 +154,6 @@ be16(const unsigned char *p)
 	return (unsigned)p[0] << 8 | p[1];
 }
 
-/* The CRC-32 PNG chunks end with, over len bytes of p, with a table made by the caller. */
-static uint32_t
-crc32_of(const uint32_t *table, const unsigned char *p, size_t len)
-{
-	uint32_t c = 0xFFFFFFFFu;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-	return c ^ 0xFFFFFFFFu;
-}
-
 /* A chunk's type for a message: its four letters, anything else shown as '?'. */
 static const char *
 chunk_name(const unsigned char *type, char name[5])
@@ -274,16 +262,11 @@ png_check_data(const unsigned char *d, size_t len, const struct img_info *info, 
 static int
 png_probe(const unsigned char *d, size_t len, struct img_info *info, struct buf *why)
 {
-	uint32_t table[256], c, n;
+	uint32_t n;
 	size_t pos = 8;
-	int k, samples = 0, header = 0, plte = 0, idat = 0, idat_done = 0, iend = 0;
+	int samples = 0, header = 0, plte = 0, idat = 0, idat_done = 0, iend = 0;
 	char name[5];
 
-	for (n = 0; n < 256; n++) {
-		for (c = n, k = 0; k < 8; k++)
-			c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-		table[n] = c;
-	}
 	info->format = IMG_PNG;
 	while (pos < len && !iend) {
 		const unsigned char *type, *data;
@@ -293,7 +276,7 @@ png_probe(const unsigned char *d, size_t len, struct img_info *info, struct buf 
 		}
 		type = d + pos + 4;
 		data = d + pos + 8;
-		if (crc32_of(table, type, (size_t)n + 4) != be32(data + n)) {
+		if (crc32(crc32(0, Z_NULL, 0), type, n + 4) != be32(data + n)) {
 			buf_printf(why, "damaged PNG (the %s chunk fails its CRC check)",
 			    chunk_name(type, name));
 			return -1;

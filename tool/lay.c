@@ -73,6 +73,15 @@ static const char *const note_numbering_names[] = { "document", "page", NULL };
 static const char *const table_rule_names[] = { "three-line", "grid", NULL };
 static const char *const bool_names[] = { "false", "true", NULL };
 
+int
+lay_choice(const char *str, const char *const *names)
+{
+	for (int k = 0; str && names[k]; k++)
+		if (strcmp(str, names[k]) == 0)
+			return k;
+	return -1;
+}
+
 /* Applies the keys of one page.yaml to ps; reports bad values at their line. */
 static int
 apply_page_keys(const char *path, const struct meta *map, struct lay_page_style *ps)
@@ -173,10 +182,9 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++)
 			if (strcmp(m->key, choices[i].key) == 0) {
 				const char *const *names = choices[i].names;
+				int choice = lay_choice(str, names);
 				known = 1;
-				for (k = 0; str && names[k] && strcmp(str, names[k]) != 0; k++)
-					;
-				if (str == NULL || names[k] == NULL) {
+				if (choice < 0) {
 					struct buf list = BUF_INIT;
 					for (k = 0; names[k]; k++)
 						buf_printf(&list, "%s%s", k == 0 ? "" :
@@ -186,7 +194,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 					buf_free(&list);
 					rc = -1;
 				} else
-					*(int *)((char *)ps + choices[i].offset) = (int)k;
+					*(int *)((char *)ps + choices[i].offset) = choice;
 			}
 		if (strcmp(m->key, "paper") == 0) {
 			known = 1;
@@ -1088,6 +1096,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 		sort_by_page(out);	/* list labels and running heads come after their page's text */
 	}
 	lay_notes_free(&lo);
+	lay_images_free(&lo);
 	free(lo.runs);
 	free(lo.fallback);
 	return lo.failed ? -1 : 0;

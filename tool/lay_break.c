@@ -151,7 +151,7 @@ try_break(struct breaker *b, size_t i, int emergency)
 			a = next;
 			continue;
 		}
-		badness = ratio == INFINITY ? 10000 : 100 * pow(fabs(ratio), 3);
+		badness = ratio == INFINITY ? 10000 : 100 * fabs(ratio * ratio * ratio);
 		if (badness > 10000)
 			badness = 10000;
 		demerits = b->p->line_penalty + badness;

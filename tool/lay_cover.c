@@ -105,8 +105,7 @@ read_element(const char *path, const char *list, const struct meta *map, struct 
 	const char *str;
 	double v;
 	long c;
-	size_t k;
-	int rc = 0, has_y = 0;
+	int k, rc = 0, has_y = 0;
 
 	memset(e, 0, sizeof(*e));
 	e->y = -1;
@@ -158,34 +157,26 @@ read_element(const char *path, const char *list, const struct meta *map, struct 
 			else
 				e->leading = v;
 		} else if (strcmp(m->key, "align") == 0) {
-			for (k = 0; str && aligns[k] && strcmp(str, aligns[k]) != 0; k++)
-				;
-			if (str == NULL || aligns[k] == NULL)
+			if ((k = lay_choice(str, aligns)) < 0)
 				rc = bad(path, m, "left, center or right");
 			else
 				e->align = align_of[k];
 		} else if (strcmp(m->key, "from") == 0) {
-			for (k = 0; str && froms[k] && strcmp(str, froms[k]) != 0; k++)
-				;
-			if (str == NULL || froms[k] == NULL)
+			if ((k = lay_choice(str, froms)) < 0)
 				rc = bad(path, m, "area (the type area) or page (the paper's edges)");
 			else
-				e->page = (int)k;
+				e->page = k;
 		} else if (strcmp(m->key, "bold") == 0) {
-			for (k = 0; str && bools[k] && strcmp(str, bools[k]) != 0; k++)
-				;
-			if (str == NULL || bools[k] == NULL)
+			if ((k = lay_choice(str, bools)) < 0)
 				rc = bad(path, m, "true or false");
 			else
-				e->bold = (int)k;
+				e->bold = k;
 		} else if (strcmp(m->key, "font") == 0) {
-			for (k = 0; str && role_names[k] && strcmp(str, role_names[k]) != 0; k++)
-				;
-			if (str == NULL || role_names[k] == NULL)
+			if ((k = lay_choice(str, role_names)) < 0)
 				rc = bad(path, m, "body, heading, emphasis, running or mono "
 				    "(name a family with 'family')");
 			else
-				e->role = (int)k;
+				e->role = k;
 		} else if (strcmp(m->key, "family") == 0 || strcmp(m->key, "family-latin") == 0) {
 			char **slot = strcmp(m->key, "family") == 0 ? &e->family : &e->family_latin;
 			if (str == NULL || *str == '\0')

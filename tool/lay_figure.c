@@ -65,25 +65,60 @@ snap_to_grid(struct layout *lo, double pitch)
 		lo->y = top + ceil((lo->y - top) / pitch - 1e-6) * pitch;
 }
 
-/* The image file of a figure, checked: its real path (the caller's), or NULL after an error. */
+/* A figure's image as checked once: balancing columns sets a figure more than once. */
+struct lay_image {
+	const struct doc_node	*node;		/* the DOC_IMAGE */
+	char			*path;		/* its real path, owned; NULL: unusable */
+	struct img_info		 info;
+};
+
+void
+lay_images_free(struct layout *lo)
+{
+	for (size_t i = 0; i < lo->nimages; i++)
+		free(lo->images[i].path);
+	free(lo->images);
+}
+
+/*
+ * The image file of a figure, checked and reported on the first time only:
+ * its real path (the caller's copy), or NULL when it cannot be used.
+ */
 static char *
 find_image(struct layout *lo, const struct doc_node *image, int line, int col,
     struct img_info *info)
 {
 	struct buf why = BUF_INIT;
-	char *path;
+	struct lay_image *e;
+	size_t i;
 
-	path = img_resolve(lo->doc->source, image->url ? image->url : "",
+	for (i = 0; i < lo->nimages; i++)
+		if (lo->images[i].node == image) {
+			*info = lo->images[i].info;
+			return lo->images[i].path ? mem_strdup(lo->images[i].path) : NULL;
+		}
+	lo->images = mem_realloc(lo->images, (lo->nimages + 1) * sizeof(*lo->images));
+	e = &lo->images[lo->nimages++];
+	memset(e, 0, sizeof(*e));
+	e->node = image;
+	e->path = img_resolve(lo->doc->source, image->url ? image->url : "",
 	    (lo->flags & LAY_TRUST_PATHS) != 0, &why);
-	if (path != NULL && img_probe(path, info, &why) == -1) {
-		free(path);
-		path = NULL;
+	/* A file shown by several figures is read once. */
+	for (i = 0; e->path && i + 1 < lo->nimages; i++)
+		if (lo->images[i].path && strcmp(lo->images[i].path, e->path) == 0)
+			break;
+	if (e->path && i + 1 < lo->nimages)
+		e->info = lo->images[i].info;
+	else if (e->path != NULL && img_probe(e->path, &e->info, &why) == -1) {
+		free(e->path);
+		e->path = NULL;
 	}
-	if (path == NULL)
+	if (e->path == NULL)
 		msg_at(MSG_ERROR, lo->doc->source, line, col, "image '%s': %s",
 		    image->url ? image->url : "", buf_str(&why));
 	buf_free(&why);
-	return path;
+	*info = e->info;
+	return e->path ? mem_strdup(e->path) : NULL;
 }
 
 void

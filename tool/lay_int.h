@@ -43,6 +43,8 @@ struct layout {
 	size_t				 ncarry, ccap;
 	int				 text_done;	/* only notes are left to set */
 	int				 notes_begun;
+	struct lay_image		*images;	/* figures' images checked so far */
+	size_t				 nimages;
 	/* Columns (lay_columns.c). */
 	double				 dx;		/* added to every box's x: the column's offset */
 	int				 ncols;		/* 0 or 1: none */
@@ -64,6 +66,9 @@ struct lay_mark {
 	struct lay_note_part *queue, *carry;
 	size_t	 nqueue, ncarry;
 };
+
+/* The index of str in the NULL-ended list names, or -1 (also when str is NULL). */
+int lay_choice(const char *str, const char *const *names);
 
 /* The font of family in the set; NULL (and the layout failed) when it is missing. */
 struct font *lay_get_font(struct layout *lo, const char *family, int bold, int italic);
@@ -97,6 +102,7 @@ void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, con
 /* Sets block n; returns the last node it used (a table takes its notes after it). */
 const struct doc_node *lay_set_block(struct layout *lo, const struct doc_node *n, double x0,
     double measure, struct look body, int depth);
+void lay_images_free(struct layout *lo);
 /* Sets a figure (lay_figure.c): its image scaled into the measure, its caption below. */
 void lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double measure,
     struct look body);
