@@ -63,7 +63,7 @@ check "pdf: outline nests clause 1.1 under chapter 1" \
 	     match($0, /^ *"title": "1.1　要求"/) { b = index($0, "\"") }
 	     END { exit !(a && b > a) }' "$p/json"
 check "pdf: the cover labelled 封面, the front matter in roman after it, the body from 1" \
-	sh -c "tr -d ' \n' <'$p/json' | grep -q '\"index\":0,\"label\":{\"/P\":\"u:封面\"[^}]*}},{\"index\":1,\"label\":{\"/S\":\"/R\",\"/St\":1}},{\"index\":2,\"label\":{\"/S\":\"/D\"'"
+	sh -c "tr -d ' \n' <'$p/json' | grep -q '\"index\":0,\"label\":{\"/P\":\"u:封面\"[^}]*}},{\"index\":1,\"label\":{\"/S\":\"/R\",\"/St\":1}},{\"index\":[0-9]*,\"label\":{\"/S\":\"/D\"'"
 qpdf --qdf --object-streams=disable "$s" "$p/qdf.pdf" 2>/dev/null
 check "pdf: links to places in the document" grep -qa '/Dest [0-9]* 0 R' "$p/qdf.pdf"
 check "pdf: a destination is a page position" \
@@ -136,12 +136,16 @@ for want in 'ICS 13.310' 'CCS A91' 'T/XAF 001—2026' '公共安全视频监控�
 	check "pdf: the standard's cover shows $want" grep -qF "$want" "$p/std1.txt"
 done
 pdftotext -enc UTF-8 -f 2 -l 2 "$std" "$p/std2.txt" 2>/dev/null
-check "pdf: the standard's foreword follows its cover" grep -q '^前言$' "$p/std2.txt"
+pdftotext -enc UTF-8 -layout "$std" - 2>/dev/null | sed 's/[ 　]//g' >"$p/std-all.txt"
+check "pdf: the standard's 目次 follows its cover" \
+	sh -c "pdftotext -enc UTF-8 -layout -f 2 -l 2 '$std' - | sed 's/[ 　]//g' | grep -qx '目次'"
+check "pdf: the standard's foreword comes after the 目次" \
+	sh -c "grep -nx '目次\|前言' '$p/std-all.txt' | tr '\n' ' ' | grep -q '目次.*前言'"
 check "pdf: no running head on the standard's cover" \
 	test "$(grep -c 'T/XAF 001—2026' "$p/std1.txt")" = 1
 qpdf --json --json-key=pagelabels "$std" | tr -d ' \n' >"$p/std.json"
 check "pdf: the standard's cover is unnumbered, then I, then 1" \
-	grep -q '"index":0,"label":{"/P":"u:封面"[^}]*}},{"index":1,"label":{"/S":"/R","/St":1}},{"index":2,"label":{"/S":"/D","/St":1}}' "$p/std.json"
+	grep -q '"index":0,"label":{"/P":"u:封面"[^}]*}},{"index":1,"label":{"/S":"/R","/St":1}},{"index":[0-9]*,"label":{"/S":"/D","/St":1}}' "$p/std.json"
 bul=$p/covers/2026-3.pdf
 qpdf --json --json-key=pagelabels "$bul" | tr -d ' \n' >"$p/bul.json"
 check "pdf: the bulletin's cover is unnumbered and its body starts at 1" \

@@ -102,6 +102,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "footnote-size", offsetof(struct lay_page_style, footnote_size) },
 		{ "table-size", offsetof(struct lay_page_style, table_size) },
 		{ "table-min-size", offsetof(struct lay_page_style, table_min_size) },
+		{ "toc-title-size", offsetof(struct lay_page_style, toc_title_size) },
 	}, numbers[] = {
 		{ "leading", offsetof(struct lay_page_style, leading) },
 		{ "indent", offsetof(struct lay_page_style, indent) },
@@ -369,16 +370,24 @@ lay_add_run(struct layout *lo, const char *text, size_t len, struct look f, doub
 	    f.deco, f.href, 0 };
 }
 
-/* Flattens inlines into runs: strong is bold, emphasis 楷体 and italic, code monospaced. */
 void
 lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
+    double size, int line)
+{
+	lay_collect_runs_from(lo, n->first, f, size, line);
+}
+
+/* Flattens inlines into runs: strong is bold, emphasis 楷体 and italic, code monospaced. */
+void
+lay_collect_runs_from(struct layout *lo, const struct doc_node *first, struct look f,
     double size, int line)
 {
 	const struct lay_page_style *ps = lo->ps;
 	const struct doc_node *c;
 	struct look g;
+	const char *page;
 
-	for (c = n->first; c != NULL; c = c->next) {
+	for (c = first; c != NULL; c = c->next) {
 		g = f;
 		switch (c->type) {
 		case DOC_TEXT:
@@ -416,6 +425,11 @@ lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
 			lay_collect_runs(lo, c, g, size, line);
 			break;
 		case DOC_SPAN:
+			if (doc_attr_has_class(&c->attr, "page-ref")) {
+				page = lay_page_ref(lo, c);
+				lay_add_run(lo, page, strlen(page), f, size, line);
+				break;
+			}
 			/* Pandoc's [text]{.underline}; 着重号 and the like are for later. */
 			if (doc_attr_has_class(&c->attr, "underline") ||
 			    doc_attr_has_class(&c->attr, "ul"))
@@ -628,7 +642,8 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 				take = fit > 0 ? fit : 1;	/* a page holds at least something */
 		}
 		for (size_t k = 0; k < take; k++)
-			lay_place_line(lo, &para.lines[placed + k], x0, pitch, size);
+			lay_place_line(lo, &para.lines[placed + k], x0 + (lo->centre_lines ?
+			    (measure - para.lines[placed + k].width) / 2 : 0), pitch, size);
 		placed += take;
 		if (placed < para.nlines)
 			lay_new_page(lo);
@@ -681,7 +696,10 @@ static void
 set_heading(struct layout *lo, const struct doc_node *n, double x0, double measure)
 {
 	const struct lay_page_style *ps = lo->ps;
-	double size = ps->heading_size[n->level - 1];
+	/* A contents list's title is centred, in its own size (GB/T 1.1: 三号黑体). */
+	int toc_title = doc_attr_has_class(&n->attr, "toc-title");
+	double size = toc_title && ps->toc_title_size > 0 ? ps->toc_title_size :
+	    ps->heading_size[n->level - 1];
 	struct buf label = BUF_INIT, title = BUF_INIT;
 	struct look f = { NULL, NULL, 0, NULL };
 	size_t before;
@@ -718,7 +736,9 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 		lay_add_run(lo, buf_str(&label), label.len, f, size, n->line);
 	lay_collect_runs(lo, n, f, size, n->line);
 	before = lo->out->n;
+	lo->centre_lines = toc_title;
 	lay_flush_paragraph(lo, x0, measure, 0, size, pitch, 0, 1);
+	lo->centre_lines = 0;
 	if (!on_grid)
 		lo->y += size * 0.25;
 	buf_puts(&title, buf_str(&label));
@@ -853,7 +873,11 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 				lay_new_page(lo);
 			if (doc_attr_has_class(&n->attr, "recto") && lo->page % 2 == 0)
 				lay_new_page(lo);
-		} else if (ncols > 0 && lo->ncols == 0)
+		} else if (doc_attr_has_class(&n->attr, "toc-entry"))
+			lay_set_toc_entry(lo, n, x0, measure, body);
+		else if (doc_attr_has_class(&n->attr, "toc-group"))
+			lay_set_toc_group(lo, n, x0, measure, body);
+		else if (ncols > 0 && lo->ncols == 0)
 			lay_set_columns(lo, n, ncols, x0, measure, body, depth);
 		else if (doc_attr_has_class(&n->attr, "keep"))
 			lay_set_keep(lo, n, x0, measure, body, depth);
@@ -1055,9 +1079,15 @@ sort_by_page(struct lay_doc *out)
 	free(start);
 }
 
-int
-lay_document(const struct doc *doc, const struct lay_page_style *ps,
-    struct font_set *fonts, unsigned flags, struct lay_doc *out)
+/*
+ * Sets doc into out once, with the page labels refs gives page references
+ * (NULL: placeholders).  lo keeps the page references set, for the caller
+ * to check and free.
+ */
+static int
+set_document(const struct doc *doc, const struct lay_page_style *ps,
+    struct font_set *fonts, unsigned flags, const struct lay_refs *refs,
+    struct layout *lo_out, struct lay_doc *out)
 {
 	struct layout lo;
 	struct look body;
@@ -1071,6 +1101,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	lo.set = fonts;
 	lo.out = out;
 	lo.flags = flags;
+	lo.refs = refs;
 	memset(&body, 0, sizeof(body));
 	lo.fallback = mem_zalloc(ps->nfallback + 1, sizeof(*lo.fallback));
 	for (size_t i = 0; i < ps->nfallback; i++)
@@ -1099,7 +1130,54 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	lay_images_free(&lo);
 	free(lo.runs);
 	free(lo.fallback);
+	lo.runs = NULL;
+	lo.fallback = NULL;
+	*lo_out = lo;
 	return lo.failed ? -1 : 0;
+}
+
+/* Passes after which page references that still move are left as they are. */
+#define MAX_PASSES	4
+
+int
+lay_document(const struct doc *doc, const struct lay_page_style *ps,
+    struct font_set *fonts, unsigned flags, struct lay_doc *out)
+{
+	struct lay_refs refs = { NULL, 0 }, next;
+	struct layout lo;
+	int pass, rc, settled;
+
+	/*
+	 * Page references (contents, index) show the pages the pass before
+	 * found; the pages they fill may move the pages they point to, so
+	 * passes go on until the numbers hold.  Only the last one speaks.
+	 */
+	for (pass = 1;; pass++) {
+		msg_hold();
+		rc = set_document(doc, ps, fonts, flags, pass > 1 ? &refs : NULL, &lo, out);
+		if (rc != 0 || lo.nuses == 0)
+			break;
+		lay_refs_collect(out, &next);
+		settled = lay_refs_settled(&lo, &next);
+		if (settled || pass == MAX_PASSES) {
+			if (!settled)
+				msg_at(MSG_WARNING, doc->source, 0, 0, "page numbers in the contents "
+				    "or index still changed after %d passes; some may be off by one",
+				    pass);
+			lay_refs_report(&lo);
+			lay_refs_free(&next);
+			break;
+		}
+		msg_release(0);
+		lay_uses_free(&lo);
+		lay_refs_free(&refs);
+		refs = next;
+		lay_doc_free(out);
+	}
+	msg_release(1);
+	lay_uses_free(&lo);
+	lay_refs_free(&refs);
+	return rc;
 }
 
 void

@@ -25,6 +25,7 @@ struct layout {
 	int				 page;
 	int				 failed;
 	int				 body_started;	/* front-roman: the first chapter is set */
+	int				 centre_lines;	/* the paragraph being flushed is centred */
 	unsigned			 flags;		/* LAY_TRUST_PATHS */
 	size_t				 body_first;	/* the body's first box, after cover and head */
 	struct font			**fallback;	/* the style's fallback fonts */
@@ -54,6 +55,20 @@ struct layout {
 	double				 col_deepest;	/* the lowest y a full column reached */
 	int				 balance_page;	/* the page whose columns end at balance_y */
 	double				 balance_y;
+	/* Page references (lay_toc.c). */
+	const struct lay_refs		*refs;		/* the pass before's page labels; NULL
+							   in the first pass */
+	struct lay_ref_use		*uses;		/* each page reference set, and what it showed */
+	size_t				 nuses, ucap;
+};
+
+struct lay_ref;
+struct lay_ref_use;
+
+/* Page labels of ids, from the anchors of a finished pass (lay_toc.c). */
+struct lay_refs {
+	struct lay_ref	*v;	/* sorted by id */
+	size_t		 n;
 };
 
 /* Where the layout stands, to set something again from there (lay_columns.c). */
@@ -77,6 +92,9 @@ void lay_add_run(struct layout *lo, const char *text, size_t len, struct look f,
     int line);
 /* Adds the inlines under n to the paragraph being collected. */
 void lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
+    double size, int line);
+/* Adds first and the inlines after it to the paragraph being collected. */
+void lay_collect_runs_from(struct layout *lo, const struct doc_node *first, struct look f,
     double size, int line);
 void lay_new_page(struct layout *lo);
 /* Returns a new zeroed box on the current page, owned by the layout's output. */
@@ -143,6 +161,27 @@ void lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, doub
  */
 void lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_node *notes,
     double x0, double measure, struct look body);
+/*
+ * The page label a Span {.page-ref target=ID} shows: the previous pass's page
+ * of ID's anchor ("?" when it has none, a placeholder in the first pass).
+ * The text stays valid for the pass.
+ */
+const char *lay_page_ref(struct layout *lo, const struct doc_node *span);
+/* Fills refs (freed with lay_refs_free()) with the page labels of ld's anchors. */
+void lay_refs_collect(const struct lay_doc *ld, struct lay_refs *refs);
+void lay_refs_free(struct lay_refs *refs);
+/* 1 when every page reference of the pass showed what next says. */
+int lay_refs_settled(const struct layout *lo, const struct lay_refs *next);
+/* Warns about the page references whose target has no anchor. */
+void lay_refs_report(const struct layout *lo);
+void lay_uses_free(struct layout *lo);
+/* Sets a contents entry, Div {.toc-entry}: number, title, dot leader, page number. */
+void lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0,
+    double measure, struct look body);
+/* Sets a contents group label, Div {.toc-group}, kept with the entries after it. */
+void lay_set_toc_group(struct layout *lo, const struct doc_node *div, double x0,
+    double measure, struct look body);
+
 /*
  * Appends the front-matter value of key to out: a string, or a list's strings
  * joined (、; ，for cc; a full-width space for signer and issued-by).

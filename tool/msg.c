@@ -3,13 +3,27 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "buf.h"
+#include "mem.h"
+
+/* A message kept while the sink holds them. */
+struct held {
+	enum msg_level	 level;
+	char		*text;	/* "FILE:LINE:COL: " or "", then "error: " is added */
+	char		*body;
+};
 
 /* The only mutable global state in galley: the run's diagnostics settings and counts. */
 static struct {
-	int	strict;
-	int	quiet;
-	int	errors;
-	int	warnings;
+	int		 strict;
+	int		 quiet;
+	int		 errors;
+	int		 warnings;
+	int		 holding;
+	struct held	*held;
+	size_t		 nheld, cap;
 } sink;
 
 void
@@ -19,12 +33,9 @@ msg_configure(int strict, int quiet)
 	sink.quiet = quiet;
 }
 
-void
-msg_at(enum msg_level level, const char *file, int line, int col,
-    const char *fmt, ...)
+static void
+emit(enum msg_level level, const char *where, const char *body)
 {
-	va_list ap;
-
 	if (level == MSG_WARNING && sink.strict)
 		level = MSG_ERROR;
 	if (level == MSG_ERROR)
@@ -34,21 +45,58 @@ msg_at(enum msg_level level, const char *file, int line, int col,
 		if (sink.quiet)
 			return;
 	}
-	fputs("galley: ", stderr);
+	fprintf(stderr, "galley: %s%s%s\n", where,
+	    level == MSG_ERROR ? "error: " : "warning: ", body);
+}
+
+void
+msg_at(enum msg_level level, const char *file, int line, int col,
+    const char *fmt, ...)
+{
+	struct buf where = BUF_INIT, body = BUF_INIT;
+	va_list ap;
+
 	if (file != NULL) {
-		fputs(file, stderr);
+		buf_puts(&where, file);
 		if (line > 0) {
-			fprintf(stderr, ":%d", line);
+			buf_printf(&where, ":%d", line);
 			if (col > 0)
-				fprintf(stderr, ":%d", col);
+				buf_printf(&where, ":%d", col);
 		}
-		fputs(": ", stderr);
+		buf_puts(&where, ": ");
 	}
-	fputs(level == MSG_ERROR ? "error: " : "warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vprintf(&body, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (sink.holding) {
+		sink.held = mem_grow(sink.held, &sink.cap, sink.nheld + 1, sizeof(*sink.held));
+		sink.held[sink.nheld++] = (struct held){ level, mem_strdup(buf_str(&where)),
+		    mem_strdup(buf_str(&body)) };
+	} else
+		emit(level, buf_str(&where), buf_str(&body));
+	buf_free(&where);
+	buf_free(&body);
+}
+
+void
+msg_hold(void)
+{
+	sink.holding = 1;
+}
+
+void
+msg_release(int keep)
+{
+	for (size_t i = 0; i < sink.nheld; i++) {
+		if (keep)
+			emit(sink.held[i].level, sink.held[i].text, sink.held[i].body);
+		free(sink.held[i].text);
+		free(sink.held[i].body);
+	}
+	free(sink.held);
+	sink.held = NULL;
+	sink.nheld = sink.cap = 0;
+	sink.holding = 0;
 }
 
 int

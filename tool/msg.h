@@ -18,6 +18,14 @@ void msg_configure(int strict, int quiet);
 void msg_at(enum msg_level level, const char *file, int line, int col,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/*
+ * From msg_hold() on, messages are kept rather than printed or counted, until
+ * msg_release() prints and counts them (keep 1) or forgets them (keep 0): a
+ * layout pass that will be done again says nothing.
+ */
+void msg_hold(void);
+void msg_release(int keep);
+
 /* Errors (including warnings promoted by --strict) and warnings printed so far. */
 int msg_errors(void);
 int msg_warnings(void);

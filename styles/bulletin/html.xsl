@@ -12,9 +12,6 @@
 
   <xsl:variable name="style-name" select="'bulletin'"/>
 
-  <!-- The contents list names sections and articles. -->
-  <xsl:param name="toc-depth" select="2"/>
-  <xsl:param name="toc-title" select="'本期要目'"/>
   <!-- Brackets put around a section label unless it starts with the
        opening one; empty strings for none. -->
   <xsl:param name="section-open" select="'【'"/>
@@ -59,29 +56,8 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- The contents list only when the issue has several articles. -->
-  <xsl:template name="before-main">
-    <xsl:if test="count(/*/body/heading[@level = 2]) &gt; 1">
-      <xsl:call-template name="toc"/>
-    </xsl:if>
-  </xsl:template>
-
   <xsl:template match="body/heading[@level = 1]" mode="class">section</xsl:template>
   <xsl:template match="body/heading[@level = 2]" mode="class">article-title</xsl:template>
-
-  <xsl:template match="body/heading[@level = 1]" mode="toc-content">
-    <xsl:choose>
-      <xsl:when test="$section-open = ''
-                      or starts-with(normalize-space(.), $section-open)">
-        <xsl:apply-templates mode="plain"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="$section-open"/>
-        <xsl:apply-templates mode="plain"/>
-        <xsl:value-of select="$section-close"/>
-      </xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
 
   <xsl:template match="body/heading[@level = 1]" mode="heading-content">
     <xsl:choose>

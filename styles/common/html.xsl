@@ -25,11 +25,6 @@
   <!-- The CSS itself; when non-empty it is inlined in <style> instead of
        the link. -->
   <xsl:param name="css-text" select="''"/>
-  <!-- Headings of level <= toc-depth (direct children of body) are listed
-       in a table of contents before <main>; 0 means no table. -->
-  <xsl:param name="toc-depth" select="0"/>
-  <!-- Heading of the table of contents. -->
-  <xsl:param name="toc-title" select="'目录'"/>
   <!-- Heading of the footnotes section; empty means none. -->
   <xsl:param name="footnotes-title" select="''"/>
   <!-- Put between the values of a list-valued meta field (authors, …). -->
@@ -115,11 +110,9 @@
   </xsl:template>
 
   <!-- Hooks, empty by default. before-main: between the title block and
-       <main> (the table of contents); main-start: first thing in <main>;
-       after-body: last thing in <main>; page-end: after the footnotes. -->
-  <xsl:template name="before-main">
-    <xsl:call-template name="toc"/>
-  </xsl:template>
+       <main>; main-start: first thing in <main>; after-body: last thing in
+       <main>; page-end: after the footnotes. -->
+  <xsl:template name="before-main"/>
   <xsl:template name="main-start"/>
   <xsl:template name="after-body"/>
   <xsl:template name="page-end"/>
@@ -326,57 +319,41 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- ===== Table of contents ========================================= -->
+  <!-- ===== Contents lists ============================================ -->
 
-  <xsl:template name="toc">
-    <xsl:variable name="headings"
-        select="/*/body/heading[@level &lt;= $toc-depth]
-                [not(contains(concat(' ', @class, ' '), ' unlisted '))]"/>
-    <xsl:if test="$toc-depth &gt; 0 and $headings">
-      <nav class="toc">
-        <xsl:if test="normalize-space($toc-title) != ''">
-          <h2 class="toc-title"><xsl:value-of select="$toc-title"/></h2>
-        </xsl:if>
-        <ul>
-          <xsl:apply-templates select="$headings" mode="toc"/>
-        </ul>
-      </nav>
-    </xsl:if>
+  <!-- toc.lua's Div {.toc}: a nav of links to the headings (the page
+       numbers, Span {.page-ref}, are for paper). -->
+  <xsl:template match="div[contains(concat(' ', @class, ' '), ' toc ')]">
+    <nav>
+      <xsl:call-template name="attrs"/>
+      <xsl:apply-templates/>
+    </nav>
   </xsl:template>
 
-  <xsl:template match="heading" mode="toc">
-    <xsl:variable name="id">
-      <xsl:call-template name="heading-id"/>
-    </xsl:variable>
-    <li class="toc-level-{@level}">
-      <xsl:choose>
-        <xsl:when test="$id != ''">
-          <a href="#{$id}"><xsl:apply-templates select="." mode="toc-content"/></a>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:apply-templates select="." mode="toc-content"/>
-        </xsl:otherwise>
-      </xsl:choose>
-    </li>
+  <xsl:template match="div[contains(concat(' ', @class, ' '), ' toc ')]/heading">
+    <h2>
+      <xsl:call-template name="attrs"/>
+      <xsl:apply-templates/>
+    </h2>
   </xsl:template>
 
-  <!-- Text of a heading's entry in the table of contents. -->
-  <xsl:template match="heading" mode="toc-content">
-    <xsl:call-template name="number-label"/>
-    <xsl:apply-templates mode="plain"/>
+  <xsl:template match="div[contains(concat(' ', @class, ' '), ' toc-entry ')]">
+    <div class="toc-entry toc-level-{@a:level}">
+      <xsl:apply-templates select="para/node()"/>
+    </div>
   </xsl:template>
 
-  <!-- id of a heading: its own, else "toc-N" when the table of contents
-       lists it (N counts the top-level headings). -->
+  <xsl:template match="div[contains(concat(' ', @class, ' '), ' toc-group ')]">
+    <div class="toc-group">
+      <xsl:apply-templates select="para/node()"/>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="span[contains(concat(' ', @class, ' '), ' page-ref ')]"/>
+
+  <!-- id of a heading: its own (every heading has one after the filters). -->
   <xsl:template name="heading-id">
-    <xsl:choose>
-      <xsl:when test="normalize-space(@id) != ''">
-        <xsl:value-of select="@id"/>
-      </xsl:when>
-      <xsl:when test="parent::body and @level &lt;= $toc-depth">
-        <xsl:value-of select="concat('toc-', count(preceding-sibling::heading) + 1)"/>
-      </xsl:when>
-    </xsl:choose>
+    <xsl:value-of select="@id"/>
   </xsl:template>
 
   <!-- ===== Attributes ================================================ -->

@@ -12,8 +12,6 @@
 
   <xsl:variable name="style-name" select="'standard'"/>
 
-  <xsl:param name="toc-depth" select="1"/>
-  <xsl:param name="toc-title" select="'目次'"/>
   <!-- Shown on the cover of comment (征求意见稿) and review (送审稿)
        drafts. -->
   <xsl:param name="patent-notice"

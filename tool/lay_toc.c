@@ -1,0 +1,329 @@
+/* Contents entries with dot leaders, and page numbers of ids, which come from the pass before. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lay_int.h"
+#include "mem.h"
+#include "msg.h"
+
+/* Shown for a page number before the pass that knows it: as wide as most. */
+#define PAGE_PLACEHOLDER	"00"
+
+struct lay_ref {
+	const char	*id;	/* borrowed from the document */
+	char		*label;	/* owned */
+};
+
+struct lay_ref_use {
+	const struct doc_node	*span;	/* the Span {.page-ref} */
+	const char		*label;	/* what it showed: borrowed from the refs, or NULL */
+};
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct lay_ref *)a)->id, ((const struct lay_ref *)b)->id);
+}
+
+static const struct lay_ref *
+ref_find(const struct lay_refs *refs, const char *id)
+{
+	struct lay_ref key = { id, NULL };
+
+	if (refs == NULL || refs->n == 0)
+		return NULL;
+	return bsearch(&key, refs->v, refs->n, sizeof(*refs->v), ref_cmp);
+}
+
+void
+lay_refs_collect(const struct lay_doc *ld, struct lay_refs *refs)
+{
+	struct buf label = BUF_INIT;
+	size_t i, n = 0;
+
+	memset(refs, 0, sizeof(*refs));
+	for (i = 0; i < ld->n; i++)
+		if (ld->boxes[i].kind == BOX_ANCHOR && ld->boxes[i].id != NULL)
+			n++;
+	refs->v = mem_alloc((n ? n : 1) * sizeof(*refs->v));
+	for (i = 0; i < ld->n; i++) {
+		const struct lay_box *b = &ld->boxes[i];
+		if (b->kind != BOX_ANCHOR || b->id == NULL)
+			continue;
+		buf_reset(&label);
+		lay_page_label(ld, b->page, &label);
+		refs->v[refs->n++] = (struct lay_ref){ b->id, mem_strdup(buf_str(&label)) };
+	}
+	buf_free(&label);
+	/* An id's first anchor is where it is: a stable sort keeps document order. */
+	for (i = 1; i < refs->n; i++) {
+		struct lay_ref r = refs->v[i];
+		size_t j = i;
+		while (j > 0 && strcmp(refs->v[j - 1].id, r.id) > 0) {
+			refs->v[j] = refs->v[j - 1];
+			j--;
+		}
+		refs->v[j] = r;
+	}
+	for (i = n = 0; i < refs->n; i++) {
+		if (n > 0 && strcmp(refs->v[n - 1].id, refs->v[i].id) == 0)
+			free(refs->v[i].label);
+		else
+			refs->v[n++] = refs->v[i];
+	}
+	refs->n = n;
+}
+
+void
+lay_refs_free(struct lay_refs *refs)
+{
+	for (size_t i = 0; i < refs->n; i++)
+		free(refs->v[i].label);
+	free(refs->v);
+	memset(refs, 0, sizeof(*refs));
+}
+
+void
+lay_uses_free(struct layout *lo)
+{
+	free(lo->uses);
+	lo->uses = NULL;
+	lo->nuses = lo->ucap = 0;
+}
+
+const char *
+lay_page_ref(struct layout *lo, const struct doc_node *span)
+{
+	const char *target = doc_attr_get(&span->attr, "target");
+	const struct lay_ref *r = target ? ref_find(lo->refs, target) : NULL;
+
+	lo->uses = mem_grow(lo->uses, &lo->ucap, lo->nuses + 1, sizeof(*lo->uses));
+	lo->uses[lo->nuses++] = (struct lay_ref_use){ span, r ? r->label : NULL };
+	return r ? r->label : lo->refs ? "?" : PAGE_PLACEHOLDER;
+}
+
+int
+lay_refs_settled(const struct layout *lo, const struct lay_refs *next)
+{
+	for (size_t i = 0; i < lo->nuses; i++) {
+		const char *target = doc_attr_get(&lo->uses[i].span->attr, "target");
+		const struct lay_ref *r = target ? ref_find(next, target) : NULL;
+		const char *now = r ? r->label : NULL, *then = lo->uses[i].label;
+		if (lo->refs == NULL || (now == NULL) != (then == NULL) ||
+		    (now && strcmp(now, then) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+void
+lay_refs_report(const struct layout *lo)
+{
+	for (size_t i = 0; i < lo->nuses; i++) {
+		const struct doc_node *span = lo->uses[i].span;
+		const char *target = doc_attr_get(&span->attr, "target");
+		size_t j;
+		if (lo->uses[i].label != NULL)
+			continue;
+		/* One message per target, however often balancing set it. */
+		for (j = 0; j < i; j++)
+			if (lo->uses[j].label == NULL && doc_attr_get(&lo->uses[j].span->attr,
+			    "target") && target && strcmp(doc_attr_get(&lo->uses[j].span->attr,
+			    "target"), target) == 0)
+				break;
+		if (j < i)
+			continue;
+		if (target == NULL || *target == '\0')
+			msg_at(MSG_WARNING, lo->doc->source, span->line, span->col,
+			    "a page reference needs a target=ID");
+		else
+			msg_at(MSG_WARNING, lo->doc->source, span->line, span->col,
+			    "page reference to '%s', which has no place on the page (shown as ?)",
+			    target);
+	}
+}
+
+/* The inline holding an entry's text: its paragraph's link, or the paragraph. */
+static const struct doc_node *
+entry_text(const struct doc_node *div, const struct doc_node **page_ref)
+{
+	const struct doc_node *para = div->first, *c, *text = NULL;
+
+	*page_ref = NULL;
+	if (para == NULL || para->type != DOC_PARA)
+		return NULL;
+	for (c = para->first; c != NULL; c = c->next)
+		if (c->type == DOC_SPAN && doc_attr_has_class(&c->attr, "page-ref"))
+			*page_ref = c;
+		else if (c->type == DOC_LINK && text == NULL)
+			text = c;
+	return text ? text : para;
+}
+
+/* Sets runs collected as one line and returns it in *para; its width is the text's. */
+static double
+set_one_line(struct layout *lo, struct lay_para *para)
+{
+	struct lay_para_style st = { 1e6, 0, (enum lay_punct)lo->ps->punct, 0, lo->doc->source,
+	    lo->fallback, lo->nfallback };
+
+	lay_para_set(lo->runs, lo->nruns, &st, para);
+	lo->nruns = 0;
+	return para->nlines > 0 ? para->lines[0].width : 0;
+}
+
+/* Dots from x to x_end on the baseline, at a pitch every entry shares so they line up. */
+static void
+add_leader(struct layout *lo, struct look f, double size, double x0, double x, double x_end,
+    double baseline, const char *href)
+{
+	double step = size * 0.5;
+	struct lay_para dot;
+	struct lay_line line;
+	size_t n, k;
+	double first;
+
+	lay_add_run(lo, ".", 1, f, size, 0);
+	set_one_line(lo, &dot);
+	if (dot.nlines == 0 || dot.lines[0].n == 0) {
+		lay_para_free(&dot);
+		return;
+	}
+	first = x0 + step * (double)(long)((x - x0) / step + 1);
+	n = first + step <= x_end ? (size_t)((x_end - step - first) / step) + 1 : 0;
+	if (n > 0) {
+		line.glyphs = mem_alloc(n * sizeof(*line.glyphs));
+		for (k = 0; k < n; k++) {
+			line.glyphs[k] = dot.lines[0].glyphs[0];
+			line.glyphs[k].x = first - x0 + (double)k * step;
+			line.glyphs[k].href = href;
+		}
+		line.n = n;
+		lay_add_glyph_box(lo, &line, 0, n, x0, baseline);
+		free(line.glyphs);
+	}
+	lay_para_free(&dot);
+}
+
+void
+lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, double measure,
+    struct look body)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double size = ps->size, pitch = size * ps->leading, em = size;
+	const char *level_attr = doc_attr_get(&div->attr, "level");
+	int level = level_attr ? atoi(level_attr) : 1;
+	const struct doc_node *text, *page_ref, *c, *title;
+	struct lay_para label, number, lines;
+	struct look f = body;
+	double indent, label_w, number_w, reserve, title_x, baseline, end;
+	const char *page;
+	size_t k;
+
+	if ((text = entry_text(div, &page_ref)) == NULL) {
+		lay_set_blocks(lo, div->first, x0, measure, body, 1);
+		return;
+	}
+	if (level < 1)
+		level = 1;
+	if (level > 6)
+		level = 6;
+	indent = (level - 1) * em;
+	f.href = text->type == DOC_LINK ? text->url : NULL;
+
+	/* The marker and number hang before the title; wrapped lines align with the title. */
+	title = text->first;
+	for (c = text->first; c != NULL && c->type == DOC_SPAN &&
+	    (doc_attr_has_class(&c->attr, "toc-marker") ||
+	    doc_attr_has_class(&c->attr, "toc-number")); c = c->next)
+		lay_collect_runs_from(lo, c->first, f, size, div->line);
+	label_w = set_one_line(lo, &label);
+	title = c;
+	if (title != NULL && title->type == DOC_TEXT && strcmp(title->text, "\u3000") == 0) {
+		label_w += em;
+		title = title->next;
+	} else if (label_w > 0)
+		label_w += em * 0.25;
+
+	page = page_ref ? lay_page_ref(lo, page_ref) : "";
+	lay_add_run(lo, page, strlen(page), f, size, div->line);
+	number_w = set_one_line(lo, &number);
+	/* Room for a three-digit number and the leader's ends, whatever this one is. */
+	reserve = em * 2.5 > number_w + em ? em * 2.5 : number_w + em;
+
+	title_x = x0 + indent + label_w;
+	lay_collect_runs_from(lo, title, f, size, div->line);
+	{
+		struct lay_para_style st = { measure - indent - label_w - reserve, 0,
+		    (enum lay_punct)ps->punct, 0, lo->doc->source, lo->fallback, lo->nfallback };
+		if (st.measure < em * 4)
+			st.measure = em * 4;
+		lay_para_set(lo->runs, lo->nruns, &st, &lines);
+		lo->nruns = 0;
+	}
+	if (lines.nlines == 0) {
+		/* An entry without a title still shows its number and page. */
+		lines.lines = mem_zalloc(1, sizeof(*lines.lines));
+		lines.nlines = 1;
+	}
+	/* An entry stays on one page. */
+	if (lo->y + (double)lines.nlines * pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
+		lay_new_page(lo);
+	baseline = lo->y + size * 0.88 + (pitch - size) / 2;
+	if (label.nlines > 0 && label.lines[0].n > 0) {
+		lay_add_glyph_box(lo, &label.lines[0], 0, label.lines[0].n, x0 + indent, baseline);
+		if (f.href) {
+			struct lay_box *b = lay_new_box(lo, BOX_LINK);
+			b->x = x0 + indent + lo->dx;
+			b->y = baseline - size * 0.88;
+			b->w = label_w;
+			b->h = size;
+			b->href = f.href;
+		}
+	}
+	for (k = 0; k < lines.nlines; k++) {
+		baseline = lo->y + size * 0.88 + (pitch - size) / 2;
+		lay_place_line(lo, &lines.lines[k], title_x, pitch, size);
+	}
+	end = title_x + lines.lines[lines.nlines - 1].width;
+	if (number.nlines > 0 && number.lines[0].n > 0) {
+		double number_x = x0 + measure - number_w;
+		add_leader(lo, body, size, x0, end + em * 0.25, number_x - em * 0.25, baseline,
+		    f.href);
+		for (k = 0; k < number.lines[0].n; k++)
+			number.lines[0].glyphs[k].href = f.href;
+		lay_add_glyph_box(lo, &number.lines[0], 0, number.lines[0].n, number_x, baseline);
+		if (f.href) {
+			struct lay_box *b = lay_new_box(lo, BOX_LINK);
+			b->x = end + lo->dx;
+			b->y = baseline - size * 0.88;
+			b->w = x0 + measure - end;
+			b->h = size;
+			b->href = f.href;
+		}
+	}
+	lay_para_free(&label);
+	lay_para_free(&number);
+	lay_para_free(&lines);
+}
+
+void
+lay_set_toc_group(struct layout *lo, const struct doc_node *div, double x0, double measure,
+    struct look body)
+{
+	const struct lay_page_style *ps = lo->ps;
+	const struct doc_node *page_ref, *text = entry_text(div, &page_ref);
+	double pitch = ps->size * ps->leading;
+	struct look f = body;
+
+	f.cjk = lay_get_font(lo, ps->cjk_sans, 0, 0);
+	f.latin = lay_get_font(lo, ps->latin_sans, 1, 0);
+	if (text == NULL || f.cjk == NULL || f.latin == NULL)
+		return;
+	if (text->type == DOC_LINK)
+		f.href = text->url;
+	lay_collect_runs(lo, text, f, ps->size, div->line);
+	if (lo->y > ps->top)
+		lo->y += pitch * 0.5;
+	lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
+}
