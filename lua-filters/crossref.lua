@@ -7,7 +7,10 @@
 --     Tables are numbered 表1 … (表A.1 in annexes).
 --   * Paragraphs "注：…" right after a table are the table's notes: they move
 --     into a Div {.table-notes} after it, which HTML and PDF set inside the
---     table's frame (GB/T 1.1, 8.6.4), numbered on their own.
+--     table's frame (GB/T 1.1, 8.6.4), numbered on their own.  Footnotes in
+--     its cells become the table's footnotes: marked a, b … (a Span
+--     {.table-fnref}), their text a Div {.table-footnote mark=a} in the same
+--     Div after the notes.
 --   * In `gb` documents the notes of a clause are "注：" when alone and
 --     "注1：" "注2：" … when several; examples likewise ("示例：", "示例1：").
 --   * A link with no text to an id, `[](#scope)`, shows the target's number in
@@ -88,6 +91,31 @@ local function is_table_notes(block)
 	return false
 end
 
+-- Footnotes in a table's cells become the table's own (GB/T 1.1): marked a, b …
+-- afresh in each table, their text set inside its frame after its notes.
+-- Returns the Divs {.table-footnote mark=a} holding their text.
+local function table_footnotes(tbl)
+	local notes = {}
+	local function letter_of(note)
+		local mark = utils.alpha(#notes + 1)
+		local div = galley.Div(note.content, galley.Attr("", { "table-footnote" }, { mark = mark }))
+		div._line, div._col = note._noteline, note._notecol
+		notes[#notes + 1] = div
+		return galley.Span({ galley.Str(mark) }, galley.Attr("", { "table-fnref" }))
+	end
+	for _, row in ipairs(tbl.rows) do
+		for j, cell in ipairs(row.cells) do
+			local before = #notes
+			local walked = galley.Span(cell):walk({ Note = letter_of }).content
+			if #notes > before then
+				walked._line, walked._col = cell._line, cell._col
+				row.cells[j] = walked
+			end
+		end
+	end
+	return notes
+end
+
 -- Builds figures and captioned tables and numbers both.
 local function figures_and_tables(doc)
 	local out, annex, figures, tables = {}, nil, 0, 0
@@ -135,6 +163,7 @@ local function figures_and_tables(doc)
 				taken[j] = true
 				j = j + 1
 			end
+			for _, note in ipairs(table_footnotes(b)) do notes[#notes + 1] = note end
 			if #notes > 0 then
 				out[#out + 1] = b
 				b = galley.Div(notes, galley.Attr("", { "table-notes" }))

@@ -367,7 +367,7 @@ lay_add_run(struct layout *lo, const char *text, size_t len, struct look f, doub
 {
 	lo->runs = mem_grow(lo->runs, &lo->cap, lo->nruns + 1, sizeof(*lo->runs));
 	lo->runs[lo->nruns++] = (struct lay_run){ text, len, f.cjk, f.latin, size, line,
-	    f.deco, f.href, 0 };
+	    f.deco, f.href, f.rise };
 }
 
 void
@@ -428,6 +428,13 @@ lay_collect_runs_from(struct layout *lo, const struct doc_node *first, struct lo
 			if (doc_attr_has_class(&c->attr, "page-ref")) {
 				page = lay_page_ref(lo, c);
 				lay_add_run(lo, page, strlen(page), f, size, line);
+				break;
+			}
+			/* A table footnote's mark, or [text]{.sup}: raised and smaller. */
+			if (doc_attr_has_class(&c->attr, "table-fnref") ||
+			    doc_attr_has_class(&c->attr, "sup")) {
+				g.rise = f.rise + size * 0.4;
+				lay_collect_runs(lo, c, g, size * 0.6, line);
 				break;
 			}
 			/* Pandoc's [text]{.underline}; 着重号 and the like are for later. */
@@ -701,7 +708,7 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	double size = toc_title && ps->toc_title_size > 0 ? ps->toc_title_size :
 	    ps->heading_size[n->level - 1];
 	struct buf label = BUF_INIT, title = BUF_INIT;
-	struct look f = { NULL, NULL, 0, NULL };
+	struct look f = { NULL, NULL, 0, NULL, 0 };
 	size_t before;
 	/* On a character grid headings keep to the grid's lines; elsewhere they get air. */
 	int on_grid = ps->grid_chars > 0;

@@ -34,7 +34,7 @@ set_caption(struct layout *lo, const struct doc_node *n, const struct doc_node *
 	const char *number = doc_attr_get(&n->attr, "number");
 	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->doc->source,
 	    lo->fallback, lo->nfallback };
-	struct look f = { NULL, NULL, 0, NULL };
+	struct look f = { NULL, NULL, 0, NULL, 0 };
 	struct buf label = BUF_INIT;
 
 	memset(para, 0, sizeof(*para));

@@ -9,11 +9,12 @@
 #include "lay.h"
 #include "lay_para.h"
 
-/* How inline text looks: its two fonts, its rules and the link it belongs to. */
+/* How inline text looks: its two fonts, its rules, the link it belongs to, how far it is raised. */
 struct look {
 	struct font	*cjk, *latin;
 	unsigned	 deco;
 	const char	*href;
+	double		 rise;		/* points: superscripts */
 };
 
 struct layout {

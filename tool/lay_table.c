@@ -293,6 +293,28 @@ continue_table(struct layout *lo, struct table *t, double measure, struct lay_pa
 }
 
 /*
+ * A table footnote, Div {.table-footnote mark=a}: its raised mark, a space,
+ * then its paragraphs run together.
+ */
+static void
+collect_footnote(struct layout *lo, const struct table *t, const struct doc_node *div)
+{
+	const char *mark = doc_attr_get(&div->attr, "mark");
+	struct look raised = t->body;
+	const struct doc_node *p;
+
+	raised.rise = t->size * 0.4;
+	if (mark)
+		lay_add_run(lo, mark, strlen(mark), raised, t->size * 0.6, div->line);
+	lay_add_run(lo, " ", 1, t->body, t->size, div->line);
+	for (p = div->first; p != NULL; p = p->next) {
+		if (p != div->first)
+			lay_add_run(lo, " ", 1, t->body, t->size, p->line);
+		lay_collect_runs(lo, p, t->body, t->size, p->line);
+	}
+}
+
+/*
  * The table's notes: inside the frame in a last row spanning the columns on a
  * grid (GB/T 1.1), under the bottom rule of a three-line table.
  */
@@ -315,7 +337,10 @@ set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, doub
 		struct lay_para_style st = cell_style(lo, width - 2 * t->pad);
 		st.justify = 1;
 		lo->nruns = 0;
-		lay_collect_runs(lo, p, t->body, t->size, p->line);
+		if (p->type == DOC_DIV && doc_attr_has_class(&p->attr, "table-footnote"))
+			collect_footnote(lo, t, p);
+		else
+			lay_collect_runs(lo, p, t->body, t->size, p->line);
 		if (lo->nruns > 0)
 			lay_para_set(lo->runs, lo->nruns, &st, &paras[i]);
 		lo->nruns = 0;

@@ -621,6 +621,26 @@
     </figure>
   </xsl:template>
 
+  <!-- A table's footnotes (crossref.lua): the mark raised, then the text. -->
+  <xsl:template match="span[contains(concat(' ', @class, ' '), ' table-fnref ')]">
+    <sup class="table-fnref"><xsl:apply-templates/></sup>
+  </xsl:template>
+
+  <xsl:template match="div[contains(concat(' ', @class, ' '), ' table-footnote ')]">
+    <p class="table-footnote">
+      <sup><xsl:value-of select="@a:mark"/></sup>
+      <xsl:text> </xsl:text>
+      <xsl:for-each select="para">
+        <xsl:if test="position() != 1"><xsl:text> </xsl:text></xsl:if>
+        <xsl:apply-templates/>
+      </xsl:for-each>
+    </p>
+  </xsl:template>
+
+  <xsl:template match="span[contains(concat(' ', @class, ' '), ' sup ')]">
+    <sup><xsl:call-template name="attrs"/><xsl:apply-templates/></sup>
+  </xsl:template>
+
   <!-- Set inside the table before it. -->
   <xsl:template match="div[contains(concat(' ', @class, ' '), ' table-notes ')]
                        [preceding-sibling::*[1][self::table]]"/>
