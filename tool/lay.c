@@ -103,6 +103,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "table-size", offsetof(struct lay_page_style, table_size) },
 		{ "table-min-size", offsetof(struct lay_page_style, table_min_size) },
 		{ "toc-title-size", offsetof(struct lay_page_style, toc_title_size) },
+		{ "column-rule", offsetof(struct lay_page_style, column_rule) },
 	}, numbers[] = {
 		{ "leading", offsetof(struct lay_page_style, leading) },
 		{ "indent", offsetof(struct lay_page_style, indent) },

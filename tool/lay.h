@@ -74,6 +74,7 @@ struct lay_page_style {
 	int	 table_rules;	/* enum lay_table_rules */
 	double	 table_size;	/* table text, points; 0: the body size */
 	double	 table_min_size;	/* a wide table's text shrinks down to this; 0: ¾ of its size */
+	double	 column_rule;	/* the rule between columns, points wide; 0: none */
 	double	 toc_title_size;	/* points; 0: the level-1 heading size */
 	double	 image_dpi;		/* images are shown at this resolution or finer,
 					   never larger */

@@ -77,6 +77,47 @@ end_run(struct layout *lo)
 }
 
 /*
+ * Rules between the columns on each page of a run set since m, as deep as
+ * the text on that page goes (the style's column-rule, 0 for none).
+ */
+static void
+add_column_rules(struct layout *lo, const struct lay_mark *m, int ncols, double x0,
+    double width, double gap)
+{
+	double rule = lo->ps->column_rule;
+	size_t end = lo->out->n, i;
+	int page, keep = lo->page, k;
+
+	if (rule <= 0)
+		return;
+	for (page = m->page; page <= lo->page; page++) {
+		double top = 1e9, bottom = -1e9;
+		int beyond_first = 0;
+		for (i = m->boxes; i < end; i++) {
+			const struct lay_box *b = &lo->out->boxes[i];
+			double t, u;
+			if (b->page != page || (b->kind != BOX_GLYPHS && b->kind != BOX_IMAGE))
+				continue;
+			t = b->kind == BOX_GLYPHS ? b->y - b->size * 0.88 : b->y;
+			u = b->kind == BOX_GLYPHS ? b->y + b->size * 0.12 : b->y + b->h;
+			if (t < top)
+				top = t;
+			if (u > bottom)
+				bottom = u;
+			if (b->x >= x0 + width + gap / 2)
+				beyond_first = 1;
+		}
+		if (!beyond_first)
+			continue;
+		lo->page = page;
+		for (k = 1; k < ncols; k++)
+			lay_add_rule(lo, x0 + k * (width + gap) - gap / 2 - rule / 2, top, rule,
+			    bottom - top);
+	}
+	lo->page = keep;
+}
+
+/*
  * Sets a run of blocks in columns, then sets it again with the columns of its
  * last page made as short as they can be while it still ends on that page:
  * balanced columns, as multicol's do.
@@ -117,6 +158,7 @@ set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_n
 	lo->balance_y = high;
 	set_run(lo, first, end, ncols, x0, width, gap, body, depth);
 	end_run(lo);
+	add_column_rules(lo, &start, ncols, x0, width, gap);
 	lay_mark_free(&start);
 }
 
