@@ -136,6 +136,12 @@ for want in 'ICS 13.310' 'CCS A91' 'T/XAF 001—2026' '公共安全视频监控�
 	check "pdf: the standard's cover shows $want" grep -qF "$want" "$p/std1.txt"
 done
 pdftotext -enc UTF-8 -f 2 -l 2 "$std" "$p/std2.txt" 2>/dev/null
+# The patent notice is for comment and review drafts only (the element's `if: "stage: …"`).
+sed 's/^stage: 征求意见稿/stage: 报批稿/' content/standard/t-xaf-001.md >"$p/covers/final.md"
+"$G" build -q -t pdf -o "$p/covers" "$p/covers/final.md" 2>/dev/null
+check "pdf: no patent notice on a 报批稿's cover" \
+	sh -c "pdftotext -enc UTF-8 -f 1 -l 1 '$p/covers/final.pdf' - | grep -q '（报批稿）' &&
+	    ! pdftotext -enc UTF-8 -f 1 -l 1 '$p/covers/final.pdf' - | grep -q '相关专利'"
 pdftotext -enc UTF-8 -layout "$std" - 2>/dev/null | sed 's/[ 　]//g' >"$p/std-all.txt"
 check "pdf: the standard's 目次 follows its cover" \
 	sh -c "pdftotext -enc UTF-8 -layout -f 2 -l 2 '$std' - | sed 's/[ 　]//g' | grep -qx '目次'"

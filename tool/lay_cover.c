@@ -435,6 +435,45 @@ blank(const char *s)
 	return *s == '\0';
 }
 
+/*
+ * An element's `if`: "KEY" holds when the front matter has KEY, not empty;
+ * "KEY: A|B" when KEY's value contains A or B (stage: 征求意见稿|送审稿).
+ */
+static int
+condition_holds(const struct meta *meta, const char *cond, struct buf *value)
+{
+	const char *colon = strchr(cond, ':'), *alt, *bar;
+	char key[64];
+	size_t len = colon ? (size_t)(colon - cond) : strlen(cond);
+
+	while (len > 0 && cond[len - 1] == ' ')
+		len--;
+	if (len == 0 || len >= sizeof(key))
+		return 0;
+	memcpy(key, cond, len);
+	key[len] = '\0';
+	if (lay_meta_text(meta, key, value) == 0)
+		return 0;
+	if (colon == NULL)
+		return 1;
+	for (alt = colon + 1; *alt == ' '; alt++)
+		;
+	for (; *alt; alt = *bar ? bar + 1 : bar) {
+		char want[256];
+		bar = strchr(alt, '|');
+		if (bar == NULL)
+			bar = alt + strlen(alt);
+		len = (size_t)(bar - alt);
+		if (len > 0 && len < sizeof(want)) {
+			memcpy(want, alt, len);
+			want[len] = '\0';
+			if (strstr(buf_str(value), want) != NULL)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* Places a list of elements on the current page; returns the bottom of the last one set. */
 static double
 set_elements(struct layout *lo, const struct lay_element *v, size_t n, double start)
@@ -447,7 +486,7 @@ set_elements(struct layout *lo, const struct lay_element *v, size_t n, double st
 	for (i = 0; i < n && !lo->failed; i++) {
 		const struct lay_element *e = &v[i];
 		buf_reset(&probe);
-		if (e->cond && lay_meta_text(lo->doc->meta, e->cond, &probe) == 0)
+		if (e->cond && !condition_holds(lo->doc->meta, e->cond, &probe))
 			continue;
 		y = e->y >= 0 ? e->y : bottom + e->after + e->after_lines * ps->size * ps->leading;
 		left = e->page ? 0 : ps->left;
