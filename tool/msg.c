@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The only mutable global state in galley: the run's diagnostics settings and counts. */
 static struct {
@@ -10,7 +11,26 @@ static struct {
 	int	quiet;
 	int	errors;
 	int	warnings;
+	char	status[256];	/* the status line shown now; "" for none */
 } sink;
+
+/* Clears the status line, if one is shown, before a line is printed over it. */
+static void
+status_hide(void)
+{
+	if (sink.status[0] != '\0')
+		fputs("\r\033[K", stderr);
+}
+
+/* Puts the status line back under what was printed. */
+static void
+status_show(void)
+{
+	if (sink.status[0] != '\0') {
+		fputs(sink.status, stderr);
+		fflush(stderr);
+	}
+}
 
 void
 msg_configure(int strict, int quiet)
@@ -34,6 +54,7 @@ msg_at(enum msg_level level, const char *file, int line, int col,
 		if (sink.quiet)
 			return;
 	}
+	status_hide();
 	fputs("galley: ", stderr);
 	if (file != NULL) {
 		fputs(file, stderr);
@@ -49,6 +70,34 @@ msg_at(enum msg_level level, const char *file, int line, int col,
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	status_show();
+}
+
+void
+msg_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	status_hide();
+	fputs("galley: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	status_show();
+}
+
+void
+msg_status(const char *text)
+{
+	status_hide();
+	if (text == NULL) {
+		sink.status[0] = '\0';
+		fflush(stderr);
+		return;
+	}
+	snprintf(sink.status, sizeof(sink.status), "%s", text);
+	status_show();
 }
 
 int
