@@ -36,6 +36,7 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 		free(out->boxes[i].cps);
 		free(out->boxes[i].xs);
 		free(out->boxes[i].title);
+		free(out->boxes[i].path);
 	}
 	out->n = m->boxes;
 	out->pages = m->pages;
