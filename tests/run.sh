@@ -93,6 +93,7 @@ for G in "$@"; do
 	. tests/pdf.sh
 	. tests/blocks.sh
 	. tests/figure.sh
+	. tests/deps.sh
 done
 if [ $regen = 1 ]; then
 	echo "expectations rewritten; review them with git diff"
