@@ -74,6 +74,10 @@ check "depfile: a failed document fails the run" test "$(cat "$e/status")" = 1
 same "depfile: kept when a document failed" "$e/fig.d.good" "$e/out/fig.d"
 run_deps "$G" build -o - --depfile "$e/x.d" "$e/doc/fig.md"
 check "depfile: refused with -o -" test "$(cat "$e/status")" = 2
+mkdir -p "$e/clash/fig.d"
+run_deps "$G" build -o "$e/out" --depfile "$e/clash/fig.d" "$e/doc/fig.md"
+check "depfile: one that cannot be written fails the run" test "$(cat "$e/status")" = 1
+check "depfile: ... with a message" grep -qF "$e/clash/fig.d: error: cannot write" "$e/stderr"
 
 # Reproducible: two clean builds, in different directories, are byte for byte the same.
 mkdir -p "$e/r1" "$e/r2"
