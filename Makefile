@@ -47,7 +47,13 @@ IMAGES    = $(shell find content -type f \( -name '*.png' -o -name '*.jpg' -o -n
 # Reproducible PDFs: their date is the last commit's unless the caller sets one.
 SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),0)
 export SOURCE_DATE_EPOCH
-STYLE_FILES = $(shell find styles -type f | sort)
+# What a document's build may read besides its source: styles, filters, and the images
+# and data files (term bases) under content/.  Each build writes out/X/Y.d naming the
+# files it did read (galley --depfile); until it has one, a document depends on all these.
+DATA_FILES = $(shell find styles lua-filters -type f | sort) \
+	$(shell find content -type f ! -name '*.md' | sort)
+DEPFILES  = $(DOCS:content/%.md=out/%.d)
+NO_DEPFILE = $(filter-out $(wildcard $(DEPFILES)),$(DEPFILES))
 
 .PHONY: all deps docs test regen install bench clean
 .DELETE_ON_ERROR:
@@ -115,10 +121,15 @@ $(UNIT_SAN): $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS))
 
 docs: $(HTML) $(PDF) $(IMAGES:content/%=out/%)
 
-# One run writes both (a pattern rule with two targets makes them together).  The PDF
-# holds the images, so a changed image rebuilds the documents.
-out/%.html out/%.pdf: content/%.md $(GALLEY) $(STYLE_FILES) $(IMAGES)
-	$(GALLEY) build -t html,pdf -o $(@D) $<
+# One run writes both (a pattern rule with two targets makes them together), and the
+# depfile: the files this document's build read (style, filters, images, fonts, data).
+# galley leaves an output whose bytes did not change untouched; touch tells make it is
+# up to date all the same, or make would run galley for it again and again.
+out/%.html out/%.pdf: content/%.md $(GALLEY)
+	$(GALLEY) build -t html,pdf -o $(@D) --depfile out/$*.d $<
+	@touch out/$*.html out/$*.pdf
+
+$(NO_DEPFILE:%.d=%.html) $(NO_DEPFILE:%.d=%.pdf): $(DATA_FILES)
 
 $(IMAGES:content/%=out/%): out/%: content/%
 	@mkdir -p $(@D)
@@ -142,4 +153,4 @@ install: $(GALLEY)
 clean:
 	rm -rf out
 
--include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(DEPFILES)

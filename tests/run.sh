@@ -94,6 +94,7 @@ for G in "$@"; do
 	. tests/blocks.sh
 	. tests/figure.sh
 	. tests/toc.sh
+	. tests/deps.sh
 done
 if [ $regen = 1 ]; then
 	echo "expectations rewritten; review them with git diff"

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "check.h"
 #include "data.h"
+#include "dep.h"
 #include "font.h"
 #include "fs.h"
 #include "lay.h"
@@ -32,6 +33,7 @@ struct loaded_style {
 	struct meta		*defaults; /* styles/NAME/defaults.yaml, a META_MAP */
 	int			 page_read;	/* 1 read, -1 failed, 0 not yet (only layouts need it) */
 	struct lay_page_style	 page;
+	struct dep_list		 deps;	/* the files loading it read: XSLT, CSS, YAML */
 };
 
 struct build {
@@ -40,6 +42,10 @@ struct build {
 	double			 stage_ms[6];	/* the current document's: see stage_names */
 	struct loaded_style	*styles;
 	size_t			 nstyles;
+	struct dep_list		 deps;		/* the current document's: the source first */
+	struct buf		 rules;		/* the depfile's rules so far, a document each */
+	struct dep_list		 phony;		/* the dependencies in rules but the sources */
+	int			 failed;	/* a document failed: no depfile is written */
 };
 
 struct build *
@@ -66,8 +72,12 @@ build_free(struct build *b)
 		meta_free(b->styles[i].defaults);
 		if (b->styles[i].page_read != 0)
 			lay_page_style_free(&b->styles[i].page);
+		dep_reset(&b->styles[i].deps);
 	}
 	free(b->styles);
+	dep_reset(&b->deps);
+	buf_free(&b->rules);
+	dep_reset(&b->phony);
 	font_set_free(b->fonts);
 	free(b);
 }
@@ -248,14 +258,24 @@ valid_style_name(const char *s)
 	return 1;
 }
 
+void
+build_dep_add(void *ctx, const char *path)
+{
+	struct build *b = ctx;
+
+	dep_add(&b->deps, path);
+}
+
+/* Appends the data file rel (found by data_find) to out, recording it in deps. */
 static int
-read_data(const char *rel, struct buf *out)
+read_data(const char *rel, struct buf *out, struct dep_list *deps)
 {
 	char *path = data_find(rel);
 	int rc;
 
 	if (path == NULL)
 		return -1;
+	dep_add(deps, path);
 	rc = fs_read(path, out);
 	if (rc == -1)
 		msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
@@ -275,6 +295,7 @@ load_defaults(struct loaded_style *ls)
 	buf_printf(&rel, "styles/%s/defaults.yaml", ls->name);
 	if ((ls->defaults_path = data_find(buf_str(&rel))) == NULL)
 		goto out;
+	dep_add(&ls->deps, ls->defaults_path);
 	if (fs_read(ls->defaults_path, &text) == -1) {
 		msg_at(MSG_ERROR, ls->defaults_path, 0, 0, "cannot read: %s",
 		    strerror(errno));
@@ -324,11 +345,13 @@ get_style(struct build *b, const char *name, const char *path,
 	}
 	ls->html = html_style_load(xsl);
 	free(xsl);
-	if (read_data("styles/common/base.css", &css) == 0)
+	if (ls->html != NULL)
+		html_style_files(ls->html, dep_note, &ls->deps);
+	if (read_data("styles/common/base.css", &css, &ls->deps) == 0)
 		buf_putc(&css, '\n');
 	buf_reset(&rel);
 	buf_printf(&rel, "styles/%s/style.css", name);
-	read_data(buf_str(&rel), &css);
+	read_data(buf_str(&rel), &css, &ls->deps);
 	ls->css = buf_take(&css);
 	ls->ok = ls->html != NULL && load_defaults(ls) == 0;
 out:
@@ -500,6 +523,29 @@ lap(struct build *b, enum stage stage, double *since)
 	*since = t;
 }
 
+/* Records the files the layout shows: its images and its fonts. */
+static void
+layout_deps(struct build *b, const struct lay_doc *ld)
+{
+	const struct font **seen = NULL;
+	size_t i, j, nseen = 0;
+
+	for (i = 0; i < ld->n; i++) {
+		if (ld->boxes[i].kind == BOX_IMAGE && ld->boxes[i].path != NULL)
+			dep_add(&b->deps, ld->boxes[i].path);
+		if (ld->boxes[i].kind != BOX_GLYPHS || ld->boxes[i].font == NULL)
+			continue;
+		for (j = 0; j < nseen && seen[j] != ld->boxes[i].font; j++)
+			;
+		if (j < nseen)
+			continue;
+		seen = mem_realloc(seen, (nseen + 1) * sizeof(*seen));
+		seen[nseen++] = ld->boxes[i].font;
+		dep_add(&b->deps, font_path(ld->boxes[i].font));
+	}
+	free(seen);
+}
+
 /*
  * The page outputs: the layout's boxes as text (`layout`) and the PDF, both
  * from one layout.  The page style is read once a run.
@@ -514,7 +560,8 @@ render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
 	if (b->fonts == NULL)
 		b->fonts = font_set_new();
 	if (ls->page_read == 0)
-		ls->page_read = lay_page_style(ls->name, &ls->page) == 0 ? 1 : -1;
+		ls->page_read = lay_page_style(ls->name, &ls->page, dep_note,
+		    &ls->deps) == 0 ? 1 : -1;
 	if (ls->page_read < 0) {
 		msg_at(MSG_ERROR, doc->source, 0, 0, "the page style of '%s' is unusable",
 		    ls->name);
@@ -522,6 +569,7 @@ render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
 	}
 	if (lay_document(doc, &ls->page, b->fonts, b->opts->trust_paths ? LAY_TRUST_PATHS : 0,
 	    &ld) == 0) {
+		layout_deps(b, &ld);
 		if (layout)
 			lay_dump(&ld, layout);
 		lap(b, STAGE_LAYOUT, &t);
@@ -532,6 +580,18 @@ render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
 		lap(b, STAGE_PDF, &t);
 	}
 	lay_doc_free(&ld);
+}
+
+/* Adds the rule of the document just built to the depfile's. */
+static void
+add_rule(struct build *b, const struct loaded_style *ls, const char *const *targets,
+    size_t ntargets)
+{
+	dep_add_all(&b->deps, &ls->deps, 0);
+	if (dep_rule(targets, ntargets, &b->deps, &b->rules) > 0)
+		msg_at(MSG_WARNING, b->opts->depfile, 0, 0, "a path of %s holds a newline "
+		    "and is left out: make cannot name it", b->deps.paths[0]);
+	dep_add_all(&b->phony, &b->deps, 1);
 }
 
 int
@@ -546,7 +606,9 @@ build_file(struct build *b, const char *path)
 	struct doc *doc = doc_new(path);
 	struct loaded_style *ls = NULL;
 	struct filter_list filters = { NULL, 0 };
-	struct lf_opts lopts = { 0, NULL, NULL, 0, 0 };
+	struct lf_opts lopts;
+	char *targets[6];
+	size_t ntargets = 0;
 	struct buf outputs = BUF_INIT;
 	const struct meta *style_meta;
 	const char *style, *lang, *unsafe;
@@ -556,6 +618,9 @@ build_file(struct build *b, const char *path)
 	double clock = now_ms();
 
 	memset(b->stage_ms, 0, sizeof(b->stage_ms));
+	memset(&lopts, 0, sizeof(lopts));
+	dep_reset(&b->deps);
+	dep_add(&b->deps, path);
 	if (fs_read(path, &src) == -1) {
 		msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
 		goto done;
@@ -583,6 +648,8 @@ build_file(struct build *b, const char *path)
 	lopts.max_memory = ((size_t)256 << 20) + 64 * src.len;
 	lopts.max_steps = 200000 + (long)(src.len / 10);
 	lopts.outputs = buf_str(&outputs);
+	lopts.on_read = build_dep_add;
+	lopts.dep_ctx = b;
 	lopts.format = o->outputs & OUT_HTML ? "html" : o->outputs & OUT_XML ? "xml" :
 	    o->outputs & OUT_PDF ? "pdf" : "tree";
 	/* Filters see the ids headings will have; what they add gets ids after. */
@@ -634,7 +701,7 @@ build_file(struct build *b, const char *path)
 		}
 		write_output(out, outs[i].data.data ? outs[i].data.data : "",
 		    outs[i].data.len);
-		free(out);
+		targets[ntargets++] = out;
 	}
 	if ((o->outputs & OUT_HTML) && !o->self_contained &&
 	    strcmp(o->outdir, "-") != 0) {
@@ -642,18 +709,24 @@ build_file(struct build *b, const char *path)
 		buf_printf(&name, "%s.css", style);
 		out = fs_join(o->outdir, buf_str(&name));
 		write_output(out, ls->css, strlen(ls->css));
-		free(out);
+		targets[ntargets++] = out;
 		buf_free(&name);
 	}
+	if (o->depfile != NULL && msg_errors() == errors)
+		add_rule(b, ls, (const char *const *)targets, ntargets);
 	if (o->stats) {
 		struct buf line = BUF_INIT;
 		for (i = 0; i < STAGE_COUNT; i++)
 			buf_printf(&line, "%s%s %.1f ms", i ? ", " : "", stage_names[i],
 			    b->stage_ms[i]);
-		fprintf(stderr, "galley: %s: %s\n", path, buf_str(&line));
+		msg_note("%s: %s", path, buf_str(&line));
 		buf_free(&line);
 	}
 done:
+	if (msg_errors() > errors)
+		b->failed = 1;
+	while (ntargets > 0)
+		free(targets[--ntargets]);
 	for (i = 0; i < 5; i++)
 		buf_free(&outs[i].data);
 	free_filters(&filters);
@@ -662,4 +735,21 @@ done:
 	free(stem);
 	doc_free(doc);
 	return msg_errors() > errors ? -1 : 0;
+}
+
+int
+build_finish(struct build *b)
+{
+	struct buf text = BUF_INIT;
+	int rc = 0;
+
+	if (b->opts->depfile == NULL || b->opts->check_only || b->failed ||
+	    b->rules.len == 0)
+		return 0;
+	buf_puts(&text, buf_str(&b->rules));
+	dep_phony(&b->phony, &text);
+	if (write_output(b->opts->depfile, text.data, text.len) == -1)
+		rc = -1;
+	buf_free(&text);
+	return rc;
 }

@@ -27,6 +27,7 @@ struct build_opts {
 					   document's folder */
 	int		 stats;		/* --stats: print each stage's time */
 	long long	 epoch;		/* PDF creation time ($SOURCE_DATE_EPOCH), or -1: none */
+	const char	*depfile;	/* --depfile: write make rules here, or NULL */
 };
 
 struct build;
@@ -41,6 +42,21 @@ void build_free(struct build *b);
  * in place.
  */
 int build_file(struct build *b, const char *path);
+
+/*
+ * Records that the outputs of the document being built depend on the file
+ * at path (any spelling: it is normalised as make needs it).  Shaped as the
+ * stages' read hooks (lf_opts.on_read and the like): ctx is the struct build.
+ * A stage that opens a file for a document calls this through its hook.
+ */
+void build_dep_add(void *ctx, const char *path);
+
+/*
+ * Ends the run: writes the depfile (opts->depfile), when one was asked for
+ * and every document was built, with a rule per document and an empty rule
+ * per dependency.  Returns 0, or -1 after reporting an error.
+ */
+int build_finish(struct build *b);
 
 /* The source after front matter, with the front matter's lines blanked; for tests. */
 int build_parse(const char *path, const char *src, size_t len, struct doc *doc,

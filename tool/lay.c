@@ -272,7 +272,8 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 }
 
 static int
-read_page_yaml(const char *rel, struct lay_page_style *ps)
+read_page_yaml(const char *rel, struct lay_page_style *ps,
+    void (*on_read)(void *dep_ctx, const char *path), void *dep_ctx)
 {
 	char *path = data_find(rel);
 	struct buf text = BUF_INIT;
@@ -281,6 +282,8 @@ read_page_yaml(const char *rel, struct lay_page_style *ps)
 
 	if (path == NULL)
 		return 0;
+	if (on_read != NULL)
+		on_read(dep_ctx, path);
 	map = meta_new(META_MAP, NULL, 0, 0);
 	if (fs_read(path, &text) == -1) {
 		msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
@@ -295,7 +298,8 @@ read_page_yaml(const char *rel, struct lay_page_style *ps)
 }
 
 int
-lay_page_style(const char *style, struct lay_page_style *ps)
+lay_page_style(const char *style, struct lay_page_style *ps,
+    void (*on_read)(void *dep_ctx, const char *path), void *dep_ctx)
 {
 	static const double sizes[6] = { 16, 14, 12, 10.5, 10.5, 10.5 };
 	struct buf rel = BUF_INIT;
@@ -320,9 +324,9 @@ lay_page_style(const char *style, struct lay_page_style *ps)
 	ps->footer = mem_strdup("{page}");
 	ps->header_size = ps->footer_size = 9;
 	ps->header_gap = ps->footer_gap = 10 * 72 / 25.4;
-	rc = read_page_yaml("styles/common/page.yaml", ps);
+	rc = read_page_yaml("styles/common/page.yaml", ps, on_read, dep_ctx);
 	buf_printf(&rel, "styles/%s/page.yaml", style);
-	if (read_page_yaml(buf_str(&rel), ps) == -1)
+	if (read_page_yaml(buf_str(&rel), ps, on_read, dep_ctx) == -1)
 		rc = -1;
 	/* A character grid fixes the size and the line pitch from the type area. */
 	if (ps->grid_chars > 0) {

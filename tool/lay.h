@@ -117,9 +117,12 @@ struct lay_doc {
 
 /*
  * Reads the page style of style (styles/STYLE/page.yaml over
- * styles/common/page.yaml) into *ps.  Returns 0, or -1 after an error.
+ * styles/common/page.yaml) into *ps.  on_read, when not NULL, is called with
+ * the path of each file read (for dependency lists).  Returns 0, or -1 after
+ * an error.
  */
-int lay_page_style(const char *style, struct lay_page_style *ps);
+int lay_page_style(const char *style, struct lay_page_style *ps,
+    void (*on_read)(void *dep_ctx, const char *path), void *dep_ctx);
 void lay_page_style_free(struct lay_page_style *ps);
 
 /* Converts "25mm", "12pt", "1in", "五号", "小四" into points; -1 when s is none of them. */

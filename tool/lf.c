@@ -26,6 +26,7 @@ extern const char lf_prelude[];
 struct lf {
 	lua_State	*L;
 	struct doc	*doc;
+	const struct lf_opts *opts;	/* the caller's, for note_read */
 	size_t		 memory;	/* bytes Lua holds now */
 	size_t		 max_memory;
 	long		 steps;		/* instruction hooks seen in this filter */
@@ -1141,6 +1142,18 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	return 0;
 }
 
+/*
+ * Tells the caller that the run read the file at path (a filter, a data file
+ * a filter asked for): the build lists it as a dependency of the outputs.
+ * Every file lf.c reads goes through here.
+ */
+static void
+note_read(struct lf *lf, const char *path)
+{
+	if (lf->opts->on_read != NULL)
+		lf->opts->on_read(lf->opts->dep_ctx, path);
+}
+
 /* Runs one filter file over the document table on top of the stack, replacing it. */
 static int
 run_filter(struct lf *lf, const char *path)
@@ -1152,6 +1165,7 @@ run_filter(struct lf *lf, const char *path)
 	lf->steps = 0;
 	lua_pushcfunction(L, traceback_handler);
 	base = lua_gettop(L);
+	note_read(lf, path);
 	if (luaL_loadfilex(L, path, "t") != LUA_OK) {
 		report(lf, "cannot load the filter: ");
 		lua_pop(L, 1);
@@ -1196,6 +1210,7 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 		return 0;
 	memset(&lf, 0, sizeof(lf));
 	lf.doc = doc;
+	lf.opts = opts;
 	lf.max_memory = opts->max_memory ? opts->max_memory : DEFAULT_MEMORY;
 	lf.max_steps = opts->max_steps ? opts->max_steps : DEFAULT_STEPS;
 	if ((lf.L = lua_newstate(limited_alloc, &lf)) == NULL) {

@@ -12,6 +12,14 @@ struct lf_opts {
 	const char	*outputs;	/* every output being built, comma-separated */
 	long		 max_steps;	/* instruction budget per filter, in thousands; 0 for the default */
 	size_t		 max_memory;	/* bytes Lua may hold; 0 for the default */
+	/*
+	 * Called with the path of every file the run reads (each filter file as
+	 * it is loaded, and any data file read for a filter), so that the build
+	 * can list them as dependencies; NULL: nobody asks.  Code in lf.c that
+	 * reads a file calls note_read(lf, path), which calls this.
+	 */
+	void		(*on_read)(void *dep_ctx, const char *path);
+	void		*dep_ctx;	/* on_read's first argument */
 };
 
 /*

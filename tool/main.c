@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "build.h"
 #include "doc.h"
@@ -20,7 +21,8 @@
 static const char usage_text[] =
 "usage: galley build [-o DIR] [-t html,pdf,xml,tree,layout] [-s STYLE] [-L FILTER]...\n"
 "                    [-M KEY=VALUE]... [--strict] [--unsafe] [--self-contained]\n"
-"                    [--trust-filters] [--trust-paths] [--stats] [-q] FILE...\n"
+"                    [--trust-filters] [--trust-paths] [--depfile FILE] [--stats]\n"
+"                    [-q] FILE...\n"
 "       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict] FILE...\n"
 "       galley --help | --version\n";
 
@@ -51,15 +53,22 @@ static const char help_text[] =
 "  --trust-filters  let filters use Lua's io and os libraries\n"
 "  --trust-paths    let the PDF take images from outside the document's\n"
 "                   folder (absolute paths, '..')\n"
+"  --depfile FILE   write make rules to FILE: the outputs of each document\n"
+"                   depend on every file its build read (source, filters,\n"
+"                   style files, images, fonts), each also an empty rule;\n"
+"                   written only when every document was built\n"
 "  --stats          print the time each stage took (parse, filters, html,\n"
 "                   layout, pdf) per document\n"
-"  -q, --quiet      do not print warnings\n"
+"  -q, --quiet      do not print warnings, progress or the summary\n"
 "\n"
 "Messages have the form 'galley: FILE:LINE:COL: error: text'.  Exit status:\n"
 "0 success, 1 a document had errors (its outputs are left untouched),\n"
-"2 a usage error.  Styles are looked up in ./styles, $GALLEY_DATA/styles and\n"
-"the installed data directory.  $SOURCE_DATE_EPOCH, when set, is the PDF's\n"
-"creation date (builds are then byte-for-byte reproducible).\n";
+"2 a usage error.  With several FILEs a summary line ends the run (documents,\n"
+"warnings, errors, time), and on a terminal a progress line shows which\n"
+"document is being built (not when $CI is set).  Styles are looked up in\n"
+"./styles, $GALLEY_DATA/styles and the installed data directory.\n"
+"$SOURCE_DATE_EPOCH, when set, is the PDF's creation date (builds are then\n"
+"byte-for-byte reproducible).\n";
 
 static int
 usage_error(const char *what, const char *arg)
@@ -140,11 +149,81 @@ source_date_epoch(void)
 	return (long long)time(NULL);
 }
 
+static double
+seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Whether to show a progress line: standard error is a terminal, and not a CI log. */
+static int
+want_progress(int quiet, int n)
+{
+	const char *ci = getenv("CI"), *term = getenv("TERM");
+
+	return !quiet && n > 1 && isatty(STDERR_FILENO) && (ci == NULL || *ci == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+/* Shows "[i/n] path" on the status line, keeping the end of a long path. */
+static void
+show_progress(int i, int n, const char *path)
+{
+	char line[128];
+	size_t len = strlen(path);
+	const char *tail = path;
+
+	if (len > 80) {
+		tail = path + len - 80;
+		while ((*tail & 0xC0) == 0x80)	/* not in the middle of a character */
+			tail++;
+	}
+	snprintf(line, sizeof(line), "[%d/%d] %s%s", i, n, tail == path ? "" : "…", tail);
+	msg_status(line);
+}
+
+/*
+ * Builds (or checks) files[0..n) in order, then writes the depfile.  With
+ * more than one file and without -q, ends with a summary line.  Returns the
+ * exit status.
+ */
+static int
+build_all(struct build *b, char **files, int n, int quiet, int check_only)
+{
+	double start = seconds_now();
+	int progress = want_progress(quiet, n), failed = 0, i, errors, warnings;
+
+	for (i = 0; i < n; i++) {
+		if (progress)
+			show_progress(i + 1, n, files[i]);
+		if (build_file(b, files[i]) == -1)
+			failed++;
+	}
+	if (progress)
+		msg_status(NULL);
+	if (build_finish(b) == -1 && failed == 0)
+		failed = -1;	/* the documents are built, the depfile is not */
+	if (n > 1 && !quiet) {
+		char done[32] = "";
+		errors = msg_errors();
+		warnings = msg_warnings();
+		if (failed > 0)
+			snprintf(done, sizeof(done), "%d of ", n - failed);
+		msg_note("%s%d documents %s, %d warning%s, %d error%s, %.2f s", done, n,
+		    check_only ? "checked" : "built", warnings, warnings == 1 ? "" : "s",
+		    errors, errors == 1 ? "" : "s", seconds_now() - start);
+	}
+	return failed != 0 ? EXIT_DOC_ERRORS : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	enum { OPT_STRICT = 256, OPT_UNSAFE, OPT_SELF, OPT_TRUST, OPT_STATS, OPT_HELP,
-	    OPT_VERSION, OPT_TRUST_PATHS };
+	    OPT_VERSION, OPT_TRUST_PATHS, OPT_DEPFILE };
 	static const struct option longopts[] = {
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
@@ -152,6 +231,7 @@ main(int argc, char *argv[])
 		{ "trust-filters", no_argument, NULL, OPT_TRUST },
 		{ "trust-paths", no_argument, NULL, OPT_TRUST_PATHS },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "depfile", required_argument, NULL, OPT_DEPFILE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -163,7 +243,7 @@ main(int argc, char *argv[])
 	const char *command;
 	char **filters = NULL;
 	size_t nfilters = 0;
-	int c, i, strict = 0, quiet = 0, rc = 0;
+	int c, strict = 0, quiet = 0, rc = 0;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.outdir = ".";
@@ -230,6 +310,9 @@ main(int argc, char *argv[])
 		case OPT_STATS:
 			opts.stats = 1;
 			break;
+		case OPT_DEPFILE:
+			opts.depfile = optarg;
+			break;
 		case OPT_TRUST:
 			opts.trust_filters = 1;
 			break;
@@ -258,13 +341,16 @@ main(int argc, char *argv[])
 		rc = usage_error("-o - takes one input file and one output type", NULL);
 		goto out;
 	}
+	if (opts.depfile != NULL && (strcmp(opts.outdir, "-") == 0 || *opts.depfile == '\0' ||
+	    opts.check_only)) {
+		rc = usage_error("--depfile needs `build -o DIR` and a file name", NULL);
+		goto out;
+	}
 	msg_configure(strict, quiet);
 	opts.filters = (const char *const *)filters;
 	opts.nfilters = nfilters;
 	b = build_new(&opts);
-	for (i = optind; i < argc; i++)
-		if (build_file(b, argv[i]) == -1)
-			rc = EXIT_DOC_ERRORS;
+	rc = build_all(b, argv + optind, argc - optind, quiet, opts.check_only);
 	build_free(b);
 out:
 	free(filters);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "mem.h"
@@ -11,7 +12,7 @@
 /* A message kept while the sink holds them. */
 struct held {
 	enum msg_level	 level;
-	char		*text;	/* "FILE:LINE:COL: " or "", then "error: " is added */
+	char		*where;	/* "FILE:LINE:COL: ", or "" */
 	char		*body;
 };
 
@@ -21,10 +22,29 @@ static struct {
 	int		 quiet;
 	int		 errors;
 	int		 warnings;
+	char		 status[256];	/* the status line shown now; "" for none */
 	int		 holding;
 	struct held	*held;
 	size_t		 nheld, cap;
 } sink;
+
+/* Clears the status line, if one is shown, before a line is printed over it. */
+static void
+status_hide(void)
+{
+	if (sink.status[0] != '\0')
+		fputs("\r\033[K", stderr);
+}
+
+/* Puts the status line back under what was printed. */
+static void
+status_show(void)
+{
+	if (sink.status[0] != '\0') {
+		fputs(sink.status, stderr);
+		fflush(stderr);
+	}
+}
 
 void
 msg_configure(int strict, int quiet)
@@ -45,8 +65,10 @@ emit(enum msg_level level, const char *where, const char *body)
 		if (sink.quiet)
 			return;
 	}
+	status_hide();
 	fprintf(stderr, "galley: %s%s%s\n", where,
 	    level == MSG_ERROR ? "error: " : "warning: ", body);
+	status_show();
 }
 
 void
@@ -89,14 +111,41 @@ msg_release(int keep)
 {
 	for (size_t i = 0; i < sink.nheld; i++) {
 		if (keep)
-			emit(sink.held[i].level, sink.held[i].text, sink.held[i].body);
-		free(sink.held[i].text);
+			emit(sink.held[i].level, sink.held[i].where, sink.held[i].body);
+		free(sink.held[i].where);
 		free(sink.held[i].body);
 	}
 	free(sink.held);
 	sink.held = NULL;
 	sink.nheld = sink.cap = 0;
 	sink.holding = 0;
+}
+
+void
+msg_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	status_hide();
+	fputs("galley: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	status_show();
+}
+
+void
+msg_status(const char *text)
+{
+	status_hide();
+	if (text == NULL) {
+		sink.status[0] = '\0';
+		fflush(stderr);
+		return;
+	}
+	snprintf(sink.status, sizeof(sink.status), "%s", text);
+	status_show();
 }
 
 int

@@ -26,6 +26,19 @@ void msg_at(enum msg_level level, const char *file, int line, int col,
 void msg_hold(void);
 void msg_release(int keep);
 
+/*
+ * Prints "galley: text" to standard error: a line about the run (the summary,
+ * --stats), not a diagnostic, so it is not counted.
+ */
+void msg_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Shows text on a status line at the bottom of standard error, replacing the
+ * previous one in place ("\r"); messages printed meanwhile go above it.  NULL
+ * clears it.  Only for a terminal: the caller decides whether stderr is one.
+ */
+void msg_status(const char *text);
+
 /* Errors (including warnings promoted by --strict) and warnings printed so far. */
 int msg_errors(void);
 int msg_warnings(void);

@@ -380,6 +380,30 @@ html_style_load(const char *xsl_path)
 	return hs;
 }
 
+/* The files of sheet, its includes and its imports (each import chain runs along ->next). */
+static void
+sheet_files(const struct _xsltStylesheet *sheet,
+    void (*on_read)(void *dep_ctx, const char *path), void *dep_ctx)
+{
+	const struct _xsltDocument *d;
+
+	for (; sheet != NULL; sheet = sheet->next) {
+		if (sheet->doc != NULL && sheet->doc->URL != NULL)
+			on_read(dep_ctx, (const char *)sheet->doc->URL);
+		for (d = sheet->docList; d != NULL; d = d->next)
+			if (d->doc != NULL && d->doc->URL != NULL)
+				on_read(dep_ctx, (const char *)d->doc->URL);
+		sheet_files(sheet->imports, on_read, dep_ctx);
+	}
+}
+
+void
+html_style_files(const struct html_style *style,
+    void (*on_read)(void *dep_ctx, const char *path), void *dep_ctx)
+{
+	sheet_files(style->sheet, on_read, dep_ctx);
+}
+
 void
 html_style_free(struct html_style *style)
 {

@@ -18,6 +18,14 @@ struct html_style;
 struct html_style *html_style_load(const char *xsl_path);
 void html_style_free(struct html_style *style);
 
+/*
+ * Calls on_read(dep_ctx, path) for each file the stylesheet was loaded from:
+ * its own, and every file it imports or includes, as libxslt spelt them
+ * ("styles/article/../common/html.xsl").
+ */
+void html_style_files(const struct html_style *style,
+    void (*on_read)(void *dep_ctx, const char *path), void *dep_ctx);
+
 struct html_params {
 	const char	*style;		/* the style's name, recorded in the XML */
 	const char	*lang;		/* the document's language */

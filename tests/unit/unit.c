@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "check.h"
+#include "dep.h"
 #include "doc.h"
 #include "font.h"
 #include "lay.h"
@@ -386,9 +388,62 @@ test_page_labels(void)
 	buf_free(&b);
 }
 
+/* Normalising and escaping dependency paths; cwd is the working directory. */
+static void
+test_deps(void)
+{
+	static const char *const cases[][2] = {
+		{ "styles/article/../common/html.xsl", "styles/common/html.xsl" },
+		{ "./content//a.md", "content/a.md" },
+		{ "../x/./y", "../x/y" },
+		{ "../../a/..", "../.." },
+		{ "a/b/../../..", ".." },
+		{ "/usr/share/../lib/x.ttf", "/usr/lib/x.ttf" },
+		{ "/..", "/" },
+		{ ".", "." },
+		{ "a/..", "." },
+	};
+	struct dep_list list = DEP_LIST_INIT;
+	struct buf b = BUF_INIT;
+	const char *targets[] = { "out/a b.html", "./out/x.pdf" };
+	char cwd[4096], *n;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = dep_normalise(cases[i][0]);
+		expect(strcmp(n, cases[i][1]) == 0, cases[i][0]);
+		free(n);
+	}
+	if (getcwd(cwd, sizeof(cwd)) != NULL) {
+		buf_printf(&b, "%s/styles/x.css", cwd);
+		n = dep_normalise(buf_str(&b));
+		expect(strcmp(n, "styles/x.css") == 0, "a path under the working directory is relative");
+		free(n);
+		buf_reset(&b);
+	}
+	expect(dep_escape("a b#c$d\\ e", &b) == 0 &&
+	    strcmp(buf_str(&b), "a\\ b\\#c$$d\\\\\\ e") == 0, "make escapes");
+	buf_reset(&b);
+	expect(dep_escape("a\nb", &b) == -1 && b.len == 0, "a newline cannot be named");
+	dep_add(&list, "content/a.md");
+	dep_add(&list, "content/../content/a.md");
+	dep_add(&list, "img/x y.png");
+	dep_add(&list, "bad\nname");
+	expect(list.n == 3, "dep_add keeps one of each file");
+	expect(dep_rule(targets, 2, &list, &b) == 1, "dep_rule counts what it leaves out");
+	expect(strcmp(buf_str(&b), "out/a\\ b.html out/x.pdf: \\\n content/a.md \\\n img/x\\ y.png\n")
+	    == 0, "dep_rule");
+	buf_reset(&b);
+	dep_phony(&list, &b);
+	expect(strcmp(buf_str(&b), "\ncontent/a.md:\n\nimg/x\\ y.png:\n") == 0, "dep_phony");
+	dep_reset(&list);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
+	test_deps();
 	test_utf8();
 	test_attr();
 	test_urls();
