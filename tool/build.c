@@ -546,7 +546,7 @@ build_file(struct build *b, const char *path)
 	struct doc *doc = doc_new(path);
 	struct loaded_style *ls = NULL;
 	struct filter_list filters = { NULL, 0 };
-	struct lf_opts lopts = { 0, NULL, NULL, 0, 0 };
+	struct lf_opts lopts = { 0, 0, NULL, NULL, 0, 0 };
 	struct buf outputs = BUF_INIT;
 	const struct meta *style_meta;
 	const char *style, *lang, *unsafe;
@@ -579,6 +579,7 @@ build_file(struct build *b, const char *path)
 		goto done;
 	describe_outputs(o->outputs, &outputs);
 	lopts.trusted = o->trust_filters;
+	lopts.trust_paths = o->trust_paths;
 	/* The limits stop runaway filters, not long documents: they grow with the source. */
 	lopts.max_memory = ((size_t)256 << 20) + 64 * src.len;
 	lopts.max_steps = 200000 + (long)(src.len / 10);

@@ -438,5 +438,26 @@ function galley.utils.sorted_keys(t)
 	return keys
 end
 
+-- Sorts list in place by galley.utils.compare in language lang ("zh" by default), comparing
+-- key(item) when a key function is given; equal items keep their order.  Returns list.
+function galley.utils.sort(list, lang, key)
+	if type(list) ~= "table" then error("sort: expected a list", 2) end
+	lang = lang or "zh"
+	local compare = galley.utils.compare
+	local items = {}
+	for i, v in ipairs(list) do
+		local k = v
+		if key then k = key(v) end
+		items[i] = { value = v, key = tostring(k), index = i }
+	end
+	sort(items, function(a, b)
+		local c = compare(a.key, b.key, lang)
+		if c ~= 0 then return c < 0 end
+		return a.index < b.index
+	end)
+	for i, item in ipairs(items) do list[i] = item.value end
+	return list
+end
+
 internals.is_element = is_element
 return internals
