@@ -714,7 +714,13 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	}
 	if (lo->y > ps->top && !on_grid)
 		lo->y += size * 0.5;
-	if (label.len > 0)
+	if (label.len > 0 && doc_attr_has_class(&n->attr, "term")) {
+		/* A GB/T 1.1 term entry: the number on a line of its own, above the term. */
+		if (label.len >= 3 && strcmp(label.data + label.len - 3, "\u3000") == 0)
+			label.data[label.len -= 3] = '\0';
+		lay_add_run(lo, buf_str(&label), label.len, f, size, n->line);
+		lay_add_run(lo, LAY_LINE_BREAK, strlen(LAY_LINE_BREAK), f, size, n->line);
+	} else if (label.len > 0)
 		lay_add_run(lo, buf_str(&label), label.len, f, size, n->line);
 	lay_collect_runs(lo, n, f, size, n->line);
 	before = lo->out->n;
@@ -722,6 +728,8 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	if (!on_grid)
 		lo->y += size * 0.25;
 	buf_puts(&title, buf_str(&label));
+	if (label.len > 0 && doc_attr_has_class(&n->attr, "term"))
+		buf_puts(&title, "\u3000");
 	doc_stringify(n, &title);
 	lay_add_anchor(lo, before, n->attr.id, doc_attr_has_class(&n->attr, "unlisted") ? 0 :
 	    n->level, buf_str(&title), size * 1.2);

@@ -166,6 +166,22 @@ function galley.Figure(content, caption, attr)
 	return new("Figure", { content = as_blocks(content, "Figure"), caption = as_inlines(caption, "Figure caption"), attr = Attr(attr) })
 end
 
+-- galley's own table constructor (pandoc's Table differs): rows = { { header = bool,
+-- cells = { inlines, … } }, … }, aligns = { "left" | "center" | "right" | "default", … }.
+function galley.Table(rows, aligns, caption, attr)
+	local list = {}
+	for i, row in ipairs(rows or {}) do
+		if type(row) ~= "table" or type(row.cells) ~= "table" then
+			error("Table: row " .. i .. " must be a table with cells", 2)
+		end
+		local cells = {}
+		for j, cell in ipairs(row.cells) do cells[j] = as_inlines(cell, "Table cell") end
+		list[i] = { header = row.header and true or false, cells = cells }
+	end
+	local a = {}
+	for i, v in ipairs(aligns or {}) do a[i] = tostring(v) end
+	return new("Table", { rows = list, aligns = a, caption = as_inlines(caption, "Table caption"), attr = Attr(attr) })
+end
 function galley.Str(text) return new("Str", { text = tostring(text) }) end
 function galley.Emph(content) return new("Emph", { content = as_inlines(content, "Emph"), attr = Attr() }) end
 function galley.Strong(content) return new("Strong", { content = as_inlines(content, "Strong"), attr = Attr() }) end
