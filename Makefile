@@ -48,6 +48,8 @@ IMAGES    = $(shell find content -type f \( -name '*.png' -o -name '*.jpg' -o -n
 SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),0)
 export SOURCE_DATE_EPOCH
 STYLE_FILES = $(shell find styles -type f | sort)
+# Filters and the term bases documents name (content/terms/) change what documents say.
+DATA_FILES = $(sort $(wildcard lua-filters/*.lua) $(shell find content -name '*.yaml' -o -name '*.tsv'))
 
 .PHONY: all deps docs test regen install bench clean
 .DELETE_ON_ERROR:
@@ -117,7 +119,7 @@ docs: $(HTML) $(PDF) $(IMAGES:content/%=out/%)
 
 # One run writes both (a pattern rule with two targets makes them together).  The PDF
 # holds the images, so a changed image rebuilds the documents.
-out/%.html out/%.pdf: content/%.md $(GALLEY) $(STYLE_FILES) $(IMAGES)
+out/%.html out/%.pdf: content/%.md $(GALLEY) $(STYLE_FILES) $(DATA_FILES) $(IMAGES)
 	$(GALLEY) build -t html,pdf -o $(@D) $<
 
 $(IMAGES:content/%=out/%): out/%: content/%

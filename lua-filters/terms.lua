@@ -307,7 +307,10 @@ local function mark_uses(doc, opts, targets)
 					else
 						out[#out + 1] = galley.Span({ word }, galley.Attr("", { "term" }))
 					end
-					if opts.annotate == "all" or (opts.annotate == "first" and not annotated[t.id]) then
+					-- Not when the text gives the English itself: 双栈（dual stack）.
+					local given = s.text:sub(u.to + 1, u.to + #("（" .. t.en)) == "（" .. t.en
+					if not given and (opts.annotate == "all" or
+						(opts.annotate == "first" and not annotated[t.id])) then
 						annotated[t.id] = true
 						out[#out + 1] = galley.Str("（" .. t.en .. "）")
 					end
