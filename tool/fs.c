@@ -248,6 +248,8 @@ fs_tidy(const char *path)
 			while (keep > (size_t)absolute && out[keep - 1] != '/')
 				keep--;
 			len = keep > (size_t)absolute ? keep - 1 : keep;
+		} else if (n == 2 && p[0] == '.' && p[1] == '.' && absolute && len == 1) {
+			/* The root's parent is the root. */
 		} else {
 			if (len > (size_t)absolute)
 				out[len++] = '/';

@@ -9,6 +9,7 @@
 #include "coll.h"
 #include "doc.h"
 #include "font.h"
+#include "fs.h"
 #include "lay.h"
 #include "lay_break.h"
 #include "lay_para.h"
@@ -452,6 +453,26 @@ test_coll(void)
 	coll_free(NULL);
 }
 
+static void
+test_tidy(void)
+{
+	static const char *const cases[][2] = {
+		{ "content/standard/../terms/a.yaml", "content/terms/a.yaml" },
+		{ "./a/./b//c", "a/b/c" },
+		{ "../a/../../b", "../../b" },
+		{ "a/..", "." },
+		{ "/x/../y", "/y" },
+		{ "/..", "/" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *t = fs_tidy(cases[i][0]);
+		expect(strcmp(t, cases[i][1]) == 0, cases[i][0]);
+		free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -464,6 +485,7 @@ main(void)
 	test_paragraphs();
 	test_page_labels();
 	test_coll();
+	test_tidy();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
