@@ -105,7 +105,6 @@ local function add_term(row, where)
 			"' at " .. place_text(by_zh[t.zh].where) .. ")", where)
 		return
 	end
-	t.key = sort_key(t.zh, t.pinyin)
 	terms[#terms + 1] = t
 	by_id[t.id], by_zh[t.zh] = t, t
 end
@@ -187,7 +186,10 @@ end
 
 local function entry(t, level)
 	local attr = galley.Attr(t.id, { "term" })
-	if t.pinyin then attr.attributes["pinyin"] = t.key end
+	if t.pinyin then
+		t.key = t.key or sort_key(t.zh, t.pinyin)
+		attr.attributes["pinyin"] = t.key
+	end
 	local blocks = {
 		galley.Heading(level, { galley.Str(t.zh), galley.Str(IDEO_SPACE),
 			galley.Span({ galley.Str(t.en) }, galley.Attr("", { "term-en" })) }, attr),
@@ -374,6 +376,9 @@ end
 
 local function glossary_table(block, list, options)
 	local sort = options.sort or "pinyin"
+	if sort == "pinyin" or sort == "zh" then
+		for _, t in ipairs(list) do t.key = t.key or sort_key(t.zh, t.pinyin) end
+	end
 	if sort == "en" or sort == "english" then
 		utils.sort(list, "en", function(t) return t.en end)
 	elseif sort == "pinyin" or sort == "zh" then
