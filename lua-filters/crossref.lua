@@ -211,9 +211,20 @@ local function number_notes(doc)
 	flush()
 end
 
--- Every id in the document with the words a reference to it shows.
+-- Every id in the document with the words a reference to it shows: blocks' ids and
+-- anchored Spans' (a glossary row's, terms.lua), whose words are their text.
 local function collect_targets(doc)
 	local targets = {}
+	local function visit_inlines(list)
+		for _, el in ipairs(list or {}) do
+			if el.tag == "Span" and el.attr.identifier ~= "" and not targets[el.attr.identifier] then
+				targets[el.attr.identifier] = { words = utils.stringify(el.content), element = el }
+			end
+			if el.tag == "Span" or el.tag == "Emph" or el.tag == "Strong" or el.tag == "Strikeout" then
+				visit_inlines(el.content)
+			end
+		end
+	end
 	local function visit(blocks)
 		for _, b in ipairs(blocks) do
 			local id = b.attr and b.attr.identifier
@@ -221,6 +232,12 @@ local function collect_targets(doc)
 				local words = b.attr.attributes["number-ref"]
 				if not words and b.tag == "Heading" then words = utils.stringify(b.content) end
 				targets[id] = { words = words or id, element = b }
+			end
+			if b.tag == "Para" then visit_inlines(b.content) end
+			if b.tag == "Table" then
+				for _, row in ipairs(b.rows) do
+					for _, cell in ipairs(row.cells) do visit_inlines(cell) end
+				end
 			end
 			if b.tag == "BlockQuote" or b.tag == "Div" or b.tag == "Figure" then visit(b.content) end
 			if b.tag == "BulletList" or b.tag == "OrderedList" then

@@ -206,3 +206,23 @@ echo "exit $?" >>"$d/stderr"
 sed -e "s|$ROOT/|<root>/|g" -e "s|$d/|<tmp>/|g" "$d/stderr" >"$d/cover.err"
 same "bad cover elements: messages at their places" tests/styles/badcover.err "$d/cover.err"
 check "bad cover elements: no layout written" test ! -s "$d/stdout"
+
+# Term bases (galley.read_data) lie in the document's folder or the working directory's tree.
+t=$d/terms
+mkdir -p "$t/doc" "$t/elsewhere"
+printf -- '- id: t-a\n  zh: 甲\n  en: alpha\n' >"$t/elsewhere/base.yaml"
+ln -s ../elsewhere/base.yaml "$t/doc/link.yaml"
+printf -- '---\nterm-bases: ../elsewhere/base.yaml\n---\n\n甲。\n' >"$t/doc/up.md"
+printf -- '---\nterm-bases: link.yaml\n---\n\n甲。\n' >"$t/doc/link.md"
+run sh -c "cd '$t/doc' && GALLEY_DATA='$ROOT' '$G' build -o '$t/out' up.md"
+check "terms: ../ out of the folder and the working directory: exit 1" status_is 1
+check "terms: ../ out of the tree: message at the key" \
+	stderr_has "up.md:2:13: error: term base: ../elsewhere/base.yaml lies outside the document's folder and the working directory"
+run sh -c "cd '$t/doc' && GALLEY_DATA='$ROOT' '$G' build -o '$t/out' link.md"
+check "terms: a symbolic link out of the tree: exit 1" status_is 1
+check "terms: a symbolic link out of the tree: message" stderr_has "link.yaml lies outside"
+check "terms: nothing written after the error" test ! -e "$t/out/link.html"
+run sh -c "cd '$t/doc' && GALLEY_DATA='$ROOT' '$G' build --trust-paths -o '$t/out' up.md link.md"
+check "terms: --trust-paths lets them through" status_is 0
+run sh -c "cd '$t' && GALLEY_DATA='$ROOT' '$G' build -o '$t/out' doc/up.md"
+check "terms: inside the working directory's tree: exit 0" status_is 0

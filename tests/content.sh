@@ -31,7 +31,7 @@ check "standard: the 前言 sentence is whole" grep -qF \
 	'本文件按照GB/T 1.1—2020《标准化工作导则　第1部分：标准化文件的结构和起草规则》的规定起草。' "$s"
 check "standard: term heading id from attributes" grep -q 'id="term-vss"' "$s"
 check "standard: annex classes" grep -q 'class="annex normative"' "$s"
-check "standard: clauses numbered" grep -qF '<span class="number">3.1</span>　视频监控系统' "$s"
+check "standard: clauses numbered" grep -qF '<span class="number">4.2</span>　施工依据' "$s"
 check "standard: annex numbered" grep -qF '<span class="number">附录A</span><span class="annex-type">（规范性）</span>' "$s"
 check "standard: reference to a table" grep -qF '<a href="#tbl-bend-radius" class="xref">表1</a>' "$s"
 check "standard: reference to an annex table" grep -qF '<a href="#tbl-record" class="xref">表A.1</a>' "$s"
@@ -41,3 +41,24 @@ n=$c/notice/implementation-rules.html
 check "notice: 发文字号 intact" grep -qF '溪安协〔2026〕7号' "$n"
 check "notice: typed 一、 replaced by the computed number" grep -qF '<span class="number">一、</span>总则' "$n"
 check "notice: second level numbered" grep -qF '<span class="number">（四）</span>组织机构' "$n"
+
+# Terms: the standard's entries come from content/terms/security.yaml, its 索引 is built.
+pdf=$TMP/content-standard.txt
+"$G" build -t pdf -o "$c/standard" content/standard/t-xaf-001.md 2>/dev/null
+pdftotext "$c/standard/t-xaf-001.pdf" "$pdf" 2>/dev/null
+check "standard: term entry 3.1 from the term base" grep -qF '<span class="number">3.1</span><br>视频监控系统　<span class="term-en">video surveillance system</span>' "$s"
+check "standard: term entry keeps its id" grep -q '<h2 id="term-trial" class="term"' "$s"
+check "standard: term note from the term base" grep -qF '<p class="note">注：公共安全视频监控系统通常通过视频联网平台' "$s"
+check "standard: term example from the term base" grep -qF '<p class="example">示例：预埋管路' "$s"
+check "standard: term source" grep -qF '<p>[来源：GB 50348—2018，2.0.18，有修改]</p>' "$s"
+check "standard: index links to the entry numbers" grep -qF '<p class="index-entry">试运行　<a href="#term-trial" class="xref">3.10</a></p>' "$s"
+check "standard: no page-ref in HTML" sh -c "! grep -q 'page-ref' '$s'"
+check "standard PDF: term entry number on its own line" grep -qx '3\.10' "$pdf"
+check "standard PDF: term entries" grep -qF '隐蔽工程' "$pdf"
+check "standard PDF: English equivalents" grep -qF 'trial operation' "$pdf"
+check "standard PDF: the index" grep -qF '汉语拼音索引' "$pdf"
+check "standard PDF: the English index" grep -qF '英文对应词索引' "$pdf"
+check "standard PDF: an index entry with its number" grep -qF '试运行 3.10' "$pdf"
+check "bulletin: first use annotated and linked" grep -qF '<a href="#gloss-term-credit" class="term">信用评价</a>（credit evaluation）' "$b"
+check "bulletin: glossary row with its id" grep -qF '<span id="gloss-term-otdr">光时域反射仪</span>' "$b"
+check "bulletin: glossary sorted by pinyin" sh -c "grep -o 'id=\"gloss-[^\"]*\"' '$b' | head -3 | tr '\n' ' ' | grep -qF 'id=\"gloss-term-large-model\" id=\"gloss-term-pvss\" id=\"gloss-term-pvis\"'"

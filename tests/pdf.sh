@@ -138,8 +138,9 @@ for want in 'ICS 13.310' 'CCS A91' 'T/XAF 001—2026' '公共安全视频监控�
 done
 pdftotext -enc UTF-8 -f 2 -l 2 "$std" "$p/std2.txt" 2>/dev/null
 # The patent notice is for comment and review drafts only (the element's `if: "stage: …"`).
-sed 's/^stage: 征求意见稿/stage: 报批稿/' content/standard/t-xaf-001.md >"$p/covers/final.md"
-"$G" build -q -t pdf -o "$p/covers" "$p/covers/final.md" 2>/dev/null
+sed -e 's/^stage: 征求意见稿/stage: 报批稿/' -e "s|\.\./terms/|$ROOT/content/terms/|" \
+	content/standard/t-xaf-001.md >"$p/covers/final.md"
+"$G" build -q --trust-paths -t pdf -o "$p/covers" "$p/covers/final.md" 2>/dev/null
 check "pdf: no patent notice on a 报批稿's cover" \
 	sh -c "pdftotext -enc UTF-8 -f 1 -l 1 '$p/covers/final.pdf' - | grep -q '（报批稿）' &&
 	    ! pdftotext -enc UTF-8 -f 1 -l 1 '$p/covers/final.pdf' - | grep -q '相关专利'"

@@ -644,6 +644,7 @@ build_file(struct build *b, const char *path)
 		goto done;
 	describe_outputs(o->outputs, &outputs);
 	lopts.trusted = o->trust_filters;
+	lopts.trust_paths = o->trust_paths;
 	/* The limits stop runaway filters, not long documents: they grow with the source. */
 	lopts.max_memory = ((size_t)256 << 20) + 64 * src.len;
 	lopts.max_steps = 200000 + (long)(src.len / 10);

@@ -1,4 +1,6 @@
 /* File system access: whole-file reads, atomic writes, directories and path pieces. */
+/* realpath() with a NULL buffer is X/Open's, beyond the POSIX the Makefile asks for. */
+#define _XOPEN_SOURCE 700
 #include "fs.h"
 
 #include <sys/stat.h>
@@ -162,4 +164,104 @@ fs_stem(const char *path)
 	if (dot == NULL || dot == base)
 		return mem_strdup(base);
 	return mem_strndup(base, (size_t)(dot - base));
+}
+
+/* Whether the real path real is dir or lies below it (dir a real path too). */
+static int
+inside(const char *real, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(real, dir, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+char *
+fs_confine(const char *docpath, const char *name, int trust, struct buf *why)
+{
+	char *dir = NULL, *path = NULL, *real = NULL, *realdir = NULL, *cwd = NULL;
+	struct stat st;
+
+	if (*name == '\0') {
+		buf_puts(why, "no file name given");
+		return NULL;
+	}
+	if (name[0] == '/' && !trust) {
+		buf_puts(why, "the path is absolute; give it relative to the document's folder "
+		    "(--trust-paths allows others)");
+		return NULL;
+	}
+	dir = fs_dirname(docpath);
+	path = name[0] == '/' ? mem_strdup(name) : fs_join(dir, name);
+	if ((real = realpath(path, NULL)) == NULL || stat(real, &st) == -1) {
+		buf_printf(why, "cannot read %s: %s", path, strerror(errno));
+		free(real);
+		real = NULL;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		buf_printf(why, "%s is not a file", path);
+		free(real);
+		real = NULL;
+		goto out;
+	}
+	if (!trust) {
+		/* ".." and symbolic links are both followed by realpath(): one check covers them. */
+		realdir = realpath(dir, NULL);
+		cwd = realpath(".", NULL);
+		if (!(realdir && inside(real, realdir)) && !(cwd && inside(real, cwd))) {
+			buf_printf(why, "%s lies outside the document's folder and the working "
+			    "directory (--trust-paths allows it)", path);
+			free(real);
+			real = NULL;
+		}
+	}
+out:
+	free(dir);
+	free(path);
+	free(realdir);
+	free(cwd);
+	return real;
+}
+
+char *
+fs_tidy(const char *path)
+{
+	char *out = mem_alloc(strlen(path) + 2);
+	const char *p = path, *end;
+	size_t len = 0, n, keep;
+	int absolute = *path == '/';
+
+	if (absolute)
+		out[len++] = '/';
+	while (*p) {
+		end = strchr(p, '/');
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.' && len > (size_t)absolute &&
+		    !(len >= 2 && out[len - 1] == '.' && out[len - 2] == '.' &&
+		    (len == 2 || out[len - 3] == '/'))) {
+			/* Drop the last component. */
+			keep = len;
+			while (keep > (size_t)absolute && out[keep - 1] != '/')
+				keep--;
+			len = keep > (size_t)absolute ? keep - 1 : keep;
+		} else if (n == 2 && p[0] == '.' && p[1] == '.' && absolute && len == 1) {
+			/* The root's parent is the root. */
+		} else {
+			if (len > (size_t)absolute)
+				out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	if (len == 0)
+		out[len++] = '.';
+	out[len] = '\0';
+	return out;
 }

@@ -22,6 +22,24 @@ int fs_mkdirs(const char *path);
 /* Returns 1 when path names an existing regular file. */
 int fs_is_file(const char *path);
 
+/*
+ * Finds the file name names, relative to the directory of the document at
+ * docpath, for reading data the document names (term bases).  Without trust
+ * the name may not be absolute, and the file it leads to (after "..", "."
+ * and symbolic links) must lie inside the document's directory or inside
+ * the current working directory.  Returns the file's real path, a new
+ * string the caller frees, or NULL with the reason appended to why (it does
+ * not exist, is not a regular file, lies outside).
+ */
+char *fs_confine(const char *docpath, const char *name, int trust, struct buf *why);
+
+/*
+ * Returns path with "." components and "dir/.." pairs taken out, for
+ * messages ("content/a/../terms/x.yaml" gives "content/terms/x.yaml"); a
+ * leading ".." stays.  A new string the caller frees.
+ */
+char *fs_tidy(const char *path);
+
 /* Each returns a new string the caller frees. */
 char *fs_join(const char *dir, const char *name);
 char *fs_dirname(const char *path);

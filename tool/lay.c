@@ -379,20 +379,20 @@ void
 lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
     double size, int line)
 {
-	lay_collect_runs_from(lo, n->first, f, size, line);
+	lay_collect_runs_from(lo, n->first, NULL, f, size, line);
 }
 
 /* Flattens inlines into runs: strong is bold, emphasis 楷体 and italic, code monospaced. */
 void
-lay_collect_runs_from(struct layout *lo, const struct doc_node *first, struct look f,
-    double size, int line)
+lay_collect_runs_from(struct layout *lo, const struct doc_node *first,
+    const struct doc_node *stop, struct look f, double size, int line)
 {
 	const struct lay_page_style *ps = lo->ps;
 	const struct doc_node *c;
 	struct look g;
 	const char *page;
 
-	for (c = first; c != NULL; c = c->next) {
+	for (c = first; c != NULL && c != stop; c = c->next) {
 		g = f;
 		switch (c->type) {
 		case DOC_TEXT:
@@ -744,7 +744,13 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	}
 	if (lo->y > ps->top && !on_grid)
 		lo->y += size * 0.5;
-	if (label.len > 0)
+	if (label.len > 0 && doc_attr_has_class(&n->attr, "term")) {
+		/* A GB/T 1.1 term entry: the number on a line of its own, above the term. */
+		if (label.len >= 3 && strcmp(label.data + label.len - 3, "\u3000") == 0)
+			label.data[label.len -= 3] = '\0';
+		lay_add_run(lo, buf_str(&label), label.len, f, size, n->line);
+		lay_add_run(lo, LAY_LINE_BREAK, strlen(LAY_LINE_BREAK), f, size, n->line);
+	} else if (label.len > 0)
 		lay_add_run(lo, buf_str(&label), label.len, f, size, n->line);
 	lay_collect_runs(lo, n, f, size, n->line);
 	before = lo->out->n;
@@ -754,6 +760,8 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	if (!on_grid)
 		lo->y += size * 0.25;
 	buf_puts(&title, buf_str(&label));
+	if (label.len > 0 && doc_attr_has_class(&n->attr, "term"))
+		buf_puts(&title, "\u3000");
 	doc_stringify(n, &title);
 	lay_add_anchor(lo, before, n->attr.id, doc_attr_has_class(&n->attr, "unlisted") ? 0 :
 	    n->level, buf_str(&title), size * 1.2);
@@ -832,6 +840,16 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 
 	switch (n->type) {
 	case DOC_PARA:
+		if (doc_attr_has_class(&n->attr, "index-entry")) {
+			lay_set_toc_entry(lo, n, x0, measure, body);
+			break;
+		}
+		if (doc_attr_has_class(&n->attr, "index-letter")) {
+			/* An index's group letter: flush left, kept with its first entry. */
+			lay_collect_runs(lo, n, body, ps->size, n->line);
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
+			break;
+		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
 		    ps->size, pitch, 1, 0);

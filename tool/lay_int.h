@@ -94,9 +94,9 @@ void lay_add_run(struct layout *lo, const char *text, size_t len, struct look f,
 /* Adds the inlines under n to the paragraph being collected. */
 void lay_collect_runs(struct layout *lo, const struct doc_node *n, struct look f,
     double size, int line);
-/* Adds first and the inlines after it to the paragraph being collected. */
-void lay_collect_runs_from(struct layout *lo, const struct doc_node *first, struct look f,
-    double size, int line);
+/* Adds first and the inlines after it, up to stop (NULL: all), to the paragraph being collected. */
+void lay_collect_runs_from(struct layout *lo, const struct doc_node *first,
+    const struct doc_node *stop, struct look f, double size, int line);
 void lay_new_page(struct layout *lo);
 /* Returns a new zeroed box on the current page, owned by the layout's output. */
 struct lay_box *lay_new_box(struct layout *lo, enum lay_box_kind kind);
@@ -176,7 +176,11 @@ int lay_refs_settled(const struct layout *lo, const struct lay_refs *next);
 /* Warns about the page references whose target has no anchor. */
 void lay_refs_report(const struct layout *lo);
 void lay_uses_free(struct layout *lo);
-/* Sets a contents entry, Div {.toc-entry}: number, title, dot leader, page number. */
+/*
+ * Sets a contents entry, Div {.toc-entry} (number, title, dot leader, page
+ * number), or an index entry, Para {.index-entry} (its text, a dot leader,
+ * the page number of its Span {.page-ref}).
+ */
 void lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0,
     double measure, struct look body);
 /* Sets a contents group label, Div {.toc-group}, kept with the entries after it. */

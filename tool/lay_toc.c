@@ -143,11 +143,16 @@ lay_refs_report(const struct layout *lo)
 	}
 }
 
-/* The inline holding an entry's text: its paragraph's link, or the paragraph. */
+/*
+ * The paragraph of an entry (a Div {.toc-entry}'s, or a Para {.index-entry})
+ * and the inline whose children are its text: the paragraph's link in a
+ * contents entry, the paragraph itself in an index entry.
+ */
 static const struct doc_node *
-entry_text(const struct doc_node *div, const struct doc_node **page_ref)
+entry_text(const struct doc_node *entry, const struct doc_node **page_ref)
 {
-	const struct doc_node *para = div->first, *c, *text = NULL;
+	const struct doc_node *para = entry->type == DOC_PARA ? entry : entry->first, *c;
+	const struct doc_node *link = NULL;
 
 	*page_ref = NULL;
 	if (para == NULL || para->type != DOC_PARA)
@@ -155,9 +160,9 @@ entry_text(const struct doc_node *div, const struct doc_node **page_ref)
 	for (c = para->first; c != NULL; c = c->next)
 		if (c->type == DOC_SPAN && doc_attr_has_class(&c->attr, "page-ref"))
 			*page_ref = c;
-		else if (c->type == DOC_LINK && text == NULL)
-			text = c;
-	return text ? text : para;
+		else if (c->type == DOC_LINK && link == NULL)
+			link = c;
+	return entry->type == DOC_DIV && link ? link : para;
 }
 
 /* Sets runs collected as one line and returns it in *para; its width is the text's. */
@@ -236,7 +241,7 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	for (c = text->first; c != NULL && c->type == DOC_SPAN &&
 	    (doc_attr_has_class(&c->attr, "toc-marker") ||
 	    doc_attr_has_class(&c->attr, "toc-number")); c = c->next)
-		lay_collect_runs_from(lo, c->first, f, size, div->line);
+		lay_collect_runs_from(lo, c->first, NULL, f, size, div->line);
 	label_w = set_one_line(lo, &label);
 	title = c;
 	if (title != NULL && title->type == DOC_TEXT && strcmp(title->text, "\u3000") == 0) {
@@ -252,7 +257,8 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	reserve = em * 2.5 > number_w + em ? em * 2.5 : number_w + em;
 
 	title_x = x0 + indent + label_w;
-	lay_collect_runs_from(lo, title, f, size, div->line);
+	/* An index entry's page reference comes last in its text: it is set apart. */
+	lay_collect_runs_from(lo, title, page_ref, f, size, div->line);
 	{
 		struct lay_para_style st = { measure - indent - label_w - reserve, 0,
 		    (enum lay_punct)ps->punct, 0, lo->doc->source, lo->fallback, lo->nfallback };

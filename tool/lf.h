@@ -8,6 +8,7 @@
 
 struct lf_opts {
 	int		 trusted;	/* --trust-filters: io and os libraries */
+	int		 trust_paths;	/* --trust-paths: galley.read_data() may read any file */
 	const char	*format;	/* the FORMAT global: the main output ("html") */
 	const char	*outputs;	/* every output being built, comma-separated */
 	long		 max_steps;	/* instruction budget per filter, in thousands; 0 for the default */

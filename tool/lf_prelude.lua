@@ -166,6 +166,22 @@ function galley.Figure(content, caption, attr)
 	return new("Figure", { content = as_blocks(content, "Figure"), caption = as_inlines(caption, "Figure caption"), attr = Attr(attr) })
 end
 
+-- galley's own table constructor (pandoc's Table differs): rows = { { header = bool,
+-- cells = { inlines, … } }, … }, aligns = { "left" | "center" | "right" | "default", … }.
+function galley.Table(rows, aligns, caption, attr)
+	local list = {}
+	for i, row in ipairs(rows or {}) do
+		if type(row) ~= "table" or type(row.cells) ~= "table" then
+			error("Table: row " .. i .. " must be a table with cells", 2)
+		end
+		local cells = {}
+		for j, cell in ipairs(row.cells) do cells[j] = as_inlines(cell, "Table cell") end
+		list[i] = { header = row.header and true or false, cells = cells }
+	end
+	local a = {}
+	for i, v in ipairs(aligns or {}) do a[i] = tostring(v) end
+	return new("Table", { rows = list, aligns = a, caption = as_inlines(caption, "Table caption"), attr = Attr(attr) })
+end
 function galley.Str(text) return new("Str", { text = tostring(text) }) end
 function galley.Emph(content) return new("Emph", { content = as_inlines(content, "Emph"), attr = Attr() }) end
 function galley.Strong(content) return new("Strong", { content = as_inlines(content, "Strong"), attr = Attr() }) end
@@ -436,6 +452,27 @@ function galley.utils.sorted_keys(t)
 	for k in pairs(t) do keys[#keys + 1] = k end
 	sort(keys, function(a, b) return tostring(a) < tostring(b) end)
 	return keys
+end
+
+-- Sorts list in place by galley.utils.compare in language lang ("zh" by default), comparing
+-- key(item) when a key function is given; equal items keep their order.  Returns list.
+function galley.utils.sort(list, lang, key)
+	if type(list) ~= "table" then error("sort: expected a list", 2) end
+	lang = lang or "zh"
+	local compare = galley.utils.compare
+	local items = {}
+	for i, v in ipairs(list) do
+		local k = v
+		if key then k = key(v) end
+		items[i] = { value = v, key = tostring(k), index = i }
+	end
+	sort(items, function(a, b)
+		local c = compare(a.key, b.key, lang)
+		if c ~= 0 then return c < 0 end
+		return a.index < b.index
+	end)
+	for i, item in ipairs(items) do list[i] = item.value end
+	return list
 end
 
 internals.is_element = is_element

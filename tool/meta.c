@@ -17,6 +17,7 @@ struct reader {
 	yaml_parser_t	 parser;
 	yaml_event_t	 event;
 	const char	*file;
+	const char	*what;		/* how messages start: "front matter" */
 	int		 first_line;
 	size_t		 lines;		/* newlines in the YAML text */
 };
@@ -25,7 +26,7 @@ static int
 fail_at(struct reader *r, const yaml_mark_t *mark, const char *what)
 {
 	msg_at(MSG_ERROR, r->file, r->first_line + (int)mark->line,
-	    (int)mark->column + 1, "front matter: %s", what);
+	    (int)mark->column + 1, "%s: %s", r->what, what);
 	return -1;
 }
 
@@ -169,6 +170,7 @@ meta_parse(const char *file, const char *yaml, size_t len, int first_line,
 
 	memset(&r, 0, sizeof(r));
 	r.file = file;
+	r.what = "front matter";
 	r.first_line = first_line;
 	for (size_t i = 0; i < len; i++)
 		r.lines += yaml[i] == '\n';
@@ -208,6 +210,57 @@ meta_parse(const char *file, const char *yaml, size_t len, int first_line,
 		goto out;
 	}
 	rc = 0;
+out:
+	yaml_event_delete(&r.event);
+	yaml_parser_delete(&r.parser);
+	return rc;
+}
+
+int
+meta_parse_data(const char *file, const char *yaml, size_t len, struct meta **out)
+{
+	struct reader r;
+	int rc = -1;
+
+	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	r.file = file;
+	r.what = "YAML";
+	r.first_line = 1;
+	for (size_t i = 0; i < len; i++)
+		r.lines += yaml[i] == '\n';
+	if (!yaml_parser_initialize(&r.parser)) {
+		msg_at(MSG_ERROR, file, 0, 0, "YAML: out of memory");
+		return -1;
+	}
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)yaml, len);
+	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
+	if (next_event(&r) == -1 || next_event(&r) == -1)
+		goto out;
+	if (r.event.type == YAML_STREAM_END_EVENT) {
+		rc = 0;
+		goto out;
+	}
+	if (next_event(&r) == -1)			/* the root value */
+		goto out;
+	if (r.event.type == YAML_SCALAR_EVENT && r.event.data.scalar.length == 0 &&
+	    r.event.data.scalar.plain_implicit) {
+		rc = 0;				/* only comments */
+		goto out;
+	}
+	if (read_value(&r, NULL, 1, out) == -1)
+		goto out;
+	if (next_event(&r) == -1 || next_event(&r) == -1)	/* document end, stream end */
+		goto fail;
+	if (r.event.type != YAML_STREAM_END_EVENT) {
+		fail_at(&r, &r.event.start_mark, "only one YAML document is allowed");
+		goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	meta_free(*out);
+	*out = NULL;
 out:
 	yaml_event_delete(&r.event);
 	yaml_parser_delete(&r.parser);

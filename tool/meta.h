@@ -14,4 +14,13 @@
 int meta_parse(const char *file, const char *yaml, size_t len, int first_line,
     struct meta *map);
 
+/*
+ * Parses the whole YAML document yaml[0..len), the contents of the data file
+ * file, into *out: a new value of any kind (a list of maps for a term base)
+ * that the caller frees with meta_free(), or NULL when the file holds no
+ * value.  Positions are lines and columns in file.  Returns 0, or -1 after
+ * reporting the error at its line and column (*out is then NULL).
+ */
+int meta_parse_data(const char *file, const char *yaml, size_t len, struct meta **out);
+
 #endif

@@ -454,6 +454,17 @@
     <xsl:apply-templates/>
   </xsl:template>
 
+  <!-- A term entry (GB/T 1.1, class term): its number on a line of its own
+       above "term　English". -->
+  <xsl:template match="heading[contains(concat(' ', @class, ' '), ' term ')]"
+                mode="heading-content">
+    <xsl:if test="string(@a:number) != ''">
+      <span class="number"><xsl:value-of select="@a:number"/></span>
+      <br/>
+    </xsl:if>
+    <xsl:apply-templates/>
+  </xsl:template>
+
   <!-- The number filters put in a:number ("5.2", "一、", "附录A", "表1"),
        with an annex's kind, and the separator before the title: an
        ideographic space, none after a number that ends in its own
@@ -651,6 +662,9 @@
       <xsl:apply-templates/>
     </div>
   </xsl:template>
+
+  <!-- A page number only the PDF knows (the index's, term-index.lua): nothing in HTML. -->
+  <xsl:template match="span[contains(concat(' ', @class, ' '), ' page-ref ')]"/>
 
   <xsl:template match="span">
     <span>

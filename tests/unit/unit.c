@@ -8,8 +8,10 @@
 #include "buf.h"
 #include "check.h"
 #include "dep.h"
+#include "coll.h"
 #include "doc.h"
 #include "font.h"
+#include "fs.h"
 #include "lay.h"
 #include "lay_break.h"
 #include "lay_para.h"
@@ -440,6 +442,91 @@ test_deps(void)
 	buf_free(&b);
 }
 
+/* The pinyin of s, or "ERROR: why". */
+static void
+pinyin_of(struct coll *c, const char *s, struct buf *out)
+{
+	struct buf why = BUF_INIT;
+
+	buf_reset(out);
+	if (coll_pinyin(c, s, strlen(s), out, &why) == -1) {
+		buf_reset(out);
+		buf_printf(out, "ERROR: %s", buf_str(&why));
+	}
+	buf_free(&why);
+}
+
+static int
+compared(struct coll *c, const char *lang, const char *a, const char *b)
+{
+	struct buf why = BUF_INIT;
+	int r = 99;
+
+	if (coll_compare(c, lang, a, strlen(a), b, strlen(b), &r, &why) == -1)
+		r = 99;
+	buf_free(&why);
+	return r;
+}
+
+static void
+test_coll(void)
+{
+	struct coll *c = coll_new();
+	struct buf b = BUF_INIT, why = BUF_INIT;
+	int r;
+
+	pinyin_of(c, "视频监控", &b);
+	expect(strcmp(buf_str(&b), "shi4 pin2 jian1 kong4") == 0, "pinyin with numeric tones");
+	pinyin_of(c, "5G网络", &b);
+	expect(strcmp(buf_str(&b), "5g wang3 luo4") == 0, "pinyin keeps Latin text, lower-cased");
+	pinyin_of(c, "  中，  文 ", &b);
+	expect(strcmp(buf_str(&b), "zhong1， wen2") == 0, "pinyin: one space between, none at the ends");
+	pinyin_of(c, "长度", &b);
+	expect(strcmp(buf_str(&b), "zhang3 du4") == 0, "pinyin: ICU reads 长 as zhang3 (why overrides exist)");
+	pinyin_of(c, "绿的", &b);
+	expect(strcmp(buf_str(&b), "lü4 de") == 0, "pinyin: ü kept, neutral tone without digit");
+	pinyin_of(c, "", &b);
+	expect(strcmp(buf_str(&b), "") == 0, "pinyin of nothing");
+	buf_reset(&b);
+	expect(coll_pinyin(c, "\xE4\xB8", 2, &b, &why) == -1 && why.len > 0,
+	    "pinyin refuses malformed UTF-8");
+	expect(compared(c, "zh", "安装", "标准") == -1, "zh: an before biao");
+	expect(compared(c, "zh", "重量", "长度") == 1, "zh: zhong after chang/zhang");
+	expect(compared(c, "zh", "中", "中") == 0, "zh: equal");
+	expect(compared(c, "en", "apple", "Banana") == -1, "en: case-insensitive first");
+	expect(compared(c, "en", "zebra", "Apple") == 1, "en: z after a");
+	buf_reset(&why);
+	expect(coll_compare(c, "e n", "a", 1, "b", 1, &r, &why) == -1 && why.len > 0,
+	    "a bad language name is refused");
+	buf_reset(&why);
+	expect(coll_compare(c, "zh", "\xFF", 1, "b", 1, &r, &why) == -1 && why.len > 0,
+	    "compare refuses malformed UTF-8");
+	buf_free(&b);
+	buf_free(&why);
+	coll_free(c);
+	coll_free(NULL);
+}
+
+static void
+test_tidy(void)
+{
+	static const char *const cases[][2] = {
+		{ "content/standard/../terms/a.yaml", "content/terms/a.yaml" },
+		{ "./a/./b//c", "a/b/c" },
+		{ "../a/../../b", "../../b" },
+		{ "a/..", "." },
+		{ "/x/../y", "/y" },
+		{ "/..", "/" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *t = fs_tidy(cases[i][0]);
+		expect(strcmp(t, cases[i][1]) == 0, cases[i][0]);
+		free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -452,6 +539,8 @@ main(void)
 	test_line_breaking();
 	test_paragraphs();
 	test_page_labels();
+	test_coll();
+	test_tidy();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,43 @@
+/* Chinese sorting with ICU: pinyin of a string and locale-aware comparison (the only module that includes ICU). */
+#ifndef GALLEY_COLL_H
+#define GALLEY_COLL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/*
+ * The ICU objects of one run (a transliterator, collators by language), each
+ * opened the first time it is needed.  Owned by whoever called coll_new(),
+ * which frees it with coll_free().
+ */
+struct coll;
+
+/* Returns a new, empty set; nothing is opened yet.  Never NULL. */
+struct coll *coll_new(void);
+
+/* Closes every ICU object c opened and frees c.  Accepts NULL. */
+void coll_free(struct coll *c);
+
+/*
+ * Appends to out the pinyin of the UTF-8 text s[0..len): Han characters
+ * become lower-case syllables with numeric tones ("wang3"; the neutral tone
+ * has no digit, ü stays ü), other text is kept lower-cased, and every run of
+ * white space, including the breaks between syllables, is one space with
+ * none at either end: "5G网络" → "5g wang3 luo4".  The reading of a
+ * polyphonic character is ICU's (长 → zhang3).  Returns 0, or -1 with the
+ * reason appended to why (text that is not UTF-8, an ICU failure).
+ */
+int coll_pinyin(struct coll *c, const char *s, size_t len, struct buf *out,
+    struct buf *why);
+
+/*
+ * Compares the UTF-8 texts a[0..alen) and b[0..blen) in the order of the
+ * language lang ("zh": pinyin order, "en": English; any ICU locale name),
+ * storing -1, 0 or 1 in *result.  Returns 0, or -1 with the reason appended
+ * to why (text that is not UTF-8, a language ICU cannot open).
+ */
+int coll_compare(struct coll *c, const char *lang, const char *a, size_t alen,
+    const char *b, size_t blen, int *result, struct buf *why);
+
+#endif
