@@ -173,6 +173,10 @@ local function number_gb(doc)
 			local title = heading_text(b)
 			if unnumbered(b) or (b.level == 1 and GB_UNNUMBERED[title]) then
 				if b.level == 1 then annex = nil end
+				-- 前言, 引言, 参考文献, 索引: centred titles, as the 目次's.
+				if b.level == 1 and GB_UNNUMBERED[title] and not has_class(b, "gb-title") then
+					table.insert(b.attr.classes, "gb-title")
+				end
 				if typed then
 					galley.warn("“" .. title .. "” is not numbered in GB/T 1.1; the typed number "
 						.. typed.text .. " is dropped", b)

@@ -708,9 +708,17 @@ static void
 set_heading(struct layout *lo, const struct doc_node *n, double x0, double measure)
 {
 	const struct lay_page_style *ps = lo->ps;
-	/* A contents list's title is centred, in its own size (GB/T 1.1: 三号黑体). */
-	int toc_title = doc_attr_has_class(&n->attr, "toc-title");
-	double size = toc_title && ps->toc_title_size > 0 ? ps->toc_title_size :
+	/*
+	 * A contents list's title, and GB/T 1.1's 前言, 引言, 参考文献 and 索引, are
+	 * centred in their own size (三号黑体); an annex's heading is centred on
+	 * three lines, 附录A / （规范性） / title, on a new page.
+	 */
+	int title_size = doc_attr_has_class(&n->attr, "toc-title") ||
+	    doc_attr_has_class(&n->attr, "gb-title");
+	int annex = n->level == 1 && doc_attr_get(&n->attr, "annex") != NULL &&
+	    doc_attr_get(&n->attr, "number") != NULL;
+	int centred = title_size || annex;
+	double size = title_size && ps->toc_title_size > 0 ? ps->toc_title_size :
 	    ps->heading_size[n->level - 1];
 	struct buf label = BUF_INIT, title = BUF_INIT;
 	struct look f = { NULL, NULL, 0, NULL, 0 };
@@ -723,7 +731,13 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	f.latin = lay_get_font(lo, ps->latin_sans, 1, 0);
 	if (!f.cjk || !f.latin)
 		return;
-	heading_label(n, &label);
+	if (annex) {
+		const char *type = doc_attr_get(&n->attr, "annex-type");
+		buf_printf(&label, "%s%s", doc_attr_get(&n->attr, "number"), LAY_LINE_BREAK);
+		if (type)
+			buf_printf(&label, "（%s）%s", type, LAY_LINE_BREAK);
+	} else
+		heading_label(n, &label);
 	if (ps->front_roman && !lo->body_started && n->level == 1 &&
 	    doc_attr_get(&n->attr, "number") != NULL) {
 		/* The body's page 1 starts with its first numbered chapter. */
@@ -734,7 +748,7 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 		lo->out->front_style = ps->front_roman;
 	}
 	/* Chapters on a new (or a right-hand) page when the style or the heading asks. */
-	if ((n->level == 1 && ps->chapter_start != CHAPTER_SAME && lo->ncols == 0) ||
+	if ((n->level == 1 && ps->chapter_start != CHAPTER_SAME && lo->ncols == 0) || annex ||
 	    doc_attr_has_class(&n->attr, "new-page") || doc_attr_has_class(&n->attr, "recto")) {
 		if (lo->y > ps->top && lo->out->n > lo->body_first)
 			lay_new_page(lo);
@@ -754,12 +768,15 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 		lay_add_run(lo, buf_str(&label), label.len, f, size, n->line);
 	lay_collect_runs(lo, n, f, size, n->line);
 	before = lo->out->n;
-	lo->centre_lines = toc_title;
+	lo->centre_lines = centred;
 	lay_flush_paragraph(lo, x0, measure, 0, size, pitch, 0, 1);
 	lo->centre_lines = 0;
 	if (!on_grid)
 		lo->y += size * 0.25;
-	buf_puts(&title, buf_str(&label));
+	if (annex)
+		heading_label(n, &title);	/* the outline's entry on one line */
+	else
+		buf_puts(&title, buf_str(&label));
 	if (label.len > 0 && doc_attr_has_class(&n->attr, "term"))
 		buf_puts(&title, "\u3000");
 	doc_stringify(n, &title);
@@ -844,10 +861,13 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			lay_set_toc_entry(lo, n, x0, measure, body);
 			break;
 		}
-		if (doc_attr_has_class(&n->attr, "index-letter")) {
-			/* An index's group letter: flush left, kept with its first entry. */
+		if (doc_attr_has_class(&n->attr, "index-letter") ||
+		    doc_attr_has_class(&n->attr, "index-title")) {
+			/* An index's part title (centred) and group letters, kept with what follows. */
 			lay_collect_runs(lo, n, body, ps->size, n->line);
+			lo->centre_lines = doc_attr_has_class(&n->attr, "index-title");
 			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
+			lo->centre_lines = 0;
 			break;
 		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
