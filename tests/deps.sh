@@ -141,7 +141,7 @@ if [ "$label" = galley ]; then
 	cp -pR tool styles lua-filters "$m/"
 	cp -pR out/obj out/gen "$m/out/"
 	mkdir -p "$m/out/bin" && cp -p out/bin/galley "$m/out/bin/"
-	cp -pR content/bulletin content/notice "$m/content/"
+	cp -pR content/bulletin content/notice content/standard content/terms "$m/content/"
 	printf -- '---\ntitle: 小\nfilters: [local]\n---\n\n正文。\n' >"$m/content/extra/small.md"
 	printf 'return {}\n' >"$m/content/extra/local.lua"
 	age() { find "$m" -exec touch -h -d "@$(($(date +%s) - 60))" {} +; }
@@ -150,7 +150,7 @@ if [ "$label" = galley ]; then
 		(cd "$m" && make -j2 docs 2>&1) >"$m/log"
 		grep -o 'content/[^ ]*\.md$' "$m/log" | sort | tr '\n' ' '
 	}
-	all="content/bulletin/2026-3.md content/extra/small.md content/notice/implementation-rules.md "
+	all="content/bulletin/2026-3.md content/extra/small.md content/notice/implementation-rules.md content/standard/t-xaf-001.md "
 	check "make: the first build builds everything" test "$(rebuilt)" = "$all"
 	check "make: every document has its depfile" \
 		test -s "$m/out/bulletin/2026-3.d" -a -s "$m/out/extra/small.d"
@@ -171,6 +171,9 @@ if [ "$label" = galley ]; then
 	check "make: an image rebuilds the documents showing it" \
 		test "$(rebuilt)" = "content/bulletin/2026-3.md "
 	age
+	touch "$m/content/terms/security.yaml"
+	check "make: the shared term base rebuilds exactly the documents using it" \
+		test "$(rebuilt)" = "content/bulletin/2026-3.md content/standard/t-xaf-001.md "
 	touch "$m/content/extra/local.lua"
 	check "make: a document's own filter rebuilds it only" \
 		test "$(rebuilt)" = "content/extra/small.md "

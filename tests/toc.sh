@@ -24,8 +24,8 @@ toc_check() {
 		  pdftotext -enc UTF-8 -f "$n" -l "$n" "$pdf" - 2>/dev/null | tr -d ' \t\f\n'
 		} >"$c/t$n"
 		# The printed page number: the page's last line of text.
-		label=$(awk '{ gsub(/[ \t\f]/, "") } $0 != "" { last = $0 } END { print last }' "$c/p$n")
-		echo "$n $label" >>"$c/labels"
+		printed=$(awk '{ gsub(/[ \t\f]/, "") } $0 != "" { last = $0 } END { print last }' "$c/p$n")
+		echo "$n $printed" >>"$c/labels"
 	done
 	entries=0 wrong=0
 	for n in $(seq 1 "$pages"); do
