@@ -31,8 +31,12 @@ echo "content/ to HTML: $(echo $docs | wc -w) documents, $bytes bytes of Markdow
 # One unit: every sample's body, each heading and id tagged with the copy number n.
 unit() {
 	for f in content/bulletin/*.md content/standard/*.md content/notice/*.md; do
+		# A book has one contents, glossary and index: only the first unit keeps them.
 		awk -v n="$1" 'NR == 1 && /^---$/ { fm = 1; next } fm && /^---$/ { fm = 0; next }
 			fm { next }
+			n > 1 && /^```(toc|glossary|index)/ { skip = 1; next }
+			skip && /^```/ { skip = 0; next }
+			skip { next }
 			{ gsub(/\{#[^ }]+/, "&-" n); gsub(/\]\(#[^)]+/, "&-" n) }
 			/^#+ / && match($0, / *\{[^}]*\}$/) {
 				print substr($0, 1, RSTART - 1) " " n substr($0, RSTART); next }

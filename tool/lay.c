@@ -1172,6 +1172,9 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	while (lo.ncarry > 0 && !lo.failed)
 		lay_new_page(&lo);
 	lay_notes_flush(&lo);
+	/* Contents and index numbers need no second pass when they fit their places. */
+	if (!lo.failed && refs == NULL && lo.nuses > 0)
+		lo.refs_patched = lay_refs_patch(&lo);
 	if (!lo.failed) {
 		set_heads(&lo, body);
 		sort_by_page(out);	/* list labels and running heads come after their page's text */
@@ -1207,6 +1210,10 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 		rc = set_document(doc, ps, fonts, flags, pass > 1 ? &refs : NULL, &lo, out);
 		if (rc != 0 || lo.nuses == 0)
 			break;
+		if (lo.refs_patched) {
+			lay_refs_report(&lo);
+			break;
+		}
 		lay_refs_collect(out, &next);
 		settled = lay_refs_settled(&lo, &next);
 		if (settled || pass == MAX_PASSES) {

@@ -15,6 +15,7 @@ lay_mark(const struct layout *lo, struct lay_mark *m)
 	m->dx = lo->dx;
 	m->col_top = lo->col_top;
 	m->col_deepest = lo->col_deepest;
+	m->uses = lo->nuses;
 	lay_notes_save(lo, m);
 }
 
@@ -46,6 +47,7 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 	lo->dx = m->dx;
 	lo->col_top = m->col_top;
 	lo->col_deepest = m->col_deepest;
+	lo->nuses = m->uses;	/* page references set since are set again */
 	lay_notes_restore(lo, m);
 }
 

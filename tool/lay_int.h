@@ -61,6 +61,7 @@ struct layout {
 							   in the first pass */
 	struct lay_ref_use		*uses;		/* each page reference set, and what it showed */
 	size_t				 nuses, ucap;
+	int				 refs_patched;	/* lay_refs_patch() filled them all */
 };
 
 struct lay_ref;
@@ -75,6 +76,7 @@ struct lay_refs {
 /* Where the layout stands, to set something again from there (lay_columns.c). */
 struct lay_mark {
 	size_t	 boxes;
+	size_t	 uses;		/* page references set so far */
 	int	 page, pages, col;
 	double	 y, dx, col_top, col_deepest, note_height;
 	/* The footnotes' state, owned: lay_mark_free() frees it. */
@@ -171,6 +173,14 @@ const char *lay_page_ref(struct layout *lo, const struct doc_node *span);
 /* Fills refs (freed with lay_refs_free()) with the page labels of ld's anchors. */
 void lay_refs_collect(const struct lay_doc *ld, struct lay_refs *refs);
 void lay_refs_free(struct lay_refs *refs);
+/*
+ * Puts the right page numbers into the contents and index entries set in
+ * this pass, whose places do not depend on them, from the anchors set so far.
+ * Returns 1 when every page reference was such an entry's and now shows its
+ * number; 0 when one was set in running text or is too wide for its place,
+ * and the document must be set again.
+ */
+int lay_refs_patch(struct layout *lo);
 /* 1 when every page reference of the pass showed what next says. */
 int lay_refs_settled(const struct layout *lo, const struct lay_refs *next);
 /* Warns about the page references whose target has no anchor. */

@@ -1,4 +1,5 @@
 /* Contents entries with dot leaders, and page numbers of ids, which come from the pass before. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,16 @@ struct lay_ref {
 struct lay_ref_use {
 	const struct doc_node	*span;	/* the Span {.page-ref} */
 	const char		*label;	/* what it showed: borrowed from the refs, or NULL */
+	/* An entry's number, which lay_refs_patch() can replace in place. */
+	int			 entry;
+	struct look		 look;
+	double			 size;
+	double			 right;		/* where the number ends */
+	double			 room;		/* how wide it may be */
+	size_t			 number_box;	/* its glyphs */
+	size_t			 leader_box;	/* the dots before it, or SIZE_MAX */
+	double			 x0;		/* the dots' grid starts here */
+	double			 leader_from;	/* the first dot's place is after this */
 };
 
 static int
@@ -98,7 +109,9 @@ lay_page_ref(struct layout *lo, const struct doc_node *span)
 	const struct lay_ref *r = target ? ref_find(lo->refs, target) : NULL;
 
 	lo->uses = mem_grow(lo->uses, &lo->ucap, lo->nuses + 1, sizeof(*lo->uses));
-	lo->uses[lo->nuses++] = (struct lay_ref_use){ span, r ? r->label : NULL };
+	memset(&lo->uses[lo->nuses], 0, sizeof(lo->uses[0]));
+	lo->uses[lo->nuses].span = span;
+	lo->uses[lo->nuses++].label = r ? r->label : NULL;
 	return r ? r->label : lo->refs ? "?" : PAGE_PLACEHOLDER;
 }
 
@@ -177,11 +190,15 @@ set_one_line(struct layout *lo, struct lay_para *para)
 	return para->nlines > 0 ? para->lines[0].width : 0;
 }
 
-/* Dots from x to x_end on the baseline, at a pitch every entry shares so they line up. */
-static void
+/*
+ * Dots from x to x_end on the baseline, at a pitch every entry shares so they
+ * line up.  Returns the index of their box, or SIZE_MAX when none fit.
+ */
+static size_t
 add_leader(struct layout *lo, struct look f, double size, double x0, double x, double x_end,
     double baseline, const char *href)
 {
+	size_t at = SIZE_MAX;
 	double step = size * 0.5;
 	struct lay_para dot;
 	struct lay_line line;
@@ -192,7 +209,7 @@ add_leader(struct layout *lo, struct look f, double size, double x0, double x, d
 	set_one_line(lo, &dot);
 	if (dot.nlines == 0 || dot.lines[0].n == 0) {
 		lay_para_free(&dot);
-		return;
+		return at;
 	}
 	first = x0 + step * (double)(long)((x - x0) / step + 1);
 	n = first + step <= x_end ? (size_t)((x_end - step - first) / step) + 1 : 0;
@@ -204,10 +221,95 @@ add_leader(struct layout *lo, struct look f, double size, double x0, double x, d
 			line.glyphs[k].href = href;
 		}
 		line.n = n;
+		at = lo->out->n;
 		lay_add_glyph_box(lo, &line, 0, n, x0, baseline);
 		free(line.glyphs);
 	}
 	lay_para_free(&dot);
+	return at;
+}
+
+/* Replaces the glyphs of box b (keeping its place's baseline) by line's, from x. */
+static void
+replace_glyphs(struct lay_box *b, const struct lay_line *line, double x)
+{
+	size_t i;
+
+	free(b->gids);
+	free(b->cps);
+	free(b->xs);
+	b->n = line->n;
+	b->gids = mem_alloc((b->n ? b->n : 1) * sizeof(*b->gids));
+	b->cps = mem_alloc((b->n ? b->n : 1) * sizeof(*b->cps));
+	b->xs = mem_alloc((b->n ? b->n : 1) * sizeof(*b->xs));
+	for (i = 0; i < line->n; i++) {
+		b->gids[i] = line->glyphs[i].gid;
+		b->cps[i] = line->glyphs[i].cp;
+		b->xs[i] = x + line->glyphs[i].x;
+	}
+	b->x = b->n ? b->xs[0] : x;
+}
+
+int
+lay_refs_patch(struct layout *lo)
+{
+	struct lay_refs refs;
+	size_t i, k;
+	int whole = 1;
+
+	for (i = 0; i < lo->nuses; i++)
+		if (!lo->uses[i].entry)
+			return 0;
+	lay_refs_collect(lo->out, &refs);
+	for (i = 0; i < lo->nuses && whole; i++) {
+		struct lay_ref_use *u = &lo->uses[i];
+		const char *target = doc_attr_get(&u->span->attr, "target");
+		const struct lay_ref *r = target ? ref_find(&refs, target) : NULL;
+		const char *label = r ? r->label : "?";
+		struct lay_box *num = &lo->out->boxes[u->number_box];
+		struct lay_para para;
+		double w, x;
+
+		lay_add_run(lo, label, strlen(label), u->look, u->size, u->span->line);
+		w = set_one_line(lo, &para);
+		if (w > u->room + 1e-6 || para.nlines != 1 || para.lines[0].n == 0 ||
+		    para.lines[0].glyphs[0].font != num->font) {
+			whole = 0;	/* wider than its place, or in another font: set again */
+			lay_para_free(&para);
+			break;
+		}
+		x = u->right - w;
+		replace_glyphs(num, &para.lines[0], x);
+		if (u->leader_box != SIZE_MAX) {
+			/* The dots run up to the number's new place, on the same grid. */
+			struct lay_box *dots = &lo->out->boxes[u->leader_box];
+			double step = u->size * 0.5, first = dots->xs[0];
+			uint32_t gid = dots->gids[0], cp = dots->cps[0];
+			size_t n = 0;
+			while (first + (double)n * step + step <= x - u->size * 0.25 + 1e-9)
+				n++;
+			if (n == 0)
+				n = 1;
+			dots->gids = mem_realloc(dots->gids, n * sizeof(*dots->gids));
+			dots->cps = mem_realloc(dots->cps, n * sizeof(*dots->cps));
+			dots->xs = mem_realloc(dots->xs, n * sizeof(*dots->xs));
+			for (k = 0; k < n; k++) {
+				dots->gids[k] = gid;
+				dots->cps[k] = cp;
+				dots->xs[k] = first + (double)k * step;
+			}
+			dots->n = n;
+		}
+		u->label = r ? r->label : NULL;
+		lay_para_free(&para);
+	}
+	if (whole)
+		for (i = 0; i < lo->nuses; i++) {
+			/* The labels now point into refs, which goes: keep whether one was found. */
+			lo->uses[i].label = lo->uses[i].label ? "" : NULL;
+		}
+	lay_refs_free(&refs);
+	return whole;
 }
 
 void
@@ -223,7 +325,7 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	struct look f = body;
 	double indent, label_w, number_w, reserve, title_x, baseline, end;
 	const char *page;
-	size_t k;
+	size_t k, use, leader;
 
 	if ((text = entry_text(div, &page_ref)) == NULL) {
 		lay_set_blocks(lo, div->first, x0, measure, body, 1);
@@ -250,6 +352,7 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	} else if (label_w > 0)
 		label_w += em * 0.25;
 
+	use = page_ref ? lo->nuses : SIZE_MAX;
 	page = page_ref ? lay_page_ref(lo, page_ref) : "";
 	lay_add_run(lo, page, strlen(page), f, size, div->line);
 	number_w = set_one_line(lo, &number);
@@ -294,10 +397,24 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	end = title_x + lines.lines[lines.nlines - 1].width;
 	if (number.nlines > 0 && number.lines[0].n > 0) {
 		double number_x = x0 + measure - number_w;
-		add_leader(lo, body, size, x0, end + em * 0.25, number_x - em * 0.25, baseline,
-		    f.href);
+		leader = add_leader(lo, body, size, x0, end + em * 0.25, number_x - em * 0.25,
+		    baseline, f.href);
 		for (k = 0; k < number.lines[0].n; k++)
 			number.lines[0].glyphs[k].href = f.href;
+		if (use != SIZE_MAX) {
+			struct lay_ref_use *u = &lo->uses[use];
+			u->entry = 1;
+			u->look = f;
+			u->look.cjk = body.cjk;
+			u->look.latin = body.latin;
+			u->size = size;
+			u->right = x0 + measure;
+			u->room = reserve - em;
+			u->number_box = lo->out->n;
+			u->leader_box = leader;
+			u->x0 = x0;
+			u->leader_from = end + em * 0.25;
+		}
 		lay_add_glyph_box(lo, &number.lines[0], 0, number.lines[0].n, number_x, baseline);
 		if (f.href) {
 			struct lay_box *b = lay_new_box(lo, BOX_LINK);
