@@ -13,6 +13,8 @@
 -- one.
 
 local utils = galley.utils
+local has_class = utils.has_class
+local trim = utils.trim
 local cjk = utils.cjk_number
 
 -- Chinese numerals back to numbers: 十一 → 11, 二十 → 20, 一百零一 → 101; nil if s is not one.
@@ -38,19 +40,6 @@ end
 
 local function from_digits(s)
 	return s:match("^%d+$") and tonumber(s) or nil
-end
-
--- Strips ASCII and ideographic spaces from the start (and end) of s.
-local function trim(s)
-	local changed = true
-	while changed do
-		changed = false
-		for _, sp in ipairs({ " ", "\u{3000}" }) do
-			if s:sub(1, #sp) == sp then s, changed = s:sub(#sp + 1), true end
-			if #s >= #sp and s:sub(-#sp) == sp then s, changed = s:sub(1, -#sp - 1), true end
-		end
-	end
-	return s
 end
 
 -- Headings GB/T 1.1 never numbers.
@@ -112,13 +101,6 @@ end
 
 local function heading_text(h)
 	return trim(utils.stringify(h.content))
-end
-
-local function has_class(el, class)
-	for _, c in ipairs(el.attr.classes) do
-		if c == class then return true end
-	end
-	return false
 end
 
 local function set_number(h, number, ref)

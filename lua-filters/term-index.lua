@@ -16,21 +16,9 @@
 -- Runs after clause-numbering and crossref: it needs the entries' numbers.
 
 local utils = galley.utils
+local has_class = utils.has_class
+local trim = utils.trim
 local IDEO_SPACE = "\u{3000}"
-
-local function has_class(el, class)
-	for _, c in ipairs(el.attr and el.attr.classes or {}) do
-		if c == class then return true end
-	end
-	return false
-end
-
-local function trim(s)
-	s = s:gsub("^[ \t]+", ""):gsub("[ \t]+$", "")
-	while s:sub(1, 3) == IDEO_SPACE do s = s:sub(4) end
-	while #s >= 3 and s:sub(-3) == IDEO_SPACE do s = s:sub(1, -4) end
-	return s
-end
 
 -- The Chinese term and its English equivalent from an entry's heading: the text before
 -- the Span .term-en and that Span's text, or the text split at its first ideographic space.

@@ -18,21 +18,9 @@
 -- The index (```index) is term-index.lua's, which runs after the numbering.
 
 local utils = galley.utils
+local has_class = utils.has_class
+local trim = utils.trim
 local IDEO_SPACE = "\u{3000}"
-
-local function trim(s)
-	s = s:gsub("^[ \t]+", ""):gsub("[ \t]+$", "")
-	while s:sub(1, 3) == IDEO_SPACE do s = s:sub(4) end
-	while #s >= 3 and s:sub(-3) == IDEO_SPACE do s = s:sub(1, -4) end
-	return s
-end
-
-local function has_class(el, class)
-	for _, c in ipairs(el.attr and el.attr.classes or {}) do
-		if c == class then return true end
-	end
-	return false
-end
 
 -- A string or a list of strings as a list (nil: empty).
 local function as_list(v)

@@ -20,16 +20,10 @@
 -- Runs after clause-numbering and crossref, whose numbers it shows.
 
 local utils = galley.utils
+local has_class = utils.has_class
 
 local KEYS = { depth = true, title = true, figures = true, tables = true, ["new-page"] = true,
 	["figures-title"] = true, ["tables-title"] = true }
-
-local function has_class(el, cls)
-	for _, c in ipairs(el.attr and el.attr.classes or {}) do
-		if c == cls then return true end
-	end
-	return false
-end
 
 local function truthy(v)
 	if type(v) == "boolean" then return v end

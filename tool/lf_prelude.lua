@@ -432,6 +432,26 @@ function galley.utils.cjk_number(n)
 	return s
 end
 
+-- s without spaces, tabs and ideographic spaces at either end.
+function galley.utils.trim(s)
+	s = tostring(s)
+	repeat
+		local before = s
+		s = s:gsub("^[ \t]+", ""):gsub("[ \t]+$", "")
+		if s:sub(1, 3) == "\u{3000}" then s = s:sub(4) end
+		if #s >= 3 and s:sub(-3) == "\u{3000}" then s = s:sub(1, -4) end
+	until s == before
+	return s
+end
+
+-- Whether element el has the class cls.
+function galley.utils.has_class(el, cls)
+	for _, c in ipairs(type(el) == "table" and el.attr and el.attr.classes or {}) do
+		if c == cls then return true end
+	end
+	return false
+end
+
 -- a, b, …, z, aa, ab … as in GB/T 1.1 list items.
 function galley.utils.alpha(n)
 	if type(n) ~= "number" or n < 1 or n % 1 ~= 0 then

@@ -20,6 +20,7 @@ struct reader {
 	const char	*what;		/* how messages start: "front matter" */
 	int		 first_line;
 	size_t		 lines;		/* newlines in the YAML text */
+	int		 open;		/* the parser is initialised */
 };
 
 static int
@@ -161,58 +162,80 @@ read_value(struct reader *r, const char *key, int depth, struct meta **out)
 	}
 }
 
+/*
+ * Starts reading yaml[0..len) of file (what: the name messages give it) up
+ * to its root value.  Returns 1 with r->event the root value, 0 when there is
+ * none (empty, or only comments), -1 after an error; the caller ends with
+ * close_reader() in every case.
+ */
+static int
+open_reader(struct reader *r, const char *file, const char *what, int first_line,
+    const char *yaml, size_t len)
+{
+	memset(r, 0, sizeof(*r));
+	r->file = file;
+	r->what = what;
+	r->first_line = first_line;
+	for (size_t i = 0; i < len; i++)
+		r->lines += yaml[i] == '\n';
+	if (!yaml_parser_initialize(&r->parser)) {
+		msg_at(MSG_ERROR, file, first_line, 0, "%s: out of memory", what);
+		return -1;
+	}
+	r->open = 1;
+	yaml_parser_set_input_string(&r->parser, (const unsigned char *)yaml, len);
+	yaml_parser_set_encoding(&r->parser, YAML_UTF8_ENCODING);
+	/* The stream start, then a document start or (for an empty block) the stream end. */
+	if (next_event(r) == -1 || next_event(r) == -1)
+		return -1;
+	if (r->event.type == YAML_STREAM_END_EVENT)
+		return 0;
+	if (next_event(r) == -1)			/* the root value */
+		return -1;
+	if (r->event.type == YAML_SCALAR_EVENT && r->event.data.scalar.length == 0 &&
+	    r->event.data.scalar.plain_implicit)
+		return 0;				/* only comments */
+	return 1;
+}
+
+/* After the root value: the document's end, then the stream's, with nothing between. */
+static int
+finish_reader(struct reader *r)
+{
+	if (next_event(r) == -1 || next_event(r) == -1)
+		return -1;
+	if (r->event.type != YAML_STREAM_END_EVENT) {
+		fail_at(r, &r->event.start_mark, "only one YAML document is allowed");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+close_reader(struct reader *r)
+{
+	if (!r->open)
+		return;
+	yaml_event_delete(&r->event);
+	yaml_parser_delete(&r->parser);
+}
+
 int
 meta_parse(const char *file, const char *yaml, size_t len, int first_line,
     struct meta *map)
 {
 	struct reader r;
-	int rc = -1;
+	int rc;
 
-	memset(&r, 0, sizeof(r));
-	r.file = file;
-	r.what = "front matter";
-	r.first_line = first_line;
-	for (size_t i = 0; i < len; i++)
-		r.lines += yaml[i] == '\n';
-	if (!yaml_parser_initialize(&r.parser)) {
-		msg_at(MSG_ERROR, file, first_line, 0, "front matter: out of memory");
-		return -1;
-	}
-	yaml_parser_set_input_string(&r.parser, (const unsigned char *)yaml, len);
-	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
-	/* The stream start, then a document start or (for an empty block) the stream end. */
-	if (next_event(&r) == -1 || next_event(&r) == -1)
-		goto out;
-	if (r.event.type == YAML_STREAM_END_EVENT) {
-		rc = 0;
-		goto out;
-	}
-	if (next_event(&r) == -1)			/* the root value */
-		goto out;
-	if (r.event.type == YAML_SCALAR_EVENT && r.event.data.scalar.length == 0) {
-		rc = 0;				/* only comments */
-		goto out;
-	}
-	if (r.event.type != YAML_MAPPING_START_EVENT) {
+	rc = open_reader(&r, file, "front matter", first_line, yaml, len);
+	if (rc == 1 && r.event.type != YAML_MAPPING_START_EVENT) {
 		fail_at(&r, &r.event.start_mark,
 		    "expected 'key: value' lines (a YAML mapping)");
-		goto out;
+		rc = -1;
 	}
-	if (read_members(&r, map, 1) == -1)
-		goto out;
-	if (next_event(&r) == -1)			/* document end */
-		goto out;
-	if (next_event(&r) == -1)
-		goto out;
-	if (r.event.type != YAML_STREAM_END_EVENT) {
-		fail_at(&r, &r.event.start_mark,
-		    "only one YAML document is allowed");
-		goto out;
-	}
-	rc = 0;
-out:
-	yaml_event_delete(&r.event);
-	yaml_parser_delete(&r.parser);
+	if (rc == 1)
+		rc = read_members(&r, map, 1) == -1 || finish_reader(&r) == -1 ? -1 : 0;
+	close_reader(&r);
 	return rc;
 }
 
@@ -220,49 +243,17 @@ int
 meta_parse_data(const char *file, const char *yaml, size_t len, struct meta **out)
 {
 	struct reader r;
-	int rc = -1;
+	int rc;
 
 	*out = NULL;
-	memset(&r, 0, sizeof(r));
-	r.file = file;
-	r.what = "YAML";
-	r.first_line = 1;
-	for (size_t i = 0; i < len; i++)
-		r.lines += yaml[i] == '\n';
-	if (!yaml_parser_initialize(&r.parser)) {
-		msg_at(MSG_ERROR, file, 0, 0, "YAML: out of memory");
-		return -1;
+	rc = open_reader(&r, file, "YAML", 1, yaml, len);
+	if (rc == 1 && read_value(&r, NULL, 1, out) == -1)
+		rc = -1;
+	if (rc == 1 && finish_reader(&r) == -1) {
+		meta_free(*out);
+		*out = NULL;
+		rc = -1;
 	}
-	yaml_parser_set_input_string(&r.parser, (const unsigned char *)yaml, len);
-	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
-	if (next_event(&r) == -1 || next_event(&r) == -1)
-		goto out;
-	if (r.event.type == YAML_STREAM_END_EVENT) {
-		rc = 0;
-		goto out;
-	}
-	if (next_event(&r) == -1)			/* the root value */
-		goto out;
-	if (r.event.type == YAML_SCALAR_EVENT && r.event.data.scalar.length == 0 &&
-	    r.event.data.scalar.plain_implicit) {
-		rc = 0;				/* only comments */
-		goto out;
-	}
-	if (read_value(&r, NULL, 1, out) == -1)
-		goto out;
-	if (next_event(&r) == -1 || next_event(&r) == -1)	/* document end, stream end */
-		goto fail;
-	if (r.event.type != YAML_STREAM_END_EVENT) {
-		fail_at(&r, &r.event.start_mark, "only one YAML document is allowed");
-		goto fail;
-	}
-	rc = 0;
-	goto out;
-fail:
-	meta_free(*out);
-	*out = NULL;
-out:
-	yaml_event_delete(&r.event);
-	yaml_parser_delete(&r.parser);
-	return rc;
+	close_reader(&r);
+	return rc == 1 ? 0 : rc;
 }
