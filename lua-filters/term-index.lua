@@ -115,19 +115,12 @@ end
 
 local function options_of(block)
 	local options = {}
-	local i = 0
-	for line in (block.text .. "\n"):gmatch("(.-)\r?\n") do
-		i = i + 1
-		local text = trim(line)
-		if text ~= "" and not text:match("^#") then
-			local key, value = text:match("^([%w_-]+)%s*[:：]%s*(.-)$")
-			if key == "title-zh" or key == "title-en" or key == "english" then
-				options[key] = value
-			else
-				galley.error("unknown line in an index block: '" .. text ..
-					"' (title-zh:, title-en:, english: no)",
-					{ file = galley.source, line = (block._line or 0) + i, col = 1 })
-			end
+	for _, kv in ipairs(utils.key_values(block)) do
+		if kv.key == "title-zh" or kv.key == "title-en" or kv.key == "english" then
+			options[kv.key] = kv.value
+		else
+			galley.error("unknown line in an index block: '" .. (kv.text or kv.key .. ": " .. kv.value) ..
+				"' (title-zh:, title-en:, english: no)", kv.where)
 		end
 	end
 	return options

@@ -141,21 +141,16 @@ end
 -- A ```term block: `key: value` lines (note and example may repeat).
 local function read_term_block(block)
 	local row = {}
-	local i = 0
-	for line in (block.text .. "\n"):gmatch("(.-)\r?\n") do
-		i = i + 1
-		if trim(line) ~= "" and not line:match("^%s*#") then
-			local key, value = line:match("^%s*([%w_-]+)%s*[:：]%s*(.-)%s*$")
-			if not key then
-				galley.error("a term block holds 'key: value' lines", line_of(block, i))
-				return
-			end
-			if key == "note" or key == "example" then
-				row[key] = row[key] or {}
-				table.insert(row[key], value)
-			else
-				row[key] = value
-			end
+	for _, kv in ipairs(utils.key_values(block)) do
+		if not kv.key then
+			galley.error("a term block holds 'key: value' lines", kv.where)
+			return
+		end
+		if kv.key == "note" or kv.key == "example" then
+			row[kv.key] = row[kv.key] or {}
+			table.insert(row[kv.key], kv.value)
+		else
+			row[kv.key] = kv.value
 		end
 	end
 	add_term(row, line_of(block, 1))

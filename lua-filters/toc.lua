@@ -49,13 +49,12 @@ end
 
 local function options_of_block(block)
 	local o = {}
-	for line in (block.text .. "\n"):gmatch("(.-)\n") do
-		local key, value = line:match("^%s*([%w-]+)%s*:%s*(.-)%s*$")
-		if key and KEYS[key] then
-			o[key] = value
-		elseif line:match("%S") then
-			galley.error("not a toc option: '" .. line .. "' (write `key: value`; keys: depth, " ..
-				"title, figures, tables, new-page)", block)
+	for _, kv in ipairs(utils.key_values(block)) do
+		if kv.key and KEYS[kv.key] then
+			o[kv.key] = kv.value
+		else
+			galley.error("not a toc option: '" .. (kv.text or kv.key .. ": " .. kv.value) ..
+				"' (write `key: value`; keys: depth, title, figures, tables, new-page)", kv.where)
 		end
 	end
 	return o

@@ -444,6 +444,25 @@ function galley.utils.trim(s)
 	return s
 end
 
+-- The lines of a code block such as ```toc or ```term, in order: { key =,
+-- value =, where = } for `key: value` (or `key：value`) lines, { text =,
+-- where = } for any other line that is not blank or a # comment; `where` is
+-- the line's place, for galley.error.
+function galley.utils.key_values(block)
+	local out, i = {}, 0
+	for line in (tostring(block.text) .. "\n"):gmatch("(.-)\r?\n") do
+		i = i + 1
+		local text = galley.utils.trim(line)
+		if text ~= "" and not text:match("^#") then
+			local where = { file = galley.source, line = (block._line or 0) + i, col = 1 }
+			local key, value = text:match("^([%w_-]+)%s*[:：]%s*(.-)$")
+			out[#out + 1] = key and { key = key, value = value, where = where } or
+				{ text = text, where = where }
+		end
+	end
+	return out
+end
+
 -- Whether element el has the class cls.
 function galley.utils.has_class(el, cls)
 	for _, c in ipairs(type(el) == "table" and el.attr and el.attr.classes or {}) do
