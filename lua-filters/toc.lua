@@ -176,13 +176,7 @@ local function list_entries(items, tag, used)
 	return entries
 end
 
-local function ids_in(blocks, used)
-	for _, el in ipairs(collect(blocks, {})) do
-		if el.attr.identifier ~= "" then used[el.attr.identifier] = true end
-	end
-end
-
-local function build(doc, o, at_block)
+local function build(doc, o)
 	local gb = doc.meta.numbering and utils.stringify(doc.meta.numbering) == "gb"
 	local mode = doc.meta["toc-style"] and utils.stringify(doc.meta["toc-style"]) or
 		(gb and "gb" or "plain")
@@ -192,7 +186,9 @@ local function build(doc, o, at_block)
 	end
 	local items = collect(doc.blocks, {})
 	local used = {}
-	ids_in(doc.blocks, used)
+	for _, el in ipairs(items) do
+		if el.attr.identifier ~= "" then used[el.attr.identifier] = true end
+	end
 	-- GB/T 1.1 spaces its two-character titles: 目　次, as 前　言.
 	local title = o.title and utils.stringify(o.title) or (gb and "目\u{3000}次" or "目录")
 	local list_word = gb and "目次" or "目录"

@@ -1,4 +1,4 @@
-/* Contents entries with dot leaders, and page numbers of ids, which come from the pass before. */
+/* Contents and index entries with dot leaders, and the page numbers of ids they show. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 struct lay_ref {
 	const char	*id;	/* borrowed from the document */
 	char		*label;	/* owned */
+	size_t		 seq;	/* the anchor's place among the boxes */
 };
 
 struct lay_ref_use {
@@ -26,8 +27,6 @@ struct lay_ref_use {
 	double			 room;		/* how wide it may be */
 	size_t			 number_box;	/* its glyphs */
 	size_t			 leader_box;	/* the dots before it, or SIZE_MAX */
-	double			 x0;		/* the dots' grid starts here */
-	double			 leader_from;	/* the first dot's place is after this */
 };
 
 static int
@@ -36,10 +35,20 @@ ref_cmp(const void *a, const void *b)
 	return strcmp(((const struct lay_ref *)a)->id, ((const struct lay_ref *)b)->id);
 }
 
+/* By id, then in document order. */
+static int
+ref_cmp_seq(const void *a, const void *b)
+{
+	const struct lay_ref *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c != 0 ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static const struct lay_ref *
 ref_find(const struct lay_refs *refs, const char *id)
 {
-	struct lay_ref key = { id, NULL };
+	struct lay_ref key = { id, NULL, 0 };
 
 	if (refs == NULL || refs->n == 0)
 		return NULL;
@@ -63,19 +72,11 @@ lay_refs_collect(const struct lay_doc *ld, struct lay_refs *refs)
 			continue;
 		buf_reset(&label);
 		lay_page_label(ld, b->page, &label);
-		refs->v[refs->n++] = (struct lay_ref){ b->id, mem_strdup(buf_str(&label)) };
+		refs->v[refs->n++] = (struct lay_ref){ b->id, mem_strdup(buf_str(&label)), i };
 	}
 	buf_free(&label);
-	/* An id's first anchor is where it is: a stable sort keeps document order. */
-	for (i = 1; i < refs->n; i++) {
-		struct lay_ref r = refs->v[i];
-		size_t j = i;
-		while (j > 0 && strcmp(refs->v[j - 1].id, r.id) > 0) {
-			refs->v[j] = refs->v[j - 1];
-			j--;
-		}
-		refs->v[j] = r;
-	}
+	/* An id's first anchor is where it is. */
+	qsort(refs->v, refs->n, sizeof(*refs->v), ref_cmp_seq);
 	for (i = n = 0; i < refs->n; i++) {
 		if (n > 0 && strcmp(refs->v[n - 1].id, refs->v[i].id) == 0)
 			free(refs->v[i].label);
@@ -190,6 +191,13 @@ set_one_line(struct layout *lo, struct lay_para *para)
 	return para->nlines > 0 ? para->lines[0].width : 0;
 }
 
+/* How many dots, from first and step apart, end before x_end. */
+static size_t
+dots_before(double first, double step, double x_end)
+{
+	return first + step <= x_end + 1e-9 ? (size_t)((x_end + 1e-9 - step - first) / step) + 1 : 0;
+}
+
 /*
  * Dots from x to x_end on the baseline, at a pitch every entry shares so they
  * line up.  Returns the index of their box, or SIZE_MAX when none fit.
@@ -212,7 +220,7 @@ add_leader(struct layout *lo, struct look f, double size, double x0, double x, d
 		return at;
 	}
 	first = x0 + step * (double)(long)((x - x0) / step + 1);
-	n = first + step <= x_end ? (size_t)((x_end - step - first) / step) + 1 : 0;
+	n = dots_before(first, step, x_end);
 	if (n > 0) {
 		line.glyphs = mem_alloc(n * sizeof(*line.glyphs));
 		for (k = 0; k < n; k++) {
@@ -285,9 +293,7 @@ lay_refs_patch(struct layout *lo)
 			struct lay_box *dots = &lo->out->boxes[u->leader_box];
 			double step = u->size * 0.5, first = dots->xs[0];
 			uint32_t gid = dots->gids[0], cp = dots->cps[0];
-			size_t n = 0;
-			while (first + (double)n * step + step <= x - u->size * 0.25 + 1e-9)
-				n++;
+			size_t n = dots_before(first, step, x - u->size * 0.25);
 			if (n == 0)
 				n = 1;
 			dots->gids = mem_realloc(dots->gids, n * sizeof(*dots->gids));
@@ -412,8 +418,6 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 			u->room = reserve - em;
 			u->number_box = lo->out->n;
 			u->leader_box = leader;
-			u->x0 = x0;
-			u->leader_from = end + em * 0.25;
 		}
 		lay_add_glyph_box(lo, &number.lines[0], 0, number.lines[0].n, number_x, baseline);
 		if (f.href) {
