@@ -9,6 +9,7 @@
 #include <libxml/HTMLtree.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xpath.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/variables.h>
@@ -426,6 +427,9 @@ html_render(struct html_style *style, const struct doc *doc,
 	int rc = -1;
 
 	x = build_xml(doc, params->style, params->lang);
+	/* Numbers the elements in document order, as xsltproc does: without it libxml2
+	 * orders node sets by walking the tree, and long documents became quadratic. */
+	xmlXPathOrderDocElems(x);
 	ctxt = xsltNewTransformContext(style->sheet, x);
 	/* Styles are trusted code, but nothing a style does should touch files or the network. */
 	sec = xsltNewSecurityPrefs();

@@ -55,6 +55,7 @@
   <xsl:key name="meta" match="document/meta/field" use="@name"/>
   <!-- Footnote references by the id of their footnote. -->
   <xsl:key name="noteref" match="noteref" use="@ref"/>
+  <xsl:key name="footnote" match="document/footnotes/footnote" use="@id"/>
 
   <!-- ===== Page ====================================================== -->
 
@@ -349,8 +350,6 @@
     </div>
   </xsl:template>
 
-  <xsl:template match="span[contains(concat(' ', @class, ' '), ' page-ref ')]"/>
-
   <!-- id of a heading: its own (every heading has one after the filters). -->
   <xsl:template name="heading-id">
     <xsl:value-of select="@id"/>
@@ -379,10 +378,14 @@
     <xsl:apply-templates select="@a:*" mode="user-attr"/>
   </xsl:template>
 
-  <!-- Extra classes of an element, as text; none by default. -->
+  <!-- Extra classes of an element, as text; none by default.  Conditions
+       go inside the template, not into a predicate of the match: libxslt
+       counts all siblings for a predicate in a pattern whenever the element
+       before had another parent, which made long documents quadratic. -->
   <xsl:template match="*" mode="class"/>
-  <xsl:template match="para[image and count(*) = 1 and not(text()[normalize-space()])]"
-      mode="class">figure</xsl:template>
+  <xsl:template match="para" mode="class">
+    <xsl:if test="image and count(*) = 1 and not(text()[normalize-space()])">figure</xsl:if>
+  </xsl:template>
 
   <!-- User attribute key=value becomes data-key="value" (lower-cased:
        HTML data-* names have no capitals); a data-key keeps its name. -->
@@ -595,8 +598,10 @@
         <xsl:apply-templates select="*[not(self::colspec)]"/>
         <!-- The notes after a table sit inside its frame, in a last row. -->
         <xsl:variable name="columns" select="count(colspec)"/>
-        <xsl:for-each select="following-sibling::*[1][self::div]
-                              [contains(concat(' ', @class, ' '), ' table-notes ')]">
+        <!-- One predicate per step: libxml2 walks every sibling for
+             "*[1][self::div]", which made long documents quadratic. -->
+        <xsl:variable name="next" select="following-sibling::*[1]"/>
+        <xsl:for-each select="$next[self::div and contains(concat(' ', @class, ' '), ' table-notes ')]">
           <tfoot>
             <tr>
               <td class="table-notes" colspan="{$columns}">
@@ -652,11 +657,15 @@
     <sup><xsl:call-template name="attrs"/><xsl:apply-templates/></sup>
   </xsl:template>
 
-  <!-- Set inside the table before it. -->
-  <xsl:template match="div[contains(concat(' ', @class, ' '), ' table-notes ')]
-                       [preceding-sibling::*[1][self::table]]"/>
+  <!-- Set inside the table before it, when there is one. -->
+  <xsl:template match="div[contains(concat(' ', @class, ' '), ' table-notes ')]">
+    <xsl:variable name="before" select="preceding-sibling::*[1]"/>
+    <xsl:if test="not($before/self::table)">
+      <xsl:call-template name="div"/>
+    </xsl:if>
+  </xsl:template>
 
-  <xsl:template match="div">
+  <xsl:template match="div" name="div">
     <div>
       <xsl:call-template name="attrs"/>
       <xsl:apply-templates/>
@@ -805,7 +814,7 @@
         <xsl:value-of select="@n"/>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:value-of select="/*/footnotes/footnote[@id = current()/@ref]/@n"/>
+        <xsl:value-of select="key('footnote', @ref)/@n"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

@@ -180,23 +180,25 @@
 
   <!-- ===== Body ====================================================== -->
 
-  <!-- 注：/注1：… and 示例：/示例1：… paragraphs are set smaller. -->
-  <xsl:template match="para[starts-with(normalize-space(.), '注：')
-                            or starts-with(normalize-space(.), '注:')
-                            or (starts-with(normalize-space(.), '注')
-                                and contains(normalize-space(.), '：')
-                                and string-length(substring-before(substring(normalize-space(.), 2), '：')) &gt; 0
-                                and translate(substring-before(substring(normalize-space(.), 2), '：'),
-                                              '0123456789', '') = '')]"
-      mode="class">note</xsl:template>
-
-  <xsl:template match="para[starts-with(normalize-space(.), '示例：')
-                            or starts-with(normalize-space(.), '示例:')
-                            or (starts-with(normalize-space(.), '示例')
-                                and contains(normalize-space(.), '：')
-                                and string-length(substring-before(substring(normalize-space(.), 3), '：')) &gt; 0
-                                and translate(substring-before(substring(normalize-space(.), 3), '：'),
-                                              '0123456789', '') = '')]"
-      mode="class">example</xsl:template>
+  <!-- 注：/注1：… and 示例：/示例1：… paragraphs are set smaller.  The tests
+       sit inside the template (see mode "class" in common/html.xsl). -->
+  <xsl:template match="para" mode="class">
+    <xsl:variable name="text" select="normalize-space(.)"/>
+    <xsl:choose>
+      <xsl:when test="starts-with($text, '注：') or starts-with($text, '注:')
+                      or (starts-with($text, '注') and contains($text, '：')
+                          and string-length(substring-before(substring($text, 2), '：')) &gt; 0
+                          and translate(substring-before(substring($text, 2), '：'),
+                                        '0123456789', '') = '')">note</xsl:when>
+      <xsl:when test="starts-with($text, '示例：') or starts-with($text, '示例:')
+                      or (starts-with($text, '示例') and contains($text, '：')
+                          and string-length(substring-before(substring($text, 3), '：')) &gt; 0
+                          and translate(substring-before(substring($text, 3), '：'),
+                                        '0123456789', '') = '')">example</xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-imports/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
 </xsl:stylesheet>
