@@ -103,14 +103,24 @@ local function table_footnotes(tbl)
 		notes[#notes + 1] = div
 		return galley.Span({ galley.Str(mark) }, galley.Attr("", { "table-fnref" }))
 	end
+	-- Whether a list of inlines holds a Note, so that only such cells are walked.
+	local function has_note(list)
+		for _, el in ipairs(list) do
+			if el.tag == "Note" then return true end
+			if el.content and has_note(el.content) then return true end
+		end
+		return false
+	end
 	for _, row in ipairs(tbl.rows) do
 		for j, cell in ipairs(row.cells) do
+			if not has_note(cell) then goto next_cell end
 			local before = #notes
 			local walked = galley.Span(cell):walk({ Note = letter_of }).content
 			if #notes > before then
 				walked._line, walked._col = cell._line, cell._col
 				row.cells[j] = walked
 			end
+			::next_cell::
 		end
 	end
 	return notes
@@ -249,8 +259,9 @@ local function collect_targets(doc)
 	return targets
 end
 
-local function resolve_links(doc, targets)
-	return doc:walk({
+-- The filter that fills in references, once targets holds every id.
+local function link_resolver(targets)
+	return {
 		Link = function(link)
 			local id = link.target:match("^#(.+)$")
 			if not id then return nil end
@@ -266,14 +277,20 @@ local function resolve_links(doc, targets)
 			end
 			return nil
 		end,
-	})
+	}
 end
 
+-- Numbering first (it builds figures and tables); references then see the numbers.
+local targets = {}
 return {
-	Doc = function(doc)
-		local scheme = doc.meta.numbering and utils.stringify(doc.meta.numbering) or ""
-		figures_and_tables(doc)
-		if scheme == "gb" then number_notes(doc) end
-		return resolve_links(doc, collect_targets(doc))
-	end,
+	{
+		Doc = function(doc)
+			local scheme = doc.meta.numbering and utils.stringify(doc.meta.numbering) or ""
+			figures_and_tables(doc)
+			if scheme == "gb" then number_notes(doc) end
+			for id, target in pairs(collect_targets(doc)) do targets[id] = target end
+			return doc
+		end,
+	},
+	link_resolver(targets),
 }

@@ -81,8 +81,16 @@ push_internals(lua_State *L)
 
 /* ---- model → Lua ------------------------------------------------------- */
 
-static void push_blocks(lua_State *L, const struct doc_node *first, int mt);
-static void push_inlines(lua_State *L, const struct doc_node *first, int mt);
+/* What pushing the model needs besides a node: the Element metatable's stack index
+ * and the footnotes by number, so that a reference finds its note at once. */
+struct push {
+	int		 mt;
+	const struct doc_node **notes;	/* notes[num], NULL where none */
+	size_t		 note_count;
+};
+
+static void push_blocks(lua_State *L, const struct doc_node *first, const struct push *p);
+static void push_inlines(lua_State *L, const struct doc_node *first, const struct push *p);
 
 static void
 set_str(lua_State *L, const char *key, const char *value)
@@ -111,17 +119,6 @@ push_attr(lua_State *L, const struct doc_attr *a)
 	}
 	lua_setfield(L, -2, "attributes");
 	lua_setfield(L, -2, "attr");
-}
-
-static const struct doc_node *
-find_footnote(const struct doc_node *root, int n)
-{
-	const struct doc_node *c;
-
-	for (c = root->first; c != NULL; c = c->next)
-		if (c->type == DOC_FOOTNOTE && c->num == n)
-			return c;
-	return NULL;
 }
 
 static const char *
@@ -157,12 +154,12 @@ get_position(lua_State *L, int idx, struct doc_node *n, const char *line, const 
 
 /* Sets the element's "caption" from n's CAPTION child; returns the child after it. */
 static const struct doc_node *
-push_caption(lua_State *L, const struct doc_node *n, int mt)
+push_caption(lua_State *L, const struct doc_node *n, const struct push *p)
 {
 	const struct doc_node *c = n->first;
 
 	if (c && c->type == DOC_CAPTION) {
-		push_inlines(L, c->first, mt);
+		push_inlines(L, c->first, p);
 		c = c->next;
 	} else
 		lua_newtable(L);
@@ -170,9 +167,9 @@ push_caption(lua_State *L, const struct doc_node *n, int mt)
 	return c;
 }
 
-/* Pushes one element (a table with the Element metatable at index mt). */
+/* Pushes one element (a table with the Element metatable at p->mt). */
 static void
-push_node(lua_State *L, const struct doc_node *n, int mt)
+push_node(lua_State *L, const struct doc_node *n, const struct push *p)
 {
 	static const char *const aligns[] = { "left", "center", "right", "default" };
 	const struct doc_node *c, *note;
@@ -226,12 +223,12 @@ push_node(lua_State *L, const struct doc_node *n, int mt)
 	case DOC_STRONG:
 	case DOC_STRIKE:
 	case DOC_SPAN:
-		push_inlines(L, n->first, mt);
+		push_inlines(L, n->first, p);
 		lua_setfield(L, -2, "content");
 		break;
 	case DOC_LINK:
 	case DOC_IMAGE:
-		push_inlines(L, n->first, mt);
+		push_inlines(L, n->first, p);
 		lua_setfield(L, -2, "content");
 		set_str(L, n->type == DOC_LINK ? "target" : "src", n->url);
 		if (n->title)
@@ -239,12 +236,12 @@ push_node(lua_State *L, const struct doc_node *n, int mt)
 		break;
 	case DOC_BLOCKQUOTE:
 	case DOC_DIV:
-		push_blocks(L, n->first, mt);
+		push_blocks(L, n->first, p);
 		lua_setfield(L, -2, "content");
 		break;
 	case DOC_FIGURE:
-		c = push_caption(L, n, mt);
-		push_blocks(L, c, mt);
+		c = push_caption(L, n, p);
+		push_blocks(L, c, p);
 		lua_setfield(L, -2, "content");
 		break;
 	case DOC_LIST:
@@ -255,7 +252,7 @@ push_node(lua_State *L, const struct doc_node *n, int mt)
 				lua_pushstring(L, c->flags & DOC_CHECKED ? "checked" : "unchecked");
 				lua_rawseti(L, -2, i);
 			}
-			push_blocks(L, c->first, mt);
+			push_blocks(L, c->first, p);
 			set_position(L, c, "_line", "_col");
 			lua_rawseti(L, -3, i);
 		}
@@ -286,12 +283,12 @@ push_node(lua_State *L, const struct doc_node *n, int mt)
 	case DOC_TABLE:
 		lua_newtable(L);
 		for (i = 0; n->aligns && n->aligns[i]; i++) {
-			const char *p = strchr("lcrd", n->aligns[i]);
-			lua_pushstring(L, aligns[p ? p - "lcrd" : 3]);
+			const char *kind = strchr("lcrd", n->aligns[i]);
+			lua_pushstring(L, aligns[kind ? kind - "lcrd" : 3]);
 			lua_rawseti(L, -2, i + 1);
 		}
 		lua_setfield(L, -2, "aligns");
-		c = push_caption(L, n, mt);
+		c = push_caption(L, n, p);
 		lua_newtable(L);
 		for (i = 1; c != NULL; c = c->next, i++) {
 			const struct doc_node *cell;
@@ -301,7 +298,7 @@ push_node(lua_State *L, const struct doc_node *n, int mt)
 			set_position(L, c, "_line", "_col");
 			lua_newtable(L);
 			for (cell = c->first, j = 1; cell != NULL; cell = cell->next, j++) {
-				push_inlines(L, cell->first, mt);
+				push_inlines(L, cell->first, p);
 				set_position(L, cell, "_line", "_col");
 				lua_rawseti(L, -2, j);
 			}
@@ -313,10 +310,8 @@ push_node(lua_State *L, const struct doc_node *n, int mt)
 	case DOC_NOTEREF:
 		lua_pushinteger(L, n->num);
 		lua_setfield(L, -2, "_n");
-		for (note = n; note->parent != NULL; note = note->parent)
-			;
-		note = find_footnote(note, n->num);
-		push_blocks(L, note ? note->first : NULL, mt);
+		note = n->num >= 0 && (size_t)n->num < p->note_count ? p->notes[n->num] : NULL;
+		push_blocks(L, note ? note->first : NULL, p);
 		lua_setfield(L, -2, "content");
 		if (note)
 			set_position(L, note, "_noteline", "_notecol");
@@ -324,24 +319,24 @@ push_node(lua_State *L, const struct doc_node *n, int mt)
 	default:
 		break;
 	}
-	lua_pushvalue(L, mt);
+	lua_pushvalue(L, p->mt);
 	lua_setmetatable(L, -2);
 }
 
 static void
-push_inlines(lua_State *L, const struct doc_node *first, int mt)
+push_inlines(lua_State *L, const struct doc_node *first, const struct push *p)
 {
 	lua_Integer i = 1;
 
 	lua_newtable(L);
 	for (; first != NULL; first = first->next) {
-		push_node(L, first, mt);
+		push_node(L, first, p);
 		lua_rawseti(L, -2, i++);
 	}
 }
 
 static void
-push_blocks(lua_State *L, const struct doc_node *first, int mt)
+push_blocks(lua_State *L, const struct doc_node *first, const struct push *p)
 {
 	lua_Integer i = 1;
 
@@ -349,7 +344,7 @@ push_blocks(lua_State *L, const struct doc_node *first, int mt)
 	for (; first != NULL; first = first->next) {
 		if (first->type == DOC_FOOTNOTE)
 			continue;	/* they travel inside their Note inlines */
-		push_node(L, first, mt);
+		push_node(L, first, p);
 		lua_rawseti(L, -2, i++);
 	}
 }
@@ -393,13 +388,25 @@ static int
 push_document(lua_State *L)
 {
 	struct lf *lf = lf_get(L);
-	int mt;
+	struct push p = { 0, NULL, 0 };
+	const struct doc_node *c;
+	size_t size;
 
 	push_internals(L);
 	lua_getfield(L, -1, "Element");
-	mt = lua_gettop(L);
+	p.mt = lua_gettop(L);
+	for (c = lf->doc->root->first; c != NULL; c = c->next)
+		if (c->type == DOC_FOOTNOTE && c->num >= 0 && (size_t)c->num >= p.note_count)
+			p.note_count = (size_t)c->num + 1;
+	/* Lua's memory, so that an error while pushing cannot leak it. */
+	size = (p.note_count ? p.note_count : 1) * sizeof(*p.notes);
+	p.notes = lua_newuserdatauv(L, size, 0);
+	memset(p.notes, 0, size);
+	for (c = lf->doc->root->first; c != NULL; c = c->next)
+		if (c->type == DOC_FOOTNOTE && c->num >= 0 && p.notes[c->num] == NULL)
+			p.notes[c->num] = c;
 	lua_createtable(L, 0, 2);
-	push_blocks(L, lf->doc->root->first, mt);
+	push_blocks(L, lf->doc->root->first, &p);
 	lua_setfield(L, -2, "blocks");
 	lf_push_meta(L, lf->doc->meta, 0);
 	lua_setfield(L, -2, "meta");

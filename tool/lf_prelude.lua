@@ -295,37 +295,46 @@ function walk_blocks(list, fns, kind)
 	return walk_list(list, fns, kind, "block", "Block", "Blocks")
 end
 
--- The functions of a filter table under their canonical names.
+-- The functions of a filter table under their canonical names, and which of the two
+-- walks (inlines, then blocks) has anything to do: a walk without functions would
+-- only rebuild every list of the document.
 local function normalise(filter)
 	local fns = {}
 	for name, fn in pairs(filter) do
 		if type(fn) == "function" then fns[ALIAS[name] or name] = fn end
 	end
 	if fns.Pandoc and not fns.Doc then fns.Doc = fns.Pandoc end
-	return fns
+	local passes = {
+		inline = fns.Inline ~= nil or fns.Inlines ~= nil,
+		block = fns.Block ~= nil or fns.Blocks ~= nil,
+	}
+	for tag in pairs(fns) do
+		if INLINE[tag] then passes.inline = true end
+		if BLOCK[tag] then passes.block = true end
+	end
+	return fns, passes
 end
 
 function methods.walk(el, filter)
-	local fns = normalise(filter)
+	local fns, passes = normalise(filter)
 	local copy = clone(el)
-	if rawget(copy, "blocks") then
-		copy.blocks = walk_blocks(copy.blocks, fns, "inline")
-		copy.blocks = walk_blocks(copy.blocks, fns, "block")
-	else
-		walk_children(copy, fns, "inline")
-		walk_children(copy, fns, "block")
+	for _, kind in ipairs({ "inline", "block" }) do
+		if passes[kind] then
+			if rawget(copy, "blocks") then
+				copy.blocks = walk_blocks(copy.blocks, fns, kind)
+			else
+				walk_children(copy, fns, kind)
+			end
+		end
 	end
 	return copy
 end
 
 -- Runs one filter table over doc = { blocks = …, meta = … } and returns the new doc.
-function internals.run(filter, doc)
-	if type(filter) ~= "table" then
-		error("the filter must return a table of functions, not " .. describe(filter), 0)
-	end
-	local fns = normalise(filter)
-	doc.blocks = walk_blocks(doc.blocks, fns, "inline")
-	doc.blocks = walk_blocks(doc.blocks, fns, "block")
+local function run_one(filter, doc)
+	local fns, passes = normalise(filter)
+	if passes.inline then doc.blocks = walk_blocks(doc.blocks, fns, "inline") end
+	if passes.block then doc.blocks = walk_blocks(doc.blocks, fns, "block") end
 	internals.current = nil
 	if fns.Meta then
 		local meta = fns.Meta(doc.meta)
@@ -347,6 +356,22 @@ function internals.run(filter, doc)
 		end
 	end
 	doc.blocks = as_blocks(doc.blocks, "document")
+	return doc
+end
+
+-- A filter is a table of functions or, as in pandoc, a list of such tables run in order.
+function internals.run(filter, doc)
+	if type(filter) ~= "table" then
+		error("the filter must return a table of functions, not " .. describe(filter), 0)
+	end
+	if filter[1] == nil then return run_one(filter, doc) end
+	for i, one in ipairs(filter) do
+		if type(one) ~= "table" then
+			error("item " .. i .. " of the filter list is " .. describe(one) ..
+				", not a table of functions", 0)
+		end
+		doc = run_one(one, doc)
+	end
 	return doc
 end
 

@@ -57,7 +57,7 @@ static const char help_text[] =
 "                   depend on every file its build read (source, filters,\n"
 "                   style files, images, fonts), each also an empty rule;\n"
 "                   written only when every document was built\n"
-"  --stats          print the time each stage took (parse, filters, html,\n"
+"  --stats          print the CPU time each stage took (parse, filters, html,\n"
 "                   layout, pdf) per document\n"
 "  -q, --quiet      do not print warnings, progress or the summary\n"
 "\n"
