@@ -39,10 +39,33 @@ struct tok {
 	double		 rise;
 };
 
+/*
+ * Which glue gives way first when a line is justified (clreq): a line too long
+ * shrinks Western spaces, then the outer halves of brackets and quotes, then
+ * the blank halves of ，、；：, then the gaps between Han and Latin; a line
+ * too short stretches the paragraph's end first, then Western spaces, then
+ * Han–Latin gaps, and only then the space between all characters.  Each glue
+ * has one class for shrinking and one for stretching.
+ */
+enum adj {
+	ADJ_NONE,
+	ADJ_FILL,		/* the end of a paragraph or a hard break: takes any stretch */
+	ADJ_SPACE,		/* a Western space */
+	ADJ_BRACKET,		/* the blank half of a bracket or quote */
+	ADJ_PAUSE,		/* the blank half of ，、；： */
+	ADJ_HAN_LATIN,		/* the ¼ em between Han and Latin */
+	ADJ_INTER		/* between any two characters */
+};
+
+static const enum adj shrink_order[] = { ADJ_SPACE, ADJ_BRACKET, ADJ_PAUSE, ADJ_HAN_LATIN };
+static const enum adj stretch_order[] = { ADJ_FILL, ADJ_SPACE, ADJ_HAN_LATIN, ADJ_INTER };
+
 struct builder {
 	struct lb_item	*items;
 	int		*glyph;		/* per item: the token it draws, or -1 */
 	double		*dx;		/* per item: where the glyph sits within the box */
+	unsigned char	*shrink_adj;	/* per item: its enum adj when shrinking */
+	unsigned char	*stretch_adj;	/* and when stretching */
 	size_t		 n, cap;
 };
 
@@ -72,6 +95,20 @@ in_list(uint32_t cp, const uint32_t *list, size_t n)
 }
 
 #define IN(cp, list) in_list((cp), (list), sizeof(list) / sizeof((list)[0]))
+
+/* 、，：； — the 点号 inside a sentence, whose blank half may go before a line breaks early. */
+static int
+is_pause(uint32_t cp)
+{
+	return cp == 0x3001 || cp == 0xFF0C || cp == 0xFF1A || cp == 0xFF1B;
+}
+
+/* 。？！ and the full-width full stop: they end a sentence. */
+static int
+is_stop(uint32_t cp)
+{
+	return cp == 0x3002 || cp == 0xFF1F || cp == 0xFF01 || cp == 0xFF0E;
+}
 
 static int
 is_curly_quote(uint32_t cp)
@@ -146,16 +183,38 @@ push(struct builder *b, enum lb_kind kind, double width, double stretch,
 		b->items = mem_grow(b->items, &cap, b->n + 1, sizeof(*b->items));
 		b->glyph = mem_realloc(b->glyph, cap * sizeof(*b->glyph));
 		b->dx = mem_realloc(b->dx, cap * sizeof(*b->dx));
+		b->shrink_adj = mem_realloc(b->shrink_adj, cap);
+		b->stretch_adj = mem_realloc(b->stretch_adj, cap);
 		b->cap = cap;
 	}
 	b->items[b->n] = (struct lb_item){ kind, width, stretch, shrink, penalty, 0 };
 	b->glyph[b->n] = glyph;
 	b->dx[b->n] = dx;
+	b->shrink_adj[b->n] = ADJ_NONE;
+	b->stretch_adj[b->n] = ADJ_NONE;
 	b->n++;
 }
 
+/* Glue that shrinks as class sh and stretches as class st (enum adj). */
+static void
+glue(struct builder *b, double width, double stretch, double shrink, enum adj st, enum adj sh)
+{
+	push(b, LB_GLUE, width, stretch, shrink, 0, -1, 0);
+	b->stretch_adj[b->n - 1] = stretch > 0 ? st : ADJ_NONE;
+	b->shrink_adj[b->n - 1] = shrink > 0 ? sh : ADJ_NONE;
+}
+
+static void
+builder_free(struct builder *b)
+{
+	free(b->items);
+	free(b->glyph);
+	free(b->dx);
+	free(b->shrink_adj);
+	free(b->stretch_adj);
+}
+
 #define BOX(b, w, g, dx)	push((b), LB_BOX, (w), 0, 0, 0, (g), (dx))
-#define GLUE(b, w, st, sh)	push((b), LB_GLUE, (w), (st), (sh), 0, -1, 0)
 #define PENALTY(b, p)		push((b), LB_PENALTY, 0, 0, 0, (p), -1, 0)
 
 /* Decodes the runs into tokens with fonts and widths; spaces collapse into one. */
@@ -276,7 +335,7 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			continue;
 		}
 		if (c->cls == CL_BREAK) {
-			GLUE(b, 0, 1e6, 0);
+			glue(b, 0, 1e6, 0, ADJ_FILL, ADJ_NONE);
 			PENALTY(b, -LB_INFINITY);
 			prev = space = NULL;
 			continue;
@@ -287,13 +346,13 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			    prev->cls != CL_LATIN_OPEN));
 			if (han_latin) {
 				/* ¼ em between Han and Latin; a typed space there is the same gap. */
-				GLUE(b, em / 4, em / 4, em / 8);
+				glue(b, em / 4, em / 4, em / 8, ADJ_HAN_LATIN, ADJ_HAN_LATIN);
 			} else if (space != NULL) {
 				double w = space->advance > 0 ? space->advance : em / 4;
 				if (c->cls == CL_CLOSE || c->cls == CL_NOSTART ||
 				    prev->cls == CL_OPEN || prev->cls == CL_LATIN_OPEN)
 					PENALTY(b, LB_INFINITY);
-				GLUE(b, w, w / 2, w / 3);
+				glue(b, w, w / 2, w / 3, ADJ_SPACE, ADJ_SPACE);
 			} else if (prev->cls == CL_OPEN || prev->cls == CL_LATIN_OPEN ||
 			    c->cls == CL_CLOSE || c->cls == CL_NOSTART ||
 			    (prev->cls == CL_DASH && c->cls == CL_DASH) ||
@@ -305,7 +364,7 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			} else if (prev->cls == CL_CLOSE) {
 				/* The mark's blank half, emitted with it, is the break. */
 			} else {
-				GLUE(b, 0, em / 10, 0);
+				glue(b, 0, em / 10, 0, ADJ_INTER, ADJ_NONE);
 			}
 		}
 		space = NULL;
@@ -314,7 +373,9 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			double blank = close_blank(c, next && next->cls != CL_SPACE ?
 			    next : NULL, st->punct);
 			BOX(b, em / 2, (int)i, 0);
-			GLUE(b, blank, em / 10, blank);
+			/* 。？！ keep their blank half within a line; only a line end takes it. */
+			glue(b, blank, em / 10, is_pause(c->cp) || !is_stop(c->cp) ? blank : 0,
+			    ADJ_INTER, is_pause(c->cp) ? ADJ_PAUSE : ADJ_BRACKET);
 			break;
 		}
 		case CL_OPEN: {
@@ -329,7 +390,7 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 				PENALTY(b, LB_INFINITY);
 			}
 			if (blank > 0)
-				GLUE(b, blank, 0, blank);
+				glue(b, blank, 0, blank, ADJ_NONE, ADJ_BRACKET);
 			BOX(b, em / 2, (int)i, -em / 2);
 			break;
 		}
@@ -369,10 +430,77 @@ keep_last_two(struct builder *b, const struct tok *t)
 			memmove(&b->items[k + 1], &b->items[k], (b->n - k - 1) * sizeof(*b->items));
 			memmove(&b->glyph[k + 1], &b->glyph[k], (b->n - k - 1) * sizeof(*b->glyph));
 			memmove(&b->dx[k + 1], &b->dx[k], (b->n - k - 1) * sizeof(*b->dx));
+			memmove(&b->shrink_adj[k + 1], &b->shrink_adj[k], b->n - k - 1);
+			memmove(&b->stretch_adj[k + 1], &b->stretch_adj[k], b->n - k - 1);
 			b->items[k] = (struct lb_item){ LB_PENALTY, 0, 0, 0, LB_INFINITY, 0 };
 			b->glyph[k] = -1;
 			b->dx[k] = 0;
+			b->shrink_adj[k] = b->stretch_adj[k] = ADJ_NONE;
 			k++;
+		}
+	}
+}
+
+/*
+ * Sets adjust[k] for the glue of items [start, end) so that the line fills
+ * measure: each class of glue gives way in clreq's order, a class taking its
+ * share in proportion to its glue before the next is touched.  Without
+ * justify only shrinking happens.  A line nothing can fill keeps its natural
+ * width where it must stretch past everything, and overflows where it cannot
+ * shrink enough.
+ */
+static void
+distribute(const struct builder *b, size_t start, size_t end, double measure,
+    int justify, double *adjust)
+{
+	double natural = 0, need, total;
+	size_t k, o;
+
+	for (k = start; k < end; k++) {
+		adjust[k] = 0;
+		if (b->items[k].kind != LB_PENALTY)
+			natural += b->items[k].width;
+	}
+	need = measure - natural;
+	if (need < 0) {
+		for (o = 0; o < sizeof(shrink_order) / sizeof(shrink_order[0]) && need < 0; o++) {
+			total = 0;
+			for (k = start; k < end; k++)
+				if (b->shrink_adj[k] == shrink_order[o])
+					total += b->items[k].shrink;
+			if (total <= 0)
+				continue;
+			double share = -need < total ? -need / total : 1;
+			for (k = start; k < end; k++)
+				if (b->shrink_adj[k] == shrink_order[o])
+					adjust[k] = -share * b->items[k].shrink;
+			need += share * total;
+		}
+	} else if (need > 0 && justify) {
+		size_t last = 0;
+		for (o = 0; o < sizeof(stretch_order) / sizeof(stretch_order[0]) && need > 0; o++) {
+			total = 0;
+			for (k = start; k < end; k++)
+				if (b->stretch_adj[k] == stretch_order[o])
+					total += b->items[k].stretch;
+			if (total <= 0)
+				continue;
+			last = o + 1;
+			double share = need < total ? need / total : 1;
+			for (k = start; k < end; k++)
+				if (b->stretch_adj[k] == stretch_order[o])
+					adjust[k] = share * b->items[k].stretch;
+			need -= share * total;
+		}
+		/* Past every class's stretch (a loose line): the last class there takes the rest. */
+		if (need > 1e-9 && last > 0) {
+			total = 0;
+			for (k = start; k < end; k++)
+				if (b->stretch_adj[k] == stretch_order[last - 1])
+					total += b->items[k].stretch;
+			for (k = start; k < end; k++)
+				if (b->stretch_adj[k] == stretch_order[last - 1])
+					adjust[k] += need * b->items[k].stretch / total;
 		}
 	}
 }
@@ -382,9 +510,10 @@ lay_para_set(const struct lay_run *runs, size_t nruns,
     const struct lay_para_style *st, struct lay_para *out)
 {
 	const struct lb_params params = { 3, 10, 3000, 100 };
-	struct builder b = { NULL, NULL, NULL, 0, 0 };
+	struct builder b = { NULL, NULL, NULL, NULL, NULL, 0, 0 };
 	struct lb_line *lines = NULL;
 	struct tok *t;
+	double *adjust;
 	size_t n, nlines, l, k;
 
 	memset(out, 0, sizeof(*out));
@@ -393,17 +522,18 @@ lay_para_set(const struct lay_run *runs, size_t nruns,
 	if (n >= 4)
 		keep_last_two(&b, t);
 	PENALTY(&b, LB_INFINITY);
-	GLUE(&b, 0, 1e6, 0);
+	glue(&b, 0, 1e6, 0, ADJ_FILL, ADJ_NONE);
 	PENALTY(&b, -LB_INFINITY);
 	nlines = lb_break(b.items, b.n, &st->measure, 1, &params, &lines);
 	out->lines = mem_zalloc(nlines ? nlines : 1, sizeof(*out->lines));
 	out->nlines = nlines;
+	adjust = mem_zalloc(b.n ? b.n : 1, sizeof(*adjust));
 	for (l = 0; l < nlines; l++) {
 		struct lay_line *line = &out->lines[l];
-		double ratio = lines[l].ratio, x = 0;
-		if (!st->justify && ratio > 0)
-			ratio = 0;
+		double x = 0;
+
 		line->overfull = lines[l].overfull;
+		distribute(&b, lines[l].start, lines[l].end, st->measure, st->justify, adjust);
 		line->glyphs = mem_zalloc(lines[l].end - lines[l].start + 1, sizeof(*line->glyphs));
 		for (k = lines[l].start; k < lines[l].end; k++) {
 			const struct lb_item *it = &b.items[k];
@@ -417,14 +547,13 @@ lay_para_set(const struct lay_run *runs, size_t nruns,
 				x += it->width;
 				line->width = x;
 			} else if (it->kind == LB_GLUE) {
-				x += it->width + (ratio >= 0 ? ratio * it->stretch : ratio * it->shrink);
+				x += it->width + adjust[k];
 			}
 		}
 	}
+	free(adjust);
 	free(lines);
-	free(b.items);
-	free(b.glyph);
-	free(b.dx);
+	builder_free(&b);
 	free(t);
 	return 0;
 }
@@ -434,7 +563,7 @@ lay_para_measure(const struct lay_run *runs, size_t nruns, const struct lay_para
     double *min, double *max)
 {
 	struct lay_para_style st = *style;
-	struct builder b = { NULL, NULL, NULL, 0, 0 };
+	struct builder b = { NULL, NULL, NULL, NULL, NULL, 0, 0 };
 	struct tok *t;
 	size_t n, k;
 	double piece = 0, line = 0;
@@ -466,9 +595,7 @@ lay_para_measure(const struct lay_run *runs, size_t nruns, const struct lay_para
 		if (line > *max)
 			*max = line;
 	}
-	free(b.items);
-	free(b.glyph);
-	free(b.dx);
+	builder_free(&b);
 	free(t);
 }
 

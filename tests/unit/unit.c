@@ -340,6 +340,30 @@ test_paragraphs(void)
 	expect(a && b && near(b->x - 20, 2.5), "a typed space there is the same ¼ em");
 	lay_para_free(&p);
 
+	/*
+	 * Justifying follows clreq's order.  The first line is short by 7.78 pt: the
+	 * Han–Latin gaps grow first, to ½ em, before the space between characters.
+	 */
+	set_text(set, "中A中中中中中中中中中中中中中中", 10, 0, &p);
+	a = find_glyph(&p, 0x4E2D, NULL);
+	b = find_glyph(&p, 'A', NULL);
+	expect(p.nlines == 2 && a && b && near(b->x - (a->x + 10), 5),
+	    "a line stretches its Han–Latin gaps to ½ em before its other spaces");
+	expect(p.nlines == 2 && near(p.lines[0].width, 100), "and fills the measure");
+	lay_para_free(&p);
+	/* Too long by a little: Western spaces give way before the comma's blank half. */
+	set_text(set, "中中中中，中中 ab cd ef gh ij klmn 中中中中中中中中", 16, 0, &p);
+	a = find_glyph(&p, 'b', NULL);
+	b = find_glyph(&p, 'c', NULL);
+	expect(p.nlines == 2 && a && b && b->x - (a->x + a->advance) < 2.49,
+	    "a line too long shrinks its Western spaces");
+	expect(p.nlines == 2 && p.lines[0].n > 5 && p.lines[0].glyphs[4].cp == 0xFF0C &&
+	    near(p.lines[0].glyphs[5].x - p.lines[0].glyphs[4].x, 10),
+	    "before the comma's blank half");
+	a = find_glyph(&p, 'a', NULL);
+	expect(a && near(a->x - 70, 2.5), "and before the Han–Latin gap");
+	lay_para_free(&p);
+
 	/* Two marks together take 1.5 em: 。」 */
 	set_text(set, "「好。」然后", 40, 0, &p);
 	a = find_glyph(&p, 0x3002, NULL);
