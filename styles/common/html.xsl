@@ -383,6 +383,10 @@
   <xsl:template match="*" mode="class"/>
   <xsl:template match="para[image and count(*) = 1 and not(text()[normalize-space()])]"
       mode="class">figure</xsl:template>
+  <!-- A link that shows its own address: the CSS lets it break anywhere, or a whole
+       address moved to the next line leaves the justified line before it full of gaps. -->
+  <xsl:template match="link[string(.) = @href or concat('mailto:', string(.)) = @href]"
+      mode="class">url</xsl:template>
 
   <!-- User attribute key=value becomes data-key="value" (lower-cased:
        HTML data-* names have no capitals); a data-key keeps its name. -->
