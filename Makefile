@@ -12,6 +12,8 @@ DEB_PACKAGES = gcc make pkg-config \
 	libicu-dev zlib1g-dev \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
 	poppler-utils qpdf time
+# What `make test-browser` needs besides: the browser and the test's language.
+BROWSER_PACKAGES = chromium python3
 
 PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz harfbuzz-subset zlib icu-uc icu-i18n
 # Recursive (=) on purpose: pkg-config is asked only after `deps` installed the packages.
@@ -55,14 +57,16 @@ DATA_FILES = $(shell find styles lua-filters -type f | sort) \
 DEPFILES  = $(DOCS:content/%.md=out/%.d)
 NO_DEPFILE = $(filter-out $(wildcard $(DEPFILES)),$(DEPFILES))
 
-.PHONY: all deps docs test regen install bench clean
+.PHONY: all deps deps-browser docs test test-browser regen install bench clean
 .DELETE_ON_ERROR:
 
 all: deps $(GALLEY) docs
 
-deps:
-	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PACKAGES) 2>/dev/null \
-		| awk '$$NF == "installed" { ok[$$1] = 1 } END { split("$(DEB_PACKAGES)", want, " "); \
+# $(call install_missing,PACKAGES): as root, installs those of the Debian PACKAGES that
+# are missing; as another user, prints the apt-get line and fails.
+define install_missing
+	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(1) 2>/dev/null \
+		| awk '$$NF == "installed" { ok[$$1] = 1 } END { split("$(strip $(1))", want, " "); \
 		for (i in want) if (!(want[i] in ok)) printf "%s ", want[i] }'); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -75,6 +79,13 @@ deps:
 			exit 1; \
 		fi; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PACKAGES))
+
+deps-browser:
+	$(call install_missing,$(BROWSER_PACKAGES))
 
 out/gen/lf_prelude.c: tool/lf_prelude.lua
 	@mkdir -p $(@D)
@@ -137,6 +148,11 @@ $(IMAGES:content/%=out/%): out/%: content/%
 
 test: deps $(GALLEY) $(GALLEY_SAN) $(UNIT) $(UNIT_SAN)
 	@sh tests/run.sh $(GALLEY) $(GALLEY_SAN)
+
+# Every built page in headless Chromium at phone and desktop width (tests/browser.py);
+# screenshots go to out/browser/.
+test-browser: deps-browser all
+	@python3 tests/browser.py out $(HTML)
 
 # Rewrites the expected outputs of the golden tests; review them with `git diff`.
 regen: deps $(GALLEY)

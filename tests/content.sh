@@ -19,9 +19,9 @@ b=$c/bulletin/2026-3.html
 check "bulletin: bold ends at the full stop" \
 	grep -qF '<strong>务必于10月15日前报送材料。</strong>逾期' "$b"
 check "bulletin: bare URL ends before 。" \
-	grep -qF 'href="https://www.example.org.cn/notice/2026-18">https://www.example.org.cn/notice/2026-18</a>。' "$b"
+	grep -qF 'href="https://www.example.org.cn/notice/2026-18" class="url">https://www.example.org.cn/notice/2026-18</a>。' "$b"
 check "bulletin: bare URL ends before ）" \
-	grep -qF 'href="https://example.org/reg">https://example.org/reg</a>）' "$b"
+	grep -qF 'href="https://example.org/reg" class="url">https://example.org/reg</a>）' "$b"
 check "bulletin: event table with its caption" grep -qF '<span class="number">表1</span>　2026年第四季度活动安排' "$b"
 check "bulletin: photo as a numbered figure" grep -qF '<span class="number">图2</span>　第十二届博览会每日专业观众人次' "$b"
 check "bulletin: section heading with its id" grep -q '<h2 id="news-ipv6"' "$b"

@@ -386,6 +386,11 @@
   <xsl:template match="para" mode="class">
     <xsl:if test="image and count(*) = 1 and not(text()[normalize-space()])">figure</xsl:if>
   </xsl:template>
+  <!-- A link that shows its own address: the CSS lets it break anywhere, or a whole
+       address moved to the next line leaves the justified line before it full of gaps. -->
+  <xsl:template match="link" mode="class">
+    <xsl:if test="string(.) = @href or concat('mailto:', string(.)) = @href">url</xsl:if>
+  </xsl:template>
 
   <!-- User attribute key=value becomes data-key="value" (lower-cased:
        HTML data-* names have no capitals); a data-key keeps its name. -->
