@@ -620,7 +620,7 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
     double size, double pitch, int justify, int keep_next)
 {
 	struct lay_para_style st = { measure, indent, (enum lay_punct)lo->ps->punct,
-	    justify, lo->doc->source, lo->fallback, lo->nfallback };
+	    justify, lo->file, lo->fallback, lo->nfallback };
 	struct lay_para para;
 	double body_pitch = lo->ps->size * lo->ps->leading;
 	size_t placed = 0, fit, take;
@@ -818,7 +818,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			struct lay_run run = { label, strlen(label), body.cjk,
 			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL, 0 };
 			struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
-			    lo->doc->source, lo->fallback, lo->nfallback };
+			    lo->file, lo->fallback, lo->nfallback };
 			struct lay_para para;
 			int page = lo->page;
 			double y = lo->y;
@@ -855,6 +855,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 	double pitch = ps->size * ps->leading;
 	struct look f = body;
 
+	lo->file = doc_node_file(lo->doc, n);
 	switch (n->type) {
 	case DOC_PARA:
 		if (doc_attr_has_class(&n->attr, "index-entry")) {
@@ -1037,7 +1038,7 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 	const struct lay_page_style *ps = lo->ps;
 	double measure = ps->width - ps->left - ps->right, inset = ps->inset * size, x;
 	struct lay_run run = { text, strlen(text), body.cjk, body.latin, size, 0, 0, NULL, 0 };
-	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->doc->source,
+	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->file,
 	    lo->fallback, lo->nfallback };
 	struct lay_para para;
 	int odd = lo->page % 2 == 1;
@@ -1147,6 +1148,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	out->width = ps->width;
 	out->height = ps->height;
 	lo.doc = doc;
+	lo.file = doc_node_file(doc, NULL);
 	lo.ps = ps;
 	lo.set = fonts;
 	lo.out = out;
