@@ -756,6 +756,65 @@ done:
 }
 
 int
+build_index(struct build *b, char *const *paths, size_t n)
+{
+	const struct build_opts *o = b->opts;
+	struct doc *doc = doc_new("index");
+	struct loaded_style *ls;
+	struct html_style *xsl = NULL;
+	struct html_params hp = { "bulletin", "zh-CN", "bulletin.css", NULL };
+	struct buf html = BUF_INIT, places = BUF_INIT;
+	char *xsl_path = data_find("styles/bulletin/index.xsl"), *targets[2] = { NULL, NULL };
+	const char *lang;
+	int errors = msg_errors();
+
+	dep_reset(&b->deps);
+	if (xsl_path == NULL) {
+		data_describe("styles", &places);
+		msg_at(MSG_ERROR, NULL, 0, 0, "no styles/bulletin/index.xsl (looked in %s)",
+		    buf_str(&places));
+		goto done;
+	}
+	if ((ls = get_style(b, "bulletin", NULL, NULL)) == NULL ||
+	    (xsl = html_style_load(xsl_path)) == NULL)
+		goto done;
+	html_style_files(xsl, build_dep_add, b);
+	if (issue_index(doc, paths, n, build_dep_add, b) == -1)
+		goto done;
+	if ((lang = meta_get_str(doc->meta, "lang")) != NULL && *lang)
+		hp.lang = lang;
+	if (o->self_contained) {
+		hp.css_href = NULL;
+		hp.css_text = ls->css;
+	}
+	if (html_render(xsl, doc, &hp, &html) == -1 || msg_errors() > errors)
+		goto done;
+	if (strcmp(o->outdir, "-") == 0) {
+		write_output("-", buf_str(&html), html.len);
+		goto done;
+	}
+	targets[0] = fs_join(o->outdir, "index.html");
+	write_output(targets[0], buf_str(&html), html.len);
+	if (!o->self_contained) {
+		targets[1] = fs_join(o->outdir, "bulletin.css");
+		write_output(targets[1], ls->css, strlen(ls->css));
+	}
+	if (o->depfile != NULL && msg_errors() == errors)
+		add_rule(b, ls, (const char *const *)targets, targets[1] ? 2 : 1);
+done:
+	if (msg_errors() > errors)
+		b->failed = 1;
+	free(targets[0]);
+	free(targets[1]);
+	free(xsl_path);
+	html_style_free(xsl);
+	buf_free(&html);
+	buf_free(&places);
+	doc_free(doc);
+	return msg_errors() > errors ? -1 : 0;
+}
+
+int
 build_finish(struct build *b)
 {
 	struct buf text = BUF_INIT;

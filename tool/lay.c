@@ -871,6 +871,17 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			lo->centre_lines = 0;
 			break;
 		}
+		if (doc_attr_has_class(&n->attr, "byline")) {
+			/* An article's author and date, centred under its title in 楷体. */
+			if ((f.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0)) == NULL)
+				break;
+			lay_collect_runs(lo, n, f, ps->size, n->line);
+			lo->centre_lines = 1;
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
+			lo->centre_lines = 0;
+			lo->y += ps->size * 0.5;
+			break;
+		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
 		    ps->size, pitch, 1, 0);
@@ -1043,7 +1054,14 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 	struct lay_para para;
 	int odd = lo->page % 2 == 1;
 
-	if (*text == '\0')
+	/* Keys a page lacks ("{issue}　{section}") leave no blank at either end. */
+	while (run.len >= 3 && memcmp(run.text, "\u3000", 3) == 0) {
+		run.text += 3;
+		run.len -= 3;
+	}
+	while (run.len >= 3 && memcmp(run.text + run.len - 3, "\u3000", 3) == 0)
+		run.len -= 3;
+	if (run.len == 0)
 		return;
 	lay_para_set(&run, 1, &st, &para);
 	if (para.nlines > 0) {

@@ -1003,7 +1003,7 @@ report_at(lua_State *L, enum msg_level level, const char *text, int idx)
 		*colon = '\0';
 		msg_at(level, where.data, atoi(colon + 1), 0, "%s", text);
 	} else
-		msg_at(level, lf->doc->source, 0, 0, "%s", text);
+		msg_at(level, lf->doc->files[0], 0, 0, "%s", text);
 	buf_free(&where);
 }
 
@@ -1185,7 +1185,8 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_setfield(L, -2, "parse_attr");
 	lf_data_register(L, lua_absindex(L, -2), lua_absindex(L, -1));
 	lua_pop(L, 1);
-	lua_pushstring(L, lf->doc->source);
+	/* The front matter's file: an issue folder's issue.yaml. */
+	lua_pushstring(L, lf->doc->files[0]);
 	lua_setfield(L, -2, "source");
 	lua_pushstring(L, opts->outputs ? opts->outputs : "");
 	lua_setfield(L, -2, "outputs");
