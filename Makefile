@@ -39,10 +39,15 @@ GALLEY_SAN = out/bin/galley-san
 UNIT      = out/bin/unit-tests
 UNIT_SAN  = out/bin/unit-tests-san
 
-# Every Markdown file under content/ becomes out/<same path>.html and .pdf.
-DOCS      = $(shell find content -name '*.md' | sort)
-HTML      = $(DOCS:content/%.md=out/%.html)
-PDF       = $(DOCS:content/%.md=out/%.pdf)
+# A folder under content/ holding issue.yaml is one bulletin issue, built from its
+# article files into out/<folder>.html and .pdf; every other Markdown file under
+# content/ becomes out/<same path>.html and .pdf.
+ISSUES    = $(patsubst %/issue.yaml,%,$(shell find content -name issue.yaml | sort))
+DOCS      = $(filter-out $(patsubst %,%/%,$(ISSUES)),$(shell find content -name '*.md' | sort))
+HTML      = $(DOCS:content/%.md=out/%.html) $(ISSUES:content/%=out/%.html)
+PDF       = $(DOCS:content/%.md=out/%.pdf) $(ISSUES:content/%=out/%.pdf)
+# out/bulletin/index.html lists the issues under content/bulletin/, newest first.
+BULLETINS = $(filter content/bulletin/%,$(ISSUES) $(DOCS))
 # Their images are copied to the same place under out/, so the HTML finds them.
 IMAGES    = $(shell find content -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.jpeg' \) | sort)
 
@@ -54,7 +59,7 @@ export SOURCE_DATE_EPOCH
 # files it did read (galley --depfile); until it has one, a document depends on all these.
 DATA_FILES = $(shell find styles lua-filters -type f | sort) \
 	$(shell find content -type f ! -name '*.md' | sort)
-DEPFILES  = $(DOCS:content/%.md=out/%.d)
+DEPFILES  = $(DOCS:content/%.md=out/%.d) $(ISSUES:content/%=out/%.d)
 NO_DEPFILE = $(filter-out $(wildcard $(DEPFILES)),$(DEPFILES))
 
 .PHONY: all deps deps-browser docs test test-browser regen install bench clean
@@ -130,7 +135,7 @@ $(UNIT_SAN): $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itool $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS)) $(PKG_LIBS) -o $@
 
-docs: $(HTML) $(PDF) $(IMAGES:content/%=out/%)
+docs: $(HTML) $(PDF) $(IMAGES:content/%=out/%) $(if $(BULLETINS),out/bulletin/index.html)
 
 # One run writes both (a pattern rule with two targets makes them together), and the
 # depfile: the files this document's build read (style, filters, images, fonts, data).
@@ -140,7 +145,17 @@ out/%.html out/%.pdf: content/%.md $(GALLEY)
 	$(GALLEY) build -t html,pdf -o $(@D) --depfile out/$*.d $<
 	@touch out/$*.html out/$*.pdf
 
+out/%.html out/%.pdf: content/%/issue.yaml $(GALLEY)
+	$(GALLEY) build -t html,pdf -o $(@D) --depfile out/$*.d content/$*
+	@touch out/$*.html out/$*.pdf
+
 $(NO_DEPFILE:%.d=%.html) $(NO_DEPFILE:%.d=%.pdf): $(DATA_FILES)
+
+# Its depfile adds the style files it read.
+out/bulletin/index.html: $(foreach b,$(BULLETINS),$(if $(filter %.md,$b),$b,$b/issue.yaml)) \
+		$(GALLEY)
+	$(GALLEY) index -o $(@D) --depfile out/bulletin/index.d $(BULLETINS)
+	@touch $@
 
 $(IMAGES:content/%=out/%): out/%: content/%
 	@mkdir -p $(@D)
@@ -169,4 +184,4 @@ install: $(GALLEY)
 clean:
 	rm -rf out
 
--include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(DEPFILES)
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(DEPFILES) $(wildcard out/bulletin/index.d)

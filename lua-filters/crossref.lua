@@ -99,7 +99,7 @@ local function table_footnotes(tbl)
 	local function letter_of(note)
 		local mark = utils.alpha(#notes + 1)
 		local div = galley.Div(note.content, galley.Attr("", { "table-footnote" }, { mark = mark }))
-		div._line, div._col = note._noteline, note._notecol
+		div._line, div._col, div._file = note._noteline, note._notecol, note._file
 		notes[#notes + 1] = div
 		return galley.Span({ galley.Str(mark) }, galley.Attr("", { "table-fnref" }))
 	end
@@ -117,7 +117,7 @@ local function table_footnotes(tbl)
 			local before = #notes
 			local walked = galley.Span(cell):walk({ Note = letter_of }).content
 			if #notes > before then
-				walked._line, walked._col = cell._line, cell._col
+				walked._line, walked._col, walked._file = cell._line, cell._col, cell._file
 				row.cells[j] = walked
 			end
 			::next_cell::
@@ -146,7 +146,7 @@ local function figures_and_tables(doc)
 			attr.attributes["number"] = number
 			attr.attributes["number-ref"] = number
 			local figure = galley.Figure({ galley.Para({ image }) }, image.content, attr)
-			figure._line, figure._col = b._line, b._col
+			figure._line, figure._col, figure._file = b._line, b._col, b._file
 			b = figure
 		elseif b.tag == "Table" then
 			local caption = caption_of(blocks[i - 1])
@@ -177,7 +177,7 @@ local function figures_and_tables(doc)
 			if #notes > 0 then
 				out[#out + 1] = b
 				b = galley.Div(notes, galley.Attr("", { "table-notes" }))
-				b._line, b._col = notes[1]._line, notes[1]._col
+				b._line, b._col, b._file = notes[1]._line, notes[1]._col, notes[1]._file
 			end
 		end
 		out[#out + 1] = b

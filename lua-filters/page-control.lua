@@ -41,7 +41,7 @@ function place(blocks)
 		local cols = columns_of(b)
 		if classes then
 			local div = galley.Div({}, galley.Attr("", classes))
-			div._line, div._col = b._line, b._col
+			div._line, div._col, div._file = b._line, b._col, b._file
 			out[#out + 1] = div
 			i = i + 1
 		elseif cols then
@@ -53,7 +53,7 @@ function place(blocks)
 			inner = place(inner)
 			table.insert(inner, 1, b)
 			local div = galley.Div(inner, galley.Attr("", { cols }))
-			div._line, div._col = b._line, b._col
+			div._line, div._col, div._file = b._line, b._col, b._file
 			out[#out + 1] = div
 			i = j
 		elseif comment(b, "keep") then
@@ -66,7 +66,7 @@ function place(blocks)
 				galley.error("<!-- keep --> without a matching <!-- end keep -->", b)
 			end
 			local div = galley.Div(place(inner), galley.Attr("", { "keep" }))
-			div._line, div._col = b._line, b._col
+			div._line, div._col, div._file = b._line, b._col, b._file
 			out[#out + 1] = div
 			i = j + 1
 		else

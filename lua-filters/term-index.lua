@@ -156,7 +156,7 @@ local function build(block, entries)
 			galley.Attr("", { "index-en" }))
 	end
 	local div = galley.Div(parts, galley.Attr("", { "index" }))
-	div._line, div._col = block._line, block._col
+	div._line, div._col, div._file = block._line, block._col, block._file
 	return div
 end
 

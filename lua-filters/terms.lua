@@ -135,7 +135,7 @@ end
 
 -- The place of line i (1 = the first line inside the fence) of a code block.
 local function line_of(block, i)
-	return { file = galley.source, line = (block._line or 0) + i, col = 1 }
+	return { file = block._file or galley.source, line = (block._line or 0) + i, col = 1 }
 end
 
 -- A ```term block: `key: value` lines (note and example may repeat).

@@ -11,10 +11,12 @@ G=${1:-out/bin/galley}
 SIZES=${BENCH_SIZES:-"1 10 100"}
 TMP=$(mktemp -d)
 # The bulletin's figures, where the samples' image paths find them.
-cp -R content/bulletin/images "$TMP/images"
+cp -R content/bulletin/2026-3/images "$TMP/images"
 trap 'rm -rf "$TMP"' EXIT
-docs=$(find content -name '*.md' | sort)
-bytes=$(cat $docs | wc -c)
+# The issue folders are documents; the articles in them are not.
+issues=$(find content -name issue.yaml | sed 's#/issue.yaml$##' | sort)
+docs="$(find content -name '*.md' | grep -v -F "$(printf '%s/\n' $issues)" | sort) $issues"
+bytes=$(find content -name '*.md' -exec cat {} + | wc -c)
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
 best=""
@@ -30,7 +32,7 @@ echo "content/ to HTML: $(echo $docs | wc -w) documents, $bytes bytes of Markdow
 
 # One unit: every sample's body, each heading and id tagged with the copy number n.
 unit() {
-	for f in content/bulletin/*.md content/standard/*.md content/notice/*.md; do
+	for f in content/bulletin/2026-3/*.md content/standard/*.md content/notice/*.md; do
 		# A book has one contents, glossary and index: only the first unit keeps them.
 		awk -v n="$1" 'NR == 1 && /^---$/ { fm = 1; next } fm && /^---$/ { fm = 0; next }
 			fm { next }

@@ -2,7 +2,10 @@
 
 c=$TMP/content
 rm -rf "$c"
-for src in $(find content -name '*.md' | sort); do
+# Each issue folder is one document, and its articles are not documents of their own.
+issues=$(find content -name issue.yaml | sed 's#/issue.yaml$##' | sort)
+articles=$(printf '%s/\n' $issues)
+for src in $(find content -name '*.md' | grep -v -F "$articles" | sort) $issues; do
 	dir=$c/$(dirname "${src#content/}")
 	html=$dir/$(basename "$src" .md).html
 	if "$G" build -o "$dir" "$src" 2>"$c.err"; then ok; else bad "content: $src builds"; fi

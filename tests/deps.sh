@@ -82,11 +82,11 @@ check "depfile: ... with a message" grep -qF "$e/clash/fig.d: error: cannot writ
 # Reproducible: two clean builds, in different directories, are byte for byte the same.
 mkdir -p "$e/r1" "$e/r2"
 check "reproducible: the first build" "$G" build -q -t html,pdf -o "$e/r1" \
-	content/bulletin/2026-3.md content/notice/implementation-rules.md
+	content/bulletin/2026-3 content/notice/implementation-rules.md
 # (From elsewhere the shared term base lies outside both the document's folder
 # and the working directory: --trust-paths lets the build read it.)
 check "reproducible: the second build, elsewhere" sh -c "cd '$e/r2' && GALLEY_DATA='$ROOT' \
-	'$G' build -q --trust-paths -t html,pdf -o . '$ROOT/content/bulletin/2026-3.md'"
+	'$G' build -q --trust-paths -t html,pdf -o . '$ROOT/content/bulletin/2026-3'"
 check "reproducible: the second build, one at a time" \
 	"$G" build -q -t html,pdf -o "$e/r2" content/notice/implementation-rules.md
 check "reproducible: two builds give the same bytes" diff -r "$e/r1" "$e/r2"
@@ -148,10 +148,15 @@ if [ "$label" = galley ]; then
 	# rebuilt: the documents make builds now, sorted, on one line.
 	rebuilt() {
 		(cd "$m" && make -j2 docs 2>&1) >"$m/log"
-		grep -o 'content/[^ ]*\.md$' "$m/log" | sort | tr '\n' ' '
+		grep '^out/bin/galley build' "$m/log" | grep -o 'content/[^ ]*$' | sort | tr '\n' ' '
 	}
-	all="content/bulletin/2026-3.md content/extra/small.md content/notice/implementation-rules.md content/standard/t-xaf-001.md "
+	all="content/bulletin/2026-2 content/bulletin/2026-3 content/extra/small.md content/notice/implementation-rules.md content/standard/t-xaf-001.md "
 	check "make: the first build builds everything" test "$(rebuilt)" = "$all"
+	check "make: an issue's article files are not built alone" \
+		sh -c "! grep -q 'bulletin/2026-3/[^ ]*\\.md' '$m/log'"
+	check "make: no output for an article" test ! -e "$m/out/bulletin/2026-3/news-ai.html"
+	check "make: the index page of the bulletins" \
+		grep -q 'href="2026-2.pdf"' "$m/out/bulletin/index.html"
 	check "make: every document has its depfile" \
 		test -s "$m/out/bulletin/2026-3.d" -a -s "$m/out/extra/small.d"
 	mkdir -p "$e/first"
@@ -163,17 +168,27 @@ if [ "$label" = galley ]; then
 		test "$(rebuilt)" = "content/notice/implementation-rules.md "
 	check "make: then nothing" test "$(rebuilt)" = ""
 	age
+	touch "$m/content/bulletin/2026-3/news-ai.md"
+	check "make: an article rebuilds its issue only" \
+		test "$(rebuilt)" = "content/bulletin/2026-3 "
+	check "make: ... not the index page" sh -c "! grep -q 'galley index' '$m/log'"
+	age
+	touch "$m/content/bulletin/2026-2/issue.yaml"
+	check "make: an issue.yaml rebuilds its issue" \
+		test "$(rebuilt)" = "content/bulletin/2026-2 "
+	check "make: ... and the index page" grep -q 'galley index' "$m/log"
+	age
 	touch "$m/styles/bulletin/style.css"
 	check "make: a style file rebuilds that style's documents only" \
-		test "$(rebuilt)" = "content/bulletin/2026-3.md "
+		test "$(rebuilt)" = "content/bulletin/2026-2 content/bulletin/2026-3 "
 	age
-	touch "$m/content/bulletin/images/inspection.png"
+	touch "$m/content/bulletin/2026-3/images/inspection.png"
 	check "make: an image rebuilds the documents showing it" \
-		test "$(rebuilt)" = "content/bulletin/2026-3.md "
+		test "$(rebuilt)" = "content/bulletin/2026-3 "
 	age
 	touch "$m/content/terms/security.yaml"
 	check "make: the shared term base rebuilds exactly the documents using it" \
-		test "$(rebuilt)" = "content/bulletin/2026-3.md content/standard/t-xaf-001.md "
+		test "$(rebuilt)" = "content/bulletin/2026-3 content/standard/t-xaf-001.md "
 	touch "$m/content/extra/local.lua"
 	check "make: a document's own filter rebuilds it only" \
 		test "$(rebuilt)" = "content/extra/small.md "
@@ -192,7 +207,7 @@ if [ "$label" = galley ]; then
 	rm "$m/out/notice/implementation-rules.d"
 	touch "$m/styles/bulletin/style.css"
 	check "make: without a depfile a document depends on every style" \
-		test "$(rebuilt)" = "content/bulletin/2026-3.md content/notice/implementation-rules.md "
+		test "$(rebuilt)" = "content/bulletin/2026-2 content/bulletin/2026-3 content/notice/implementation-rules.md "
 	# A clean rebuild gives the same bytes.
 	rm -rf "$m/out/bulletin" "$m/out/notice" "$m/out/extra"
 	printf -- '---\ntitle: 小\nfilters: [local]\n---\n\n正文。\n' >"$m/content/extra/small.md"

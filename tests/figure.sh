@@ -103,7 +103,7 @@ done
 check "figure: --trust-paths is in --help" sh -c "'$G' --help | grep -q -- --trust-paths"
 
 # The bulletin's two figures: a PNG chart and a JPEG, each with its caption.
-"$G" build -t pdf -o "$f/bulletin" content/bulletin/2026-3.md 2>/dev/null
+"$G" build -t pdf -o "$f/bulletin" content/bulletin/2026-3 2>/dev/null
 pdfimages -list "$f/bulletin/2026-3.pdf" 2>/dev/null | tail -n +3 >"$f/list"
 check "figure: the bulletin's PDF shows a PNG and a JPEG" \
 	test "$(awk '{ print $9 }' "$f/list" | sort | tr '\n' ' ')" = "image jpeg "

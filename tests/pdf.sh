@@ -128,7 +128,7 @@ check "pdf: the notice's type area holds 28 characters a line" \
 # Covers and first-page heads, built by the styles from the front matter.
 mkdir -p "$p/covers"
 "$G" build -t pdf -o "$p/covers" content/standard/t-xaf-001.md content/notice/implementation-rules.md \
-	content/bulletin/2026-3.md 2>/dev/null
+	content/bulletin/2026-3 2>/dev/null
 std=$p/covers/t-xaf-001.pdf
 pdftotext -enc UTF-8 -f 1 -l 1 "$std" "$p/std1.txt" 2>/dev/null
 for want in 'ICS 13.310' 'CCS A91' 'T/XAF 001—2026' '公共安全视频监控系统' '工程施工及验收规范' \

@@ -5,7 +5,7 @@
 c=$TMP/toc
 rm -rf "$c"
 mkdir -p "$c"
-if "$G" build -q -t pdf -o "$c" content/standard/t-xaf-001.md content/bulletin/2026-3.md \
+if "$G" build -q -t pdf -o "$c" content/standard/t-xaf-001.md content/bulletin/2026-3 \
     tests/golden/toc-gb.md 2>"$c/err"; then ok
 else bad "toc: the documents build"; cat "$c/err"; fi
 

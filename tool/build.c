@@ -14,6 +14,7 @@
 #include "dep.h"
 #include "font.h"
 #include "fs.h"
+#include "issue.h"
 #include "lay.h"
 #include "pdf.h"
 #include "lf.h"
@@ -605,7 +606,11 @@ build_file(struct build *b, const char *path)
 		{ ".layout", BUF_INIT }, { ".pdf", BUF_INIT }
 	};
 	struct buf src = BUF_INIT;
-	struct doc *doc = doc_new(path);
+	/* An issue folder: its issue.yaml and article files make one document. */
+	char *folder = issue_folder(path);
+	struct doc *doc = doc_new(folder ? folder : path);
+	const char *front;	/* the file of the front matter, for its messages */
+	size_t srclen = 0;
 	struct loaded_style *ls = NULL;
 	struct filter_list filters = { NULL, 0 };
 	struct lf_opts lopts;
@@ -622,34 +627,45 @@ build_file(struct build *b, const char *path)
 	memset(b->stage_ms, 0, sizeof(b->stage_ms));
 	memset(&lopts, 0, sizeof(lopts));
 	dep_reset(&b->deps);
-	dep_add(&b->deps, path);
-	if (fs_read(path, &src) == -1) {
-		msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
-		goto done;
+	if (folder != NULL) {
+		/* issue_read() names issue.yaml first: the rule's source. */
+		if (issue_read(doc, build_dep_add, b, &srclen) == -1)
+			goto done;
+		apply_overrides(doc->meta, o->overrides);
+		if (check_meta_types(doc->files[0], doc->meta) == -1)
+			goto done;
+	} else {
+		dep_add(&b->deps, path);
+		if (fs_read(path, &src) == -1) {
+			msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+			goto done;
+		}
+		srclen = src.len;
+		if (build_parse(path, src.data, src.len, doc, o->overrides) == -1)
+			goto done;
 	}
-	if (build_parse(path, src.data, src.len, doc, o->overrides) == -1)
-		goto done;
+	front = doc->files[0];
 	lap(b, STAGE_PARSE, &clock);
-	if (src.len == 0 || doc->root->first == NULL)
+	if (srclen == 0 || doc->root->first == NULL)
 		msg_at(MSG_WARNING, path, 0, 0, "the document has no text");
 	style_meta = meta_get(doc->meta, "style");
 	style = o->style ? o->style : style_meta ? style_meta->str : "article";
-	if ((ls = get_style(b, style, path, o->style ? NULL : style_meta)) == NULL)
+	if ((ls = get_style(b, style, front, o->style ? NULL : style_meta)) == NULL)
 		goto done;
 	style = ls->name;	/* the filters may replace doc->meta, and style_meta with it */
 	apply_defaults(doc->meta, ls->defaults);
-	add_filters(&filters, path, meta_get(doc->meta, "filters"), path);
-	add_filters(&filters, path, meta_get(ls->defaults, "filters"), ls->defaults_path);
+	add_filters(&filters, front, meta_get(doc->meta, "filters"), front);
+	add_filters(&filters, front, meta_get(ls->defaults, "filters"), ls->defaults_path);
 	for (i = 0; i < (int)o->nfilters; i++)
-		add_filter(&filters, path, o->filters[i], NULL, 0, 0);
+		add_filter(&filters, front, o->filters[i], NULL, 0, 0);
 	if (msg_errors() > errors)
 		goto done;
 	describe_outputs(o->outputs, &outputs);
 	lopts.trusted = o->trust_filters;
 	lopts.trust_paths = o->trust_paths;
 	/* The limits stop runaway filters, not long documents: they grow with the source. */
-	lopts.max_memory = ((size_t)256 << 20) + 64 * src.len;
-	lopts.max_steps = 200000 + (long)(src.len / 10);
+	lopts.max_memory = ((size_t)256 << 20) + 64 * srclen;
+	lopts.max_steps = 200000 + (long)(srclen / 10);
 	lopts.outputs = buf_str(&outputs);
 	lopts.on_read = build_dep_add;
 	lopts.dep_ctx = b;
@@ -669,7 +685,7 @@ build_file(struct build *b, const char *path)
 	if (msg_errors() > errors || o->check_only)
 		goto done;
 
-	stem = fs_stem(path);
+	stem = folder ? fs_basename(folder) : fs_stem(path);
 	if (o->outputs & OUT_HTML) {
 		struct html_params hp = { style, lang, NULL, NULL };
 		struct buf href = BUF_INIT;
@@ -736,6 +752,66 @@ done:
 	buf_free(&outputs);
 	buf_free(&src);
 	free(stem);
+	free(folder);
+	doc_free(doc);
+	return msg_errors() > errors ? -1 : 0;
+}
+
+int
+build_index(struct build *b, char *const *paths, size_t n)
+{
+	const struct build_opts *o = b->opts;
+	struct doc *doc = doc_new("index");
+	struct loaded_style *ls;
+	struct html_style *xsl = NULL;
+	struct html_params hp = { "bulletin", "zh-CN", "bulletin.css", NULL };
+	struct buf html = BUF_INIT, places = BUF_INIT;
+	char *xsl_path = data_find("styles/bulletin/index.xsl"), *targets[2] = { NULL, NULL };
+	const char *lang;
+	int errors = msg_errors();
+
+	dep_reset(&b->deps);
+	if (xsl_path == NULL) {
+		data_describe("styles", &places);
+		msg_at(MSG_ERROR, NULL, 0, 0, "no styles/bulletin/index.xsl (looked in %s)",
+		    buf_str(&places));
+		goto done;
+	}
+	if ((ls = get_style(b, "bulletin", NULL, NULL)) == NULL ||
+	    (xsl = html_style_load(xsl_path)) == NULL)
+		goto done;
+	html_style_files(xsl, build_dep_add, b);
+	if (issue_index(doc, paths, n, build_dep_add, b) == -1)
+		goto done;
+	if ((lang = meta_get_str(doc->meta, "lang")) != NULL && *lang)
+		hp.lang = lang;
+	if (o->self_contained) {
+		hp.css_href = NULL;
+		hp.css_text = ls->css;
+	}
+	if (html_render(xsl, doc, &hp, &html) == -1 || msg_errors() > errors)
+		goto done;
+	if (strcmp(o->outdir, "-") == 0) {
+		write_output("-", buf_str(&html), html.len);
+		goto done;
+	}
+	targets[0] = fs_join(o->outdir, "index.html");
+	write_output(targets[0], buf_str(&html), html.len);
+	if (!o->self_contained) {
+		targets[1] = fs_join(o->outdir, "bulletin.css");
+		write_output(targets[1], ls->css, strlen(ls->css));
+	}
+	if (o->depfile != NULL && msg_errors() == errors)
+		add_rule(b, ls, (const char *const *)targets, targets[1] ? 2 : 1);
+done:
+	if (msg_errors() > errors)
+		b->failed = 1;
+	free(targets[0]);
+	free(targets[1]);
+	free(xsl_path);
+	html_style_free(xsl);
+	buf_free(&html);
+	buf_free(&places);
 	doc_free(doc);
 	return msg_errors() > errors ? -1 : 0;
 }

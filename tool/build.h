@@ -52,6 +52,15 @@ int build_file(struct build *b, const char *path);
 void build_dep_add(void *ctx, const char *path);
 
 /*
+ * Writes the index page of the bulletin issues at paths[0..n) (issue
+ * folders or single files, built into the same folder as the page): the
+ * bulletin style's index.xsl over the document issue_index() makes, to
+ * opts->outdir/index.html with the style's CSS, and its depfile rule.
+ * Returns 0, or -1 after reporting an error (the old page is kept).
+ */
+int build_index(struct build *b, char *const *paths, size_t n);
+
+/*
  * Ends the run: writes the depfile (opts->depfile), when one was asked for
  * and every document was built, with a rule per document and an empty rule
  * per dependency.  Returns 0, or -1 after reporting an error.

@@ -54,27 +54,31 @@ struct safety {
 	int		 raw_count;
 	int		 raw_line;
 	int		 raw_col;
+	const char	*raw_file;	/* borrowed from doc */
 };
 
 static void
-where(const struct doc_node *n, int *line, int *col)
+where(const struct doc *doc, const struct doc_node *n, int *line, int *col,
+    const char **file)
 {
 	while (n != NULL && n->line == 0)
 		n = n->parent;
 	*line = n ? n->line : 0;
 	*col = n ? n->col : 0;
+	*file = doc_node_file(doc, n);
 }
 
 static void
 check_node(struct safety *st, struct doc_node *n)
 {
 	struct doc_node *c, *next;
+	const char *file;
 	int line, col, removed = 0;
 
 	if ((n->type == DOC_LINK || n->type == DOC_IMAGE) && n->url &&
 	    check_url_is_dangerous(n->url)) {
-		where(n, &line, &col);
-		msg_at(MSG_WARNING, st->doc->source, line, col,
+		where(st->doc, n, &line, &col, &file);
+		msg_at(MSG_WARNING, file, line, col,
 		    "unsafe URL '%.60s' removed", n->url);
 		free(n->url);
 		n->url = mem_strdup("");
@@ -84,7 +88,8 @@ check_node(struct safety *st, struct doc_node *n)
 		if (!st->allow_raw &&
 		    (c->type == DOC_RAWBLOCK || c->type == DOC_RAWINLINE)) {
 			if (st->raw_count++ == 0)
-				where(c, &st->raw_line, &st->raw_col);
+				where(st->doc, c, &st->raw_line, &st->raw_col,
+				    &st->raw_file);
 			doc_unlink(c);
 			doc_node_free(c);
 			removed = 1;
@@ -99,11 +104,11 @@ check_node(struct safety *st, struct doc_node *n)
 void
 check_safety(struct doc *doc, int allow_raw)
 {
-	struct safety st = { doc, allow_raw, 0, 0, 0 };
+	struct safety st = { doc, allow_raw, 0, 0, 0, NULL };
 
 	check_node(&st, doc->root);
 	if (st.raw_count > 0)
-		msg_at(MSG_WARNING, doc->source, st.raw_line, st.raw_col,
+		msg_at(MSG_WARNING, st.raw_file, st.raw_line, st.raw_col,
 		    "raw HTML omitted (%d %s, the first here); allow it with "
 		    "'unsafe: true' in the front matter or --unsafe",
 		    st.raw_count, st.raw_count == 1 ? "place" : "places");

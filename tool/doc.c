@@ -38,6 +38,7 @@ doc_new(const char *source)
 	struct doc *doc = mem_zalloc(1, sizeof(*doc));
 
 	doc->source = mem_strdup(source);
+	doc_add_file(doc, source);
 	doc->root = doc_node_new(DOC_DOCUMENT, 1, 1);
 	doc->meta = meta_new(META_MAP, NULL, 0, 0);
 	return doc;
@@ -51,7 +52,41 @@ doc_free(struct doc *doc)
 	doc_node_free(doc->root);
 	meta_free(doc->meta);
 	free(doc->source);
+	while (doc->nfiles > 0)
+		free(doc->files[--doc->nfiles]);
+	free(doc->files);
 	free(doc);
+}
+
+int
+doc_find_file(const struct doc *doc, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < doc->nfiles; i++)
+		if (strcmp(doc->files[i], path) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+doc_add_file(struct doc *doc, const char *path)
+{
+	int i = doc_find_file(doc, path);
+
+	if (i >= 0)
+		return i;
+	doc->files = mem_realloc(doc->files, (doc->nfiles + 1) * sizeof(*doc->files));
+	doc->files[doc->nfiles] = mem_strdup(path);
+	return (int)doc->nfiles++;
+}
+
+const char *
+doc_node_file(const struct doc *doc, const struct doc_node *node)
+{
+	if (node != NULL && node->file > 0 && (size_t)node->file < doc->nfiles)
+		return doc->files[node->file];
+	return doc->files[0];
 }
 
 struct doc_node *
@@ -478,9 +513,15 @@ collect_ids(struct doc *doc, struct doc_node *node, struct idset *set)
 
 	if (node->attr.id != NULL) {
 		if ((first = idset_find(set, node->attr.id)) != NULL) {
-			msg_at(MSG_WARNING, doc->source, node->line, node->col,
-			    "duplicate id '%s' (first used at line %d); renamed",
-			    node->attr.id, first->line);
+			if (first->file == node->file)
+				msg_at(MSG_WARNING, doc_node_file(doc, node), node->line,
+				    node->col, "duplicate id '%s' (first used at line %d); "
+				    "renamed", node->attr.id, first->line);
+			else
+				msg_at(MSG_WARNING, doc_node_file(doc, node), node->line,
+				    node->col, "duplicate id '%s' (first used at %s:%d); "
+				    "renamed", node->attr.id, doc_node_file(doc, first),
+				    first->line);
 			free(node->attr.id);
 			node->attr.id = NULL;
 		} else
@@ -554,8 +595,8 @@ meta_new(enum meta_type type, const char *key, int line, int col)
 
 	m->type = type;
 	m->key = key ? mem_strdup(key) : NULL;
-	m->line = line;
-	m->col = col;
+	m->line = m->key_line = line;
+	m->col = m->key_col = col;
 	return m;
 }
 
@@ -599,6 +640,8 @@ meta_clone(const struct meta *m, const char *key)
 	const struct meta *c;
 
 	copy->str = m->str ? mem_strdup(m->str) : NULL;
+	copy->key_line = m->key_line;
+	copy->key_col = m->key_col;
 	for (c = m->first; c != NULL; c = c->next)
 		meta_append(copy, meta_clone(c, c->key));
 	return copy;

@@ -76,6 +76,8 @@ struct doc_node {
 	struct doc_node	 *next;
 	int		  line;		/* 1-based source line; 0 when made by a filter */
 	int		  col;		/* 1-based source column in characters; 0 when unknown */
+	int		  file;		/* the file line and col are in: an index of
+					   doc->files (0: the document's own) */
 	char		 *text;		/* TEXT, CODE, CODEBLOCK, RAWBLOCK, RAWINLINE */
 	char		 *url;		/* LINK, IMAGE */
 	char		 *title;	/* LINK, IMAGE; NULL when none */
@@ -103,6 +105,9 @@ struct meta {
 	char		*str;		/* STRING, BOOL */
 	int		 line;		/* where the value starts in the source */
 	int		 col;
+	int		 key_line;	/* where its key is, when a member of a map read
+					   from YAML; else line and col again */
+	int		 key_col;
 	struct meta	*first;
 	struct meta	*last;
 	struct meta	*next;
@@ -110,6 +115,10 @@ struct meta {
 
 struct doc {
 	char		*source;	/* the input path as given */
+	char		**files;	/* the files node positions are in (doc_node.file);
+					   files[0] is source, or for an issue folder its
+					   issue.yaml; owned */
+	size_t		 nfiles;
 	struct doc_node	*root;		/* a DOC_DOCUMENT */
 	struct meta	*meta;		/* a META_MAP, never NULL */
 };
@@ -117,6 +126,16 @@ struct doc {
 /* Returns a new empty document the caller frees with doc_free(). */
 struct doc *doc_new(const char *source);
 void doc_free(struct doc *doc);
+
+/*
+ * Returns the index of path in doc->files, adding a copy of it when it is
+ * not there yet: the value a node parsed from that file keeps in its file.
+ */
+int doc_add_file(struct doc *doc, const char *path);
+/* The index of path in doc->files, or -1. */
+int doc_find_file(const struct doc *doc, const char *path);
+/* The file node's line and column are in, for messages (borrowed from doc). */
+const char *doc_node_file(const struct doc *doc, const struct doc_node *node);
 
 /* The element name used by the XML vocabulary and the tree dump ("para"). */
 const char *doc_type_name(enum doc_type type);

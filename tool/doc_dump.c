@@ -53,14 +53,17 @@ dump_meta(const struct meta *m, struct buf *out, int depth)
 }
 
 static void
-dump_node(const struct doc_node *n, struct buf *out, int depth)
+dump_node(const struct doc *doc, const struct doc_node *n, struct buf *out, int depth)
 {
 	const struct doc_node *c;
 	size_t i;
 
 	indent(out, depth);
 	buf_puts(out, doc_type_name(n->type));
-	if (n->line > 0 && !doc_is_inline(n->type))
+	/* A node from another file than the document's own (an issue's article) names it. */
+	if (n->line > 0 && n->file > 0 && !doc_is_inline(n->type))
+		buf_printf(out, " %s:%d:%d", doc_node_file(doc, n), n->line, n->col);
+	else if (n->line > 0 && !doc_is_inline(n->type))
 		buf_printf(out, " %d:%d", n->line, n->col);
 	else if (n->origin && !doc_is_inline(n->type))
 		buf_printf(out, " (%s)", n->origin);
@@ -114,7 +117,7 @@ dump_node(const struct doc_node *n, struct buf *out, int depth)
 	}
 	buf_putc(out, '\n');
 	for (c = n->first; c != NULL; c = c->next)
-		dump_node(c, out, depth + 1);
+		dump_node(doc, c, out, depth + 1);
 }
 
 void
@@ -125,5 +128,5 @@ doc_dump(const struct doc *doc, struct buf *out)
 	buf_puts(out, "meta\n");
 	for (m = doc->meta->first; m != NULL; m = m->next)
 		dump_meta(m, out, 1);
-	dump_node(doc->root, out, 0);
+	dump_node(doc, doc->root, out, 0);
 }

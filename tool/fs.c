@@ -154,6 +154,22 @@ fs_dirname(const char *path)
 }
 
 char *
+fs_basename(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *real, *name;
+
+	base = base ? base + 1 : path;
+	if ((strcmp(base, ".") != 0 && strcmp(base, "..") != 0) ||
+	    (real = realpath(path, NULL)) == NULL)
+		return mem_strdup(base);
+	base = strrchr(real, '/');
+	name = mem_strdup(base && base[1] ? base + 1 : real);
+	free(real);
+	return name;
+}
+
+char *
 fs_stem(const char *path)
 {
 	const char *base = strrchr(path, '/');

@@ -43,6 +43,11 @@ char *fs_tidy(const char *path);
 /* Each returns a new string the caller frees. */
 char *fs_join(const char *dir, const char *name);
 char *fs_dirname(const char *path);
+/*
+ * The last path component ("a/b.md" gives "b.md"); for "." and ".." the
+ * name of the folder they stand for.
+ */
+char *fs_basename(const char *path);
 /* The last path component without its final extension ("a/b.md" gives "b"). */
 char *fs_stem(const char *path);
 

@@ -620,7 +620,7 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
     double size, double pitch, int justify, int keep_next)
 {
 	struct lay_para_style st = { measure, indent, (enum lay_punct)lo->ps->punct,
-	    justify, lo->doc->source, lo->fallback, lo->nfallback };
+	    justify, lo->file, lo->fallback, lo->nfallback };
 	struct lay_para para;
 	double body_pitch = lo->ps->size * lo->ps->leading;
 	size_t placed = 0, fit, take;
@@ -818,7 +818,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			struct lay_run run = { label, strlen(label), body.cjk,
 			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL, 0 };
 			struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
-			    lo->doc->source, lo->fallback, lo->nfallback };
+			    lo->file, lo->fallback, lo->nfallback };
 			struct lay_para para;
 			int page = lo->page;
 			double y = lo->y;
@@ -855,6 +855,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 	double pitch = ps->size * ps->leading;
 	struct look f = body;
 
+	lo->file = doc_node_file(lo->doc, n);
 	switch (n->type) {
 	case DOC_PARA:
 		if (doc_attr_has_class(&n->attr, "index-entry")) {
@@ -868,6 +869,17 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			lo->centre_lines = doc_attr_has_class(&n->attr, "index-title");
 			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
 			lo->centre_lines = 0;
+			break;
+		}
+		if (doc_attr_has_class(&n->attr, "byline")) {
+			/* An article's author and date, centred under its title in 楷体. */
+			if ((f.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0)) == NULL)
+				break;
+			lay_collect_runs(lo, n, f, ps->size, n->line);
+			lo->centre_lines = 1;
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
+			lo->centre_lines = 0;
+			lo->y += ps->size * 0.5;
 			break;
 		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
@@ -1037,12 +1049,19 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 	const struct lay_page_style *ps = lo->ps;
 	double measure = ps->width - ps->left - ps->right, inset = ps->inset * size, x;
 	struct lay_run run = { text, strlen(text), body.cjk, body.latin, size, 0, 0, NULL, 0 };
-	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->doc->source,
+	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->file,
 	    lo->fallback, lo->nfallback };
 	struct lay_para para;
 	int odd = lo->page % 2 == 1;
 
-	if (*text == '\0')
+	/* Keys a page lacks ("{issue}　{section}") leave no blank at either end. */
+	while (run.len >= 3 && memcmp(run.text, "\u3000", 3) == 0) {
+		run.text += 3;
+		run.len -= 3;
+	}
+	while (run.len >= 3 && memcmp(run.text + run.len - 3, "\u3000", 3) == 0)
+		run.len -= 3;
+	if (run.len == 0)
 		return;
 	lay_para_set(&run, 1, &st, &para);
 	if (para.nlines > 0) {
@@ -1147,6 +1166,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	out->width = ps->width;
 	out->height = ps->height;
 	lo.doc = doc;
+	lo.file = doc_node_file(doc, NULL);
 	lo.ps = ps;
 	lo.set = fonts;
 	lo.out = out;

@@ -37,6 +37,7 @@ struct lay_box {
 	uint32_t	*cps;		/* the characters shown, for text extraction */
 	double		*xs;		/* each glyph's x, absolute */
 	char		*path;		/* IMAGE: the file's real path, owned */
+	const char	*file;		/* IMAGE: the source naming it, borrowed */
 	int		 line, col;	/* IMAGE: where the source names it, for messages */
 };
 

@@ -32,7 +32,7 @@ set_caption(struct layout *lo, const struct doc_node *n, const struct doc_node *
 {
 	const struct lay_page_style *ps = lo->ps;
 	const char *number = doc_attr_get(&n->attr, "number");
-	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->doc->source,
+	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->file,
 	    lo->fallback, lo->nfallback };
 	struct look f = { NULL, NULL, 0, NULL, 0 };
 	struct buf label = BUF_INIT;
@@ -114,7 +114,7 @@ find_image(struct layout *lo, const struct doc_node *image, int line, int col,
 		e->path = NULL;
 	}
 	if (e->path == NULL)
-		msg_at(MSG_ERROR, lo->doc->source, line, col, "image '%s': %s",
+		msg_at(MSG_ERROR, lo->file, line, col, "image '%s': %s",
 		    image->url ? image->url : "", buf_str(&why));
 	buf_free(&why);
 	*info = e->info;
@@ -175,6 +175,7 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double me
 		b->w = w;
 		b->h = h;
 		b->path = path;
+		b->file = lo->file;
 		b->line = line;
 		b->col = col;
 		path = NULL;

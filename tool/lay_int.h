@@ -19,6 +19,8 @@ struct look {
 
 struct layout {
 	const struct doc		*doc;
+	const char			*file;		/* the source of the block being set, for
+							   messages; borrowed from doc */
 	const struct lay_page_style	*ps;
 	struct font_set			*set;
 	struct lay_doc			*out;

@@ -148,10 +148,10 @@ lay_refs_report(const struct layout *lo)
 		if (j < i)
 			continue;
 		if (target == NULL || *target == '\0')
-			msg_at(MSG_WARNING, lo->doc->source, span->line, span->col,
+			msg_at(MSG_WARNING, doc_node_file(lo->doc, span), span->line, span->col,
 			    "a page reference needs a target=ID");
 		else
-			msg_at(MSG_WARNING, lo->doc->source, span->line, span->col,
+			msg_at(MSG_WARNING, doc_node_file(lo->doc, span), span->line, span->col,
 			    "page reference to '%s', which has no place on the page (shown as ?)",
 			    target);
 	}
@@ -183,7 +183,7 @@ entry_text(const struct doc_node *entry, const struct doc_node **page_ref)
 static double
 set_one_line(struct layout *lo, struct lay_para *para)
 {
-	struct lay_para_style st = { 1e6, 0, (enum lay_punct)lo->ps->punct, 0, lo->doc->source,
+	struct lay_para_style st = { 1e6, 0, (enum lay_punct)lo->ps->punct, 0, lo->file,
 	    lo->fallback, lo->nfallback };
 
 	lay_para_set(lo->runs, lo->nruns, &st, para);
@@ -370,7 +370,7 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	lay_collect_runs_from(lo, title, page_ref, f, size, div->line);
 	{
 		struct lay_para_style st = { measure - indent - label_w - reserve, 0,
-		    (enum lay_punct)ps->punct, 0, lo->doc->source, lo->fallback, lo->nfallback };
+		    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback };
 		if (st.measure < em * 4)
 			st.measure = em * 4;
 		lay_para_set(lo->runs, lo->nruns, &st, &lines);

@@ -129,7 +129,10 @@ list_delimiter(const struct doc_node *n)
 	return n->flags & DOC_PAREN ? "OneParen" : "Period";
 }
 
-/* Records a source position in the table on top of the stack, under the given field names. */
+/*
+ * Records a source position in the table on top of the stack, under the given
+ * field names, and as _file the file it is in unless that is the document's own.
+ */
 static void
 set_position(lua_State *L, const struct doc_node *n, const char *line, const char *col)
 {
@@ -139,6 +142,23 @@ set_position(lua_State *L, const struct doc_node *n, const char *line, const cha
 	lua_setfield(L, -2, line);
 	lua_pushinteger(L, n->col);
 	lua_setfield(L, -2, col);
+	if (n->file > 0) {
+		lua_pushstring(L, doc_node_file(lf_get(L)->doc, n));
+		lua_setfield(L, -2, "_file");
+	}
+}
+
+/* The file index of the _file an element at idx carries: 0 when none or unknown. */
+static int
+get_file(lua_State *L, int idx)
+{
+	int file = 0;
+
+	lua_getfield(L, idx, "_file");
+	if (lua_type(L, -1) == LUA_TSTRING)
+		file = doc_find_file(lf_get(L)->doc, lua_tostring(L, -1));
+	lua_pop(L, 1);
+	return file > 0 ? file : 0;
 }
 
 /* Reads back what set_position() recorded into n. */
@@ -150,6 +170,7 @@ get_position(lua_State *L, int idx, struct doc_node *n, const char *line, const 
 	lua_getfield(L, idx, col);
 	n->col = (int)lua_tointeger(L, -1);
 	lua_pop(L, 2);
+	n->file = get_file(L, idx);
 }
 
 /* Sets the element's "caption" from n's CAPTION child; returns the child after it. */
@@ -619,6 +640,8 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	doc_append(parent, n);
 	if (n->line == 0)
 		n->origin = dup_field(L, idx, "_origin");
+	else
+		n->file = get_file(L, idx);
 	attr_to_model(L, idx, &n->attr);
 	switch (n->type) {
 	case DOC_HEADING:
@@ -953,7 +976,7 @@ report_at(lua_State *L, enum msg_level level, const char *text, int idx)
 		/* A front-matter key: the place its value starts. */
 		const struct meta *m = meta_get(lf->doc->meta, lua_tostring(L, idx));
 		if (m != NULL && m->line > 0) {
-			msg_at(level, lf->doc->source, m->line, m->col, "%s", text);
+			msg_at(level, lf->doc->files[0], m->line, m->col, "%s", text);
 			return;
 		}
 	} else if (lua_istable(L, idx)) {
@@ -972,7 +995,7 @@ report_at(lua_State *L, enum msg_level level, const char *text, int idx)
 		origin = lua_tostring(L, -1);
 	}
 	if (line > 0) {
-		msg_at(level, lf->doc->source, (int)line, (int)col, "%s", text);
+		msg_at(level, lf->doc->files[0], (int)line, (int)col, "%s", text);
 		return;
 	}
 	if (origin == NULL) {
@@ -987,7 +1010,7 @@ report_at(lua_State *L, enum msg_level level, const char *text, int idx)
 		*colon = '\0';
 		msg_at(level, where.data, atoi(colon + 1), 0, "%s", text);
 	} else
-		msg_at(level, lf->doc->source, 0, 0, "%s", text);
+		msg_at(level, lf->doc->files[0], 0, 0, "%s", text);
 	buf_free(&where);
 }
 
@@ -1054,13 +1077,14 @@ report(struct lf *lf, const char *what)
 	push_internals(L);
 	lua_getfield(L, -1, "current");
 	if (lua_istable(L, -1)) {
+		int file = get_file(L, -1);
 		lua_getfield(L, -1, "_line");
 		line = lua_tointeger(L, -1);
 		lua_getfield(L, -2, "tag");
 		if (line > 0)
 			buf_printf(&context, " (while filtering the %s at %s:%d)",
 			    lua_tostring(L, -1) ? lua_tostring(L, -1) : "element",
-			    lf->doc->source, (int)line);
+			    lf->doc->files[file], (int)line);
 		lua_pop(L, 2);
 	}
 	lua_pop(L, 2);
@@ -1168,7 +1192,8 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_setfield(L, -2, "parse_attr");
 	lf_data_register(L, lua_absindex(L, -2), lua_absindex(L, -1));
 	lua_pop(L, 1);
-	lua_pushstring(L, lf->doc->source);
+	/* The front matter's file: an issue folder's issue.yaml. */
+	lua_pushstring(L, lf->doc->files[0]);
 	lua_setfield(L, -2, "source");
 	lua_pushstring(L, opts->outputs ? opts->outputs : "");
 	lua_setfield(L, -2, "outputs");

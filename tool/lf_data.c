@@ -270,7 +270,7 @@ has_extension(const char *path, const char *ext)
 
 /*
  * galley.read_data(path): the rows of a data file (term base) named relative
- * to the document: a list of tables of strings with _file, _line and _col.
+ * to the file of the document's front matter (an issue folder's issue.yaml): a list of tables of strings with _file, _line and _col.
  * Returns nil and a message when the file cannot be read, is outside the
  * allowed tree or has an unknown format; nil, a message and true when an
  * error inside the file was already reported at its line.
@@ -294,12 +294,12 @@ l_read_data(lua_State *L)
 		    ".tsv files", name);
 		return 2;
 	}
-	dir = fs_dirname(lf->doc->source);
+	dir = fs_dirname(lf->doc->files[0]);
 	joined = name[0] == '/' ? mem_strdup(name) : fs_join(dir, name);
 	shown = fs_tidy(joined);
 	free(dir);
 	free(joined);
-	real = fs_confine(lf->doc->source, name, lf->trust_paths, &why);
+	real = fs_confine(lf->doc->files[0], name, lf->trust_paths, &why);
 	if (real != NULL && fs_read(real, &text) == -1) {
 		buf_printf(&why, "cannot read %s: %s", shown, strerror(errno));
 		free(real);

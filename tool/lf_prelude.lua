@@ -259,7 +259,8 @@ end
 
 local function walk_list(list, fns, kind, this_kind, generic, plural)
 	-- A list item or table cell keeps its source position across the walk.
-	local out = { _line = rawget(list, "_line"), _col = rawget(list, "_col") }
+	local out = { _line = rawget(list, "_line"), _col = rawget(list, "_col"),
+		_file = rawget(list, "_file") }
 	for _, el in ipairs(list) do
 		walk_children(el, fns, kind)
 		local fn, name = nil, el.tag
@@ -479,7 +480,8 @@ function galley.utils.key_values(block)
 		i = i + 1
 		local text = galley.utils.trim(line)
 		if text ~= "" and not text:match("^#") then
-			local where = { file = galley.source, line = (block._line or 0) + i, col = 1 }
+			local where = { file = block._file or galley.source, line = (block._line or 0) + i,
+				col = 1 }
 			local key, value = text:match("^([%w_-]+)%s*[:：]%s*(.-)$")
 			out[#out + 1] = key and { key = key, value = value, where = where } or
 				{ text = text, where = where }

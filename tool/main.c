@@ -1,4 +1,4 @@
-/* The galley command line: `galley build`, `galley check`, --help and --version. */
+/* The galley command line: `galley build`, `galley check`, `galley index`, --help and --version. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -24,6 +24,7 @@ static const char usage_text[] =
 "                    [--trust-filters] [--trust-paths] [--depfile FILE] [--stats]\n"
 "                    [-q] FILE...\n"
 "       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict] FILE...\n"
+"       galley index [-o DIR] [--depfile FILE] [--self-contained] ISSUE...\n"
 "       galley --help | --version\n";
 
 static const char help_text[] =
@@ -32,8 +33,13 @@ static const char help_text[] =
 "for Chinese publishers.\n"
 "\n"
 "Commands:\n"
-"  build            build each FILE into DIR/NAME.html (and the chosen outputs)\n"
+"  build            build each FILE into DIR/NAME.html (and the chosen outputs);\n"
+"                   a FILE may be an issue folder (holding issue.yaml) or its\n"
+"                   issue.yaml: the folder's articles make one bulletin\n"
 "  check            report the diagnostics of each FILE; write nothing\n"
+"  index            write DIR/index.html, the list of the bulletin issues\n"
+"                   built into DIR, newest first (an ISSUE is a folder with\n"
+"                   issue.yaml, its issue.yaml, or a Markdown file)\n"
 "\n"
 "Options:\n"
 "  -o DIR           output directory (default: .); '-' writes one output to\n"
@@ -243,7 +249,7 @@ main(int argc, char *argv[])
 	const char *command;
 	char **filters = NULL;
 	size_t nfilters = 0;
-	int c, strict = 0, quiet = 0, rc = 0;
+	int c, strict = 0, quiet = 0, rc = 0, index = 0;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.outdir = ".";
@@ -266,6 +272,8 @@ main(int argc, char *argv[])
 	command = argv[1];
 	if (strcmp(command, "check") == 0)
 		opts.check_only = 1;
+	else if (strcmp(command, "index") == 0)
+		index = 1;
 	else if (strcmp(command, "build") != 0) {
 		rc = usage_error("unknown command", command);
 		goto out;
@@ -336,7 +344,7 @@ main(int argc, char *argv[])
 		rc = usage_error("no input files", NULL);
 		goto out;
 	}
-	if (strcmp(opts.outdir, "-") == 0 && (argc - optind > 1 ||
+	if (!index && strcmp(opts.outdir, "-") == 0 && (argc - optind > 1 ||
 	    (opts.outputs & (opts.outputs - 1)) != 0)) {
 		rc = usage_error("-o - takes one input file and one output type", NULL);
 		goto out;
@@ -350,7 +358,11 @@ main(int argc, char *argv[])
 	opts.filters = (const char *const *)filters;
 	opts.nfilters = nfilters;
 	b = build_new(&opts);
-	rc = build_all(b, argv + optind, argc - optind, quiet, opts.check_only);
+	if (index) {
+		rc = build_index(b, argv + optind, (size_t)(argc - optind)) == -1 ||
+		    build_finish(b) == -1 ? EXIT_DOC_ERRORS : 0;
+	} else
+		rc = build_all(b, argv + optind, argc - optind, quiet, opts.check_only);
 	build_free(b);
 out:
 	free(filters);

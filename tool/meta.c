@@ -81,6 +81,7 @@ static int
 read_members(struct reader *r, struct meta *parent, int depth)
 {
 	struct meta *child;
+	yaml_mark_t key_mark;
 	char *key;
 
 	for (;;) {
@@ -96,6 +97,7 @@ read_members(struct reader *r, struct meta *parent, int depth)
 				    "a key must be a plain string");
 			key = mem_strndup((const char *)r->event.data.scalar.value,
 			    r->event.data.scalar.length);
+			key_mark = r->event.start_mark;
 			if (meta_get(parent, key) != NULL) {
 				char what[300];
 				snprintf(what, sizeof(what), "duplicate key '%.200s'", key);
@@ -110,6 +112,10 @@ read_members(struct reader *r, struct meta *parent, int depth)
 		if (read_value(r, key, depth, &child) == -1) {
 			free(key);
 			return -1;
+		}
+		if (key != NULL) {
+			child->key_line = r->first_line + (int)key_mark.line;
+			child->key_col = (int)key_mark.column + 1;
 		}
 		free(key);
 		meta_append(parent, child);

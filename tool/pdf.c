@@ -254,7 +254,7 @@ load_image(struct writer *w, const struct lay_box *b)
 		p->image = HPDF_LoadJpegImageFromFile(w->pdf, b->path);
 	if (p->image == NULL || w->error != 0) {
 		base = strrchr(b->path, '/');
-		msg_at(MSG_ERROR, w->info->source, b->line, b->col,
+		msg_at(MSG_ERROR, b->file ? b->file : w->info->source, b->line, b->col,
 		    "image '%s': the PDF writer cannot read it (libharu error 0x%04X)",
 		    base ? base + 1 : b->path, (unsigned)w->error);
 		p->image = NULL;

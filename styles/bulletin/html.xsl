@@ -56,10 +56,14 @@
     </xsl:if>
   </xsl:template>
 
-  <xsl:template match="body/heading[@level = 1]" mode="class">section</xsl:template>
-  <xsl:template match="body/heading[@level = 2]" mode="class">article-title</xsl:template>
+  <!-- Headings of a section set in columns sit in its div (page-control). -->
+  <xsl:template match="body/heading[@level = 1] | body/div[contains(concat(' ', @class), ' columns-')]/heading[@level = 1]"
+                mode="class">section</xsl:template>
+  <xsl:template match="body/heading[@level = 2] | body/div[contains(concat(' ', @class), ' columns-')]/heading[@level = 2]"
+                mode="class">article-title</xsl:template>
 
-  <xsl:template match="body/heading[@level = 1]" mode="heading-content">
+  <xsl:template match="body/heading[@level = 1] | body/div[contains(concat(' ', @class), ' columns-')]/heading[@level = 1]"
+                mode="heading-content">
     <xsl:choose>
       <xsl:when test="$section-open = ''
                       or starts-with(normalize-space(.), $section-open)">
