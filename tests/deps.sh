@@ -60,7 +60,9 @@ check "depfile: no file is named twice" test "$(sort "$e/prereqs" | uniq -d | wc
 check "depfile: nothing missing" sh -c "grep -v -e '/img/a\$' -e '^b.png\$' '$e/prereqs' |
 	while read -r f; do test -e \"\$f\" || exit 1; done"
 check "depfile: an empty rule for the image" grep -qxF "$e/doc/img/a\\ b.png:" "$e/out/fig.d"
-check "depfile: no empty rule for the source" sh -c "! grep -qxF '$e/doc/fig.md:' '$e/out/fig.d'"
+# The source too: a document that moves (a bulletin that became a folder) leaves a
+# depfile naming a file that is gone, and make must not stop on it.
+check "depfile: an empty rule for the source" grep -qxF "$e/doc/fig.md:" "$e/out/fig.d"
 check "depfile: no temporary file left" test "$(ls "$e/out" | grep -c tmp)" = 0
 # An HTML-only build reads no page style, image or font.
 run_deps "$G" build -o "$e/out" --depfile "$e/out/html.d" "$e/doc/fig.md"

@@ -45,7 +45,8 @@ struct build {
 	size_t			 nstyles;
 	struct dep_list		 deps;		/* the current document's: the source first */
 	struct buf		 rules;		/* the depfile's rules so far, a document each */
-	struct dep_list		 phony;		/* the dependencies in rules but the sources */
+	/* Every dependency, sources too: make must not stop at a source that moved away. */
+	struct dep_list		 phony;
 	int			 failed;	/* a document failed: no depfile is written */
 };
 
@@ -594,7 +595,7 @@ add_rule(struct build *b, const struct loaded_style *ls, const char *const *targ
 	if (dep_rule(targets, ntargets, &b->deps, &b->rules) > 0)
 		msg_at(MSG_WARNING, b->opts->depfile, 0, 0, "a path of %s holds a newline "
 		    "and is left out: make cannot name it", b->deps.paths[0]);
-	dep_add_all(&b->phony, &b->deps, 1);
+	dep_add_all(&b->phony, &b->deps, 0);
 }
 
 int
