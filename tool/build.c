@@ -236,7 +236,7 @@ build_parse(const char *path, const char *src, size_t len, struct doc *doc,
 	if (take_front_matter(path, text, len, doc) == -1)
 		goto out;
 	apply_overrides(doc->meta, overrides);
-	if (check_meta_types(path, doc->meta) == -1)
+	if (check_meta_types(path, doc->meta) == -1 || lay_check_meta(path, doc->meta) == -1)
 		goto out;
 	if (md_parse(doc, text, len) == -1)
 		goto out;
