@@ -41,6 +41,9 @@ UNIT_SAN  = out/bin/unit-tests-san
 DOCS      = $(shell find content -name '*.md' | sort)
 HTML      = $(DOCS:content/%.md=out/%.html)
 PDF       = $(DOCS:content/%.md=out/%.pdf)
+# Drafts of standards also get their comment form (意见汇总表), as HTML and CSV.
+STANDARDS = $(filter content/standard/%,$(DOCS))
+FORMS     = $(STANDARDS:content/%.md=out/%.comments.html) $(STANDARDS:content/%.md=out/%.comments.csv)
 # Their images are copied to the same place under out/, so the HTML finds them.
 IMAGES    = $(shell find content -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.jpeg' \) | sort)
 
@@ -119,7 +122,7 @@ $(UNIT_SAN): $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itool $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS)) $(PKG_LIBS) -o $@
 
-docs: $(HTML) $(PDF) $(IMAGES:content/%=out/%)
+docs: $(HTML) $(PDF) $(FORMS) $(IMAGES:content/%=out/%)
 
 # One run writes both (a pattern rule with two targets makes them together), and the
 # depfile: the files this document's build read (style, filters, images, fonts, data).
@@ -129,7 +132,15 @@ out/%.html out/%.pdf: content/%.md $(GALLEY)
 	$(GALLEY) build -t html,pdf -o $(@D) --depfile out/$*.d $<
 	@touch out/$*.html out/$*.pdf
 
-$(NO_DEPFILE:%.d=%.html) $(NO_DEPFILE:%.d=%.pdf): $(DATA_FILES)
+# The same for a standard, with its comment form (make takes this rule, the nearer match).
+out/standard/%.html out/standard/%.pdf out/standard/%.comments.html out/standard/%.comments.csv: \
+		content/standard/%.md $(GALLEY)
+	$(GALLEY) build -t html,pdf --comments-form -o $(@D) --depfile out/standard/$*.d $<
+	@touch out/standard/$*.html out/standard/$*.pdf out/standard/$*.comments.html \
+		out/standard/$*.comments.csv
+
+$(NO_DEPFILE:%.d=%.html) $(NO_DEPFILE:%.d=%.pdf) $(filter $(NO_DEPFILE:%.d=%.comments.html) \
+	$(NO_DEPFILE:%.d=%.comments.csv),$(FORMS)): $(DATA_FILES)
 
 $(IMAGES:content/%=out/%): out/%: content/%
 	@mkdir -p $(@D)

@@ -109,3 +109,60 @@ check "draft: bad page.yaml keys: no layout written" test ! -s "$dr/stdout"
 "$G" build -t layout -o - -M line-numbers=every "$dr/plain.md" >"$dr/stdout" 2>"$dr/stderr"
 check "draft: a bad -M line-numbers is an error" \
 	sh -c "test $? = 1 && grep -q \"error: front matter: 'line-numbers' must be\" '$dr/stderr'"
+
+# The comment form (意见汇总表): a row per clause in order, as HTML and as CSV.
+"$G" build -q -t html --comments-form -o "$dr/form" tests/pdf/draft.md 2>"$dr/err"
+check "form: builds without messages" test ! -s "$dr/err"
+csv=$dr/form/draft.comments.csv
+check "form: the CSV starts with a UTF-8 byte-order mark" \
+	sh -c "head -c 3 '$csv' | od -An -tx1 | grep -q 'ef bb bf'"
+check "form: every CSV line ends with CRLF" \
+	sh -c "test \"\$(grep -c \"\$(printf '\r')\$\" '$csv')\" = \"\$(wc -l <'$csv')\""
+# The rows of tests/pdf/draft.md, written out by hand: 前言, then chapters and clauses.
+printf '\357\273\277序号,章条编号,意见内容,修改建议,提出单位\r\n' >"$dr/form.want"
+n=0
+for clause in 前言 1 1.1 1.2 2 2.1 2.2 3 3.1 3.2; do
+	n=$((n + 1))
+	printf '%s,%s,,,\r\n' "$n" "$clause" >>"$dr/form.want"
+done
+same "form: the CSV has the header and a row per clause, in order" "$dr/form.want" "$csv"
+html=$dr/form/draft.comments.html
+check "form: the HTML is headed by the title" grep -q '<h1>《行号与草案标记测试》意见汇总表</h1>' "$html"
+check "form: ... and the code and stage" grep -q 'T/TEST 002—2026（征求意见稿）' "$html"
+check "form: the HTML has the five columns" \
+	grep -q '<th class="form-no">序号</th><th class="form-clause">章条编号</th><th class="form-comment">意见内容</th><th class="form-proposal">修改建议</th><th class="form-unit">提出单位</th>' "$html"
+check "form: the HTML has as many rows as the CSV" \
+	test "$(grep -o '<tr>' "$html" | wc -l)" = "$(wc -l <"$csv")"
+check "form: the HTML's rows are empty to fill in" \
+	grep -q '<td class="form-clause">1.1</td><td></td><td></td><td></td></tr>' "$html"
+# The standard: term entries, the annex and its clauses, 参考文献; no 目次, no 索引.
+"$G" build -q -t html --comments-form -o "$dr/std" content/standard/t-xaf-001.md 2>"$dr/err"
+scsv=$dr/std/t-xaf-001.comments.csv
+check "form: the standard's form lists its term entries" \
+	sh -c "grep -q '^5,3.1,,,' '$scsv' && grep -q ',3.10,,,' '$scsv'"
+check "form: ... the annex, its clauses and the bibliography last" \
+	sh -c "tail -4 '$scsv' | cut -d, -f2 | tr '\n' ' ' | grep -qx '附录A A.1 A.2 参考文献 '"
+check "form: ... no 目次 nor 索引" sh -c "! grep -q '目\|索引' '$scsv'"
+# CSV quoting (RFC 4180), shown with a test style whose cells hold heading titles.
+printf -- '---\ntitle: 引号\n---\n\n# 甲,乙\n\n# 说"是"\n\n# 平常\n' >"$dr/quote.md"
+GALLEY_DATA=$ROOT/tests "$G" build -s formquote --comments-form -o "$dr/quote" "$dr/quote.md"
+printf '\357\273\277标题,备注\r\n"甲,乙",第一行 第二行 粗\r\n"说""是""",第一行 第二行 粗\r\n平常,第一行 第二行 粗\r\n' \
+	>"$dr/quote.want"
+same "form: CSV fields quoted where they must be, white space made one space" \
+	"$dr/quote.want" "$dr/quote/quote.comments.csv"
+# The front matter's comments-form: true asks for it too; a style without one is an error.
+printf -- '---\ntitle: 表\ncode: T/TEST 003\nstyle: standard\ncomments-form: true\n---\n\n# 范围\n\n正文。\n' \
+	>"$dr/fm.md"
+"$G" build -q -o "$dr/fm" "$dr/fm.md"
+check "form: comments-form: true in the front matter writes the form" \
+	sh -c "grep -q '^1,1,,,' '$dr/fm/fm.comments.csv' && test -s '$dr/fm/fm.comments.html'"
+mkdir -p "$dr/art"
+echo old >"$dr/art/plain.html"
+"$G" build --comments-form -o "$dr/art" "$dr/plain.md" 2>"$dr/stderr"
+check "form: a style without a comment form: exit 1" test $? = 1
+check "form: ... with a message naming the style" \
+	grep -q "error: the style 'article' has no comment form (styles/article/comments.xsl)" "$dr/stderr"
+check "form: ... and the previous output kept" grep -qx old "$dr/art/plain.html"
+"$G" build --comments-form -o - "$dr/plain.md" >/dev/null 2>"$dr/stderr"
+check "form: --comments-form with -o - is a usage error" \
+	sh -c "test $? = 2 && grep -q 'comments-form writes two files' '$dr/stderr'"
