@@ -752,6 +752,8 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	int annex = n->level == 1 && doc_attr_get(&n->attr, "annex") != NULL &&
 	    doc_attr_get(&n->attr, "number") != NULL;
 	int centred = title_size || annex;
+	int apparatus = doc_attr_has_class(&n->attr, "toc-title") || (n->next != NULL &&
+	    n->next->type == DOC_DIV && doc_attr_has_class(&n->next->attr, "index"));
 	double size = title_size && ps->toc_title_size > 0 ? ps->toc_title_size :
 	    ps->heading_size[n->level - 1];
 	struct buf label = BUF_INIT, title = BUF_INIT;
@@ -803,10 +805,10 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	lay_collect_runs(lo, n, f, size, n->line);
 	before = lo->out->n;
 	lo->centre_lines = centred;
-	/* A contents list is no text to comment on: its title gets no line number. */
-	lo->unnumbered += doc_attr_has_class(&n->attr, "toc-title");
+	/* Contents and index are no text to comment on: their titles get no line numbers. */
+	lo->unnumbered += apparatus;
 	lay_flush_paragraph(lo, x0, measure, 0, size, pitch, 0, 1);
-	lo->unnumbered -= doc_attr_has_class(&n->attr, "toc-title");
+	lo->unnumbered -= apparatus;
 	lo->centre_lines = 0;
 	if (!on_grid)
 		lo->y += size * 0.25;

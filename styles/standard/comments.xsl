@@ -7,7 +7,8 @@
   Rows: 前言, 引言 and 参考文献 (titles GB/T 1.1 does not number), then every
   heading with a number in document order: chapters, clauses, term entries
   (3.1: definitions draw comments too), annexes (附录A) and their clauses.
-  The 目次 and the 索引 are left out: they are made from the rest.
+  The 目次 and the 索引 (the heading before a div.index) are left out:
+  they are made from the rest.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -80,7 +81,8 @@
           <tbody>
             <xsl:for-each select="/document/body//heading[@a:number
                 or (contains(concat(' ', @class, ' '), ' gb-title ')
-                    and normalize-space(.) != '索引')]">
+                    and not(following-sibling::*[1][self::div
+                        and contains(concat(' ', @class, ' '), ' index ')]))]">
               <tr>
                 <td class="form-no"><xsl:value-of select="position()"/></td>
                 <td class="form-clause">
