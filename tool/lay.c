@@ -349,7 +349,7 @@ lay_page_style(const char *style, struct lay_page_style *ps,
 	ps->footer = mem_strdup("{page}");
 	ps->header_size = ps->footer_size = 9;
 	ps->header_gap = ps->footer_gap = 10 * 72 / 25.4;
-	/* lineno's defaults, near enough: small, 10pt from the text, on the left. */
+	/* Near lineno's defaults: small, about 10pt left of the text. */
 	ps->line_number_size = 7.5;
 	ps->line_number_gap = 4 * 72 / 25.4;
 	ps->line_number_side = ALIGN_LEFT;
