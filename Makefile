@@ -48,6 +48,9 @@ HTML      = $(DOCS:content/%.md=out/%.html) $(ISSUES:content/%=out/%.html)
 PDF       = $(DOCS:content/%.md=out/%.pdf) $(ISSUES:content/%=out/%.pdf)
 # out/bulletin/index.html lists the issues under content/bulletin/, newest first.
 BULLETINS = $(filter content/bulletin/%,$(ISSUES) $(DOCS))
+# Drafts of standards also get their comment form (意见汇总表), as HTML and CSV.
+STANDARDS = $(filter content/standard/%,$(DOCS))
+FORMS     = $(STANDARDS:content/%.md=out/%.comments.html) $(STANDARDS:content/%.md=out/%.comments.csv)
 # Their images are copied to the same place under out/, so the HTML finds them.
 IMAGES    = $(shell find content -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.jpeg' \) | sort)
 
@@ -135,7 +138,7 @@ $(UNIT_SAN): $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itool $(UNIT_SRCS) $(filter-out out/obj-san/main.o,$(SAN_OBJS)) $(PKG_LIBS) -o $@
 
-docs: $(HTML) $(PDF) $(IMAGES:content/%=out/%) $(if $(BULLETINS),out/bulletin/index.html)
+docs: $(HTML) $(PDF) $(FORMS) $(IMAGES:content/%=out/%) $(if $(BULLETINS),out/bulletin/index.html)
 
 # One run writes both (a pattern rule with two targets makes them together), and the
 # depfile: the files this document's build read (style, filters, images, fonts, data).
@@ -149,7 +152,15 @@ out/%.html out/%.pdf: content/%/issue.yaml $(GALLEY)
 	$(GALLEY) build -t html,pdf -o $(@D) --depfile out/$*.d content/$*
 	@touch out/$*.html out/$*.pdf
 
-$(NO_DEPFILE:%.d=%.html) $(NO_DEPFILE:%.d=%.pdf): $(DATA_FILES)
+# The same for a standard, with its comment form (make takes this rule, the nearer match).
+out/standard/%.html out/standard/%.pdf out/standard/%.comments.html out/standard/%.comments.csv: \
+		content/standard/%.md $(GALLEY)
+	$(GALLEY) build -t html,pdf --comments-form -o $(@D) --depfile out/standard/$*.d $<
+	@touch out/standard/$*.html out/standard/$*.pdf out/standard/$*.comments.html \
+		out/standard/$*.comments.csv
+
+$(NO_DEPFILE:%.d=%.html) $(NO_DEPFILE:%.d=%.pdf) $(filter $(NO_DEPFILE:%.d=%.comments.html) \
+	$(NO_DEPFILE:%.d=%.comments.csv),$(FORMS)): $(DATA_FILES)
 
 # Its depfile adds the style files it read.
 out/bulletin/index.html: $(foreach b,$(BULLETINS),$(if $(filter %.md,$b),$b,$b/issue.yaml)) \

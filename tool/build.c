@@ -29,6 +29,8 @@ struct loaded_style {
 	char			*name;
 	int			 ok;	/* it loaded without errors */
 	struct html_style	*html;
+	struct html_style	*form;	/* comments.xsl: the comment form, loaded on first use */
+	int			 form_read;	/* 1 read, -1 failed, 0 not yet */
 	char			*css;	/* common CSS then the style's */
 	char			*defaults_path;
 	struct meta		*defaults; /* styles/NAME/defaults.yaml, a META_MAP */
@@ -69,6 +71,7 @@ build_free(struct build *b)
 	for (i = 0; i < b->nstyles; i++) {
 		free(b->styles[i].name);
 		html_style_free(b->styles[i].html);
+		html_style_free(b->styles[i].form);
 		free(b->styles[i].css);
 		free(b->styles[i].defaults_path);
 		meta_free(b->styles[i].defaults);
@@ -188,10 +191,13 @@ check_meta_types(const char *path, const struct meta *map)
 			rc = -1;
 		}
 	}
-	if ((m = meta_get(map, "unsafe")) != NULL && m->type != META_BOOL) {
-		msg_at(MSG_ERROR, path, m->line, m->col,
-		    "front matter: 'unsafe' must be true or false");
-		rc = -1;
+	for (i = 0; i < 2; i++) {
+		const char *key = i == 0 ? "unsafe" : "comments-form";
+		if ((m = meta_get(map, key)) != NULL && m->type != META_BOOL) {
+			msg_at(MSG_ERROR, path, m->line, m->col,
+			    "front matter: '%s' must be true or false", key);
+			rc = -1;
+		}
 	}
 	if ((m = meta_get(map, "filters")) != NULL && !is_name_list(m)) {
 		msg_at(MSG_ERROR, path, m->line, m->col,
@@ -238,7 +244,7 @@ build_parse(const char *path, const char *src, size_t len, struct doc *doc,
 	if (take_front_matter(path, text, len, doc) == -1)
 		goto out;
 	apply_overrides(doc->meta, overrides);
-	if (check_meta_types(path, doc->meta) == -1)
+	if (check_meta_types(path, doc->meta) == -1 || lay_check_meta(path, doc->meta) == -1)
 		goto out;
 	if (md_parse(doc, text, len) == -1)
 		goto out;
@@ -586,6 +592,33 @@ render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
 	lay_doc_free(&ld);
 }
 
+/*
+ * The comment form (意见汇总表): styles/STYLE/comments.xsl over the model,
+ * as HTML and as CSV.  Returns 0, or -1 after reporting an error.
+ */
+static int
+render_form(const struct doc *doc, struct loaded_style *ls, const struct html_params *hp,
+    struct buf *html, struct buf *csv)
+{
+	struct buf rel = BUF_INIT;
+	char *xsl;
+
+	if (ls->form_read == 0) {
+		buf_printf(&rel, "styles/%s/comments.xsl", ls->name);
+		if ((xsl = data_find(buf_str(&rel))) == NULL)
+			msg_at(MSG_ERROR, doc->source, 0, 0, "the style '%s' has no comment "
+			    "form (%s)", ls->name, buf_str(&rel));
+		else if ((ls->form = html_style_load(xsl)) != NULL)
+			html_style_files(ls->form, dep_note, &ls->deps);
+		free(xsl);
+		ls->form_read = ls->form ? 1 : -1;
+		buf_free(&rel);
+	}
+	if (ls->form == NULL)
+		return -1;
+	return html_form_render(ls->form, doc, hp, html, csv);
+}
+
 /* Adds the rule of the document just built to the depfile's. */
 static void
 add_rule(struct build *b, const struct loaded_style *ls, const char *const *targets,
@@ -602,9 +635,10 @@ int
 build_file(struct build *b, const char *path)
 {
 	const struct build_opts *o = b->opts;
-	struct output outs[5] = {
+	struct output outs[7] = {
 		{ ".html", BUF_INIT }, { ".xml", BUF_INIT }, { ".tree", BUF_INIT },
-		{ ".layout", BUF_INIT }, { ".pdf", BUF_INIT }
+		{ ".layout", BUF_INIT }, { ".pdf", BUF_INIT },
+		{ ".comments.html", BUF_INIT }, { ".comments.csv", BUF_INIT }
 	};
 	struct buf src = BUF_INIT;
 	/* An issue folder: its issue.yaml and article files make one document. */
@@ -615,13 +649,13 @@ build_file(struct build *b, const char *path)
 	struct loaded_style *ls = NULL;
 	struct filter_list filters = { NULL, 0 };
 	struct lf_opts lopts;
-	char *targets[6];
+	char *targets[8];
 	size_t ntargets = 0;
 	struct buf outputs = BUF_INIT;
 	const struct meta *style_meta;
-	const char *style, *lang, *unsafe;
+	const char *style, *lang, *unsafe, *form;
 	char *stem = NULL, *out;
-	int errors = msg_errors(), i;
+	int errors = msg_errors(), i, with_form;
 
 	double clock = now_ms();
 
@@ -683,6 +717,8 @@ build_file(struct build *b, const char *path)
 	lang = meta_get_str(doc->meta, "lang");
 	if (lang == NULL || *lang == '\0')
 		lang = "zh-CN";
+	form = meta_get_str(doc->meta, "comments-form");
+	with_form = o->comments_form || (form && strcmp(form, "true") == 0);
 	if (msg_errors() > errors || o->check_only)
 		goto done;
 
@@ -706,10 +742,14 @@ build_file(struct build *b, const char *path)
 	if (o->outputs & (OUT_LAYOUT | OUT_PDF))
 		render_pages(b, doc, ls, o->outputs & OUT_LAYOUT ? &outs[3].data : NULL,
 		    o->outputs & OUT_PDF ? &outs[4].data : NULL);
+	if (with_form) {
+		struct html_params hp = { style, lang, NULL, NULL };
+		render_form(doc, ls, &hp, &outs[5].data, &outs[6].data);
+	}
 	if (msg_errors() > errors)
 		goto done;
-	for (i = 0; i < 5; i++) {
-		if (!(o->outputs & (1u << i)))
+	for (i = 0; i < 7; i++) {
+		if (i < 5 ? !(o->outputs & (1u << i)) : !with_form || strcmp(o->outdir, "-") == 0)
 			continue;
 		if (strcmp(o->outdir, "-") == 0)
 			out = mem_strdup("-");
@@ -747,7 +787,7 @@ done:
 		b->failed = 1;
 	while (ntargets > 0)
 		free(targets[--ntargets]);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 7; i++)
 		buf_free(&outs[i].data);
 	free_filters(&filters);
 	buf_free(&outputs);

@@ -28,6 +28,8 @@ struct build_opts {
 	int		 stats;		/* --stats: print each stage's time */
 	long long	 epoch;		/* PDF creation time ($SOURCE_DATE_EPOCH), or -1: none */
 	const char	*depfile;	/* --depfile: write make rules here, or NULL */
+	int		 comments_form;	/* --comments-form: also write the comment form,
+					   NAME.comments.html and NAME.comments.csv */
 };
 
 struct build;

@@ -72,6 +72,8 @@ static const char *const chapter_names[] = { "same", "new-page", "recto", NULL }
 static const char *const note_numbering_names[] = { "document", "page", NULL };
 static const char *const table_rule_names[] = { "three-line", "grid", NULL };
 static const char *const bool_names[] = { "false", "true", NULL };
+/* Margins take no centred numbers: align_names without "center". */
+static const char *const side_names[] = { "outside", "inside", "left", "right", NULL };
 
 int
 lay_choice(const char *str, const char *const *names)
@@ -104,6 +106,9 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "table-min-size", offsetof(struct lay_page_style, table_min_size) },
 		{ "toc-title-size", offsetof(struct lay_page_style, toc_title_size) },
 		{ "column-rule", offsetof(struct lay_page_style, column_rule) },
+		{ "line-number-size", offsetof(struct lay_page_style, line_number_size) },
+		{ "line-number-gap", offsetof(struct lay_page_style, line_number_gap) },
+		{ "draft-mark-size", offsetof(struct lay_page_style, draft_mark_size) },
 	}, numbers[] = {
 		{ "leading", offsetof(struct lay_page_style, leading) },
 		{ "indent", offsetof(struct lay_page_style, indent) },
@@ -119,6 +124,8 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "font-cjk-running", offsetof(struct lay_page_style, cjk_running) },
 		{ "header", offsetof(struct lay_page_style, header) },
 		{ "footer", offsetof(struct lay_page_style, footer) },
+		{ "draft-mark", offsetof(struct lay_page_style, draft_mark) },
+		{ "draft-mark-if", offsetof(struct lay_page_style, draft_mark_if) },
 	};
 	static const struct {
 		const char		*key;
@@ -135,6 +142,8 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		    note_numbering_names },
 		{ "chapter-start", offsetof(struct lay_page_style, chapter_start), chapter_names },
 		{ "table-rules", offsetof(struct lay_page_style, table_rules), table_rule_names },
+		{ "line-number-side", offsetof(struct lay_page_style, line_number_side), side_names },
+		{ "draft-mark-align", offsetof(struct lay_page_style, draft_mark_align), align_names },
 	};
 	const struct meta *m, *c;
 	size_t i, k;
@@ -172,9 +181,15 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 				int optional = strncmp(m->key, "font-", 5) != 0;
 				known = 1;
 				if (str == NULL || (*str == '\0' && !optional)) {
-					msg_at(MSG_ERROR, path, m->line, m->col, optional ?
-					    "'%s' must be a text such as \"— {page} —\"" :
-					    "'%s' must name a font family", m->key);
+					const char *example =
+					    strcmp(m->key, "draft-mark-if") == 0 ? "stage: 征求意见稿|送审稿" :
+					    strcmp(m->key, "draft-mark") == 0 ? "{stage}" : "— {page} —";
+					if (optional)
+						msg_at(MSG_ERROR, path, m->line, m->col,
+						    "'%s' must be a text such as \"%s\"", m->key, example);
+					else
+						msg_at(MSG_ERROR, path, m->line, m->col,
+						    "'%s' must name a font family", m->key);
 					rc = -1;
 				} else {
 					free(*slot);
@@ -196,8 +211,18 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 					buf_free(&list);
 					rc = -1;
 				} else
-					*(int *)((char *)ps + choices[i].offset) = choice;
+					*(int *)((char *)ps + choices[i].offset) =
+					    names == side_names ? choice + ALIGN_OUTSIDE : choice;
 			}
+		if (strcmp(m->key, "line-numbers") == 0) {
+			known = 1;
+			if ((got = lay_line_numbers_value(m)) < 0) {
+				msg_at(MSG_ERROR, path, m->line, m->col, "'line-numbers' must be true, "
+				    "false or N, a number of lines from 1 to 100 (every Nth numbered)");
+				rc = -1;
+			} else
+				ps->line_numbers = got;
+		}
 		if (strcmp(m->key, "paper") == 0) {
 			known = 1;
 			for (i = 0; str && i < sizeof(papers) / sizeof(papers[0]); i++)
@@ -324,6 +349,11 @@ lay_page_style(const char *style, struct lay_page_style *ps,
 	ps->footer = mem_strdup("{page}");
 	ps->header_size = ps->footer_size = 9;
 	ps->header_gap = ps->footer_gap = 10 * 72 / 25.4;
+	/* Near lineno's defaults: small, about 10pt left of the text. */
+	ps->line_number_size = 7.5;
+	ps->line_number_gap = 4 * 72 / 25.4;
+	ps->line_number_side = ALIGN_LEFT;
+	ps->draft_mark_align = ALIGN_INSIDE;
 	rc = read_page_yaml("styles/common/page.yaml", ps, on_read, dep_ctx);
 	buf_printf(&rel, "styles/%s/page.yaml", style);
 	if (read_page_yaml(buf_str(&rel), ps, on_read, dep_ctx) == -1)
@@ -349,6 +379,8 @@ lay_page_style_free(struct lay_page_style *ps)
 	free(ps->header);
 	free(ps->footer);
 	free(ps->cjk_running);
+	free(ps->draft_mark);
+	free(ps->draft_mark_if);
 	for (size_t i = 0; i < ps->nfallback; i++)
 		free(ps->fallback[i]);
 	free(ps->fallback);
@@ -577,7 +609,7 @@ decorate_line(struct layout *lo, const struct lay_line *line, double x0, double 
 }
 
 /* Places one line: glyphs of the same font and size become one box. */
-void
+double
 lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
     double size)
 {
@@ -598,6 +630,7 @@ lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch
 	if (line->n > 0)
 		decorate_line(lo, line, x0, baseline);
 	lo->y += pitch;
+	return baseline;
 }
 
 double
@@ -654,8 +687,9 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 				take = fit > 0 ? fit : 1;	/* a page holds at least something */
 		}
 		for (size_t k = 0; k < take; k++)
-			lay_place_line(lo, &para.lines[placed + k], x0 + (lo->centre_lines ?
-			    (measure - para.lines[placed + k].width) / 2 : 0), pitch, size);
+			lay_count_line(lo, lay_place_line(lo, &para.lines[placed + k], x0 +
+			    (lo->centre_lines ? (measure - para.lines[placed + k].width) / 2 : 0),
+			    pitch, size));
 		placed += take;
 		if (placed < para.nlines)
 			lay_new_page(lo);
@@ -718,6 +752,8 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	int annex = n->level == 1 && doc_attr_get(&n->attr, "annex") != NULL &&
 	    doc_attr_get(&n->attr, "number") != NULL;
 	int centred = title_size || annex;
+	int apparatus = doc_attr_has_class(&n->attr, "toc-title") || (n->next != NULL &&
+	    n->next->type == DOC_DIV && doc_attr_has_class(&n->next->attr, "index"));
 	double size = title_size && ps->toc_title_size > 0 ? ps->toc_title_size :
 	    ps->heading_size[n->level - 1];
 	struct buf label = BUF_INIT, title = BUF_INIT;
@@ -769,7 +805,10 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	lay_collect_runs(lo, n, f, size, n->line);
 	before = lo->out->n;
 	lo->centre_lines = centred;
+	/* Contents and index are no text to comment on: their titles get no line numbers. */
+	lo->unnumbered += apparatus;
 	lay_flush_paragraph(lo, x0, measure, 0, size, pitch, 0, 1);
+	lo->unnumbered -= apparatus;
 	lo->centre_lines = 0;
 	if (!on_grid)
 		lo->y += size * 0.25;
@@ -867,7 +906,9 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			/* An index's part title (centred) and group letters, kept with what follows. */
 			lay_collect_runs(lo, n, body, ps->size, n->line);
 			lo->centre_lines = doc_attr_has_class(&n->attr, "index-title");
+			lo->unnumbered++;	/* the index, like the contents, is no text */
 			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
+			lo->unnumbered--;
 			lo->centre_lines = 0;
 			break;
 		}
@@ -1087,13 +1128,23 @@ set_heads(struct layout *lo, struct look body)
 	/* Per page, the last chapter begun on it; chapters' anchors come in document order. */
 	const char **begun = mem_zalloc((size_t)lo->out->pages + 1, sizeof(*begun));
 	const char *section = "";
-	struct buf page = BUF_INIT, text = BUF_INIT;
+	struct buf page = BUF_INIT, text = BUF_INIT, mark = BUF_INIT;
+	struct look sans = body;
 	size_t i;
 	int p;
 
 	if (ps->cjk_running && (body.cjk = lay_get_font(lo, ps->cjk_running, 0, 0)) == NULL) {
 		free(begun);
 		return;
+	}
+	/* The draft mark (征求意见稿) in 黑体, when the front matter's stage calls for one. */
+	if (ps->draft_mark && (ps->draft_mark_if == NULL ||
+	    lay_condition_holds(lo->doc->meta, ps->draft_mark_if, &text))) {
+		lay_expand_template(ps->draft_mark, lo->doc->meta, "", "", &mark);
+		sans.cjk = lay_get_font(lo, ps->cjk_sans, 0, 0);
+		sans.latin = lay_get_font(lo, ps->latin_sans, 0, 0);
+		if (sans.cjk == NULL || sans.latin == NULL)
+			buf_reset(&mark);
 	}
 	for (i = 0; i < lo->out->n; i++)
 		if (lo->out->boxes[i].kind == BOX_ANCHOR && lo->out->boxes[i].level == 1)
@@ -1116,6 +1167,10 @@ set_heads(struct layout *lo, struct look body)
 				lay_add_rule(lo, ps->left, y + ps->header_size * 0.12 + ps->header_gap / 2,
 				    ps->width - ps->left - ps->right, 0.5);
 		}
+		if (mark.len > 0)
+			set_running(lo, sans, buf_str(&mark), ps->draft_mark_size > 0 ?
+			    ps->draft_mark_size : ps->header_size, ps->draft_mark_align,
+			    ps->top - ps->header_gap - ps->header_size * 0.12);
 		if (ps->footer && !(first && ps->first_page == FIRST_EMPTY)) {
 			buf_reset(&text);
 			lay_expand_template(ps->footer, lo->doc->meta, section, buf_str(&page), &text);
@@ -1126,6 +1181,7 @@ set_heads(struct layout *lo, struct look body)
 	free(begun);
 	buf_free(&page);
 	buf_free(&text);
+	buf_free(&mark);
 }
 
 /* Orders the boxes by page, keeping their order within a page (a counting sort). */
@@ -1180,6 +1236,10 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	body.cjk = lay_get_font(&lo, ps->cjk, 0, 0);
 	body.latin = lay_get_font(&lo, ps->latin, 0, 0);
 	lo.body = body;
+	/* The front matter's line-numbers (checked by lay_check_meta) before the style's. */
+	lo.line_every = ps->line_numbers;
+	if (lay_line_numbers_value(meta_get(doc->meta, "line-numbers")) >= 0)
+		lo.line_every = lay_line_numbers_value(meta_get(doc->meta, "line-numbers"));
 	lay_notes_init(&lo);
 	lay_set_cover(&lo);
 	lay_new_page(&lo);
@@ -1197,14 +1257,18 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 		lo.refs_patched = lay_refs_patch(&lo);
 	if (!lo.failed) {
 		set_heads(&lo, body);
+		/* Line numbers last: text extraction reads them after the page's text. */
+		lay_set_line_numbers(&lo, body);
 		sort_by_page(out);	/* list labels and running heads come after their page's text */
 	}
 	lay_notes_free(&lo);
 	lay_images_free(&lo);
 	free(lo.runs);
 	free(lo.fallback);
+	free(lo.numbered);
 	lo.runs = NULL;
 	lo.fallback = NULL;
+	lo.numbered = NULL;
 	*lo_out = lo;
 	return lo.failed ? -1 : 0;
 }
@@ -1335,6 +1399,8 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 		buf_putc(out, '"');
 		if (b->color)
 			buf_printf(out, " #%06x", (unsigned)b->color);
+		if (b->not_text)
+			buf_puts(out, " (not text)");
 		buf_putc(out, '\n');
 	}
 }

@@ -28,6 +28,8 @@ struct lay_box {
 	int		 fake_bold;	/* draw with an outline stroke: the font has no bold */
 	int		 fake_italic;	/* draw slanted: the font has no italic */
 	uint32_t	 color;		/* GLYPHS, RULE: 0xRRGGBB; 0 is black */
+	int		 not_text;	/* GLYPHS: shown but not text: extraction and copying
+					   skip it (line numbers) */
 	const char	*href;		/* LINK: "#id" or a URL, borrowed from the document */
 	const char	*id;		/* ANCHOR: borrowed from the document */
 	int		 level;		/* ANCHOR: outline depth 1-6, or 0: not in the outline */
@@ -89,6 +91,18 @@ struct lay_page_style {
 	size_t	 nhead;
 	double	 body_top;		/* page 1's body starts here, points; 0: below the head */
 	char	*cover_label;		/* the cover's page label in the PDF (封面) */
+	/* Line numbers in the margin, for readers citing "page 5, line 12". */
+	int	 line_numbers;		/* every Nth body text line shows its number,
+					   counted afresh on each page; 0: none */
+	int	 line_number_side;	/* enum lay_align, not ALIGN_CENTER */
+	double	 line_number_size;	/* points */
+	double	 line_number_gap;	/* from the type area to the numbers, points */
+	/* A draft's mark in the head of every page but the cover. */
+	char	*draft_mark;		/* template such as "{stage}"; NULL: none */
+	char	*draft_mark_if;		/* shown only when this holds (a cover element's
+					   `if`); NULL: always */
+	int	 draft_mark_align;	/* enum lay_align */
+	double	 draft_mark_size;	/* points; 0: the header's size */
 };
 
 enum lay_chapter_start { CHAPTER_SAME, CHAPTER_NEW_PAGE, CHAPTER_RECTO };
@@ -125,6 +139,20 @@ struct lay_doc {
 int lay_page_style(const char *style, struct lay_page_style *ps,
     void (*on_read)(void *dep_ctx, const char *path), void *dep_ctx);
 void lay_page_style_free(struct lay_page_style *ps);
+
+/*
+ * The value of a `line-numbers` key (front matter or page.yaml): true is 1,
+ * false 0, a whole number N from 1 to 100 is N (every Nth line numbered);
+ * -1 when m is none of them.
+ */
+int lay_line_numbers_value(const struct meta *m);
+
+/*
+ * Checks the front-matter keys the page layout reads (line-numbers),
+ * reporting a bad value at its place in path.  Returns 0, or -1 after an
+ * error.
+ */
+int lay_check_meta(const char *path, const struct meta *meta);
 
 /* Converts "25mm", "12pt", "1in", "五号", "小四" into points; -1 when s is none of them. */
 double lay_length(const char *s);

@@ -16,6 +16,7 @@ lay_mark(const struct layout *lo, struct lay_mark *m)
 	m->col_top = lo->col_top;
 	m->col_deepest = lo->col_deepest;
 	m->uses = lo->nuses;
+	m->numbered = lo->nnumbered;
 	lay_notes_save(lo, m);
 }
 
@@ -48,6 +49,7 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 	lo->col_top = m->col_top;
 	lo->col_deepest = m->col_deepest;
 	lo->nuses = m->uses;	/* page references set since are set again */
+	lo->nnumbered = m->numbered;
 	lay_notes_restore(lo, m);
 }
 

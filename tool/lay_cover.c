@@ -435,12 +435,9 @@ blank(const char *s)
 	return *s == '\0';
 }
 
-/*
- * An element's `if`: "KEY" holds when the front matter has KEY, not empty;
- * "KEY: A|B" when KEY's value contains A or B (stage: 征求意见稿|送审稿).
- */
-static int
-condition_holds(const struct meta *meta, const char *cond, struct buf *value)
+/* An element's `if` (stage: 征求意见稿|送审稿), and the draft mark's. */
+int
+lay_condition_holds(const struct meta *meta, const char *cond, struct buf *value)
 {
 	const char *colon = strchr(cond, ':'), *alt, *bar;
 	char key[64];
@@ -486,7 +483,7 @@ set_elements(struct layout *lo, const struct lay_element *v, size_t n, double st
 	for (i = 0; i < n && !lo->failed; i++) {
 		const struct lay_element *e = &v[i];
 		buf_reset(&probe);
-		if (e->cond && !condition_holds(lo->doc->meta, e->cond, &probe))
+		if (e->cond && !lay_condition_holds(lo->doc->meta, e->cond, &probe))
 			continue;
 		y = e->y >= 0 ? e->y : bottom + e->after + e->after_lines * ps->size * ps->leading;
 		left = e->page ? 0 : ps->left;

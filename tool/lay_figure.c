@@ -150,7 +150,9 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double me
 	caption_h = (double)para.nlines * pitch;
 	if (image == NULL) {
 		/* A figure of another shape (made by a filter): its blocks, then the caption. */
+		lo->unnumbered++;	/* figures get no line numbers, as in lineno */
 		lay_set_blocks(lo, rest, x0, measure, body, 1);
+		lo->unnumbered--;
 	} else {
 		/* Never larger than the style's resolution allows; never wider than the measure
 		   nor taller than a page leaves beside the caption. */

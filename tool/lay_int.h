@@ -64,6 +64,17 @@ struct layout {
 	struct lay_ref_use		*uses;		/* each page reference set, and what it showed */
 	size_t				 nuses, ucap;
 	int				 refs_patched;	/* lay_refs_patch() filled them all */
+	/* Line numbers (lay_lines.c). */
+	int				 line_every;	/* number every Nth line; 0: none */
+	int				 unnumbered;	/* > 0: what is set now gets no numbers */
+	struct lay_numbered		*numbered;	/* baselines of the lines to number */
+	size_t				 nnumbered, ncap;
+};
+
+/* A body text line that counts for the line numbers. */
+struct lay_numbered {
+	int	 page;
+	double	 baseline;
 };
 
 struct lay_ref;
@@ -79,6 +90,7 @@ struct lay_refs {
 struct lay_mark {
 	size_t	 boxes;
 	size_t	 uses;		/* page references set so far */
+	size_t	 numbered;	/* lines counted for line numbers so far */
 	int	 page, pages, col;
 	double	 y, dx, col_top, col_deepest, note_height;
 	/* The footnotes' state, owned: lay_mark_free() frees it. */
@@ -108,8 +120,8 @@ void lay_add_rule(struct layout *lo, double x, double y, double w, double h);
 /* Places glyphs [from, to) of line as one box with its first glyph at x0 + its x. */
 void lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
     double x0, double baseline);
-/* Places line at the current position, then moves down by pitch. */
-void lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
+/* Places line at the current position, then moves down by pitch; returns its baseline. */
+double lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
     double size);
 /* Where the type area ends on the current page, from the page top. */
 double lay_bottom(const struct layout *lo);
@@ -225,5 +237,19 @@ void lay_cover_free(struct lay_page_style *ps);
 void lay_set_cover(struct layout *lo);
 /* Sets the style's first-page head on the current page and moves the body below it. */
 void lay_set_first_head(struct layout *lo);
+/*
+ * Whether a cover element's `if` holds for meta: "KEY" when the front matter
+ * has KEY, not empty; "KEY: A|B" when KEY's value contains A or B.  value is
+ * scratch space.
+ */
+int lay_condition_holds(const struct meta *meta, const char *cond, struct buf *value);
+
+/* Counts a body text line with its baseline on the current page for the line numbers. */
+void lay_count_line(struct layout *lo, double baseline);
+/*
+ * Sets the numbers of the lines counted, every lo->line_every-th of each
+ * page, in the margin; after the text so that they come last on their page.
+ */
+void lay_set_line_numbers(struct layout *lo, struct look body);
 
 #endif

@@ -334,7 +334,9 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	size_t k, use, leader;
 
 	if ((text = entry_text(div, &page_ref)) == NULL) {
+		lo->unnumbered++;	/* contents and index lines get no line numbers */
 		lay_set_blocks(lo, div->first, x0, measure, body, 1);
+		lo->unnumbered--;
 		return;
 	}
 	if (level < 1)
@@ -452,5 +454,7 @@ lay_set_toc_group(struct layout *lo, const struct doc_node *div, double x0, doub
 	lay_collect_runs(lo, text, f, ps->size, div->line);
 	if (lo->y > ps->top)
 		lo->y += pitch * 0.5;
+	lo->unnumbered++;
 	lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
+	lo->unnumbered--;
 }

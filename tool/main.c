@@ -22,7 +22,7 @@ static const char usage_text[] =
 "usage: galley build [-o DIR] [-t html,pdf,xml,tree,layout] [-s STYLE] [-L FILTER]...\n"
 "                    [-M KEY=VALUE]... [--strict] [--unsafe] [--self-contained]\n"
 "                    [--trust-filters] [--trust-paths] [--depfile FILE] [--stats]\n"
-"                    [-q] FILE...\n"
+"                    [--comments-form] [-q] FILE...\n"
 "       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict] FILE...\n"
 "       galley index [-o DIR] [--depfile FILE] [--self-contained] ISSUE...\n"
 "       galley --help | --version\n";
@@ -65,6 +65,9 @@ static const char help_text[] =
 "                   written only when every document was built\n"
 "  --stats          print the CPU time each stage took (parse, filters, html,\n"
 "                   layout, pdf) per document\n"
+"  --comments-form  also write the comment form (意见汇总表) of each FILE,\n"
+"                   a row per clause: DIR/NAME.comments.html and\n"
+"                   DIR/NAME.comments.csv (front matter: comments-form: true)\n"
 "  -q, --quiet      do not print warnings, progress or the summary\n"
 "\n"
 "Messages have the form 'galley: FILE:LINE:COL: error: text'.  Exit status:\n"
@@ -229,7 +232,7 @@ int
 main(int argc, char *argv[])
 {
 	enum { OPT_STRICT = 256, OPT_UNSAFE, OPT_SELF, OPT_TRUST, OPT_STATS, OPT_HELP,
-	    OPT_VERSION, OPT_TRUST_PATHS, OPT_DEPFILE };
+	    OPT_VERSION, OPT_TRUST_PATHS, OPT_DEPFILE, OPT_COMMENTS_FORM };
 	static const struct option longopts[] = {
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
@@ -238,6 +241,7 @@ main(int argc, char *argv[])
 		{ "trust-paths", no_argument, NULL, OPT_TRUST_PATHS },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "depfile", required_argument, NULL, OPT_DEPFILE },
+		{ "comments-form", no_argument, NULL, OPT_COMMENTS_FORM },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -321,6 +325,9 @@ main(int argc, char *argv[])
 		case OPT_DEPFILE:
 			opts.depfile = optarg;
 			break;
+		case OPT_COMMENTS_FORM:
+			opts.comments_form = 1;
+			break;
 		case OPT_TRUST:
 			opts.trust_filters = 1;
 			break;
@@ -347,6 +354,10 @@ main(int argc, char *argv[])
 	if (!index && strcmp(opts.outdir, "-") == 0 && (argc - optind > 1 ||
 	    (opts.outputs & (opts.outputs - 1)) != 0)) {
 		rc = usage_error("-o - takes one input file and one output type", NULL);
+		goto out;
+	}
+	if (opts.comments_form && strcmp(opts.outdir, "-") == 0) {
+		rc = usage_error("--comments-form writes two files: it needs `-o DIR`", NULL);
 		goto out;
 	}
 	if (opts.depfile != NULL && (strcmp(opts.outdir, "-") == 0 || *opts.depfile == '\0' ||

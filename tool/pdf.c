@@ -167,6 +167,12 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 	name = HPDF_Page_GetLocalFontName(page, (HPDF_Font)e->type0);
 	if (name == NULL)
 		return;
+	/*
+	 * An empty ActualText: readers show the glyphs, while text extraction
+	 * (poppler, pdf.js, Acrobat) and copying leave them out of the text.
+	 */
+	if (b->not_text)
+		buf_puts(c, "/Span <</ActualText <FEFF>>> BDC\n");
 	if (b->color)
 		set_color(c, b->color, b->fake_bold);
 	buf_puts(c, "BT\n");
@@ -204,6 +210,8 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 	buf_puts(c, "ET\n");
 	if (b->color)
 		buf_puts(c, b->fake_bold ? "0 g 0 G\n" : "0 g\n");
+	if (b->not_text)
+		buf_puts(c, "EMC\n");
 }
 
 static void

@@ -415,16 +415,14 @@ html_style_free(struct html_style *style)
 	free(style);
 }
 
-int
-html_render(struct html_style *style, const struct doc *doc,
-    const struct html_params *params, struct buf *out)
+/* Runs style over doc's XML; returns the result (the caller frees it) or NULL after an error. */
+static xmlDocPtr
+transform(struct html_style *style, const struct doc *doc, const struct html_params *params)
 {
 	struct xml_errors errors;
 	xsltTransformContextPtr ctxt;
 	xsltSecurityPrefsPtr sec;
 	xmlDocPtr x, result;
-	xmlOutputBufferPtr ob;
-	int rc = -1;
 
 	x = build_xml(doc, params->style, params->lang);
 	/* Numbers the elements in document order, as xsltproc does: without it libxml2
@@ -445,27 +443,149 @@ html_render(struct html_style *style, const struct doc *doc,
 	errors_begin(&errors, style->path);
 	xsltSetTransformErrorFunc(ctxt, &errors, collect_text);
 	result = xsltApplyStylesheetUser(style->sheet, x, NULL, NULL, NULL, ctxt);
-	if (result == NULL || ctxt->state != XSLT_STATE_OK)
+	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
 		errors_end(&errors, "the stylesheet failed");
-	else {
+		xmlFreeDoc(result);
+		result = NULL;
+	} else
 		errors_end(&errors, NULL);
-		/*
-		 * libxml2's HTML writer directly, not xsltSaveResultTo*: that one
-		 * adds an http-equiv Content-Type beside the style's <meta charset>.
-		 */
-		ob = xmlAllocOutputBuffer(NULL);
-		htmlDocContentDumpFormatOutput(ob, result, "UTF-8", 0);
-		if (ob->error == 0 && xmlOutputBufferGetContent(ob) != NULL) {
-			buf_put(out, (const char *)xmlOutputBufferGetContent(ob),
-			    xmlOutputBufferGetSize(ob));
-			rc = 0;
-		} else
-			msg_at(MSG_ERROR, style->path, 0, 0, "cannot serialise the HTML");
-		xmlOutputBufferClose(ob);
-	}
-	xmlFreeDoc(result);
 	xsltFreeTransformContext(ctxt);
 	xsltFreeSecurityPrefs(sec);
 	xmlFreeDoc(x);
+	return result;
+}
+
+/*
+ * libxml2's HTML writer directly, not xsltSaveResultTo*: that one adds an
+ * http-equiv Content-Type beside the style's <meta charset>.
+ */
+static int
+serialise_html(const struct html_style *style, xmlDocPtr result, struct buf *out)
+{
+	xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
+	int rc = -1;
+
+	htmlDocContentDumpFormatOutput(ob, result, "UTF-8", 0);
+	if (ob->error == 0 && xmlOutputBufferGetContent(ob) != NULL) {
+		buf_put(out, (const char *)xmlOutputBufferGetContent(ob),
+		    xmlOutputBufferGetSize(ob));
+		rc = 0;
+	} else
+		msg_at(MSG_ERROR, style->path, 0, 0, "cannot serialise the HTML");
+	xmlOutputBufferClose(ob);
+	return rc;
+}
+
+int
+html_render(struct html_style *style, const struct doc *doc,
+    const struct html_params *params, struct buf *out)
+{
+	xmlDocPtr result = transform(style, doc, params);
+	int rc = result ? serialise_html(style, result, out) : -1;
+
+	xmlFreeDoc(result);
+	return rc;
+}
+
+static int
+is_elem(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+}
+
+/* The first element called name under n, depth first; NULL when there is none. */
+static xmlNodePtr
+find_elem(xmlNodePtr n, const char *name)
+{
+	xmlNodePtr c, found;
+
+	for (c = n ? n->children : NULL; c != NULL; c = c->next) {
+		if (is_elem(c, name))
+			return c;
+		if ((found = find_elem(c, name)) != NULL)
+			return found;
+	}
+	return NULL;
+}
+
+/* One CSV field (RFC 4180): its text with white space runs made one space, quoted when it must be. */
+static void
+csv_field(xmlNodePtr cell, struct buf *out)
+{
+	xmlChar *text = xmlNodeGetContent(cell);
+	struct buf field = BUF_INIT;
+	const char *s;
+	int space = 0;
+
+	for (s = text ? (const char *)text : ""; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = field.len > 0;
+			continue;
+		}
+		if (space)
+			buf_putc(&field, ' ');
+		space = 0;
+		buf_putc(&field, *s);
+	}
+	if (strpbrk(buf_str(&field), "\",") != NULL) {
+		buf_putc(out, '"');
+		for (s = buf_str(&field); *s; s++) {
+			if (*s == '"')
+				buf_putc(out, '"');
+			buf_putc(out, *s);
+		}
+		buf_putc(out, '"');
+	} else
+		buf_puts(out, buf_str(&field));
+	buf_free(&field);
+	xmlFree(text);
+}
+
+/* The rows of table under n (its own, not a nested table's), in order, as CSV lines. */
+static void
+csv_rows(xmlNodePtr n, struct buf *out)
+{
+	xmlNodePtr c, cell;
+	int first;
+
+	for (c = n->children; c != NULL; c = c->next) {
+		if (is_elem(c, "table"))
+			continue;
+		if (!is_elem(c, "tr")) {
+			csv_rows(c, out);
+			continue;
+		}
+		first = 1;
+		for (cell = c->children; cell != NULL; cell = cell->next) {
+			if (!is_elem(cell, "td") && !is_elem(cell, "th"))
+				continue;
+			if (!first)
+				buf_putc(out, ',');
+			first = 0;
+			csv_field(cell, out);
+		}
+		buf_puts(out, "\r\n");
+	}
+}
+
+int
+html_form_render(struct html_style *form, const struct doc *doc,
+    const struct html_params *params, struct buf *html, struct buf *csv)
+{
+	xmlDocPtr result = transform(form, doc, params);
+	xmlNodePtr table;
+	int rc = -1;
+
+	if (result == NULL)
+		return -1;
+	if ((table = find_elem((xmlNodePtr)result, "table")) == NULL)
+		msg_at(MSG_ERROR, form->path, 0, 0, "the comment form has no <table>");
+	else if (serialise_html(form, result, html) == 0) {
+		/* A byte-order mark: spreadsheets then read the CSV as UTF-8, not the locale's code page. */
+		buf_puts(csv, "\xEF\xBB\xBF");
+		csv_rows(table, csv);
+		rc = 0;
+	}
+	xmlFreeDoc(result);
 	return rc;
 }

@@ -37,4 +37,13 @@ struct html_params {
 int html_render(struct html_style *style, const struct doc *doc,
     const struct html_params *params, struct buf *out);
 
+/*
+ * Renders the comment form of doc with stylesheet form (a style's
+ * comments.xsl): appends the HTML to html and the rows of its first table,
+ * header row first, to csv as RFC 4180 CSV in UTF-8 with a byte-order mark
+ * and CRLF line ends.  Returns 0, or -1 after reporting an error.
+ */
+int html_form_render(struct html_style *form, const struct doc *doc,
+    const struct html_params *params, struct buf *html, struct buf *csv);
+
 #endif
