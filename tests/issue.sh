@@ -126,7 +126,8 @@ check "index: a missing issue fails" test $? = 1
 check "index: ... with a message" grep -q 'cannot read' "$i/index.err"
 
 # The PDF of the real issue: the contents list every section and article, and each
-# page's running head carries the section that page is in (the last one begun by then).
+# page's running head carries the section the page opens in: the one carried over, or
+# one whose label is the page's first line.
 p=$i/pdf
 mkdir -p "$p"
 "$G" build -t pdf -o "$p" content/bulletin/2026-3 2>/dev/null
@@ -144,12 +145,15 @@ pages=$(pdfinfo "$p/2026-3.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
 sections=$(sed -n 's/^  - title: //p' content/bulletin/2026-3/issue.yaml)
 current="" wrong="" n=3
 while [ "$n" -le "${pages:-0}" ]; do
-	pdftotext -enc UTF-8 -f "$n" -l "$n" "$p/2026-3.pdf" "$p/page" 2>/dev/null
+	pdftotext -enc UTF-8 -f "$n" -l "$n" -y 60 -W 600 -H 800 "$p/2026-3.pdf" "$p/page" 2>/dev/null
+	first=$(grep -v '^ *$' "$p/page" | head -1)
+	opens=$current
 	for s in $sections; do
+		[ "$first" = "$s" ] && opens=$s
 		grep -qx "$s" "$p/page" && current=$s
 	done
 	head=$(pdftotext -enc UTF-8 -f "$n" -l "$n" -x 0 -y 0 -W 600 -H 60 "$p/2026-3.pdf" - | tr -d ' \n\f')
-	[ "$head" = "溪川安防2026年第3期$current" ] || wrong="$wrong $n:$head"
+	[ "$head" = "溪川安防2026年第3期$opens" ] || wrong="$wrong $n:$head"
 	n=$((n + 1))
 done
 check "issue PDF: the running head carries the section of its page ($wrong)" \

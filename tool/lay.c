@@ -1125,8 +1125,16 @@ static void
 set_heads(struct layout *lo, struct look body)
 {
 	const struct lay_page_style *ps = lo->ps;
-	/* Per page, the last chapter begun on it; chapters' anchors come in document order. */
+	/*
+	 * The head names the chapter (a bulletin's section) the page opens in: the one
+	 * carried over from the pages before, or one that begins before any text of
+	 * the page.  Per page: the last chapter begun on it, the one it opens with,
+	 * and where its first line of text is.
+	 */
 	const char **begun = mem_zalloc((size_t)lo->out->pages + 1, sizeof(*begun));
+	const char **opens = mem_zalloc((size_t)lo->out->pages + 1, sizeof(*opens));
+	double *top = mem_zalloc((size_t)lo->out->pages + 1, sizeof(*top));
+	char *has_text = mem_zalloc((size_t)lo->out->pages + 1, 1);
 	const char *section = "";
 	struct buf page = BUF_INIT, text = BUF_INIT, mark = BUF_INIT;
 	struct look sans = body;
@@ -1135,6 +1143,9 @@ set_heads(struct layout *lo, struct look body)
 
 	if (ps->cjk_running && (body.cjk = lay_get_font(lo, ps->cjk_running, 0, 0)) == NULL) {
 		free(begun);
+		free(opens);
+		free(top);
+		free(has_text);
 		return;
 	}
 	/* The draft mark (征求意见稿) in 黑体, when the front matter's stage calls for one. */
@@ -1146,12 +1157,26 @@ set_heads(struct layout *lo, struct look body)
 		if (sans.cjk == NULL || sans.latin == NULL)
 			buf_reset(&mark);
 	}
-	for (i = 0; i < lo->out->n; i++)
-		if (lo->out->boxes[i].kind == BOX_ANCHOR && lo->out->boxes[i].level == 1)
-			begun[lo->out->boxes[i].page] = lo->out->boxes[i].title;
+	for (i = 0; i < lo->out->n; i++) {
+		const struct lay_box *bx = &lo->out->boxes[i];
+		if (bx->kind == BOX_GLYPHS && (!has_text[bx->page] || bx->y < top[bx->page])) {
+			top[bx->page] = bx->y;
+			has_text[bx->page] = 1;
+		}
+	}
+	/* Anchors sit above their heading's first line: one above all text opens the page. */
+	for (i = 0; i < lo->out->n; i++) {
+		const struct lay_box *bx = &lo->out->boxes[i];
+		if (bx->kind != BOX_ANCHOR || bx->level != 1)
+			continue;
+		begun[bx->page] = bx->title;
+		if (opens[bx->page] == NULL && (!has_text[bx->page] || bx->y <= top[bx->page]))
+			opens[bx->page] = bx->title;
+	}
 	/* No running heads on the cover; the body's page 1 is the page after it. */
 	for (p = lo->out->cover_pages + 1; p <= lo->out->pages; p++) {
 		int first = p == lo->out->cover_pages + 1;
+		const char *head = opens[p] ? opens[p] : section;
 		if (begun[p])
 			section = begun[p];
 		lo->page = p;
@@ -1161,7 +1186,7 @@ set_heads(struct layout *lo, struct look body)
 			/* The gaps run from the type area to the near edge of the text's em box. */
 			double y = ps->top - ps->header_gap - ps->header_size * 0.12;
 			buf_reset(&text);
-			lay_expand_template(ps->header, lo->doc->meta, section, buf_str(&page), &text);
+			lay_expand_template(ps->header, lo->doc->meta, head, buf_str(&page), &text);
 			set_running(lo, body, buf_str(&text), ps->header_size, ps->header_align, y);
 			if (ps->header_rule)
 				lay_add_rule(lo, ps->left, y + ps->header_size * 0.12 + ps->header_gap / 2,
@@ -1173,12 +1198,15 @@ set_heads(struct layout *lo, struct look body)
 			    ps->top - ps->header_gap - ps->header_size * 0.12);
 		if (ps->footer && !(first && ps->first_page == FIRST_EMPTY)) {
 			buf_reset(&text);
-			lay_expand_template(ps->footer, lo->doc->meta, section, buf_str(&page), &text);
+			lay_expand_template(ps->footer, lo->doc->meta, head, buf_str(&page), &text);
 			set_running(lo, body, buf_str(&text), ps->footer_size, ps->footer_align,
 			    ps->height - ps->bottom + ps->footer_gap + ps->footer_size * 0.88);
 		}
 	}
 	free(begun);
+	free(opens);
+	free(top);
+	free(has_text);
 	buf_free(&page);
 	buf_free(&text);
 	buf_free(&mark);
