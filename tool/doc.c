@@ -50,6 +50,7 @@ doc_free(struct doc *doc)
 		return;
 	doc_node_free(doc->root);
 	meta_free(doc->meta);
+	free(doc->text);
 	free(doc->source);
 	free(doc);
 }

@@ -112,6 +112,9 @@ struct doc {
 	char		*source;	/* the input path as given */
 	struct doc_node	*root;		/* a DOC_DOCUMENT */
 	struct meta	*meta;		/* a META_MAP, never NULL */
+	char		*text;		/* the source as read (front matter included), owned;
+					   NULL when the model was not parsed from a file */
+	size_t		 len;		/* its length in bytes */
 };
 
 /* Returns a new empty document the caller frees with doc_free(). */
