@@ -215,25 +215,29 @@ local function check_references(str, numbers)
 	end
 end
 
-local function scan(blocks, numbers, mentioned)
+-- mentioned gets the annexes the text refers to, outside the annex itself.
+local function scan(blocks, numbers, mentioned, annex)
 	local function inlines(list)
 		for _, el in ipairs(list) do
 			if el.tag == "Str" then
 				if el._line and not el._origin then check_references(el, numbers) end
 				-- Links crossref filled in (见[](#annex-a)) mention what they point to.
-				for letter in el.text:gmatch("附录(%u)") do mentioned["附录" .. letter] = true end
+				for letter in el.text:gmatch("附录(%u)") do
+					if letter ~= annex then mentioned["附录" .. letter] = true end
+				end
 			elseif el.tag == "Note" then
-				scan(el.content, numbers, mentioned)
+				scan(el.content, numbers, mentioned, annex)
 			elseif el.content and el.tag ~= "Image" then
 				inlines(el.content)
 			end
 		end
 	end
 	for _, b in ipairs(blocks) do
+		if b.tag == "Heading" and b.level == 1 then annex = b.attr.attributes["annex"] end
 		if b.tag == "Para" or b.tag == "Heading" and not has_class(b, "annex") then
 			inlines(b.content)
 		elseif b.tag == "BulletList" or b.tag == "OrderedList" then
-			for _, item in ipairs(b.content) do scan(item, numbers, mentioned) end
+			for _, item in ipairs(b.content) do scan(item, numbers, mentioned, annex) end
 		elseif b.tag == "Table" then
 			for _, row in ipairs(b.rows) do
 				for _, cell in ipairs(row.cells) do inlines(cell) end
@@ -241,7 +245,7 @@ local function scan(blocks, numbers, mentioned)
 		elseif b.tag == "Div" and has_class(b, "toc") then
 			-- the 目次 lists every annex; that is no mention
 		elseif b.content and b.tag ~= "CodeBlock" and b.tag ~= "RawBlock" then
-			scan(b.content, numbers, mentioned)
+			scan(b.content, numbers, mentioned, annex)
 		end
 	end
 end
