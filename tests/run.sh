@@ -96,6 +96,7 @@ for G in "$@"; do
 	. tests/toc.sh
 	. tests/deps.sh
 	. tests/checks.sh
+	. tests/notice.sh
 done
 if [ $regen = 1 ]; then
 	echo "expectations rewritten; review them with git diff"
