@@ -97,6 +97,8 @@ for G in "$@"; do
 	. tests/deps.sh
 	. tests/issue.sh
 	. tests/draft.sh
+	. tests/checks.sh
+	. tests/notice.sh
 done
 if [ $regen = 1 ]; then
 	echo "expectations rewritten; review them with git diff"

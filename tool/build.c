@@ -241,6 +241,7 @@ build_parse(const char *path, const char *src, size_t len, struct doc *doc,
 		len -= 3;
 	}
 	text = mem_strndup(src, len);
+	doc_set_text(doc, 0, mem_strndup(src, len), len);
 	if (take_front_matter(path, text, len, doc) == -1)
 		goto out;
 	apply_overrides(doc->meta, overrides);

@@ -52,9 +52,14 @@ doc_free(struct doc *doc)
 	doc_node_free(doc->root);
 	meta_free(doc->meta);
 	free(doc->source);
-	while (doc->nfiles > 0)
-		free(doc->files[--doc->nfiles]);
+	while (doc->nfiles > 0) {
+		doc->nfiles--;
+		free(doc->files[doc->nfiles]);
+		free(doc->texts[doc->nfiles]);
+	}
 	free(doc->files);
+	free(doc->texts);
+	free(doc->lens);
 	free(doc);
 }
 
@@ -77,8 +82,24 @@ doc_add_file(struct doc *doc, const char *path)
 	if (i >= 0)
 		return i;
 	doc->files = mem_realloc(doc->files, (doc->nfiles + 1) * sizeof(*doc->files));
+	doc->texts = mem_realloc(doc->texts, (doc->nfiles + 1) * sizeof(*doc->texts));
+	doc->lens = mem_realloc(doc->lens, (doc->nfiles + 1) * sizeof(*doc->lens));
 	doc->files[doc->nfiles] = mem_strdup(path);
+	doc->texts[doc->nfiles] = NULL;
+	doc->lens[doc->nfiles] = 0;
 	return (int)doc->nfiles++;
+}
+
+void
+doc_set_text(struct doc *doc, int file, char *text, size_t len)
+{
+	if (file < 0 || (size_t)file >= doc->nfiles) {
+		free(text);
+		return;
+	}
+	free(doc->texts[file]);
+	doc->texts[file] = text;
+	doc->lens[file] = len;
 }
 
 const char *

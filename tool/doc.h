@@ -121,6 +121,9 @@ struct doc {
 	size_t		 nfiles;
 	struct doc_node	*root;		/* a DOC_DOCUMENT */
 	struct meta	*meta;		/* a META_MAP, never NULL */
+	char		**texts;	/* per file: its text as read (front matter
+					   included), owned; NULL when not kept */
+	size_t		*lens;		/* per file: that text's length in bytes */
 };
 
 /* Returns a new empty document the caller frees with doc_free(). */
@@ -132,6 +135,8 @@ void doc_free(struct doc *doc);
  * not there yet: the value a node parsed from that file keeps in its file.
  */
 int doc_add_file(struct doc *doc, const char *path);
+/* Keeps text[0..len) (taking it: the caller allocated it) as the text of doc->files[file]. */
+void doc_set_text(struct doc *doc, int file, char *text, size_t len);
 /* The index of path in doc->files, or -1. */
 int doc_find_file(const struct doc *doc, const char *path);
 /* The file node's line and column are in, for messages (borrowed from doc). */

@@ -429,6 +429,9 @@ read_article(struct reader *r, const struct meta *entry)
 	rebase_urls(art->root, from);
 	renumber_notes(art->root, r->nnotes);
 	file = doc_add_file(r->doc, path);
+	/* The article's text, so that filters can point into it (galley.locate). */
+	doc_set_text(r->doc, file, art->texts[0], art->lens[0]);
+	art->texts[0] = NULL;
 	set_file(title, file);
 	doc_append(r->doc->root, title);
 	if ((byline = make_byline(art->meta)) != NULL) {

@@ -6,6 +6,12 @@
 
 #include "mem.h"
 
+/*
+ * Lengths closer than this (pt) are equal: a sum of widths drifts by rounding, and 28
+ * characters of 1/28 of the measure (a GB/T 9704 grid) must fill a line, not overfill it.
+ */
+#define FIT_SLACK	1e-6
+
 /* A way to end a line at an item, reached from an earlier break. */
 struct node {
 	size_t		 position;	/* the break item */
@@ -122,7 +128,9 @@ try_break(struct breaker *b, size_t i, int emergency)
 		int overfull = 0;
 
 		next = a->next_active;
-		if (length < target) {
+		if (fabs(length - target) < FIT_SLACK)
+			ratio = 0;
+		else if (length < target) {
 			double stretch = b->total.stretch - a->stretch;
 			ratio = stretch > 0 ? (target - length) / stretch : INFINITY;
 		} else if (length > target) {

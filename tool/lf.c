@@ -2,6 +2,7 @@
 #include "lf.h"
 #include "lf_int.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "buf.h"
 #include "coll.h"
+#include "md.h"
 #include "mem.h"
 #include "meta.h"
 #include "msg.h"
@@ -1022,6 +1024,53 @@ l_warn(lua_State *L)
 	return 0;
 }
 
+/*
+ * galley.locate(where, i): the place { file=, line=, col= } in the source of
+ * byte i (1-based) of where's text, where being an element with a text (Str,
+ * Code) or a front-matter key; nil when the text cannot be followed there.
+ */
+static int
+l_locate(lua_State *L)
+{
+	struct lf *lf = lf_get(L);
+	lua_Integer i = luaL_checkinteger(L, 2);
+	lua_Integer line = 0, col = 0;
+	const char *text = NULL;
+	int at_line, at_col, file = 0;
+
+	if (lua_type(L, 1) == LUA_TSTRING) {
+		const struct meta *m = meta_get(lf->doc->meta, lua_tostring(L, 1));
+		if (m != NULL && m->type == META_STRING) {
+			text = m->str;
+			line = m->line;
+			col = m->col;
+		}
+	} else {
+		luaL_checktype(L, 1, LUA_TTABLE);
+		file = get_file(L, 1);
+		lua_getfield(L, 1, "text");
+		text = lua_tostring(L, -1);
+		lua_getfield(L, 1, "_line");
+		line = lua_tointeger(L, -1);
+		lua_getfield(L, 1, "_col");
+		col = lua_tointeger(L, -1);
+	}
+	if (text == NULL || i < 1 || line < 1 || line > INT_MAX || col < 1 || col > INT_MAX ||
+	    md_locate(lf->doc, file, (int)line, (int)col, text, (size_t)(i - 1), &at_line,
+	    &at_col) == -1) {
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_createtable(L, 0, 3);
+	lua_pushstring(L, lf->doc->files[file]);
+	lua_setfield(L, -2, "file");
+	lua_pushinteger(L, at_line);
+	lua_setfield(L, -2, "line");
+	lua_pushinteger(L, at_col);
+	lua_setfield(L, -2, "col");
+	return 1;
+}
+
 /* galley.error(message [, where]): an error there; the filter goes on, the build fails. */
 static int
 l_error(lua_State *L)
@@ -1187,6 +1236,8 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_setfield(L, -2, "warn");
 	lua_pushcfunction(L, l_error);
 	lua_setfield(L, -2, "error");
+	lua_pushcfunction(L, l_locate);
+	lua_setfield(L, -2, "locate");
 	lua_getfield(L, -1, "utils");
 	lua_pushcfunction(L, l_parse_attr);
 	lua_setfield(L, -2, "parse_attr");

@@ -394,7 +394,7 @@ local function stringify(x, out)
 		elseif tag == "SoftBreak" or tag == "LineBreak" then
 			out[#out + 1] = " "
 		elseif tag == "Note" or tag == "RawInline" or tag == "RawBlock" then
-			return
+			return out
 		elseif tag == "CodeBlock" then
 			out[#out + 1] = x.text
 		elseif tag ~= nil then

@@ -459,6 +459,27 @@ text_node(const char *s, size_t len)
 }
 
 /*
+ * Gives a node cut out of a one-line text (cmark's text nodes hold no line
+ * break) the place bytes bytes of s into it, where node from stands; a check
+ * that points into the text needs it.
+ */
+static void
+place_after(struct doc_node *n, const struct doc_node *from, const char *s, size_t bytes)
+{
+	size_t i, step;
+	int32_t cp;
+	int col = from->col;
+
+	if (from->line == 0 || from->col == 0)
+		return;
+	for (i = 0; i < bytes; i += step, col++)
+		if ((step = utf8_decode(s + i, bytes - i, &cp)) == 0)
+			return;
+	n->line = from->line;
+	n->col = col;
+}
+
+/*
  * Finds the next bare URL in s from byte from: returns its start, and its end
  * in *end, or -1.  With www_after_cjk, only a "www." that follows a CJK
  * character counts: the autolink extension wants a space before "www.", which
@@ -522,8 +543,11 @@ link_bare_urls(struct doc_node *text, int www_after_cjk)
 		} else
 			link->url = mem_strndup(s + at, n);
 		doc_append(link, text_node(s + at, n));
+		place_after(link, text, s, (size_t)at);
+		place_after(link->first, text, s, (size_t)at);
 		doc_insert_after(text, link);
 		rest = text_node(s + end, len - end);
+		place_after(rest, text, s, end);
 		doc_insert_after(link, rest);
 		text->text[at] = '\0';
 		text = rest;
@@ -546,6 +570,11 @@ cut_bare_url(struct doc_node *link)
 
 	if (shown == NULL || shown->type != DOC_TEXT || shown->next != NULL)
 		return;
+	/* The autolink extension gives its links no place; they follow the text before. */
+	if (link->line == 0 && link->prev != NULL && link->prev->type == DOC_TEXT) {
+		place_after(link, link->prev, link->prev->text, strlen(link->prev->text));
+		place_after(shown, link->prev, link->prev->text, strlen(link->prev->text));
+	}
 	s = shown->text;
 	len = strlen(s);
 	for (cut = 0; cut < len; cut += n)
@@ -559,6 +588,7 @@ cut_bare_url(struct doc_node *link)
 	prefix = n - len;
 	cut = trim_url_end(s, cut);
 	rest = text_node(s + cut, len - cut);
+	place_after(rest, shown, s, cut);
 	if (cut == 0) {
 		/* Nothing of a URL is left: the link becomes its text. */
 		doc_insert_after(link, rest);
@@ -708,4 +738,53 @@ md_parse(struct doc *doc, const char *src, size_t len)
 	free(md.line_start);
 	buf_free(&marked);
 	return md.failed ? -1 : 0;
+}
+
+/* Source bytes md_locate passes over in a row before it gives up following a text. */
+#define LOCATE_MAX_SKIP	64
+
+int
+md_locate(const struct doc *doc, int file, int line, int col, const char *text,
+    size_t offset, int *at_line, int *at_col)
+{
+	const char *src = file >= 0 && (size_t)file < doc->nfiles ? doc->texts[file] : NULL;
+	size_t len = src ? doc->lens[file] : 0, i = 0, j = 0, n, m, tlen = strlen(text), skipped = 0;
+	int32_t a, b;
+	int l = 1, c;
+
+	if (src == NULL || line < 1 || col < 1 || offset >= tlen)
+		return -1;
+	for (; l < line && i < len; i++)
+		if (src[i] == '\n')
+			l++;
+	for (c = 1; c < col && i < len && src[i] != '\n'; c++)
+		i += (n = utf8_decode(src + i, len - i, &a)) ? n : 1;
+	if (l != line || c != col)
+		return -1;
+	/* Until j stands on the target and i on the same character. */
+	while (i < len) {
+		n = utf8_decode(src + i, len - i, &a);
+		m = utf8_decode(text + j, tlen - j, &b);
+		if (n == 0 || m == 0)
+			return -1;
+		if (a == b) {
+			if (j > offset)
+				return -1;	/* offset is inside a character */
+			if (j == offset) {
+				*at_line = l;
+				*at_col = c;
+				return 0;
+			}
+			j += m;
+			skipped = 0;
+		} else if ((skipped += n) > LOCATE_MAX_SKIP)
+			return -1;
+		i += n;
+		if (a == '\n') {
+			l++;
+			c = 1;
+		} else
+			c++;
+	}
+	return -1;
 }

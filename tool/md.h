@@ -16,4 +16,16 @@
  */
 int md_parse(struct doc *doc, const char *src, size_t len);
 
+/*
+ * Finds the source place of byte offset of text, the text of an inline (or
+ * a front-matter value) that starts at line:col of doc->texts[file] (1-based, col in
+ * characters).  Walks the source from there, matching text character by
+ * character and passing over what Markdown drops between them: escapes,
+ * entities, line breaks and indentation, or a prefix a filter took off.
+ * Sets *at_line and *at_col and returns 0; returns -1 when doc has no source
+ * or the text cannot be followed from that place.
+ */
+int md_locate(const struct doc *doc, int file, int line, int col, const char *text,
+    size_t offset, int *at_line, int *at_col);
+
 #endif
