@@ -158,3 +158,10 @@ while [ "$n" -le "${pages:-0}" ]; do
 done
 check "issue PDF: the running head carries the section of its page ($wrong)" \
 	test -n "$current" -a -z "$wrong"
+
+# A check in an article points into that article's own text (galley.locate).
+rm -rf "$i/loc" && cp -R tests/issues/small "$i/loc"
+printf '中文,测试。\n' >>"$i/loc/meeting.md"
+"$G" check "$i/loc" 2>"$i/loc.err"
+check "issue: a check names the article's own line and column" \
+	grep -qF "$i/loc/meeting.md:$(wc -l <"$i/loc/meeting.md"):3: warning: use '，' instead of ','" "$i/loc.err"
