@@ -324,7 +324,7 @@
 
   <!-- toc.lua's Div {.toc}: a nav of links to the headings (the page
        numbers, Span {.page-ref}, are for paper). -->
-  <xsl:template match="div[contains(concat(' ', @class, ' '), ' toc ')]">
+  <xsl:template match="div" mode="toc">
     <nav>
       <xsl:call-template name="attrs"/>
       <xsl:apply-templates/>
@@ -338,13 +338,13 @@
     </h2>
   </xsl:template>
 
-  <xsl:template match="div[contains(concat(' ', @class, ' '), ' toc-entry ')]">
+  <xsl:template match="div" mode="toc-entry">
     <div class="toc-entry toc-level-{@a:level}">
       <xsl:apply-templates select="para/node()"/>
     </div>
   </xsl:template>
 
-  <xsl:template match="div[contains(concat(' ', @class, ' '), ' toc-group ')]">
+  <xsl:template match="div" mode="toc-group">
     <div class="toc-group">
       <xsl:apply-templates select="para/node()"/>
     </div>
@@ -647,7 +647,7 @@
     <sup class="table-fnref"><xsl:apply-templates/></sup>
   </xsl:template>
 
-  <xsl:template match="div[contains(concat(' ', @class, ' '), ' table-footnote ')]">
+  <xsl:template match="div" mode="table-footnote">
     <p class="table-footnote">
       <sup><xsl:value-of select="@a:mark"/></sup>
       <xsl:text> </xsl:text>
@@ -663,14 +663,41 @@
   </xsl:template>
 
   <!-- Set inside the table before it, when there is one. -->
-  <xsl:template match="div[contains(concat(' ', @class, ' '), ' table-notes ')]">
+  <xsl:template match="div" mode="table-notes">
     <xsl:variable name="before" select="preceding-sibling::*[1]"/>
     <xsl:if test="not($before/self::table)">
       <xsl:call-template name="div"/>
     </xsl:if>
   </xsl:template>
 
-  <xsl:template match="div" name="div">
+  <!-- A Div by its class.  The classes are tested here, not in predicates of
+       match patterns: libxslt counts all siblings for such a predicate whenever
+       the element before had another parent (see mode "class"). -->
+  <xsl:template match="div">
+    <xsl:variable name="class" select="concat(' ', normalize-space(@class), ' ')"/>
+    <xsl:choose>
+      <xsl:when test="contains($class, ' toc ')">
+        <xsl:apply-templates select="." mode="toc"/>
+      </xsl:when>
+      <xsl:when test="contains($class, ' toc-entry ')">
+        <xsl:apply-templates select="." mode="toc-entry"/>
+      </xsl:when>
+      <xsl:when test="contains($class, ' toc-group ')">
+        <xsl:apply-templates select="." mode="toc-group"/>
+      </xsl:when>
+      <xsl:when test="contains($class, ' table-notes ')">
+        <xsl:apply-templates select="." mode="table-notes"/>
+      </xsl:when>
+      <xsl:when test="contains($class, ' table-footnote ')">
+        <xsl:apply-templates select="." mode="table-footnote"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="div"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="div">
     <div>
       <xsl:call-template name="attrs"/>
       <xsl:apply-templates/>
