@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ubrk.h>
 #include <unicode/ucol.h>
 #include <unicode/ustring.h>
+#include <unicode/utext.h>
 #include <unicode/utrans.h>
 
 #include "mem.h"
@@ -30,6 +32,8 @@ struct coll {
 	UTransliterator	*pinyin;	/* opened by the first coll_pinyin() */
 	struct collator	 collators[MAX_COLLATORS];
 	size_t		 ncollators;
+	UBreakIterator	*lines;		/* opened by the first coll_line_breaks() */
+	int		 lines_failed;	/* ICU could not open it: do not try again */
 };
 
 struct coll *
@@ -49,6 +53,8 @@ coll_free(struct coll *c)
 		utrans_close(c->pinyin);
 	for (i = 0; i < c->ncollators; i++)
 		ucol_close(c->collators[i].ucol);
+	if (c->lines != NULL)
+		ubrk_close(c->lines);
 	free(c);
 }
 
@@ -217,5 +223,41 @@ coll_compare(struct coll *c, const char *lang, const char *a, size_t alen,
 		return -1;
 	}
 	*result = r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : 0;
+	return 0;
+}
+
+int
+coll_line_breaks(struct coll *c, const char *s, size_t len, unsigned char *can_break)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UText *text;
+	int32_t at;
+
+	memset(can_break, 1, len + 1);
+	if (len > MAX_TEXT || c->lines_failed)
+		return -1;
+	if (c->lines == NULL) {
+		c->lines = ubrk_open(UBRK_LINE, "zh", NULL, 0, &status);
+		if (U_FAILURE(status)) {
+			c->lines = NULL;
+			c->lines_failed = 1;
+			return -1;
+		}
+	}
+	/* A UTF-8 UText: the iterator's positions are byte offsets into s. */
+	text = utext_openUTF8(NULL, s, (int64_t)len, &status);
+	if (U_FAILURE(status))
+		return -1;
+	ubrk_setUText(c->lines, text, &status);
+	if (U_FAILURE(status)) {
+		utext_close(text);
+		return -1;
+	}
+	memset(can_break, 0, len + 1);
+	for (at = ubrk_first(c->lines); at != UBRK_DONE; at = ubrk_next(c->lines))
+		if (at > 0 && (size_t)at <= len)
+			can_break[at] = 1;
+	/* The iterator keeps a shallow clone of text; it reads s again only after the next setUText. */
+	utext_close(text);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* Chinese sorting with ICU: pinyin of a string and locale-aware comparison (the only module that includes ICU). */
+/* ICU's text services: pinyin, locale-aware comparison and line-break opportunities (the only module that includes ICU). */
 #ifndef GALLEY_COLL_H
 #define GALLEY_COLL_H
 
@@ -7,7 +7,8 @@
 #include "buf.h"
 
 /*
- * The ICU objects of one run (a transliterator, collators by language), each
+ * The ICU objects of one run (a transliterator, collators by language, a
+ * line-break iterator), each
  * opened the first time it is needed.  Owned by whoever called coll_new(),
  * which frees it with coll_free().
  */
@@ -39,5 +40,14 @@ int coll_pinyin(struct coll *c, const char *s, size_t len, struct buf *out,
  */
 int coll_compare(struct coll *c, const char *lang, const char *a, size_t alen,
     const char *b, size_t blen, int *result, struct buf *why);
+
+/*
+ * Sets can_break[i] to 1 for each byte offset 0 < i < len of the UTF-8 text
+ * s[0..len) where ICU's line-break rules for Chinese (UAX #14 with the zh
+ * tailoring) let a line start, and to 0 elsewhere; can_break has len + 1
+ * bytes.  Returns 0, or -1 when ICU cannot break the text (then every
+ * can_break[i] is 1: the caller's own rules decide alone).
+ */
+int coll_line_breaks(struct coll *c, const char *s, size_t len, unsigned char *can_break);
 
 #endif

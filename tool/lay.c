@@ -653,7 +653,7 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
     double size, double pitch, int justify, int keep_next)
 {
 	struct lay_para_style st = { measure, indent, (enum lay_punct)lo->ps->punct,
-	    justify, lo->file, lo->fallback, lo->nfallback };
+	    justify, lo->file, lo->fallback, lo->nfallback, lo->text };
 	struct lay_para para;
 	double body_pitch = lo->ps->size * lo->ps->leading;
 	size_t placed = 0, fit, take;
@@ -857,7 +857,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			struct lay_run run = { label, strlen(label), body.cjk,
 			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL, 0 };
 			struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
-			    lo->file, lo->fallback, lo->nfallback };
+			    lo->file, lo->fallback, lo->nfallback, lo->text };
 			struct lay_para para;
 			int page = lo->page;
 			double y = lo->y;
@@ -1091,7 +1091,7 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 	double measure = ps->width - ps->left - ps->right, inset = ps->inset * size, x;
 	struct lay_run run = { text, strlen(text), body.cjk, body.latin, size, 0, 0, NULL, 0 };
 	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->file,
-	    lo->fallback, lo->nfallback };
+	    lo->fallback, lo->nfallback, lo->text };
 	struct lay_para para;
 	int odd = lo->page % 2 == 1;
 
@@ -1257,6 +1257,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lo.flags = flags;
 	lo.refs = refs;
 	memset(&body, 0, sizeof(body));
+	lo.text = coll_new();
 	lo.fallback = mem_zalloc(ps->nfallback + 1, sizeof(*lo.fallback));
 	for (size_t i = 0; i < ps->nfallback; i++)
 		if ((lo.fallback[lo.nfallback] = lay_get_font(&lo, ps->fallback[i], 0, 0)) != NULL)
@@ -1294,6 +1295,8 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	free(lo.runs);
 	free(lo.fallback);
 	free(lo.numbered);
+	coll_free(lo.text);
+	lo.text = NULL;
 	lo.runs = NULL;
 	lo.fallback = NULL;
 	lo.numbered = NULL;

@@ -361,7 +361,7 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 	double size = e->size > 0 ? e->size : ps->size, pitch = size * e->leading;
 	double track = e->tracking * size, avail = measure - e->x, x0, width;
 	struct lay_para_style st = { e->width > 0 && e->width < avail ? e->width : avail, 0,
-	    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback };
+	    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback, lo->text };
 	struct lay_para para;
 	struct look f;
 	const char *s, *nl;

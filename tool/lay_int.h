@@ -33,6 +33,7 @@ struct layout {
 	size_t				 body_first;	/* the body's first box, after cover and head */
 	struct font			**fallback;	/* the style's fallback fonts */
 	size_t				 nfallback;
+	struct coll			*text;		/* ICU's line breaking, owned */
 	struct lay_run			*runs;		/* the paragraph being collected */
 	size_t				 nruns, cap;
 	struct look			 body;		/* the body text's fonts */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "lay_break.h"
 #include "mem.h"
 #include "msg.h"
@@ -36,6 +37,7 @@ struct tok {
 	unsigned	 deco;
 	const char	*href;
 	int		 long_word;	/* in a Latin run wider than the line may break anywhere */
+	int		 no_break_before;	/* ICU's rules keep it on the line of what precedes it */
 	double		 rise;
 };
 
@@ -217,6 +219,45 @@ builder_free(struct builder *b)
 #define BOX(b, w, g, dx)	push((b), LB_BOX, (w), 0, 0, 0, (g), (dx))
 #define PENALTY(b, p)		push((b), LB_PENALTY, 0, 0, 0, (p), -1, 0)
 
+/*
+ * Asks ICU where lines may start in the tokens' text (UAX #14: no break
+ * inside a no-break space or word joiner, before a combining mark or a
+ * variation selector, …).  Those rules only take breaks away; where a break
+ * is made is still clreq's choice.
+ */
+static void
+mark_icu_breaks(struct tok *t, size_t n, struct coll *text)
+{
+	struct buf utf8 = BUF_INIT;
+	size_t *at, i;
+	unsigned char *can;
+
+	if (text == NULL || n < 2)
+		return;
+	at = mem_zalloc(n, sizeof(*at));
+	for (i = 0; i < n; i++) {
+		char enc[4];
+		uint32_t cp = t[i].cls == CL_BREAK ? '\n' : t[i].cp;
+		/*
+		 * Curly quotes in Chinese text go to ICU as corner brackets: before
+		 * Unicode 15.1 its rules keep a quote to both neighbours, which in
+		 * Chinese would forbid a break before “ and after ”.
+		 */
+		if (is_curly_quote(cp) && (t[i].cls == CL_OPEN || t[i].cls == CL_CLOSE))
+			cp = cp == 0x201C ? 0x300C : cp == 0x201D ? 0x300D :
+			    cp == 0x2018 ? 0x300E : 0x300F;
+		at[i] = utf8.len;
+		buf_put(&utf8, enc, utf8_encode((int32_t)cp, enc));
+	}
+	can = mem_zalloc(utf8.len + 1, 1);
+	if (coll_line_breaks(text, buf_str(&utf8), utf8.len, can) == 0)
+		for (i = 1; i < n; i++)
+			t[i].no_break_before = !can[at[i]];
+	free(can);
+	free(at);
+	buf_free(&utf8);
+}
+
 /* Decodes the runs into tokens with fonts and widths; spaces collapse into one. */
 static struct tok *
 tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *st,
@@ -286,6 +327,7 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 			t[i].advance = font_advance(latin, font_glyph(latin, ' ')) *
 			    t[i].size / font_units_per_em(latin);
 	}
+	mark_icu_breaks(t, n, st->text);
 	/* Latin runs wider than most of the line (URLs) may break anywhere rather than overflow. */
 	for (i = 0; i < n;) {
 		size_t k = i;
@@ -346,11 +388,14 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			    prev->cls != CL_LATIN_OPEN));
 			if (han_latin) {
 				/* ¼ em between Han and Latin; a typed space there is the same gap. */
+				if (c->no_break_before)
+					PENALTY(b, LB_INFINITY);
 				glue(b, em / 4, em / 4, em / 8, ADJ_HAN_LATIN, ADJ_HAN_LATIN);
 			} else if (space != NULL) {
 				double w = space->advance > 0 ? space->advance : em / 4;
 				if (c->cls == CL_CLOSE || c->cls == CL_NOSTART ||
-				    prev->cls == CL_OPEN || prev->cls == CL_LATIN_OPEN)
+				    prev->cls == CL_OPEN || prev->cls == CL_LATIN_OPEN ||
+				    c->no_break_before)
 					PENALTY(b, LB_INFINITY);
 				glue(b, w, w / 2, w / 3, ADJ_SPACE, ADJ_SPACE);
 			} else if (prev->cls == CL_OPEN || prev->cls == CL_LATIN_OPEN ||
@@ -364,6 +409,8 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			} else if (prev->cls == CL_CLOSE) {
 				/* The mark's blank half, emitted with it, is the break. */
 			} else {
+				if (c->no_break_before)
+					PENALTY(b, LB_INFINITY);
 				glue(b, 0, em / 10, 0, ADJ_INTER, ADJ_NONE);
 			}
 		}
@@ -373,6 +420,8 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			double blank = close_blank(c, next && next->cls != CL_SPACE ?
 			    next : NULL, st->punct);
 			BOX(b, em / 2, (int)i, 0);
+			if (next && next->no_break_before)
+				PENALTY(b, LB_INFINITY);
 			/* 。？！ keep their blank half within a line; only a line end takes it. */
 			glue(b, blank, em / 10, is_pause(c->cp) || !is_stop(c->cp) ? blank : 0,
 			    ADJ_INTER, is_pause(c->cp) ? ADJ_PAUSE : ADJ_BRACKET);

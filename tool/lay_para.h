@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "coll.h"
 #include "font.h"
 
 /* How full-width punctuation is set (clreq; ctex's names). */
@@ -40,6 +41,7 @@ struct lay_para_style {
 	const char	*file;		/* for messages about missing glyphs */
 	struct font *const *fallback;	/* tried in order for characters the run's fonts lack */
 	size_t		 nfallback;
+	struct coll	*text;		/* line-break opportunities from ICU; NULL: clreq's rules alone */
 };
 
 /* One glyph placed on a line. */

@@ -253,13 +253,17 @@ set_text(struct font_set *set, const char *text, double measure_em, double inden
 {
 	struct lay_run run = { text, strlen(text), NULL, NULL, 10, 1, 0, NULL, 0 };
 	struct lay_para_style st = { measure_em * 10, indent_em * 10, PUNCT_QUANJIAO, 1, "t.md",
-	    NULL, 0 };
+	    NULL, 0, NULL };
+	int rc;
 
 	run.cjk = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0);
 	run.latin = font_get(set, "Liberation Serif", 0, 0, NULL, 0);
 	if (run.cjk == NULL || run.latin == NULL)
 		return -1;
-	return lay_para_set(&run, 1, &st, para);
+	st.text = coll_new();
+	rc = lay_para_set(&run, 1, &st, para);
+	coll_free(st.text);
+	return rc;
 }
 
 static const struct lay_glyph *
@@ -362,6 +366,14 @@ test_paragraphs(void)
 	    "before the comma's blank half");
 	a = find_glyph(&p, 'a', NULL);
 	expect(a && near(a->x - 70, 2.5), "and before the Han–Latin gap");
+	lay_para_free(&p);
+
+	/* ICU's rules take breaks away: none at a no-break space, even between Han and Latin. */
+	set_text(set, "中中中中中中中中中中\u00A0ABCDEF中中中", 11, 0, &p);
+	a = find_glyph(&p, 0x00A0, &l);
+	b = find_glyph(&p, 'A', &i);
+	expect(p.nlines == 2 && a && b && l == 1 && i == 1 && p.lines[1].glyphs[0].cp == 0x4E2D,
+	    "a no-break space keeps the Han before it and the Latin after it on one line");
 	lay_para_free(&p);
 
 	/* Two marks together take 1.5 em: 。」 */
