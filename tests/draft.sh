@@ -140,8 +140,8 @@ check "form: the HTML's rows are empty to fill in" \
 scsv=$dr/std/t-xaf-001.comments.csv
 check "form: the standard's form lists its term entries" \
 	sh -c "grep -q '^5,3.1,,,' '$scsv' && grep -q ',3.10,,,' '$scsv'"
-check "form: ... the annex, its clauses and the bibliography last" \
-	sh -c "tail -4 '$scsv' | cut -d, -f2 | tr '\n' ' ' | grep -qx '附录A A.1 A.2 参考文献 '"
+check "form: ... the annexes, their clauses and the bibliography last" \
+	sh -c "tail -8 '$scsv' | cut -d, -f2 | tr '\n' ' ' | grep -qx '附录A A.1 A.2 附录B B.1 B.2 B.3 参考文献 '"
 check "form: ... no 目次 nor 索引" sh -c "! grep -q '目\|索引' '$scsv'"
 # CSV quoting (RFC 4180), shown with a test style whose cells hold heading titles.
 printf -- '---\ntitle: 引号\n---\n\n# 甲,乙\n\n# 说"是"\n\n# 平常\n' >"$dr/quote.md"
