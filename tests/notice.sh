@@ -78,3 +78,26 @@ check "notice: the addressee is flush left" awk '
 check "notice: issuer, number, title, addressee, body in order" awk '
 	BEGIN { split("溪川省安全防范行业协会 溪安协 关于印发 各会员单位 为进一步", want, " ") }
 	k < 5 && index($5, want[k + 1]) == 1 { k++ } END { exit k != 5 }' "$n/page1"
+
+# After the body: 附件说明 two characters in, items numbered one a line; the issuer's
+# name and the date flush right (the date four characters in, 22.29 mm); the 版记 at
+# the foot of the last page, its last rule on the type area's bottom edge (262 mm).
+last=$(awk 'END { print $1 }' "$n/rules")
+awk -v p="$last" '$1 == p' "$n/rules" >"$n/last"
+check "notice: the attachments note two characters in" awk '
+	index($5, "附件：1．会员单位信用评价指标及评分标准") == 1 { d = $3 - ENVIRON["LEFT"] - 31.6; found = 1; exit !(d > -1 && d < 1) }
+	END { if (!found) exit 1 }' "$n/last"
+check "notice: the second attachment on a line of its own" grep -q ' 2．会员单位信用评价申报表$' "$n/last"
+check "notice: the date four characters from the right" awk '
+	$5 == "2026年9月15日" { d = ENVIRON["RIGHT"] - $4 - 63.2; found = 1; exit !(d > -2 && d < 2) }
+	END { if (!found) exit 1 }' "$n/last"
+check "notice: the issuer's name above the date" awk '
+	$5 == "溪川省安全防范行业协会" { sig = $2 } $5 == "2026年9月15日" { date = $2 }
+	END { exit !(sig > 0 && date > sig) }' "$n/last"
+check "notice: 版记 with 抄送 and 印发 on the last page" sh -c \
+	"grep -q '抄送：溪川省民政厅' '$n/last' && grep -q '2026年9月15日印发' '$n/last'"
+"$G" build -t layout -o - content/notice/implementation-rules.md 2>/dev/null |
+	awk '/^page / { p = $2; n = 0 } /^  rule / { n++; split($2, xy, ","); split($3, wh, "x"); r[p] = n; bottom[p] = xy[2] + wh[2] }
+	     END { print r[p], bottom[p] }' >"$n/colophon"
+check "notice: the 版记's three rules, the last on the type area's bottom edge" awk '
+	{ exit !($1 == 3 && $2 > 742.1 && $2 < 743.2) }' "$n/colophon"

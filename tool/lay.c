@@ -1276,6 +1276,10 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	if (body.cjk && body.latin)
 		lay_set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
 		    body, 0);
+	if (!lo.failed) {
+		lay_set_closing(&lo);
+		lay_set_colophon(&lo);
+	}
 	/* Notes still to set go on pages of their own. */
 	lo.text_done = 1;
 	while (lo.ncarry > 0 && !lo.failed)

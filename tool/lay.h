@@ -89,6 +89,10 @@ struct lay_page_style {
 	size_t	 ncover;		/* 0: no cover */
 	struct lay_element *head;	/* elements at the top of the body's page 1; owned */
 	size_t	 nhead;
+	struct lay_element *closing;	/* after the body, in its flow (signature, date); owned */
+	size_t	 nclosing;
+	struct lay_element *colophon;	/* at fixed places on the last page (版记); owned */
+	size_t	 ncolophon;
 	double	 body_top;		/* page 1's body starts here, points; 0: below the head */
 	char	*cover_label;		/* the cover's page label in the PDF (封面) */
 	/* Line numbers in the margin, for readers citing "page 5, line 12". */

@@ -1,4 +1,4 @@
-/* Covers and first-page heads: texts and rules the style places from the front matter, as data. */
+/* Covers, first-page heads, closings and colophons: texts and rules the style places from the front matter, as data. */
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -32,6 +32,7 @@ struct lay_element {
 	double		 size;		/* points; 0: the body size */
 	double		 leading;	/* line pitch of wrapped lines, times the size */
 	int		 bold;
+	int		 same_line;	/* on the line of the element before (a date flush right) */
 	uint32_t	 color;		/* 0xRRGGBB */
 	double		 tracking;	/* extra space between characters, ems */
 	double		 width;		/* the measure (text) or length (rule); 0: all there is */
@@ -166,11 +167,13 @@ read_element(const char *path, const char *list, const struct meta *map, struct 
 				rc = bad(path, m, "area (the type area) or page (the paper's edges)");
 			else
 				e->page = k;
-		} else if (strcmp(m->key, "bold") == 0) {
+		} else if (strcmp(m->key, "bold") == 0 || strcmp(m->key, "same-line") == 0) {
 			if ((k = lay_choice(str, bools)) < 0)
 				rc = bad(path, m, "true or false");
-			else
+			else if (m->key[0] == 'b')
 				e->bold = k;
+			else
+				e->same_line = k;
 		} else if (strcmp(m->key, "font") == 0) {
 			if ((k = lay_choice(str, role_names)) < 0)
 				rc = bad(path, m, "body, heading, emphasis, running or mono "
@@ -255,6 +258,10 @@ lay_cover_key(const char *path, const struct meta *m, struct lay_page_style *ps)
 		return read_elements(path, m, &ps->cover, &ps->ncover) == 0 ? 1 : -1;
 	if (strcmp(m->key, "first-page-head") == 0)
 		return read_elements(path, m, &ps->head, &ps->nhead) == 0 ? 1 : -1;
+	if (strcmp(m->key, "closing") == 0)
+		return read_elements(path, m, &ps->closing, &ps->nclosing) == 0 ? 1 : -1;
+	if (strcmp(m->key, "colophon") == 0)
+		return read_elements(path, m, &ps->colophon, &ps->ncolophon) == 0 ? 1 : -1;
 	if (strcmp(m->key, "body-top") == 0) {
 		if (str == NULL || (v = lay_length(str)) < 0)
 			return bad(path, m, "a length such as 80mm, or 0 (below the head)");
@@ -276,9 +283,11 @@ lay_cover_free(struct lay_page_style *ps)
 {
 	elements_free(ps->cover, ps->ncover);
 	elements_free(ps->head, ps->nhead);
+	elements_free(ps->closing, ps->nclosing);
+	elements_free(ps->colophon, ps->ncolophon);
 	free(ps->cover_label);
-	ps->cover = ps->head = NULL;
-	ps->ncover = ps->nhead = 0;
+	ps->cover = ps->head = ps->closing = ps->colophon = NULL;
+	ps->ncover = ps->nhead = ps->nclosing = ps->ncolophon = 0;
 	ps->cover_label = NULL;
 }
 
@@ -299,6 +308,16 @@ lay_meta_text(const struct meta *meta, const char *key, struct buf *out)
 	}
 	if (strcmp(key, "cc") == 0)
 		sep = "，";
+	else if (strcmp(key, "attachments") == 0 && m->type == META_LIST && m->first &&
+	    m->first->next) {
+		/* GB/T 9704 7.3.4: numbered, one a line, under the first (after 附件：). */
+		int k = 1;
+		for (c = m->first; c != NULL; c = c->next)
+			if (c->type == META_STRING && *c->str != '\0')
+				buf_printf(out, "%s%d．%s", out->len > from ?
+				    "\n\u3000\u3000\u3000" : "", k++, c->str);
+		return out->len - from;
+	}
 	else if (strcmp(key, "signer") == 0 || strcmp(key, "issued-by") == 0)
 		sep = "\u3000";
 	for (c = m->type == META_LIST ? m->first : NULL; c != NULL; c = c->next)
@@ -351,11 +370,11 @@ paint(struct layout *lo, size_t from, uint32_t color)
 
 /*
  * Sets one text element with its top at y; returns its bottom (the last line's
- * em box), or y when it came out empty.
+ * em box), or y when it came out empty.  With measure_only nothing is placed.
  */
 static double
 set_text(struct layout *lo, const struct lay_element *e, const char *text, double y,
-    double left, double measure)
+    double left, double measure, int measure_only)
 {
 	const struct lay_page_style *ps = lo->ps;
 	double size = e->size > 0 ? e->size : ps->size, pitch = size * e->leading;
@@ -386,10 +405,11 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 		st.measure = 1e6;	/* spaced-out text is one line a line break ends */
 	lay_para_set(lo->runs, lo->nruns, &st, &para);
 	/*
-	 * Wrapped lines are balanced: set again in the narrowest measure that
-	 * takes no more lines, plus a quarter em so that spaces need not shrink.
+	 * Wrapped centred lines (titles) are balanced: set again in the narrowest
+	 * measure that takes no more lines, plus a quarter em so that spaces need
+	 * not shrink.  Text set flush to a side runs on to the measure.
 	 */
-	if (para.nlines > 1 && track == 0) {
+	if (para.nlines > 1 && track == 0 && e->align == ALIGN_CENTER) {
 		size_t lines = para.nlines;
 		double full = st.measure;
 		struct lay_para narrower;
@@ -417,8 +437,10 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 		x0 = e->align == ALIGN_LEFT ? left + e->x :
 		    e->align == ALIGN_RIGHT ? left + measure - e->x - width :
 		    left + (measure - width) / 2;
-		lo->y = y + (double)i * pitch;
-		lay_place_line(lo, line, x0, size, size);
+		if (!measure_only) {
+			lo->y = y + (double)i * pitch;
+			lay_place_line(lo, line, x0, size, size);
+		}
 		bottom = y + (double)i * pitch + size;
 	}
 	lay_para_free(&para);
@@ -471,13 +493,17 @@ lay_condition_holds(const struct meta *meta, const char *cond, struct buf *value
 	return 0;
 }
 
-/* Places a list of elements on the current page; returns the bottom of the last one set. */
+/*
+ * Places a list of elements on the current page; returns the bottom of the
+ * last one set.  With measure_only it only finds that bottom.
+ */
 static double
-set_elements(struct layout *lo, const struct lay_element *v, size_t n, double start)
+set_elements(struct layout *lo, const struct lay_element *v, size_t n, double start,
+    int measure_only)
 {
 	const struct lay_page_style *ps = lo->ps;
 	struct buf text = BUF_INIT, probe = BUF_INIT;
-	double bottom = start, y, left, measure;
+	double bottom = start, top = start, y, left, measure;
 	size_t i;
 
 	for (i = 0; i < n && !lo->failed; i++) {
@@ -485,7 +511,9 @@ set_elements(struct layout *lo, const struct lay_element *v, size_t n, double st
 		buf_reset(&probe);
 		if (e->cond && !lay_condition_holds(lo->doc->meta, e->cond, &probe))
 			continue;
-		y = e->y >= 0 ? e->y : bottom + e->after + e->after_lines * ps->size * ps->leading;
+		y = e->y >= 0 ? e->y : e->same_line ? top :
+		    bottom + e->after + e->after_lines * ps->size * ps->leading;
+		top = y;
 		left = e->page ? 0 : ps->left;
 		measure = e->page ? ps->width : ps->width - ps->left - ps->right;
 		if (e->text == NULL) {
@@ -493,8 +521,10 @@ set_elements(struct layout *lo, const struct lay_element *v, size_t n, double st
 			double x = e->align == ALIGN_LEFT ? left + e->x :
 			    e->align == ALIGN_RIGHT ? left + measure - e->x - w :
 			    left + (measure - w) / 2;
-			lay_add_rule(lo, x, y, w, e->thickness);
-			paint(lo, lo->out->n - 1, e->color);
+			if (!measure_only) {
+				lay_add_rule(lo, x, y, w, e->thickness);
+				paint(lo, lo->out->n - 1, e->color);
+			}
 			bottom = y + e->thickness;
 			continue;
 		}
@@ -502,7 +532,7 @@ set_elements(struct layout *lo, const struct lay_element *v, size_t n, double st
 		lay_expand_template(e->text, lo->doc->meta, "", "", &text);
 		if (blank(buf_str(&text)))
 			continue;	/* every key it names is missing */
-		bottom = set_text(lo, e, buf_str(&text), y, left, measure);
+		bottom = set_text(lo, e, buf_str(&text), y, left, measure, measure_only);
 	}
 	buf_free(&text);
 	buf_free(&probe);
@@ -517,7 +547,7 @@ lay_set_cover(struct layout *lo)
 	if (ps->ncover == 0)
 		return;
 	lay_new_page(lo);
-	set_elements(lo, ps->cover, ps->ncover, 0);
+	set_elements(lo, ps->cover, ps->ncover, 0, 0);
 	lo->out->cover_pages = lo->page;
 	free(lo->out->cover_label);
 	lo->out->cover_label = ps->cover_label ? mem_strdup(ps->cover_label) : NULL;
@@ -532,7 +562,7 @@ lay_set_first_head(struct layout *lo)
 
 	if (ps->nhead == 0)
 		return;
-	bottom = set_elements(lo, ps->head, ps->nhead, ps->top);
+	bottom = set_elements(lo, ps->head, ps->nhead, ps->top, 0);
 	lo->y = ps->top;
 	if (ps->body_top > 0)
 		lo->y = ps->body_top;
@@ -548,4 +578,34 @@ lay_set_first_head(struct layout *lo)
 	if (lo->y > lay_bottom(lo) - pitch)
 		lay_new_page(lo);	/* a head that fills the page: the body starts on the next */
 	lo->body_first = lo->out->n;
+}
+
+void
+lay_set_closing(struct layout *lo)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double pitch = ps->size * ps->leading;
+
+	if (ps->nclosing == 0)
+		return;
+	/* Room for a few lines at least: a signature is not left alone at a page foot's edge. */
+	if (lo->y > lay_bottom(lo) - 4 * pitch)
+		lay_new_page(lo);
+	lo->y = set_elements(lo, ps->closing, ps->nclosing, lo->y, 0);
+}
+
+void
+lay_set_colophon(struct layout *lo)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double height, top;
+
+	if (ps->ncolophon == 0)
+		return;
+	/* Its elements run one after the other; the last ends on the type area's bottom edge. */
+	height = set_elements(lo, ps->colophon, ps->ncolophon, 0, 1);
+	top = ps->height - ps->bottom - height;
+	if (lo->y > top)
+		lay_new_page(lo);
+	set_elements(lo, ps->colophon, ps->ncolophon, top, 0);
 }

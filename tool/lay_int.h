@@ -238,6 +238,11 @@ void lay_cover_free(struct lay_page_style *ps);
 void lay_set_cover(struct layout *lo);
 /* Sets the style's first-page head on the current page and moves the body below it. */
 void lay_set_first_head(struct layout *lo);
+/* Sets the style's closing elements below the body's last line, on a new page when they do not fit. */
+void lay_set_closing(struct layout *lo);
+/* Sets the style's colophon at the foot of the last page (its last element on the type
+ * area's bottom edge), or on a page of its own when the text reaches down to it. */
+void lay_set_colophon(struct layout *lo);
 /*
  * Whether a cover element's `if` holds for meta: "KEY" when the front matter
  * has KEY, not empty; "KEY: A|B" when KEY's value contains A or B.  value is
