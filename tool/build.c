@@ -156,21 +156,6 @@ take_front_matter(const char *path, char *src, size_t len, struct doc *doc)
 	return 0;
 }
 
-static int
-is_name_list(const struct meta *m)
-{
-	const struct meta *c;
-
-	if (m->type == META_STRING)
-		return 1;
-	if (m->type != META_LIST)
-		return 0;
-	for (c = m->first; c != NULL; c = c->next)
-		if (c->type != META_STRING)
-			return 0;
-	return 1;
-}
-
 /* The known front-matter keys whose values must be strings (or a bool, for 'unsafe'). */
 static int
 check_meta_types(const char *path, const struct meta *map)
@@ -199,7 +184,7 @@ check_meta_types(const char *path, const struct meta *map)
 			rc = -1;
 		}
 	}
-	if ((m = meta_get(map, "filters")) != NULL && !is_name_list(m)) {
+	if ((m = meta_get(map, "filters")) != NULL && !meta_is_string_list(m)) {
 		msg_at(MSG_ERROR, path, m->line, m->col,
 		    "front matter: 'filters' must be a name or a list of names");
 		rc = -1;
@@ -312,7 +297,7 @@ load_defaults(struct loaded_style *ls)
 	} else if (meta_parse(ls->defaults_path, buf_str(&text), text.len, 1,
 	    ls->defaults) == -1)
 		rc = -1;
-	else if ((m = meta_get(ls->defaults, "filters")) != NULL && !is_name_list(m)) {
+	else if ((m = meta_get(ls->defaults, "filters")) != NULL && !meta_is_string_list(m)) {
 		msg_at(MSG_ERROR, ls->defaults_path, m->line, m->col,
 		    "'filters' must be a name or a list of names");
 		rc = -1;

@@ -609,6 +609,21 @@ meta_get_str(const struct meta *map, const char *key)
 	return m->str;
 }
 
+int
+meta_is_string_list(const struct meta *m)
+{
+	const struct meta *c;
+
+	if (m->type == META_STRING)
+		return 1;
+	if (m->type != META_LIST)
+		return 0;
+	for (c = m->first; c != NULL; c = c->next)
+		if (c->type != META_STRING)
+			return 0;
+	return 1;
+}
+
 struct meta *
 meta_new(enum meta_type type, const char *key, int line, int col)
 {

@@ -187,6 +187,8 @@ void doc_assign_ids(struct doc *doc);
 const struct meta *meta_get(const struct meta *map, const char *key);
 /* The string of a STRING or BOOL member of map, or NULL. */
 const char *meta_get_str(const struct meta *map, const char *key);
+/* Whether m is a string or a list of strings only (filter names, classes). */
+int meta_is_string_list(const struct meta *m);
 struct meta *meta_new(enum meta_type type, const char *key, int line, int col);
 void meta_append(struct meta *parent, struct meta *child);
 /* Sets map's key to a string value, replacing an existing member of that key. */

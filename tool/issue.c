@@ -151,21 +151,6 @@ add_classes(struct doc_attr *attr, const struct meta *m)
 	}
 }
 
-static int
-is_class_list(const struct meta *m)
-{
-	const struct meta *c;
-
-	if (m->type == META_STRING)
-		return 1;
-	if (m->type != META_LIST)
-		return 0;
-	for (c = m->first; c != NULL; c = c->next)
-		if (c->type != META_STRING)
-			return 0;
-	return 1;
-}
-
 /* An id a file name can give an article: ASCII letters first, then letters, digits, - and _. */
 static int
 is_id(const char *s)
@@ -488,7 +473,7 @@ read_section(struct reader *r, const struct meta *entry)
 		    title ? title->col : entry->col, "a section needs a 'title' (one line of text)");
 	if (id && (!is_text(id) || *id->str == '\0'))
 		msg_at(MSG_ERROR, r->yaml, id->line, id->col, "'id' must be one word");
-	if (cls && !is_class_list(cls))
+	if (cls && !meta_is_string_list(cls))
 		msg_at(MSG_ERROR, r->yaml, cls->line, cls->col, "'class' must be class names "
 		    "(columns-2) or a list of them");
 	if (articles && articles->type != META_LIST)
@@ -503,7 +488,7 @@ read_section(struct reader *r, const struct meta *entry)
 		doc_append(h, text_node(title->str, title->line, title->col));
 		if (is_text(id) && *id->str)
 			h->attr.id = mem_strdup(id->str);
-		if (cls && is_class_list(cls))
+		if (cls && meta_is_string_list(cls))
 			add_classes(&h->attr, cls);
 		doc_append(r->doc->root, h);
 	}
