@@ -43,6 +43,13 @@ struct lay_box {
 /* A text or rule of a cover or a first-page head, placed by the style (lay_cover.c). */
 struct lay_element;
 
+/* Where a page.yaml names a font family: messages about the font point there. */
+struct lay_font_place {
+	char	*family;	/* owned */
+	char	*file;		/* the page.yaml, owned */
+	int	 line, col;
+};
+
 struct lay_page_style {
 	double	 width, height;		/* points */
 	double	 top, bottom, left, right;	/* margins, points */
@@ -88,6 +95,8 @@ struct lay_page_style {
 	size_t	 nhead;
 	double	 body_top;		/* page 1's body starts here, points; 0: below the head */
 	char	*cover_label;		/* the cover's page label in the PDF (封面) */
+	struct lay_font_place *font_places;	/* every family named, in reading order; owned */
+	size_t	 nfont_places;
 };
 
 enum lay_chapter_start { CHAPTER_SAME, CHAPTER_NEW_PAGE, CHAPTER_RECTO };
