@@ -264,8 +264,9 @@ convert(struct md *md, cmark_node *cn, int depth)
 	enum doc_type type;
 
 	if (depth > MD_MAX_DEPTH) {
-		msg_at(MSG_ERROR, md->doc->source, line, col,
-		    "blocks nested more than %d deep", MD_MAX_DEPTH);
+		msg_at(MSG_ERROR, md->doc->source, line, col, "%s nested more than %d deep",
+		    (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE ? "inline elements "
+		    "(emphasis, links)" : "blocks", MD_MAX_DEPTH);
 		md->failed = 1;
 		return NULL;
 	}
