@@ -104,16 +104,17 @@ local function table_footnotes(tbl)
 		return galley.Span({ galley.Str(mark) }, galley.Attr("", { "table-fnref" }))
 	end
 	-- Whether a list of inlines holds a Note, so that only such cells are walked.
-	local function has_note(list)
+	local function has_note(list, depth)
 		for _, el in ipairs(list) do
+			utils.check_depth(el, depth)
 			if el.tag == "Note" then return true end
-			if el.content and has_note(el.content) then return true end
+			if el.content and has_note(el.content, depth + 1) then return true end
 		end
 		return false
 	end
 	for _, row in ipairs(tbl.rows) do
 		for j, cell in ipairs(row.cells) do
-			if not has_note(cell) then goto next_cell end
+			if not has_note(cell, 1) then goto next_cell end
 			local before = #notes
 			local walked = galley.Span(cell):walk({ Note = letter_of }).content
 			if #notes > before then
@@ -225,37 +226,39 @@ end
 -- anchored Spans' (a glossary row's, terms.lua), whose words are their text.
 local function collect_targets(doc)
 	local targets = {}
-	local function visit_inlines(list)
+	local function visit_inlines(list, depth)
 		for _, el in ipairs(list or {}) do
+			utils.check_depth(el, depth)
 			if el.tag == "Span" and el.attr.identifier ~= "" and not targets[el.attr.identifier] then
 				targets[el.attr.identifier] = { words = utils.stringify(el.content), element = el }
 			end
 			if el.tag == "Span" or el.tag == "Emph" or el.tag == "Strong" or el.tag == "Strikeout" then
-				visit_inlines(el.content)
+				visit_inlines(el.content, depth + 1)
 			end
 		end
 	end
-	local function visit(blocks)
+	local function visit(blocks, depth)
 		for _, b in ipairs(blocks) do
+			utils.check_depth(b, depth)
 			local id = b.attr and b.attr.identifier
 			if id and id ~= "" then
 				local words = b.attr.attributes["number-ref"]
 				if not words and b.tag == "Heading" then words = utils.stringify(b.content) end
 				targets[id] = { words = words or id, element = b }
 			end
-			if b.tag == "Para" then visit_inlines(b.content) end
+			if b.tag == "Para" then visit_inlines(b.content, depth + 1) end
 			if b.tag == "Table" then
 				for _, row in ipairs(b.rows) do
-					for _, cell in ipairs(row.cells) do visit_inlines(cell) end
+					for _, cell in ipairs(row.cells) do visit_inlines(cell, depth + 1) end
 				end
 			end
-			if b.tag == "BlockQuote" or b.tag == "Div" or b.tag == "Figure" then visit(b.content) end
+			if b.tag == "BlockQuote" or b.tag == "Div" or b.tag == "Figure" then visit(b.content, depth + 1) end
 			if b.tag == "BulletList" or b.tag == "OrderedList" then
-				for _, item in ipairs(b.content) do visit(item) end
+				for _, item in ipairs(b.content) do visit(item, depth + 1) end
 			end
 		end
 	end
-	visit(doc.blocks)
+	visit(doc.blocks, 1)
 	return targets
 end
 

@@ -97,9 +97,26 @@ local function add_term(row, where)
 	by_id[t.id], by_zh[t.zh] = t, t
 end
 
+-- Whether v is a file name or a list of them (YAML gives a map as a table with string keys).
+local function is_name_list(v)
+	if type(v) == "string" then return true end
+	if type(v) ~= "table" then return false end
+	local count = 0
+	for _ in pairs(v) do count = count + 1 end
+	if count ~= #v then return false end
+	for _, x in ipairs(v) do
+		if type(x) ~= "string" then return false end
+	end
+	return true
+end
+
 local function load_bases(meta)
 	local bases = meta["term-bases"]
 	if bases == nil then return end
+	if not is_name_list(bases) then
+		galley.error("'term-bases' must be a file name or a list of file names", "term-bases")
+		return
+	end
 	for _, name in ipairs(as_list(bases)) do
 		local rows, err, reported = galley.read_data(name)
 		if not rows then

@@ -99,6 +99,7 @@ for G in "$@"; do
 	. tests/draft.sh
 	. tests/checks.sh
 	. tests/notice.sh
+	. tests/badinput.sh
 done
 if [ $regen = 1 ]; then
 	echo "expectations rewritten; review them with git diff"

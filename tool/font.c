@@ -31,6 +31,8 @@ struct font_set {
 	FcConfig	 *config;
 	struct font	**fonts;
 	size_t		  n;
+	char		**failed;	/* families that could not be opened: reported once */
+	size_t		  nfailed;
 };
 
 /* The Debian packages of the fonts galley's styles name, for "install …" hints. */
@@ -76,13 +78,16 @@ font_set_free(struct font_set *set)
 	for (i = 0; i < set->n; i++)
 		font_free(set->fonts[i]);
 	free(set->fonts);
+	for (i = 0; i < set->nfailed; i++)
+		free(set->failed[i]);
+	free(set->failed);
 	if (set->config)
 		FcConfigDestroy(set->config);
 	free(set);
 }
 
 static void
-report_missing(const char *family, const char *why, const char *file, int line)
+report_missing(const char *family, const char *why, const char *file, int line, int col)
 {
 	const char *package = NULL;
 	size_t i;
@@ -91,10 +96,10 @@ report_missing(const char *family, const char *why, const char *file, int line)
 		if (strncasecmp(family, packages[i].prefix, strlen(packages[i].prefix)) == 0)
 			package = packages[i].package;
 	if (package)
-		msg_at(MSG_ERROR, file, line, 0, "font '%s' %s; install it with "
+		msg_at(MSG_ERROR, file, line, col, "font '%s' %s; install it with "
 		    "'apt-get install %s'", family, why, package);
 	else
-		msg_at(MSG_ERROR, file, line, 0, "font '%s' %s; install a package "
+		msg_at(MSG_ERROR, file, line, col, "font '%s' %s; install a package "
 		    "that provides it or name another font in the style", family, why);
 }
 
@@ -113,7 +118,7 @@ has_family(FcPattern *p, const char *family)
 
 static struct font *
 open_font(struct font_set *set, const char *family, int bold, int italic,
-    const char *file, int line)
+    const char *file, int line, int col)
 {
 	FcPattern *want, *match;
 	FcResult result;
@@ -121,6 +126,7 @@ open_font(struct font_set *set, const char *family, int bold, int italic,
 	int index = 0, weight = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
 	FcBool embolden = FcFalse;
 	FcMatrix *matrix;
+	struct buf why = BUF_INIT;
 	struct font *f = NULL;
 
 	want = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family,
@@ -133,14 +139,15 @@ open_font(struct font_set *set, const char *family, int bold, int italic,
 	FcPatternDestroy(want);
 	if (match == NULL || !has_family(match, family) ||
 	    FcPatternGetString(match, FC_FILE, 0, &path) != FcResultMatch) {
-		report_missing(family, "is not installed", file, line);
+		report_missing(family, "is not installed", file, line, col);
 		goto out;
 	}
-	/* libharu and galley's PDF writer embed TrueType outlines only, not CFF. */
+	/* libharu and galley's PDF writer embed TrueType outlines only: not CFF, not bitmaps. */
 	if (FcPatternGetString(match, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
 	    strcmp((const char *)format, "TrueType") != 0) {
-		report_missing(family, "is not a TrueType font (CFF outlines cannot "
-		    "be embedded)", file, line);
+		buf_printf(&why, "(%s) is a %s font, not TrueType (only TrueType outlines "
+		    "can be embedded)", (const char *)path, (const char *)format);
+		report_missing(family, buf_str(&why), file, line, col);
 		goto out;
 	}
 	FcPatternGetInteger(match, FC_INDEX, 0, &index);
@@ -162,17 +169,25 @@ open_font(struct font_set *set, const char *family, int bold, int italic,
 	f->want_italic = italic;
 	/* hb_blob_create_from_file maps the file rather than reading it. */
 	f->blob = hb_blob_create_from_file(f->path);
-	if (hb_blob_get_length(f->blob) == 0) {
-		msg_at(MSG_ERROR, f->path, 0, 0, "cannot read the font file");
+	f->face = hb_face_create(f->blob, (unsigned)index);
+	/*
+	 * fontconfig's cache can name a file that has since been emptied or
+	 * overwritten; HarfBuzz then gives an empty face, which would show nothing.
+	 */
+	if (hb_blob_get_length(f->blob) == 0 || hb_face_get_glyph_count(f->face) == 0) {
+		buf_printf(&why, "(%s) cannot be read as a TrueType font: the file is %s",
+		    f->path, hb_blob_get_length(f->blob) == 0 ? "empty or unreadable" :
+		    "damaged");
+		report_missing(family, buf_str(&why), file, line, col);
 		font_free(f);
 		f = NULL;
 		goto out;
 	}
-	f->face = hb_face_create(f->blob, (unsigned)index);
 	f->hb = hb_font_create(f->face);
 	f->upem = (int)hb_face_get_upem(f->face);
 	hb_font_set_scale(f->hb, f->upem, f->upem);
 out:
+	buf_free(&why);
 	if (match)
 		FcPatternDestroy(match);
 	return f;
@@ -180,7 +195,7 @@ out:
 
 struct font *
 font_get(struct font_set *set, const char *family, int bold, int italic,
-    const char *file, int line)
+    const char *file, int line, int col)
 {
 	struct font *f;
 	size_t i;
@@ -191,8 +206,14 @@ font_get(struct font_set *set, const char *family, int bold, int italic,
 		    f->want_italic == italic)
 			return f;
 	}
-	if ((f = open_font(set, family, bold, italic, file, line)) == NULL)
+	for (i = 0; i < set->nfailed; i++)
+		if (strcasecmp(set->failed[i], family) == 0)
+			return NULL;
+	if ((f = open_font(set, family, bold, italic, file, line, col)) == NULL) {
+		set->failed = mem_realloc(set->failed, (set->nfailed + 1) * sizeof(*set->failed));
+		set->failed[set->nfailed++] = mem_strdup(family);
 		return NULL;
+	}
 	set->fonts = mem_realloc(set->fonts, (set->n + 1) * sizeof(*set->fonts));
 	set->fonts[set->n++] = f;
 	return f;

@@ -21,10 +21,12 @@ void font_set_free(struct font_set *set);
  * use; the set owns it.  When the family has no bold or italic face the
  * regular one is returned and font_is_bold()/font_is_italic() say so, for
  * synthetic bold and slant.  Returns NULL after reporting an error that names
- * the Debian package to install (at file:line when given).
+ * the Debian package to install, at file:line:col (where the style names the
+ * family) when file is not NULL; a family that failed once fails again
+ * without a second message.
  */
 struct font *font_get(struct font_set *set, const char *family, int bold,
-    int italic, const char *file, int line);
+    int italic, const char *file, int line, int col);
 
 const char *font_family(const struct font *font);
 const char *font_path(const struct font *font);

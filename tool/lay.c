@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "data.h"
 #include "fs.h"
@@ -82,6 +83,16 @@ lay_choice(const char *str, const char *const *names)
 		if (strcmp(str, names[k]) == 0)
 			return k;
 	return -1;
+}
+
+void
+lay_note_font_place(struct lay_page_style *ps, const char *family, const char *path,
+    const struct meta *m)
+{
+	ps->font_places = mem_realloc(ps->font_places,
+	    (ps->nfont_places + 1) * sizeof(*ps->font_places));
+	ps->font_places[ps->nfont_places++] = (struct lay_font_place){
+	    mem_strdup(family), mem_strdup(path), m->line, m->col };
 }
 
 /* Applies the keys of one page.yaml to ps; reports bad values at their line. */
@@ -194,6 +205,8 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 				} else {
 					free(*slot);
 					*slot = *str == '\0' ? NULL : mem_strdup(str);
+					if (!optional)
+						lay_note_font_place(ps, str, path, m);
 				}
 			}
 		for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++)
@@ -265,6 +278,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 				ps->fallback = mem_realloc(ps->fallback,
 				    (ps->nfallback + 1) * sizeof(*ps->fallback));
 				ps->fallback[ps->nfallback++] = mem_strdup(c->str);
+				lay_note_font_place(ps, c->str, path, c);
 			}
 			if (m->type != META_LIST) {
 				msg_at(MSG_ERROR, path, m->line, m->col,
@@ -384,6 +398,11 @@ lay_page_style_free(struct lay_page_style *ps)
 	for (size_t i = 0; i < ps->nfallback; i++)
 		free(ps->fallback[i]);
 	free(ps->fallback);
+	for (size_t i = 0; i < ps->nfont_places; i++) {
+		free(ps->font_places[i].family);
+		free(ps->font_places[i].file);
+	}
+	free(ps->font_places);
 	lay_cover_free(ps);
 }
 
@@ -392,8 +411,16 @@ lay_page_style_free(struct lay_page_style *ps)
 struct font *
 lay_get_font(struct layout *lo, const char *family, int bold, int italic)
 {
-	struct font *f = font_get(lo->set, family, bold, italic, NULL, 0);
+	const struct lay_font_place *at = NULL;
+	struct font *f;
+	size_t i;
 
+	/* The style's own page.yaml is read after the common one: its naming wins. */
+	for (i = lo->ps->nfont_places; i-- > 0 && at == NULL; )
+		if (strcasecmp(lo->ps->font_places[i].family, family) == 0)
+			at = &lo->ps->font_places[i];
+	f = font_get(lo->set, family, bold, italic, at ? at->file : NULL,
+	    at ? at->line : 0, at ? at->col : 0);
 	if (f == NULL)
 		lo->failed = 1;
 	return f;

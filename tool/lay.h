@@ -46,6 +46,13 @@ struct lay_box {
 /* A text or rule of a cover or a first-page head, placed by the style (lay_cover.c). */
 struct lay_element;
 
+/* Where a page.yaml names a font family: messages about the font point there. */
+struct lay_font_place {
+	char	*family;	/* owned */
+	char	*file;		/* the page.yaml, owned */
+	int	 line, col;
+};
+
 struct lay_page_style {
 	double	 width, height;		/* points */
 	double	 top, bottom, left, right;	/* margins, points */
@@ -107,6 +114,8 @@ struct lay_page_style {
 					   `if`); NULL: always */
 	int	 draft_mark_align;	/* enum lay_align */
 	double	 draft_mark_size;	/* points; 0: the header's size */
+	struct lay_font_place *font_places;	/* every family named, in reading order; owned */
+	size_t	 nfont_places;
 };
 
 enum lay_chapter_start { CHAPTER_SAME, CHAPTER_NEW_PAGE, CHAPTER_RECTO };

@@ -96,7 +96,8 @@ bad(const char *path, const struct meta *m, const char *what)
 
 /* Reads one element (a map) into *e; reports every bad key and returns -1 when there was one. */
 static int
-read_element(const char *path, const char *list, const struct meta *map, struct lay_element *e)
+read_element(struct lay_page_style *ps, const char *path, const char *list,
+    const struct meta *map, struct lay_element *e)
 {
 	static const char *const aligns[] = { "left", "center", "right", NULL };
 	static const int align_of[] = { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
@@ -187,6 +188,7 @@ read_element(const char *path, const char *list, const struct meta *map, struct 
 			else {
 				free(*slot);
 				*slot = mem_strdup(str);
+				lay_note_font_place(ps, str, path, m);
 			}
 		} else if (strcmp(m->key, "color") == 0) {
 			if ((c = parse_color(str)) < 0)
@@ -222,7 +224,8 @@ read_element(const char *path, const char *list, const struct meta *map, struct 
 
 /* Reads a list of elements into *v, *n (replacing what was there). */
 static int
-read_elements(const char *path, const struct meta *m, struct lay_element **v, size_t *n)
+read_elements(struct lay_page_style *ps, const char *path, const struct meta *m,
+    struct lay_element **v, size_t *n)
 {
 	const struct meta *c;
 	int rc = 0;
@@ -237,7 +240,7 @@ read_elements(const char *path, const struct meta *m, struct lay_element **v, si
 	}
 	for (c = m->first; c != NULL; c = c->next) {
 		struct lay_element e;
-		if (read_element(path, m->key, c, &e) == -1) {
+		if (read_element(ps, path, m->key, c, &e) == -1) {
 			element_free(&e);
 			rc = -1;
 			continue;
@@ -255,13 +258,13 @@ lay_cover_key(const char *path, const struct meta *m, struct lay_page_style *ps)
 	double v;
 
 	if (strcmp(m->key, "cover") == 0)
-		return read_elements(path, m, &ps->cover, &ps->ncover) == 0 ? 1 : -1;
+		return read_elements(ps, path, m, &ps->cover, &ps->ncover) == 0 ? 1 : -1;
 	if (strcmp(m->key, "first-page-head") == 0)
-		return read_elements(path, m, &ps->head, &ps->nhead) == 0 ? 1 : -1;
+		return read_elements(ps, path, m, &ps->head, &ps->nhead) == 0 ? 1 : -1;
 	if (strcmp(m->key, "closing") == 0)
-		return read_elements(path, m, &ps->closing, &ps->nclosing) == 0 ? 1 : -1;
+		return read_elements(ps, path, m, &ps->closing, &ps->nclosing) == 0 ? 1 : -1;
 	if (strcmp(m->key, "colophon") == 0)
-		return read_elements(path, m, &ps->colophon, &ps->ncolophon) == 0 ? 1 : -1;
+		return read_elements(ps, path, m, &ps->colophon, &ps->ncolophon) == 0 ? 1 : -1;
 	if (strcmp(m->key, "body-top") == 0) {
 		if (str == NULL || (v = lay_length(str)) < 0)
 			return bad(path, m, "a length such as 80mm, or 0 (below the head)");

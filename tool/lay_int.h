@@ -232,6 +232,9 @@ void lay_expand_template(const char *t, const struct meta *meta, const char *sec
  * not, -1 after reporting a bad value at its place in path.
  */
 int lay_cover_key(const char *path, const struct meta *m, struct lay_page_style *ps);
+/* Records that the page.yaml at path names family at m's place (for messages about the font). */
+void lay_note_font_place(struct lay_page_style *ps, const char *family, const char *path,
+    const struct meta *m);
 /* Frees what lay_cover_key() put in ps. */
 void lay_cover_free(struct lay_page_style *ps);
 /* Sets the style's cover, when it has one, as a page before the body. */

@@ -640,6 +640,7 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	n = doc_node_new(tags[i].type, (int)opt_integer(L, idx, "_line", 0),
 	    (int)opt_integer(L, idx, "_col", 0));
 	doc_append(parent, n);
+	lf_get(L)->converting = n;
 	if (n->line == 0)
 		n->origin = dup_field(L, idx, "_origin");
 	else
@@ -959,6 +960,25 @@ field_integer(lua_State *L, int idx, const char *a, const char *b)
 	return isnum && v > 0 && v < 100000000 ? v : 0;
 }
 
+/* Reports text at origin, "file:line:" or "file:line" (a filter line), else in fallback. */
+static void
+report_at_origin(enum msg_level level, const char *origin, const char *fallback,
+    const char *text)
+{
+	struct buf where = BUF_INIT;
+	char *colon;
+
+	buf_puts(&where, origin ? origin : "");
+	while (where.len && where.data[where.len - 1] == ':')
+		where.data[--where.len] = '\0';
+	if ((colon = strrchr(buf_str(&where), ':')) != NULL) {
+		*colon = '\0';
+		msg_at(level, where.data, atoi(colon + 1), 0, "%s", text);
+	} else
+		msg_at(level, fallback, 0, 0, "%s", text);
+	buf_free(&where);
+}
+
 /*
  * Reports text at the element at idx (its document position, else the filter
  * line that made it), at the front-matter key named by the string at idx, or
@@ -971,8 +991,6 @@ report_at(lua_State *L, enum msg_level level, const char *text, int idx)
 	struct lf *lf = lf_get(L);
 	lua_Integer line = 0, col = 0;
 	const char *origin = NULL;
-	struct buf where = BUF_INIT;
-	char *colon;
 
 	if (lua_type(L, idx) == LUA_TSTRING) {
 		/* A front-matter key: the place its value starts. */
@@ -1004,16 +1022,7 @@ report_at(lua_State *L, enum msg_level level, const char *text, int idx)
 		luaL_where(L, 1);
 		origin = lua_tostring(L, -1);
 	}
-	/* origin is "file:line:" or "file:line"; msg_at wants them apart. */
-	buf_puts(&where, origin);
-	while (where.len && where.data[where.len - 1] == ':')
-		where.data[--where.len] = '\0';
-	if ((colon = strrchr(buf_str(&where), ':')) != NULL) {
-		*colon = '\0';
-		msg_at(level, where.data, atoi(colon + 1), 0, "%s", text);
-	} else
-		msg_at(level, lf->doc->files[0], 0, 0, "%s", text);
-	buf_free(&where);
+	report_at_origin(level, origin, lf->doc->files[0], text);
 }
 
 /* galley.warn(message [, where]): a warning at an element's place, a front-matter key or a location. */
@@ -1148,8 +1157,13 @@ report(struct lf *lf, const char *what)
 			rest = (char *)p + 1;
 			while (*rest == ' ')
 				rest++;
-			msg_at(MSG_ERROR, first.data, atoi(colon + 1), 0, "%s%s",
-			    rest, buf_str(&context));
+			/* A line of the prelude means nothing to the user; the filter does. */
+			if (strcmp(first.data, "galley") == 0)
+				msg_at(MSG_ERROR, lf->filter, 0, 0, "%s%s%s", what, rest,
+				    buf_str(&context));
+			else
+				msg_at(MSG_ERROR, first.data, atoi(colon + 1), 0, "%s%s",
+				    rest, buf_str(&context));
 		}
 	}
 	if (rest == NULL)
@@ -1158,6 +1172,27 @@ report(struct lf *lf, const char *what)
 	buf_free(&first);
 	buf_free(&context);
 	lua_pop(L, 1);
+}
+
+/*
+ * Reports why the document could not come back from Lua: at the element that
+ * failed (its place in the document, else the filter line that made it).
+ */
+static void
+report_taken(struct lf *lf)
+{
+	const struct doc_node *n = lf->converting;
+	struct buf text = BUF_INIT;
+
+	buf_printf(&text, "the filters left %s galley cannot use: %s",
+	    n ? "an element" : "a document", lua_tostring(lf->L, -1) ?
+	    lua_tostring(lf->L, -1) : "error object is not a string");
+	if (n != NULL && n->line > 0)
+		msg_at(MSG_ERROR, doc_node_file(lf->doc, n), n->line, n->col, "%s", buf_str(&text));
+	else
+		report_at_origin(MSG_ERROR, n ? n->origin : NULL, lf->filter, buf_str(&text));
+	buf_free(&text);
+	lua_pop(lf->L, 1);
 }
 
 /* Opens the libraries filters may use; io and os only for trusted filters. */
@@ -1359,10 +1394,7 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 	lua_pushlightuserdata(lf.L, &h);
 	lua_insert(lf.L, -2);
 	if (lua_pcall(lf.L, 2, 0, 0) != LUA_OK) {
-		lua_pushfstring(lf.L, "%s: the filters left a document galley cannot use: %s",
-		    lf.filter, lua_tostring(lf.L, -1));
-		lua_remove(lf.L, -2);
-		report(&lf, "");
+		report_taken(&lf);
 		goto out;
 	}
 	for (c = lf.notes->first; c != NULL; c = c->next) {

@@ -26,6 +26,7 @@ struct lf {
 	int		*note_map;	/* old number → new number */
 	size_t		 note_map_len;
 	int		 note_count;
+	const struct doc_node *converting;	/* the element coming back now, for messages */
 };
 
 /* The run a Lua state belongs to (its allocator's user data). */

@@ -199,14 +199,33 @@ function galley.LineBreak() return new("LineBreak", {}) end
 function galley.RawInline(format, text) return new("RawInline", { format = tostring(format), text = tostring(text), attr = Attr() }) end
 function galley.Note(content) return new("Note", { content = as_blocks(content, "Note") }) end
 
+-- As deep as galley follows elements (lf.c's limit too): deeper is a runaway
+-- filter or an element inside itself, which would otherwise overflow the stack.
+local MAX_DEPTH = 1000
+
+local function too_deep(x)
+	local origin = type(x) == "table" and rawget(x, "_origin")
+	error((origin and origin .. ": " or "") .. "elements nested more than " .. MAX_DEPTH ..
+		" deep (or an element inside itself)", 0)
+end
+
+-- For filters that recurse on their own: raises galley's error for elements nested
+-- deeper than it follows (a runaway filter, or an element inside itself) once depth
+-- passes the limit, naming the filter line that made el.
+function galley.utils.check_depth(el, depth)
+	if depth > MAX_DEPTH then too_deep(el) end
+end
+
 -- Deep copy; elements keep their metatable.
-local function clone(x)
+local function clone(x, depth)
 	if type(x) ~= "table" then return x end
+	depth = (depth or 0) + 1
+	if depth > MAX_DEPTH then too_deep(x) end
 	local copy = {}
-	for k, v in pairs(x) do copy[k] = clone(v) end
+	for k, v in pairs(x) do copy[k] = clone(v, depth) end
 	return setmetatable(copy, getmetatable(x))
 end
-methods.clone = clone
+methods.clone = function(x) return clone(x) end
 
 -- Where a filter function is defined, for messages about what it returned.
 local function site(fn)
@@ -237,32 +256,35 @@ end
 
 local walk_inlines, walk_blocks
 
--- Walks the lists an element holds (its children), bottom-up, with the functions fns.
-local function walk_children(el, fns, kind)
+-- Walks the lists an element holds (its children), bottom-up, with the functions fns;
+-- depth counts the elements above (none for a document's blocks).
+local function walk_children(el, fns, kind, depth)
 	local tag = el.tag
+	depth = (depth or 0) + 1
+	if depth > MAX_DEPTH then too_deep(el) end
 	if INLINE_CONTENT[tag] then
-		el.content = walk_inlines(el.content, fns, kind)
+		el.content = walk_inlines(el.content, fns, kind, depth)
 	elseif BLOCK_CONTENT[tag] then
-		el.content = walk_blocks(el.content, fns, kind)
+		el.content = walk_blocks(el.content, fns, kind, depth)
 	elseif ITEM_CONTENT[tag] then
-		for i, item in ipairs(el.content) do el.content[i] = walk_blocks(item, fns, kind) end
+		for i, item in ipairs(el.content) do el.content[i] = walk_blocks(item, fns, kind, depth) end
 	end
 	if tag == "Figure" or tag == "Table" then
-		el.caption = walk_inlines(el.caption or {}, fns, kind)
+		el.caption = walk_inlines(el.caption or {}, fns, kind, depth)
 	end
 	if tag == "Table" then
 		for _, row in ipairs(el.rows) do
-			for j, cell in ipairs(row.cells) do row.cells[j] = walk_inlines(cell, fns, kind) end
+			for j, cell in ipairs(row.cells) do row.cells[j] = walk_inlines(cell, fns, kind, depth) end
 		end
 	end
 end
 
-local function walk_list(list, fns, kind, this_kind, generic, plural)
+local function walk_list(list, fns, kind, depth, this_kind, generic, plural)
 	-- A list item or table cell keeps its source position across the walk.
 	local out = { _line = rawget(list, "_line"), _col = rawget(list, "_col"),
 		_file = rawget(list, "_file") }
 	for _, el in ipairs(list) do
-		walk_children(el, fns, kind)
+		walk_children(el, fns, kind, depth)
 		local fn, name = nil, el.tag
 		if this_kind == kind then
 			fn = fns[el.tag]
@@ -289,11 +311,11 @@ local function walk_list(list, fns, kind, this_kind, generic, plural)
 	return out
 end
 
-function walk_inlines(list, fns, kind)
-	return walk_list(list, fns, kind, "inline", "Inline", "Inlines")
+function walk_inlines(list, fns, kind, depth)
+	return walk_list(list, fns, kind, depth, "inline", "Inline", "Inlines")
 end
-function walk_blocks(list, fns, kind)
-	return walk_list(list, fns, kind, "block", "Block", "Blocks")
+function walk_blocks(list, fns, kind, depth)
+	return walk_list(list, fns, kind, depth, "block", "Block", "Blocks")
 end
 
 -- The functions of a filter table under their canonical names, and which of the two

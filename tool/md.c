@@ -38,6 +38,14 @@ struct md {
 	int		 block_line;	/* its first and last lines */
 	int		 block_last_line;
 	int		 failed;
+	/*
+	 * char_column()'s furthest character boundary on its last line: nodes come
+	 * in source order, so counting goes on from there, not from the line's
+	 * start (which was quadratic in a long line of many inline elements).
+	 */
+	int		 col_line;
+	size_t		 col_byte;	/* offset in text */
+	size_t		 col_count;	/* characters before it on the line */
 };
 
 /* Copies src into out, putting FLANK_MARK beside delimiter runs that touch CJK punctuation. */
@@ -104,26 +112,37 @@ md_string(const struct md *md, const char *s)
 
 /* Converts cmark's 1-based line and byte column into a character column of the source. */
 static int
-char_column(const struct md *md, int line, int bytecol)
+char_column(struct md *md, int line, int bytecol)
 {
-	size_t start, end, n, i, count = 0, step;
+	size_t start, end, stop, i, count = 0, step;
 	int32_t cp;
 
 	if (line < 1 || (size_t)line > md->nlines || bytecol < 1)
 		return 0;
 	start = md->line_start[line - 1];
 	end = (size_t)line < md->nlines ? md->line_start[line] : md->len;
-	n = (size_t)bytecol - 1;
-	if (n > end - start)
+	if ((size_t)bytecol - 1 > end - start)
 		return 0;
-	for (i = start; i < start + n; i += step) {
-		step = utf8_decode(md->text + i, start + n - i, &cp);
-		if (step == 0)
+	stop = start + (size_t)bytecol - 1;
+	i = start;
+	if (md->col_line == line && md->col_byte <= stop) {
+		i = md->col_byte;
+		count = md->col_count;
+	}
+	for (; i < stop; i += step) {
+		step = utf8_decode(md->text + i, stop - i, &cp);
+		if (step == 0) {
+			/* The column lies inside a character: its bytes count one each. */
 			step = 1;
-		else if (md->marked && step == FLANK_MARK_LEN &&
-		    memcmp(md->text + i, FLANK_MARK, FLANK_MARK_LEN) == 0)
+			count++;
 			continue;
-		count++;
+		}
+		if (!(md->marked && step == FLANK_MARK_LEN &&
+		    memcmp(md->text + i, FLANK_MARK, FLANK_MARK_LEN) == 0))
+			count++;
+		md->col_line = line;
+		md->col_byte = i + step;
+		md->col_count = count;
 	}
 	return (int)count + 1;
 }
@@ -264,8 +283,9 @@ convert(struct md *md, cmark_node *cn, int depth)
 	enum doc_type type;
 
 	if (depth > MD_MAX_DEPTH) {
-		msg_at(MSG_ERROR, md->doc->source, line, col,
-		    "blocks nested more than %d deep", MD_MAX_DEPTH);
+		msg_at(MSG_ERROR, md->doc->source, line, col, "%s nested more than %d deep",
+		    (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE ? "inline elements "
+		    "(emphasis, links)" : "blocks", MD_MAX_DEPTH);
 		md->failed = 1;
 		return NULL;
 	}

@@ -141,7 +141,7 @@ test_fonts(void)
 	struct buf subset = BUF_INIT;
 	uint32_t gids[2], new_gids[2];
 
-	ming = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0);
+	ming = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0, 0);
 	expect(ming != NULL, "AR PL UMing CN is found");
 	if (ming != NULL) {
 		gids[0] = font_glyph(ming, 0x4E2D);
@@ -150,7 +150,7 @@ test_fonts(void)
 		expect(font_advance(ming, gids[0]) == font_units_per_em(ming),
 		    "中 is one em wide");
 		expect(font_glyph(ming, 0x1F600) == 0, "no glyph for an emoji");
-		expect(font_get(set, "ar pl uming cn", 0, 0, NULL, 0) == ming,
+		expect(font_get(set, "ar pl uming cn", 0, 0, NULL, 0, 0) == ming,
 		    "a font is opened once (family names ignore case)");
 		expect(font_subset(ming, gids, 2, &subset, new_gids) == 0 && subset.len > 0 &&
 		    subset.len < 20000, "a two-glyph subset is small");
@@ -160,18 +160,18 @@ test_fonts(void)
 		expect(subset.len >= 4 && memcmp(subset.data, "\0\1\0\0", 4) == 0,
 		    "the subset is a TrueType file");
 	}
-	serif = font_get(set, "Liberation Serif", 0, 0, NULL, 0);
+	serif = font_get(set, "Liberation Serif", 0, 0, NULL, 0, 0);
 	expect(serif != NULL && font_glyph(serif, 'a') != 0 &&
 	    font_advance(serif, font_glyph(serif, 'a')) < font_units_per_em(serif),
 	    "Liberation Serif: 'a' is narrower than an em");
-	expect(font_get(set, "Liberation Serif", 1, 0, NULL, 0) != serif &&
-	    font_is_bold(font_get(set, "Liberation Serif", 1, 0, NULL, 0)),
+	expect(font_get(set, "Liberation Serif", 1, 0, NULL, 0, 0) != serif &&
+	    font_is_bold(font_get(set, "Liberation Serif", 1, 0, NULL, 0, 0)),
 	    "Liberation Serif has a real bold face");
-	kai = font_get(set, "AR PL UKai CN", 1, 0, NULL, 0);
+	kai = font_get(set, "AR PL UKai CN", 1, 0, NULL, 0, 0);
 	expect(kai != NULL && !font_is_bold(kai), "UKai has no bold: synthetic bold needed");
-	hei = font_get(set, "WenQuanYi Zen Hei", 0, 0, NULL, 0);
+	hei = font_get(set, "WenQuanYi Zen Hei", 0, 0, NULL, 0, 0);
 	expect(hei != NULL && font_glyph(hei, 0x9ED1) != 0, "a face inside a .ttc");
-	expect(font_get(set, "No Such Font Family", 0, 0, NULL, 0) == NULL,
+	expect(font_get(set, "No Such Font Family", 0, 0, NULL, 0, 0) == NULL,
 	    "a missing family is an error, not a substitute");
 	buf_free(&subset);
 	font_set_free(set);
@@ -256,8 +256,8 @@ set_text(struct font_set *set, const char *text, double measure_em, double inden
 	    NULL, 0, NULL };
 	int rc;
 
-	run.cjk = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0);
-	run.latin = font_get(set, "Liberation Serif", 0, 0, NULL, 0);
+	run.cjk = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0, 0);
+	run.latin = font_get(set, "Liberation Serif", 0, 0, NULL, 0, 0);
 	if (run.cjk == NULL || run.latin == NULL)
 		return -1;
 	st.text = coll_new();
