@@ -95,6 +95,7 @@ for G in "$@"; do
 	. tests/figure.sh
 	. tests/toc.sh
 	. tests/deps.sh
+	. tests/fuzz.sh
 done
 if [ $regen = 1 ]; then
 	echo "expectations rewritten; review them with git diff"

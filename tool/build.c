@@ -46,6 +46,7 @@ struct build {
 	struct buf		 rules;		/* the depfile's rules so far, a document each */
 	struct dep_list		 phony;		/* the dependencies in rules but the sources */
 	int			 failed;	/* a document failed: no depfile is written */
+	struct loaded_style	*current;	/* the style of the document just built */
 };
 
 struct build *
@@ -319,30 +320,41 @@ out:
 	return rc;
 }
 
-/* Returns the loaded style called name, loading it on first use; NULL after an error. */
+/*
+ * Returns the loaded style called name, loading it on first use; NULL after
+ * reporting an error at where (in path), for each document that names a
+ * style that is unknown or did not load.  Only styles that exist are kept.
+ */
 static struct loaded_style *
 get_style(struct build *b, const char *name, const char *path,
     const struct meta *where)
 {
 	struct loaded_style *ls;
 	struct buf rel = BUF_INIT, css = BUF_INIT, places = BUF_INIT;
+	int line = where ? where->line : 0, col = where ? where->col : 0;
 	char *xsl;
 	size_t i;
 
 	for (i = 0; i < b->nstyles; i++)
-		if (strcmp(b->styles[i].name, name) == 0)
-			return b->styles[i].ok ? &b->styles[i] : NULL;
+		if (strcmp(b->styles[i].name, name) == 0) {
+			if (b->styles[i].ok)
+				return &b->styles[i];
+			msg_at(MSG_ERROR, path, line, col, "style '%s' is unusable "
+			    "(the errors loading it are reported above)", name);
+			return NULL;
+		}
+	buf_printf(&rel, "styles/%s/html.xsl", name);
+	if (!valid_style_name(name) || (xsl = data_find(buf_str(&rel))) == NULL) {
+		data_describe("styles", &places);
+		msg_at(MSG_ERROR, path, line, col, "unknown style '%s' (looked in %s)",
+		    name, buf_str(&places));
+		ls = NULL;
+		goto out;
+	}
 	b->styles = mem_realloc(b->styles, (b->nstyles + 1) * sizeof(*b->styles));
 	ls = &b->styles[b->nstyles++];
 	memset(ls, 0, sizeof(*ls));
 	ls->name = mem_strdup(name);
-	buf_printf(&rel, "styles/%s/html.xsl", name);
-	if (!valid_style_name(name) || (xsl = data_find(buf_str(&rel))) == NULL) {
-		data_describe("styles", &places);
-		msg_at(MSG_ERROR, path, where ? where->line : 0, where ? where->col : 0,
-		    "unknown style '%s' (looked in %s)", name, buf_str(&places));
-		goto out;
-	}
 	ls->html = html_style_load(xsl);
 	free(xsl);
 	if (ls->html != NULL)
@@ -354,11 +366,13 @@ get_style(struct build *b, const char *name, const char *path,
 	read_data(buf_str(&rel), &css, &ls->deps);
 	ls->css = buf_take(&css);
 	ls->ok = ls->html != NULL && load_defaults(ls) == 0;
+	if (!ls->ok)
+		ls = NULL;
 out:
 	buf_free(&rel);
 	buf_free(&places);
 	buf_free(&css);
-	return ls->ok ? ls : NULL;
+	return ls;
 }
 
 /* Fills in front-matter keys the document leaves out from the style's 'metadata' defaults. */
@@ -495,11 +509,6 @@ write_output(const char *path, const char *data, size_t len)
 	return 0;
 }
 
-struct output {
-	const char	*ext;
-	struct buf	 data;
-};
-
 enum stage { STAGE_PARSE, STAGE_FILTERS, STAGE_HTML, STAGE_LAYOUT, STAGE_PDF, STAGE_COUNT };
 static const char *const stage_names[STAGE_COUNT] = { "parse", "filters", "html", "layout",
     "pdf" };
@@ -594,46 +603,40 @@ add_rule(struct build *b, const struct loaded_style *ls, const char *const *targ
 	dep_add_all(&b->phony, &b->deps, 1);
 }
 
+/*
+ * The pipeline from source to outputs in memory; b->current is then the
+ * style the document used (NULL when it had none).
+ */
 int
-build_file(struct build *b, const char *path)
+build_memory(struct build *b, const char *path, const char *src, size_t len,
+    struct buf outs[BUILD_NOUTPUTS])
 {
 	const struct build_opts *o = b->opts;
-	struct output outs[5] = {
-		{ ".html", BUF_INIT }, { ".xml", BUF_INIT }, { ".tree", BUF_INIT },
-		{ ".layout", BUF_INIT }, { ".pdf", BUF_INIT }
-	};
-	struct buf src = BUF_INIT;
 	struct doc *doc = doc_new(path);
 	struct loaded_style *ls = NULL;
 	struct filter_list filters = { NULL, 0 };
 	struct lf_opts lopts;
-	char *targets[6];
-	size_t ntargets = 0;
 	struct buf outputs = BUF_INIT;
 	const struct meta *style_meta;
 	const char *style, *lang, *unsafe;
-	char *stem = NULL, *out;
 	int errors = msg_errors(), i;
-
 	double clock = now_ms();
 
 	memset(b->stage_ms, 0, sizeof(b->stage_ms));
 	memset(&lopts, 0, sizeof(lopts));
+	b->current = NULL;
 	dep_reset(&b->deps);
 	dep_add(&b->deps, path);
-	if (fs_read(path, &src) == -1) {
-		msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
-		goto done;
-	}
-	if (build_parse(path, src.data, src.len, doc, o->overrides) == -1)
+	if (build_parse(path, src, len, doc, o->overrides) == -1)
 		goto done;
 	lap(b, STAGE_PARSE, &clock);
-	if (src.len == 0 || doc->root->first == NULL)
+	if (len == 0 || doc->root->first == NULL)
 		msg_at(MSG_WARNING, path, 0, 0, "the document has no text");
 	style_meta = meta_get(doc->meta, "style");
 	style = o->style ? o->style : style_meta ? style_meta->str : "article";
 	if ((ls = get_style(b, style, path, o->style ? NULL : style_meta)) == NULL)
 		goto done;
+	b->current = ls;
 	style = ls->name;	/* the filters may replace doc->meta, and style_meta with it */
 	apply_defaults(doc->meta, ls->defaults);
 	add_filters(&filters, path, meta_get(doc->meta, "filters"), path);
@@ -646,8 +649,8 @@ build_file(struct build *b, const char *path)
 	lopts.trusted = o->trust_filters;
 	lopts.trust_paths = o->trust_paths;
 	/* The limits stop runaway filters, not long documents: they grow with the source. */
-	lopts.max_memory = ((size_t)256 << 20) + 64 * src.len;
-	lopts.max_steps = 200000 + (long)(src.len / 10);
+	lopts.max_memory = ((size_t)256 << 20) + 64 * len;
+	lopts.max_steps = 200000 + (long)(len / 10);
 	lopts.outputs = buf_str(&outputs);
 	lopts.on_read = build_dep_add;
 	lopts.dep_ctx = b;
@@ -667,7 +670,6 @@ build_file(struct build *b, const char *path)
 	if (msg_errors() > errors || o->check_only)
 		goto done;
 
-	stem = fs_stem(path);
 	if (o->outputs & OUT_HTML) {
 		struct html_params hp = { style, lang, NULL, NULL };
 		struct buf href = BUF_INIT;
@@ -676,38 +678,66 @@ build_file(struct build *b, const char *path)
 			hp.css_text = ls->css;
 		else
 			hp.css_href = buf_str(&href);
-		html_render(ls->html, doc, &hp, &outs[0].data);
+		html_render(ls->html, doc, &hp, &outs[0]);
 		buf_free(&href);
 		lap(b, STAGE_HTML, &clock);
 	}
 	if (o->outputs & OUT_XML)
-		xml_render(doc, style, lang, &outs[1].data);
+		xml_render(doc, style, lang, &outs[1]);
 	if (o->outputs & OUT_TREE)
-		doc_dump(doc, &outs[2].data);
+		doc_dump(doc, &outs[2]);
 	if (o->outputs & (OUT_LAYOUT | OUT_PDF))
-		render_pages(b, doc, ls, o->outputs & OUT_LAYOUT ? &outs[3].data : NULL,
-		    o->outputs & OUT_PDF ? &outs[4].data : NULL);
-	if (msg_errors() > errors)
+		render_pages(b, doc, ls, o->outputs & OUT_LAYOUT ? &outs[3] : NULL,
+		    o->outputs & OUT_PDF ? &outs[4] : NULL);
+done:
+	free_filters(&filters);
+	buf_free(&outputs);
+	doc_free(doc);
+	return msg_errors() > errors ? -1 : 0;
+}
+
+int
+build_file(struct build *b, const char *path)
+{
+	static const char *const exts[BUILD_NOUTPUTS] = {
+		".html", ".xml", ".tree", ".layout", ".pdf"
+	};
+	const struct build_opts *o = b->opts;
+	struct buf outs[BUILD_NOUTPUTS] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct buf src = BUF_INIT;
+	struct loaded_style *ls;
+	char *targets[BUILD_NOUTPUTS + 1];
+	size_t ntargets = 0;
+	char *stem = NULL, *out;
+	int errors = msg_errors(), i;
+
+	if (fs_read(path, &src) == -1) {
+		msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
 		goto done;
-	for (i = 0; i < 5; i++) {
+	}
+	if (build_memory(b, path, buf_str(&src), src.len, outs) == -1 ||
+	    o->check_only)
+		goto done;
+	ls = b->current;
+	stem = fs_stem(path);
+	for (i = 0; i < BUILD_NOUTPUTS; i++) {
 		if (!(o->outputs & (1u << i)))
 			continue;
 		if (strcmp(o->outdir, "-") == 0)
 			out = mem_strdup("-");
 		else {
 			struct buf name = BUF_INIT;
-			buf_printf(&name, "%s%s", stem, outs[i].ext);
+			buf_printf(&name, "%s%s", stem, exts[i]);
 			out = fs_join(o->outdir, buf_str(&name));
 			buf_free(&name);
 		}
-		write_output(out, outs[i].data.data ? outs[i].data.data : "",
-		    outs[i].data.len);
+		write_output(out, buf_str(&outs[i]), outs[i].len);
 		targets[ntargets++] = out;
 	}
 	if ((o->outputs & OUT_HTML) && !o->self_contained &&
 	    strcmp(o->outdir, "-") != 0) {
 		struct buf name = BUF_INIT;
-		buf_printf(&name, "%s.css", style);
+		buf_printf(&name, "%s.css", ls->name);
 		out = fs_join(o->outdir, buf_str(&name));
 		write_output(out, ls->css, strlen(ls->css));
 		targets[ntargets++] = out;
@@ -728,13 +758,10 @@ done:
 		b->failed = 1;
 	while (ntargets > 0)
 		free(targets[--ntargets]);
-	for (i = 0; i < 5; i++)
-		buf_free(&outs[i].data);
-	free_filters(&filters);
-	buf_free(&outputs);
+	for (i = 0; i < BUILD_NOUTPUTS; i++)
+		buf_free(&outs[i]);
 	buf_free(&src);
 	free(stem);
-	doc_free(doc);
 	return msg_errors() > errors ? -1 : 0;
 }
 
