@@ -11,7 +11,7 @@ DEB_PACKAGES = gcc make pkg-config \
 	liblua5.4-dev libhpdf-dev libharfbuzz-dev libfontconfig-dev libyaml-dev \
 	libicu-dev zlib1g-dev \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
-	poppler-utils qpdf time
+	poppler-utils qpdf time valgrind
 
 # Only for `make fuzz`: clang and its libFuzzer runtime.
 FUZZ_PACKAGES = clang libclang-rt-14-dev
@@ -26,8 +26,9 @@ WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 	-DGALLEY_VERSION='"$(VERSION)"' -MMD -MP
-SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=undefined
+# float-cast-overflow: gcc leaves it out of undefined (clang, fuzzing, has it).
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined,float-cast-overflow
 
 SRCS      = $(sort $(wildcard tool/*.c))
 # The Lua half of the filter engine is compiled in as a string.
@@ -58,7 +59,7 @@ DATA_FILES = $(shell find styles lua-filters -type f | sort) \
 DEPFILES  = $(DOCS:content/%.md=out/%.d)
 NO_DEPFILE = $(filter-out $(wildcard $(DEPFILES)),$(DEPFILES))
 
-.PHONY: all deps fuzz-deps docs test regen install bench fuzz fuzzers clean
+.PHONY: all deps fuzz-deps docs test valgrind regen install bench fuzz fuzzers clean
 .DELETE_ON_ERROR:
 
 all: deps $(GALLEY) docs
@@ -144,6 +145,10 @@ $(IMAGES:content/%=out/%): out/%: content/%
 
 test: deps $(GALLEY) $(GALLEY_SAN) $(UNIT) $(UNIT_SAN)
 	@sh tests/run.sh $(GALLEY) $(GALLEY_SAN)
+
+# The valgrind suite alone (make test runs it too).
+valgrind: deps $(GALLEY)
+	@sh tests/run.sh --valgrind $(GALLEY)
 
 # Rewrites the expected outputs of the golden tests; review them with `git diff`.
 regen: deps $(GALLEY)
