@@ -169,7 +169,8 @@ FUZZ_OBJS = $(filter-out out/obj-fuzz/main.o,$(SRCS:tool/%.c=out/obj-fuzz/%.o)) 
 	out/obj-fuzz/lf_prelude.o out/obj-fuzz/tests/harness.o
 FUZZERS   = $(FUZZ_TARGETS:%=out/fuzz/%)
 # Seeds: every document and golden case; for the filter target, each filter (a golden
-# one followed by its own document, as tests/fuzz/filter.c reads an input).
+# one followed by its own document, as tests/fuzz/filter.c reads an input, less the
+# document's own naming of the filter).
 FUZZ_SEEDS = $(DOCS) $(wildcard tests/golden/*.md)
 FILTER_SEEDS = $(wildcard lua-filters/*.lua tests/golden/*.lua)
 
@@ -205,7 +206,8 @@ out/fuzz/corpus-filter/.seeded: $(FILTER_SEEDS) $(FUZZ_SEEDS)
 	@for f in $(FILTER_SEEDS); do \
 		seed=$(@D)/$$(echo $$f | tr / -); cp $$f $$seed; \
 		if [ -f $${f%.lua}.md ]; then \
-			printf '\n-- document --\n' >>$$seed; cat $${f%.lua}.md >>$$seed; \
+			printf '\n-- document --\n' >>$$seed; \
+			sed '/^filters:/d' $${f%.lua}.md >>$$seed; \
 		fi; \
 	done
 	@touch $@
