@@ -11,9 +11,11 @@ DEB_PACKAGES = gcc make pkg-config \
 	liblua5.4-dev libhpdf-dev libharfbuzz-dev libfontconfig-dev libyaml-dev \
 	libicu-dev zlib1g-dev \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
-	poppler-utils qpdf time
+	poppler-utils qpdf time valgrind
 # What `make test-browser` needs besides: the browser and the test's language.
 BROWSER_PACKAGES = chromium python3
+# Only for `make fuzz`: clang and its libFuzzer runtime.
+FUZZ_PACKAGES = clang libclang-rt-14-dev
 
 PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz harfbuzz-subset zlib icu-uc icu-i18n
 # Recursive (=) on purpose: pkg-config is asked only after `deps` installed the packages.
@@ -25,8 +27,9 @@ WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 	-DGALLEY_VERSION='"$(VERSION)"' -MMD -MP
-SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=undefined
+# float-cast-overflow: gcc leaves it out of undefined (clang, fuzzing, has it).
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined,float-cast-overflow
 
 SRCS      = $(sort $(wildcard tool/*.c))
 # The Lua half of the filter engine is compiled in as a string.
@@ -65,7 +68,7 @@ DATA_FILES = $(shell find styles lua-filters -type f | sort) \
 DEPFILES  = $(DOCS:content/%.md=out/%.d) $(ISSUES:content/%=out/%.d)
 NO_DEPFILE = $(filter-out $(wildcard $(DEPFILES)),$(DEPFILES))
 
-.PHONY: all deps deps-browser docs test test-browser regen install bench clean
+.PHONY: all deps deps-browser fuzz-deps docs test test-browser valgrind regen install bench fuzz fuzzers clean
 .DELETE_ON_ERROR:
 
 all: deps $(GALLEY) docs
@@ -180,12 +183,94 @@ test: deps $(GALLEY) $(GALLEY_SAN) $(UNIT) $(UNIT_SAN)
 test-browser: deps-browser all
 	@python3 tests/browser.py out $(HTML)
 
+# The valgrind suite alone (make test runs it too).
+valgrind: deps $(GALLEY)
+	@sh tests/run.sh --valgrind $(GALLEY)
+
 # Rewrites the expected outputs of the golden tests; review them with `git diff`.
 regen: deps $(GALLEY)
 	@sh tests/run.sh --regen $(GALLEY)
 
 bench: deps $(GALLEY)
 	@sh tests/bench.sh $(GALLEY)
+
+# Fuzzing (libFuzzer, ASan, UBSan): each target in tests/fuzz/ (but the shared harness)
+# builds the pipeline in memory.  `make fuzz` runs each for FUZZ_SECONDS; what it finds
+# goes into out/fuzz/crash-TARGET-*, and once fixed into tests/fuzz/regressions/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= doc pdf filter
+FUZZ_CC   = clang
+FUZZ_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+FUZZ_OBJS = $(filter-out out/obj-fuzz/main.o,$(SRCS:tool/%.c=out/obj-fuzz/%.o)) \
+	out/obj-fuzz/lf_prelude.o out/obj-fuzz/tests/harness.o
+FUZZERS   = $(FUZZ_TARGETS:%=out/fuzz/%)
+# Seeds: every document and golden case; for the filter target, each filter (a golden
+# one followed by its own document, as tests/fuzz/filter.c reads an input, less the
+# document's own naming of the filter).
+FUZZ_SEEDS = $(DOCS) $(wildcard tests/golden/*.md)
+FILTER_SEEDS = $(wildcard lua-filters/*.lua tests/golden/*.lua)
+
+fuzz-deps: deps
+	$(call install_missing,$(FUZZ_PACKAGES))
+
+out/obj-fuzz/lf_prelude.o: out/gen/lf_prelude.c | fuzz-deps
+	@mkdir -p $(@D)
+	@echo "CC $< (fuzzing)"
+	@$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+out/obj-fuzz/%.o: tool/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	@echo "CC $< (fuzzing)"
+	@$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+out/obj-fuzz/tests/%.o: tests/fuzz/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	@echo "CC $< (fuzzing)"
+	@$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -Itool -c $< -o $@
+
+out/fuzz/%: out/obj-fuzz/tests/%.o $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ $(PKG_LIBS) -o $@
+
+out/fuzz/corpus-doc/.seeded out/fuzz/corpus-pdf/.seeded: $(FUZZ_SEEDS)
+	@mkdir -p $(@D)
+	@for f in $^; do cp $$f $(@D)/$$(echo $$f | tr / -); done
+	@touch $@
+
+out/fuzz/corpus-filter/.seeded: $(FILTER_SEEDS) $(FUZZ_SEEDS)
+	@mkdir -p $(@D)
+	@for f in $(FILTER_SEEDS); do \
+		seed=$(@D)/$$(echo $$f | tr / -); cp $$f $$seed; \
+		if [ -f $${f%.lua}.md ]; then \
+			printf '\n-- document --\n' >>$$seed; \
+			sed '/^filters:/d' $${f%.lua}.md >>$$seed; \
+		fi; \
+	done
+	@touch $@
+
+fuzzers: fuzz-deps $(FUZZERS)
+# Made by pattern rules, but kept: rebuilding a fuzzer relinks, not recompiles.
+.SECONDARY: $(FUZZ_OBJS) $(FUZZ_TARGETS:%=out/obj-fuzz/tests/%.o)
+
+# libFuzzer's own lines go to a copy of standard error; galley's messages are dropped.
+fuzz: fuzzers $(FUZZ_TARGETS:%=out/fuzz/corpus-%/.seeded)
+	@failed=0; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
+		dict=tests/fuzz/markdown.dict; [ $$t = filter ] && dict=tests/fuzz/lua.dict; \
+		out/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2560 \
+			-close_fd_mask=2 -print_final_stats=1 -dict=$$dict \
+			-artifact_prefix=out/fuzz/crash-$$t- out/fuzz/corpus-$$t \
+			2>out/fuzz/$$t.log; rc=$$?; \
+		grep -E '^#[0-9]+.*(DONE|cov:)' out/fuzz/$$t.log | tail -1; \
+		grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
+			out/fuzz/$$t.log; \
+		if [ $$rc -ne 0 ]; then \
+			failed=1; echo "fuzz $$t FAILED (exit $$rc): see out/fuzz/$$t.log"; \
+			grep -E '^(==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' \
+				out/fuzz/$$t.log; \
+		fi; \
+	done; [ $$failed = 0 ]
 
 install: $(GALLEY)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)
@@ -195,4 +280,4 @@ install: $(GALLEY)
 clean:
 	rm -rf out
 
--include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(DEPFILES) $(wildcard out/bulletin/index.d)
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(DEPFILES) $(wildcard out/bulletin/index.d)

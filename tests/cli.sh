@@ -162,6 +162,16 @@ echo $? >"$d/status"
 check "stylesheet that stops: exit 1" status_is 1
 check "stylesheet that stops: its message" stderr_has "galley: styles/halts/html.xsl: error: stop here"
 check "stylesheet that stops: nothing written" test ! -e "$d/sty/out/ok.html"
+# Every document naming a style that is unknown or did not load fails with a
+# message of its own, not only the first (the style is looked up once a run).
+run "$G" build -s nosuch -o "$d/s" "$d/ok.md" "$d/meta.md"
+check "unknown style, two documents: the second's message" \
+	stderr_has "galley: $d/meta.md: error: unknown style 'nosuch'"
+check "unknown style, two documents: neither built" stderr_has "0 of 2 documents built"
+(cd "$d/sty" && "$G" build -s broken -o out "$d/ok.md" "$d/meta.md") >"$d/stdout" 2>"$d/stderr"
+check "broken stylesheet, two documents: the second's message" \
+	stderr_has "galley: $d/meta.md: error: style 'broken' is unusable"
+check "broken stylesheet, two documents: neither built" stderr_has "0 of 2 documents built"
 
 # Filters run front matter first, then the style's, then -L: a -L filter sees
 # the numbers the standard style's clause-numbering gave.

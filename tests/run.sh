@@ -2,14 +2,16 @@
 # Runs galley's test suites against each binary given; ends with "N passed, N failed".
 #   sh tests/run.sh out/bin/galley out/bin/galley-san
 #   sh tests/run.sh --regen out/bin/galley      (rewrite golden expectations)
+#   sh tests/run.sh --valgrind out/bin/galley   (the valgrind suite alone)
 set -u
 cd "$(dirname "$0")/.." || exit 2
 regen=0
-if [ "${1:-}" = --regen ]; then
-	regen=1
-	shift
-fi
-[ $# -gt 0 ] || { echo "usage: tests/run.sh [--regen] GALLEY..." >&2; exit 2; }
+only_valgrind=0
+case ${1:-} in
+--regen) regen=1; shift ;;
+--valgrind) only_valgrind=1; shift ;;
+esac
+[ $# -gt 0 ] || { echo "usage: tests/run.sh [--regen | --valgrind] GALLEY..." >&2; exit 2; }
 
 export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -84,22 +86,30 @@ golden() {
 for G in "$@"; do
 	label=$(basename "$G")
 	case $G in /*) ;; *) G="$ROOT/$G" ;; esac
-	golden
-	[ $regen = 1 ] && continue
-	unit=$(dirname "$G")/$(basename "$G" | sed 's/^galley/unit-tests/')
-	if "$unit" >"$TMP/unit" 2>&1; then ok; else bad "unit tests"; cat "$TMP/unit"; fi
-	. tests/cli.sh
-	. tests/content.sh
-	. tests/pdf.sh
-	. tests/blocks.sh
-	. tests/figure.sh
-	. tests/toc.sh
-	. tests/deps.sh
-	. tests/issue.sh
-	. tests/draft.sh
-	. tests/checks.sh
-	. tests/notice.sh
-	. tests/badinput.sh
+	# valgrind cannot run a binary built with the sanitizers.  Its runs start first and
+	# are collected last: slow under valgrind, they go on beside the other suites.
+	vg_started=0
+	case $label in *-san) ;; *) [ $regen = 1 ] || { . tests/valgrind.sh; vg_started=1; } ;; esac
+	if [ $only_valgrind = 0 ]; then
+		golden
+		[ $regen = 1 ] && continue
+		unit=$(dirname "$G")/$(basename "$G" | sed 's/^galley/unit-tests/')
+		if "$unit" >"$TMP/unit" 2>&1; then ok; else bad "unit tests"; cat "$TMP/unit"; fi
+		. tests/cli.sh
+		. tests/content.sh
+		. tests/pdf.sh
+		. tests/blocks.sh
+		. tests/figure.sh
+		. tests/toc.sh
+		. tests/deps.sh
+		. tests/issue.sh
+		. tests/draft.sh
+		. tests/checks.sh
+		. tests/notice.sh
+		. tests/badinput.sh
+		. tests/fuzz.sh
+	fi
+	if [ $vg_started = 1 ]; then vg_collect; fi
 done
 if [ $regen = 1 ]; then
 	echo "expectations rewritten; review them with git diff"

@@ -50,6 +50,7 @@ struct build {
 	/* Every dependency, sources too: make must not stop at a source that moved away. */
 	struct dep_list		 phony;
 	int			 failed;	/* a document failed: no depfile is written */
+	struct loaded_style	*current;	/* the style of the document just built */
 };
 
 struct build *
@@ -313,30 +314,41 @@ out:
 	return rc;
 }
 
-/* Returns the loaded style called name, loading it on first use; NULL after an error. */
+/*
+ * Returns the loaded style called name, loading it on first use; NULL after
+ * reporting an error at where (in path), for each document that names a
+ * style that is unknown or did not load.  Only styles that exist are kept.
+ */
 static struct loaded_style *
 get_style(struct build *b, const char *name, const char *path,
     const struct meta *where)
 {
 	struct loaded_style *ls;
 	struct buf rel = BUF_INIT, css = BUF_INIT, places = BUF_INIT;
+	int line = where ? where->line : 0, col = where ? where->col : 0;
 	char *xsl;
 	size_t i;
 
 	for (i = 0; i < b->nstyles; i++)
-		if (strcmp(b->styles[i].name, name) == 0)
-			return b->styles[i].ok ? &b->styles[i] : NULL;
+		if (strcmp(b->styles[i].name, name) == 0) {
+			if (b->styles[i].ok)
+				return &b->styles[i];
+			msg_at(MSG_ERROR, path, line, col, "style '%s' is unusable "
+			    "(the errors loading it are reported above)", name);
+			return NULL;
+		}
+	buf_printf(&rel, "styles/%s/html.xsl", name);
+	if (!valid_style_name(name) || (xsl = data_find(buf_str(&rel))) == NULL) {
+		data_describe("styles", &places);
+		msg_at(MSG_ERROR, path, line, col, "unknown style '%s' (looked in %s)",
+		    name, buf_str(&places));
+		ls = NULL;
+		goto out;
+	}
 	b->styles = mem_realloc(b->styles, (b->nstyles + 1) * sizeof(*b->styles));
 	ls = &b->styles[b->nstyles++];
 	memset(ls, 0, sizeof(*ls));
 	ls->name = mem_strdup(name);
-	buf_printf(&rel, "styles/%s/html.xsl", name);
-	if (!valid_style_name(name) || (xsl = data_find(buf_str(&rel))) == NULL) {
-		data_describe("styles", &places);
-		msg_at(MSG_ERROR, path, where ? where->line : 0, where ? where->col : 0,
-		    "unknown style '%s' (looked in %s)", name, buf_str(&places));
-		goto out;
-	}
 	ls->html = html_style_load(xsl);
 	free(xsl);
 	if (ls->html != NULL)
@@ -348,11 +360,13 @@ get_style(struct build *b, const char *name, const char *path,
 	read_data(buf_str(&rel), &css, &ls->deps);
 	ls->css = buf_take(&css);
 	ls->ok = ls->html != NULL && load_defaults(ls) == 0;
+	if (!ls->ok)
+		ls = NULL;
 out:
 	buf_free(&rel);
 	buf_free(&places);
 	buf_free(&css);
-	return ls->ok ? ls : NULL;
+	return ls;
 }
 
 /* Fills in front-matter keys the document leaves out from the style's 'metadata' defaults. */
@@ -489,11 +503,6 @@ write_output(const char *path, const char *data, size_t len)
 	return 0;
 }
 
-struct output {
-	const char	*ext;
-	struct buf	 data;
-};
-
 enum stage { STAGE_PARSE, STAGE_FILTERS, STAGE_HTML, STAGE_LAYOUT, STAGE_PDF, STAGE_COUNT };
 static const char *const stage_names[STAGE_COUNT] = { "parse", "filters", "html", "layout",
     "pdf" };
@@ -617,62 +626,34 @@ add_rule(struct build *b, const struct loaded_style *ls, const char *const *targ
 	dep_add_all(&b->phony, &b->deps, 0);
 }
 
-int
-build_file(struct build *b, const char *path)
+/*
+ * The pipeline after parsing: style, filters, checks and the outputs asked
+ * for, into outs (and the comment form into form[0] and form[1] when form is
+ * not NULL and the document asks for one).  front is the file of the front
+ * matter; srclen the size of the source, which the filters' limits grow with.
+ * b->current is then the style the document used (NULL when it had none).
+ */
+static int
+run_pipeline(struct build *b, struct doc *doc, const char *front, size_t srclen,
+    struct buf outs[BUILD_NOUTPUTS], struct buf *form, double *clock)
 {
 	const struct build_opts *o = b->opts;
-	struct output outs[7] = {
-		{ ".html", BUF_INIT }, { ".xml", BUF_INIT }, { ".tree", BUF_INIT },
-		{ ".layout", BUF_INIT }, { ".pdf", BUF_INIT },
-		{ ".comments.html", BUF_INIT }, { ".comments.csv", BUF_INIT }
-	};
-	struct buf src = BUF_INIT;
-	/* An issue folder: its issue.yaml and article files make one document. */
-	char *folder = issue_folder(path);
-	struct doc *doc = doc_new(folder ? folder : path);
-	const char *front;	/* the file of the front matter, for its messages */
-	size_t srclen = 0;
 	struct loaded_style *ls = NULL;
 	struct filter_list filters = { NULL, 0 };
 	struct lf_opts lopts;
-	char *targets[8];
-	size_t ntargets = 0;
 	struct buf outputs = BUF_INIT;
 	const struct meta *style_meta;
-	const char *style, *lang, *unsafe, *form;
-	char *stem = NULL, *out;
-	int errors = msg_errors(), i, with_form;
+	const char *style, *lang, *unsafe, *wants_form;
+	int errors = msg_errors(), i;
 
-	double clock = now_ms();
-
-	memset(b->stage_ms, 0, sizeof(b->stage_ms));
 	memset(&lopts, 0, sizeof(lopts));
-	dep_reset(&b->deps);
-	if (folder != NULL) {
-		/* issue_read() names issue.yaml first: the rule's source. */
-		if (issue_read(doc, build_dep_add, b, &srclen) == -1)
-			goto done;
-		apply_overrides(doc->meta, o->overrides);
-		if (check_meta_types(doc->files[0], doc->meta) == -1)
-			goto done;
-	} else {
-		dep_add(&b->deps, path);
-		if (fs_read(path, &src) == -1) {
-			msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
-			goto done;
-		}
-		srclen = src.len;
-		if (build_parse(path, src.data, src.len, doc, o->overrides) == -1)
-			goto done;
-	}
-	front = doc->files[0];
-	lap(b, STAGE_PARSE, &clock);
 	if (srclen == 0 || doc->root->first == NULL)
-		msg_at(MSG_WARNING, path, 0, 0, "the document has no text");
+		msg_at(MSG_WARNING, doc->source, 0, 0, "the document has no text");
 	style_meta = meta_get(doc->meta, "style");
 	style = o->style ? o->style : style_meta ? style_meta->str : "article";
 	if ((ls = get_style(b, style, front, o->style ? NULL : style_meta)) == NULL)
 		goto done;
+	b->current = ls;
 	style = ls->name;	/* the filters may replace doc->meta, and style_meta with it */
 	apply_defaults(doc->meta, ls->defaults);
 	add_filters(&filters, front, meta_get(doc->meta, "filters"), front);
@@ -696,19 +677,16 @@ build_file(struct build *b, const char *path)
 	doc_assign_ids(doc);
 	if (lf_run(doc, (const char *const *)filters.paths, filters.n, &lopts) == -1)
 		goto done;
-	lap(b, STAGE_FILTERS, &clock);
+	lap(b, STAGE_FILTERS, clock);
 	doc_assign_ids(doc);
 	unsafe = meta_get_str(doc->meta, "unsafe");
 	check_safety(doc, o->unsafe || (unsafe && strcmp(unsafe, "true") == 0));
 	lang = meta_get_str(doc->meta, "lang");
 	if (lang == NULL || *lang == '\0')
 		lang = "zh-CN";
-	form = meta_get_str(doc->meta, "comments-form");
-	with_form = o->comments_form || (form && strcmp(form, "true") == 0);
 	if (msg_errors() > errors || o->check_only)
 		goto done;
 
-	stem = folder ? fs_basename(folder) : fs_stem(path);
 	if (o->outputs & OUT_HTML) {
 		struct html_params hp = { style, lang, NULL, NULL };
 		struct buf href = BUF_INIT;
@@ -717,42 +695,122 @@ build_file(struct build *b, const char *path)
 			hp.css_text = ls->css;
 		else
 			hp.css_href = buf_str(&href);
-		html_render(ls->html, doc, &hp, &outs[0].data);
+		html_render(ls->html, doc, &hp, &outs[0]);
 		buf_free(&href);
-		lap(b, STAGE_HTML, &clock);
+		lap(b, STAGE_HTML, clock);
 	}
 	if (o->outputs & OUT_XML)
-		xml_render(doc, style, lang, &outs[1].data);
+		xml_render(doc, style, lang, &outs[1]);
 	if (o->outputs & OUT_TREE)
-		doc_dump(doc, &outs[2].data);
+		doc_dump(doc, &outs[2]);
 	if (o->outputs & (OUT_LAYOUT | OUT_PDF))
-		render_pages(b, doc, ls, o->outputs & OUT_LAYOUT ? &outs[3].data : NULL,
-		    o->outputs & OUT_PDF ? &outs[4].data : NULL);
-	if (with_form) {
+		render_pages(b, doc, ls, o->outputs & OUT_LAYOUT ? &outs[3] : NULL,
+		    o->outputs & OUT_PDF ? &outs[4] : NULL);
+	wants_form = meta_get_str(doc->meta, "comments-form");
+	if (form != NULL && (o->comments_form || (wants_form && strcmp(wants_form, "true") == 0))) {
 		struct html_params hp = { style, lang, NULL, NULL };
-		render_form(doc, ls, &hp, &outs[5].data, &outs[6].data);
+		render_form(doc, ls, &hp, &form[0], &form[1]);
 	}
-	if (msg_errors() > errors)
+done:
+	free_filters(&filters);
+	buf_free(&outputs);
+	return msg_errors() > errors ? -1 : 0;
+}
+
+/* Starts a document: its stage clock, its dependency list (path first). */
+static void
+begin_document(struct build *b, double *clock)
+{
+	*clock = now_ms();
+	memset(b->stage_ms, 0, sizeof(b->stage_ms));
+	b->current = NULL;
+	dep_reset(&b->deps);
+}
+
+int
+build_memory(struct build *b, const char *path, const char *src, size_t len,
+    struct buf outs[BUILD_NOUTPUTS])
+{
+	struct doc *doc = doc_new(path);
+	int rc = -1;
+	double clock;
+
+	begin_document(b, &clock);
+	dep_add(&b->deps, path);
+	if (build_parse(path, src, len, doc, b->opts->overrides) == 0) {
+		lap(b, STAGE_PARSE, &clock);
+		rc = run_pipeline(b, doc, path, len, outs, NULL, &clock);
+	}
+	doc_free(doc);
+	return rc;
+}
+
+int
+build_file(struct build *b, const char *path)
+{
+	static const char *const exts[BUILD_NOUTPUTS + 2] = {
+		".html", ".xml", ".tree", ".layout", ".pdf", ".comments.html", ".comments.csv"
+	};
+	const struct build_opts *o = b->opts;
+	/* The outputs by OUT_* bit, then the comment form's two. */
+	struct buf outs[BUILD_NOUTPUTS + 2] = {
+		BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT
+	};
+	struct buf src = BUF_INIT;
+	/* An issue folder: its issue.yaml and article files make one document. */
+	char *folder = issue_folder(path);
+	struct doc *doc = doc_new(folder ? folder : path);
+	struct loaded_style *ls;
+	size_t srclen = 0;
+	char *targets[BUILD_NOUTPUTS + 3];
+	size_t ntargets = 0;
+	char *stem = NULL, *out;
+	int errors = msg_errors(), i;
+	double clock;
+
+	begin_document(b, &clock);
+	if (folder != NULL) {
+		/* issue_read() names issue.yaml first: the rule's source. */
+		if (issue_read(doc, build_dep_add, b, &srclen) == -1)
+			goto done;
+		apply_overrides(doc->meta, o->overrides);
+		if (check_meta_types(doc->files[0], doc->meta) == -1)
+			goto done;
+	} else {
+		dep_add(&b->deps, path);
+		if (fs_read(path, &src) == -1) {
+			msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+			goto done;
+		}
+		srclen = src.len;
+		if (build_parse(path, src.data, src.len, doc, o->overrides) == -1)
+			goto done;
+	}
+	lap(b, STAGE_PARSE, &clock);
+	if (run_pipeline(b, doc, doc->files[0], srclen, outs, &outs[BUILD_NOUTPUTS],
+	    &clock) == -1 || o->check_only)
 		goto done;
-	for (i = 0; i < 7; i++) {
-		if (i < 5 ? !(o->outputs & (1u << i)) : !with_form || strcmp(o->outdir, "-") == 0)
+	ls = b->current;
+	stem = folder ? fs_basename(folder) : fs_stem(path);
+	for (i = 0; i < BUILD_NOUTPUTS + 2; i++) {
+		if (i < BUILD_NOUTPUTS ? !(o->outputs & (1u << i)) :
+		    outs[i].len == 0 || strcmp(o->outdir, "-") == 0)
 			continue;
 		if (strcmp(o->outdir, "-") == 0)
 			out = mem_strdup("-");
 		else {
 			struct buf name = BUF_INIT;
-			buf_printf(&name, "%s%s", stem, outs[i].ext);
+			buf_printf(&name, "%s%s", stem, exts[i]);
 			out = fs_join(o->outdir, buf_str(&name));
 			buf_free(&name);
 		}
-		write_output(out, outs[i].data.data ? outs[i].data.data : "",
-		    outs[i].data.len);
+		write_output(out, buf_str(&outs[i]), outs[i].len);
 		targets[ntargets++] = out;
 	}
 	if ((o->outputs & OUT_HTML) && !o->self_contained &&
 	    strcmp(o->outdir, "-") != 0) {
 		struct buf name = BUF_INIT;
-		buf_printf(&name, "%s.css", style);
+		buf_printf(&name, "%s.css", ls->name);
 		out = fs_join(o->outdir, buf_str(&name));
 		write_output(out, ls->css, strlen(ls->css));
 		targets[ntargets++] = out;
@@ -773,10 +831,8 @@ done:
 		b->failed = 1;
 	while (ntargets > 0)
 		free(targets[--ntargets]);
-	for (i = 0; i < 7; i++)
-		buf_free(&outs[i].data);
-	free_filters(&filters);
-	buf_free(&outputs);
+	for (i = 0; i < BUILD_NOUTPUTS + 2; i++)
+		buf_free(&outs[i]);
 	buf_free(&src);
 	free(stem);
 	free(folder);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "doc.h"
 
 #define OUT_HTML	0x01
@@ -11,6 +12,7 @@
 #define OUT_TREE	0x04
 #define OUT_LAYOUT	0x08	/* the page layout's box dump */
 #define OUT_PDF		0x10
+#define BUILD_NOUTPUTS	5	/* output kinds: OUT_* bit i is the i-th */
 
 struct build_opts {
 	const char	*outdir;	/* where outputs go; "-" for standard output */
@@ -44,6 +46,17 @@ void build_free(struct build *b);
  * in place.
  */
 int build_file(struct build *b, const char *path);
+
+/*
+ * The same pipeline in memory, for the fuzzers: builds the document whose
+ * source is src[0..len) (borrowed; any bytes, no NUL needed) as if it were
+ * read from path, which still places it (messages, filters and images beside
+ * it).  Appends output kind i, when opts->outputs asks for it, to outs[i]:
+ * the caller's buffers, which the caller frees, also after a failure.
+ * Writes no file and no depfile rule.  Returns 0, or -1 after reporting errors.
+ */
+int build_memory(struct build *b, const char *path, const char *src, size_t len,
+    struct buf outs[BUILD_NOUTPUTS]);
 
 /*
  * Records that the outputs of the document being built depend on the file

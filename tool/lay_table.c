@@ -446,10 +446,12 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 		/* A row taller than what is left of a fresh page is split between lines. */
 		while (lo->y + height > lay_bottom(lo) + 1e-6) {
 			size_t most = 0;
+			/* Lines that fit below; none when a repeated head already fills the page. */
+			double room = (lay_bottom(lo) - lo->y - 2 * t.vpad) / t.pitch + 1e-6;
 			for (c = 0; c < t.ncols; c++)
 				if (cells[c].nlines > most)
 					most = cells[c].nlines;
-			fit = (size_t)floor((lay_bottom(lo) - lo->y - 2 * t.vpad) / t.pitch + 1e-6);
+			fit = room >= 1 ? (size_t)floor(room) : 0;
 			if (fit == 0 || from + fit >= most)
 				break;
 			place_row(lo, &t, cells, from, fit, (double)fit * t.pitch + 2 * t.vpad, 1);

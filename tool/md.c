@@ -699,6 +699,74 @@ contains(const char *s, size_t len, const char *needle, size_t n)
 	return 0;
 }
 
+/* The node after at in a walk of note's subtree in document order, or NULL at its end. */
+static const struct doc_node *
+next_in(const struct doc_node *note, const struct doc_node *at)
+{
+	if (at->first != NULL)
+		return at->first;
+	while (at != note && at->next == NULL)
+		at = at->parent;
+	return at == note ? NULL : at->next;
+}
+
+/*
+ * Filters get each note inside its reference, so a note that refers to
+ * itself, directly or through other notes, would hold itself.  Reports the
+ * reference that closes such a loop; returns -1 then.  The notes are walked
+ * depth first with a stack of their own: a long chain of notes does not
+ * exhaust C's.
+ */
+static int
+check_note_loops(struct md *md, struct doc_node *root, int count)
+{
+	struct walk { const struct doc_node *note, *at; } *stack;
+	const struct doc_node **notes, *c;
+	char *state;	/* per note number: 0 not seen, 1 being walked, 2 done */
+	size_t depth = 0;
+	int i, j, rc = 0;
+
+	notes = mem_zalloc((size_t)count + 1, sizeof(*notes));
+	state = mem_zalloc((size_t)count + 1, 1);
+	stack = mem_zalloc((size_t)count + 1, sizeof(*stack));
+	for (c = root->first; c != NULL; c = c->next)
+		if (c->type == DOC_FOOTNOTE)
+			notes[c->num] = c;
+	for (i = 1; i <= count && rc == 0; i++) {
+		if (state[i] != 0)
+			continue;
+		state[i] = 1;
+		stack[depth++] = (struct walk){ notes[i], notes[i] };
+		while (depth > 0) {
+			struct walk *top = &stack[depth - 1];
+			if ((top->at = next_in(top->note, top->at)) == NULL) {
+				state[top->note->num] = 2;
+				depth--;
+				continue;
+			}
+			if (top->at->type != DOC_NOTEREF || top->at->num < 1 ||
+			    top->at->num > count)
+				continue;
+			j = top->at->num;
+			if (state[j] == 1) {
+				msg_at(MSG_ERROR, md->doc->source, top->at->line, top->at->col,
+				    "this footnote reference puts note %d inside itself "
+				    "(a note may refer to other notes, not back to its own)", j);
+				rc = -1;
+				break;
+			}
+			if (state[j] == 0) {
+				state[j] = 1;
+				stack[depth++] = (struct walk){ notes[j], notes[j] };
+			}
+		}
+	}
+	free(notes);
+	free(state);
+	free(stack);
+	return rc;
+}
+
 int
 md_parse(struct doc *doc, const char *src, size_t len)
 {
@@ -753,6 +821,8 @@ md_parse(struct doc *doc, const char *src, size_t len)
 			snprintf(id, sizeof(id), "fn-%d", c->num);
 			c->attr.id = mem_strdup(id);
 		}
+	if (!md.failed && check_note_loops(&md, doc->root, footnotes) == -1)
+		md.failed = 1;
 	if (!md.failed)
 		fix_inlines(doc->root, 0);
 	free(md.line_start);
