@@ -258,6 +258,7 @@ fuzz: fuzzers $(FUZZ_TARGETS:%=out/fuzz/corpus-%/.seeded)
 	@failed=0; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
 		dict=tests/fuzz/markdown.dict; [ $$t = filter ] && dict=tests/fuzz/lua.dict; \
+		LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp \
 		out/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2560 \
 			-close_fd_mask=2 -print_final_stats=1 -dict=$$dict \
 			-artifact_prefix=out/fuzz/crash-$$t- out/fuzz/corpus-$$t \

@@ -515,8 +515,7 @@ compare_keys(const void *a, const void *b)
 static void
 attr_to_model(lua_State *L, int idx, struct doc_attr *a)
 {
-	const char *s;
-	char **keys = NULL;
+	const char *s, **keys;
 	size_t nkeys = 0, i;
 	int t, list, top = lua_gettop(L);
 
@@ -543,12 +542,17 @@ attr_to_model(lua_State *L, int idx, struct doc_attr *a)
 	list = table_field(L, t, "attributes");
 	lua_pushnil(L);
 	while (lua_next(L, list) != 0) {
-		if (lua_type(L, -2) != LUA_TSTRING || !lua_isstring(L, -1)) {
-			free(keys);
+		if (lua_type(L, -2) != LUA_TSTRING || !lua_isstring(L, -1))
 			luaL_error(L, "attr.attributes must map strings to strings");
-		}
-		keys = mem_realloc(keys, (nkeys + 1) * sizeof(*keys));
-		keys[nkeys++] = (char *)lua_tostring(L, -2);
+		nkeys++;
+		lua_pop(L, 1);
+	}
+	/* Lua owns the array of keys (a userdata): an error below frees it too. */
+	keys = lua_newuserdatauv(L, nkeys * sizeof(*keys), 0);
+	i = 0;
+	lua_pushnil(L);
+	while (lua_next(L, list) != 0) {
+		keys[i++] = lua_tostring(L, -2);
 		lua_pop(L, 1);
 	}
 	if (nkeys > 0)
@@ -558,7 +562,6 @@ attr_to_model(lua_State *L, int idx, struct doc_attr *a)
 		doc_attr_set(a, keys[i], lua_tostring(L, -1));
 		lua_pop(L, 1);
 	}
-	free(keys);
 	lua_settop(L, top);
 }
 
@@ -806,48 +809,58 @@ inlines_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	doc_merge_texts(parent);
 }
 
-static struct meta *meta_to_model(lua_State *L, int idx, const char *key,
-    const struct meta *old, int depth);
+static void meta_to_model(lua_State *L, int idx, const char *key, const struct meta *old,
+    struct meta *parent, int depth);
 
 /* Fills map from the Lua table at idx: keys of old first, in their order, then new ones sorted. */
 static void
 map_to_model(lua_State *L, int idx, struct meta *map, const struct meta *old, int depth)
 {
 	const struct meta *o;
-	char **keys = NULL;
+	const char **keys;
 	size_t nkeys = 0, i;
 
 	for (o = old ? old->first : NULL; o != NULL; o = o->next) {
 		lua_getfield(L, idx, o->key);
 		if (!lua_isnil(L, -1))
-			meta_append(map, meta_to_model(L, lua_gettop(L), o->key, o, depth + 1));
+			meta_to_model(L, lua_gettop(L), o->key, o, map, depth + 1);
 		lua_pop(L, 1);
 	}
 	lua_pushnil(L);
 	while (lua_next(L, idx) != 0) {
 		lua_pop(L, 1);
-		if (lua_type(L, -1) != LUA_TSTRING) {
-			free(keys);
+		if (lua_type(L, -1) != LUA_TSTRING)
 			luaL_error(L, "metadata keys must be strings");
-		}
-		if (meta_get(old, lua_tostring(L, -1)) == NULL) {
-			keys = mem_realloc(keys, (nkeys + 1) * sizeof(*keys));
-			keys[nkeys++] = (char *)lua_tostring(L, -1);
-		}
+		if (meta_get(old, lua_tostring(L, -1)) == NULL)
+			nkeys++;
+	}
+	/* Lua owns the array of the new keys (a userdata): an error below frees it too. */
+	keys = lua_newuserdatauv(L, nkeys * sizeof(*keys), 0);
+	i = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx) != 0) {
+		lua_pop(L, 1);
+		if (meta_get(old, lua_tostring(L, -1)) == NULL)
+			keys[i++] = lua_tostring(L, -1);
 	}
 	if (nkeys > 0)
 		qsort(keys, nkeys, sizeof(*keys), compare_keys);
 	for (i = 0; i < nkeys; i++) {
 		lua_getfield(L, idx, keys[i]);
-		meta_append(map, meta_to_model(L, lua_gettop(L), keys[i], NULL, depth + 1));
+		meta_to_model(L, lua_gettop(L), keys[i], NULL, map, depth + 1);
 		lua_pop(L, 1);
 	}
-	free(keys);
+	lua_pop(L, 1);
 }
 
-/* Returns the metadata value at idx; a Lua error may leave it to the caller's holder. */
-static struct meta *
-meta_to_model(lua_State *L, int idx, const char *key, const struct meta *old, int depth)
+/*
+ * Appends the metadata value at idx to parent.  It is appended before it is
+ * filled in, so that a Lua error midway leaves it in the holder's tree, which
+ * the caller frees.
+ */
+static void
+meta_to_model(lua_State *L, int idx, const char *key, const struct meta *old,
+    struct meta *parent, int depth)
 {
 	struct meta *m;
 	lua_Integer i;
@@ -858,13 +871,15 @@ meta_to_model(lua_State *L, int idx, const char *key, const struct meta *old, in
 	switch (lua_type(L, idx)) {
 	case LUA_TBOOLEAN:
 		m = meta_new(META_BOOL, key, 0, 0);
+		meta_append(parent, m);
 		m->str = mem_strdup(lua_toboolean(L, idx) ? "true" : "false");
-		return m;
+		return;
 	case LUA_TSTRING:
 	case LUA_TNUMBER:
 		m = meta_new(META_STRING, key, 0, 0);
+		meta_append(parent, m);
 		m->str = mem_strdup(lua_tostring(L, idx));
-		return m;
+		return;
 	case LUA_TTABLE:
 		break;
 	default:
@@ -882,25 +897,26 @@ meta_to_model(lua_State *L, int idx, const char *key, const struct meta *old, in
 		lua_pushvalue(L, idx);
 		lua_call(L, 1, 1);
 		m = meta_new(META_STRING, key, 0, 0);
+		meta_append(parent, m);
 		m->str = mem_strdup(lua_tostring(L, -1));
 		lua_pop(L, 4);
-		return m;
+		return;
 	}
 	lua_pop(L, 1);
 	if (lua_rawlen(L, idx) > 0 || (lua_pushnil(L), lua_next(L, idx) == 0)) {
 		m = meta_new(META_LIST, key, 0, 0);
+		meta_append(parent, m);
 		for (i = 1; lua_rawgeti(L, idx, i) != LUA_TNIL; i++) {
-			struct meta *item = meta_to_model(L, lua_gettop(L), NULL, NULL, depth + 1);
-			meta_append(m, item);
+			meta_to_model(L, lua_gettop(L), NULL, NULL, m, depth + 1);
 			lua_pop(L, 1);
 		}
 		lua_pop(L, 1);
-		return m;
+		return;
 	}
 	lua_pop(L, 2);		/* the key and value lua_next left */
 	m = meta_new(META_MAP, key, 0, 0);
+	meta_append(parent, m);
 	map_to_model(L, idx, m, old && old->type == META_MAP ? old : NULL, depth);
-	return m;
 }
 
 struct holder {
