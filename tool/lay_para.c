@@ -491,19 +491,57 @@ keep_last_two(struct builder *b, const struct tok *t)
 }
 
 /*
+ * Gives amount (> 0) to the glue of items [start, end) class by class in
+ * order: a class takes up to all its glue has (shrink when shrinking, else
+ * stretch), shared in proportion to it, before the next class is touched.
+ * With overflow, what every class together cannot take goes to the last one
+ * that took any.  Adds to adjust[k] (negative when shrinking).
+ */
+static void
+give(const struct builder *b, size_t start, size_t end, int shrinking,
+    const enum adj *order, size_t n, double amount, int overflow, double *adjust)
+{
+	const unsigned char *cls = shrinking ? b->shrink_adj : b->stretch_adj;
+	double sign = shrinking ? -1 : 1, total, share, last_total = 0;
+	enum adj last = ADJ_NONE;
+	size_t k, o;
+
+#define GLUE_ROOM(k)	(shrinking ? b->items[k].shrink : b->items[k].stretch)
+	for (o = 0; o < n && amount > 0; o++) {
+		total = 0;
+		for (k = start; k < end; k++)
+			if (cls[k] == order[o])
+				total += GLUE_ROOM(k);
+		if (total <= 0)
+			continue;
+		last = order[o];
+		last_total = total;
+		share = amount < total ? amount / total : 1;
+		for (k = start; k < end; k++)
+			if (cls[k] == order[o])
+				adjust[k] += sign * share * GLUE_ROOM(k);
+		amount -= share * total;
+	}
+	if (overflow && amount > 1e-9 && last != ADJ_NONE)
+		for (k = start; k < end; k++)
+			if (cls[k] == last)
+				adjust[k] += sign * amount * GLUE_ROOM(k) / last_total;
+#undef GLUE_ROOM
+}
+
+/*
  * Sets adjust[k] for the glue of items [start, end) so that the line fills
- * measure: each class of glue gives way in clreq's order, a class taking its
- * share in proportion to its glue before the next is touched.  Without
- * justify only shrinking happens.  A line nothing can fill keeps its natural
- * width where it must stretch past everything, and overflows where it cannot
- * shrink enough.
+ * measure, in clreq's order (shrink_order, stretch_order).  Without justify
+ * only shrinking happens.  A line too short for every class's stretch (a
+ * loose line) spreads the rest over the last class it has; a line too long
+ * for every class's shrink overflows.
  */
 static void
 distribute(const struct builder *b, size_t start, size_t end, double measure,
     int justify, double *adjust)
 {
-	double natural = 0, need, total;
-	size_t k, o;
+	double natural = 0, need;
+	size_t k;
 
 	for (k = start; k < end; k++) {
 		adjust[k] = 0;
@@ -511,47 +549,12 @@ distribute(const struct builder *b, size_t start, size_t end, double measure,
 			natural += b->items[k].width;
 	}
 	need = measure - natural;
-	if (need < 0) {
-		for (o = 0; o < sizeof(shrink_order) / sizeof(shrink_order[0]) && need < 0; o++) {
-			total = 0;
-			for (k = start; k < end; k++)
-				if (b->shrink_adj[k] == shrink_order[o])
-					total += b->items[k].shrink;
-			if (total <= 0)
-				continue;
-			double share = -need < total ? -need / total : 1;
-			for (k = start; k < end; k++)
-				if (b->shrink_adj[k] == shrink_order[o])
-					adjust[k] = -share * b->items[k].shrink;
-			need += share * total;
-		}
-	} else if (need > 0 && justify) {
-		size_t last = 0;
-		for (o = 0; o < sizeof(stretch_order) / sizeof(stretch_order[0]) && need > 0; o++) {
-			total = 0;
-			for (k = start; k < end; k++)
-				if (b->stretch_adj[k] == stretch_order[o])
-					total += b->items[k].stretch;
-			if (total <= 0)
-				continue;
-			last = o + 1;
-			double share = need < total ? need / total : 1;
-			for (k = start; k < end; k++)
-				if (b->stretch_adj[k] == stretch_order[o])
-					adjust[k] = share * b->items[k].stretch;
-			need -= share * total;
-		}
-		/* Past every class's stretch (a loose line): the last class there takes the rest. */
-		if (need > 1e-9 && last > 0) {
-			total = 0;
-			for (k = start; k < end; k++)
-				if (b->stretch_adj[k] == stretch_order[last - 1])
-					total += b->items[k].stretch;
-			for (k = start; k < end; k++)
-				if (b->stretch_adj[k] == stretch_order[last - 1])
-					adjust[k] += need * b->items[k].stretch / total;
-		}
-	}
+	if (need < 0)
+		give(b, start, end, 1, shrink_order,
+		    sizeof(shrink_order) / sizeof(shrink_order[0]), -need, 0, adjust);
+	else if (need > 0 && justify)
+		give(b, start, end, 0, stretch_order,
+		    sizeof(stretch_order) / sizeof(stretch_order[0]), need, 1, adjust);
 }
 
 int
