@@ -24,6 +24,7 @@ struct lay_element {
 	double		 after;		/* the gap below the previous element, points */
 	double		 after_lines;	/* plus this many of the body's line pitches */
 	double		 x;		/* in from the aligned edge, points */
+	double		 hang;		/* left-aligned text: lines after the first start this far in */
 	int		 align;		/* ALIGN_LEFT, ALIGN_CENTER or ALIGN_RIGHT */
 	int		 page;		/* x, align and width count from the paper's edges */
 	int		 role;		/* enum role */
@@ -127,7 +128,7 @@ read_element(struct lay_page_style *ps, const char *path, const char *list,
 				e->text = mem_strdup(str);
 		} else if (strcmp(m->key, "rule") == 0 || strcmp(m->key, "y") == 0 ||
 		    strcmp(m->key, "x") == 0 || strcmp(m->key, "size") == 0 ||
-		    strcmp(m->key, "width") == 0) {
+		    strcmp(m->key, "width") == 0 || strcmp(m->key, "hang") == 0) {
 			if (str == NULL || (v = lay_length(str)) < 0)
 				rc = bad(path, m, "a length such as 25mm, 12pt or 三号");
 			else if (m->key[0] == 'r')
@@ -137,6 +138,8 @@ read_element(struct lay_page_style *ps, const char *path, const char *list,
 				has_y = 1;
 			} else if (m->key[0] == 'x')
 				e->x = v;
+			else if (m->key[0] == 'h')
+				e->hang = v;
 			else if (m->key[0] == 's')
 				e->size = v;
 			else
@@ -313,12 +316,11 @@ lay_meta_text(const struct meta *meta, const char *key, struct buf *out)
 		sep = "，";
 	else if (strcmp(key, "attachments") == 0 && m->type == META_LIST && m->first &&
 	    m->first->next) {
-		/* GB/T 9704 7.3.4: numbered, one a line, under the first (after 附件：). */
+		/* GB/T 9704 7.3.4: numbered, one a line (an element's `hang` lines them up). */
 		int k = 1;
 		for (c = m->first; c != NULL; c = c->next)
 			if (c->type == META_STRING && *c->str != '\0')
-				buf_printf(out, "%s%d．%s", out->len > from ?
-				    "\n\u3000\u3000\u3000" : "", k++, c->str);
+				buf_printf(out, "%s%d．%s", out->len > from ? "\n" : "", k++, c->str);
 		return out->len - from;
 	}
 	else if (strcmp(key, "signer") == 0 || strcmp(key, "issued-by") == 0)
@@ -384,6 +386,7 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 	double track = e->tracking * size, avail = measure - e->x, x0, width;
 	struct lay_para_style st = { e->width > 0 && e->width < avail ? e->width : avail, 0,
 	    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback, lo->text };
+	double hang = e->align == ALIGN_LEFT ? e->hang : 0;
 	struct lay_para para;
 	struct look f;
 	const char *s, *nl;
@@ -406,6 +409,9 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 	}
 	if (track > 0)
 		st.measure = 1e6;	/* spaced-out text is one line a line break ends */
+	/* A hanging indent is a negative one: the first line reaches back over it. */
+	st.measure -= hang;
+	st.indent = -hang;
 	lay_para_set(lo->runs, lo->nruns, &st, &para);
 	/*
 	 * Wrapped centred lines (titles) are balanced: set again in the narrowest
@@ -437,7 +443,7 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 		for (k = 0; k < line->n; k++)
 			line->glyphs[k].x += (double)k * track;
 		width = line->width + (line->n > 0 ? (double)(line->n - 1) * track : 0);
-		x0 = e->align == ALIGN_LEFT ? left + e->x :
+		x0 = e->align == ALIGN_LEFT ? left + e->x + hang :
 		    e->align == ALIGN_RIGHT ? left + measure - e->x - width :
 		    left + (measure - width) / 2;
 		if (!measure_only) {

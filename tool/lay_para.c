@@ -365,7 +365,7 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 	size_t i;
 	const struct tok *prev = NULL, *space = NULL;
 
-	if (st->indent > 0)
+	if (st->indent != 0)
 		BOX(b, st->indent, -1, 0);
 	for (i = 0; i < n; i++) {
 		const struct tok *c = &t[i];

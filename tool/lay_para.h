@@ -35,7 +35,8 @@ struct lay_run {
 
 struct lay_para_style {
 	double		 measure;	/* line width, points */
-	double		 indent;	/* first-line indent, points (2 em in body text) */
+	double		 indent;	/* first-line indent, points (2 em in body text);
+					   negative: the first line hangs out to the left */
 	enum lay_punct	 punct;
 	int		 justify;	/* stretch lines to the measure (not the last) */
 	const char	*file;		/* for messages about missing glyphs */
