@@ -248,39 +248,6 @@ end
 
 -- Uses of terms in the text -------------------------------------------------------
 
-local function is_word_char(c)
-	return c ~= "" and c:match("^[%w_]$") ~= nil
-end
-
--- Finds the uses in text: a list of { from, to, term }, longest first, not overlapping.
-local function find_uses(text, ordered)
-	local found = {}
-	for _, t in ipairs(ordered) do
-		local init = 1
-		while true do
-			local from, to = text:find(t.zh, init, true)
-			if not from then break end
-			-- A term starting or ending with a Latin letter or digit is a whole word there.
-			local ok = not (is_word_char(t.zh:sub(1, 1)) and is_word_char(text:sub(from - 1, from - 1)))
-				and not (is_word_char(t.zh:sub(-1)) and is_word_char(text:sub(to + 1, to + 1)))
-			if ok then found[#found + 1] = { from = from, to = to, term = t } end
-			init = from + 1
-		end
-	end
-	table.sort(found, function(a, b)
-		if a.from ~= b.from then return a.from < b.from end
-		return a.to > b.to
-	end)
-	local out, reach = {}, 0
-	for _, f in ipairs(found) do
-		if f.from > reach then
-			out[#out + 1] = f
-			reach = f.to
-		end
-	end
-	return out
-end
-
 local function mark_uses(doc, opts, targets)
 	local ordered = {}
 	for _, t in ipairs(terms) do ordered[#ordered + 1] = t end
@@ -288,16 +255,20 @@ local function mark_uses(doc, opts, targets)
 		if #a.zh ~= #b.zh then return #a.zh > #b.zh end
 		return a.id < b.id
 	end)
+	-- Where uses overlap, the first wins, then the longest: 视频监控系统 over 视频.
+	local words = {}
+	for i, t in ipairs(ordered) do words[i] = t.zh end
+	local matcher = utils.matcher(words)
 	local used, annotated = {}, {}
 	local own = nil		-- the term whose entry we are in: it does not refer to itself
 	local change = opts.annotate ~= "none" or opts.link
 
 	local function rewrite_str(s)
-		local uses = find_uses(s.text, ordered)
+		local uses = matcher:find_all(s.text)
 		if #uses == 0 then return nil end
 		local out, pos = {}, 1
 		for _, u in ipairs(uses) do
-			local t = u.term
+			local t = ordered[u.index]
 			if t.id ~= own then
 				used[t.id] = true
 				if change then
@@ -452,32 +423,25 @@ return {
 			return doc
 		end
 		-- Term entries first, so that uses can link to them.
-		local used_pending = {}
-		local level, expanded = 1, {}
+		local pending_level = {}	-- a terms block's entries' heading level
+		local level = 1
 		for _, b in ipairs(out) do
 			if b.tag == "Heading" then level = b.level + 1 end
-			if code_kind(b) == "terms" then
-				used_pending[#used_pending + 1] = { block = b, level = math.min(level, 6), at = #expanded + 1 }
-				expanded[#expanded + 1] = b
-			else
-				expanded[#expanded + 1] = b
-			end
+			if code_kind(b) == "terms" then pending_level[b] = math.min(level, 6) end
 		end
 		local has_glossary = false
-		for _, b in ipairs(expanded) do if code_kind(b) == "glossary" then has_glossary = true end end
+		for _, b in ipairs(out) do if code_kind(b) == "glossary" then has_glossary = true end end
 		-- "all used" needs the uses, the uses' links need the entries: find uses in a copy first.
-		local used = mark_uses({ blocks = expanded }, { annotate = "none", link = false },
+		local used = mark_uses({ blocks = out }, { annotate = "none", link = false },
 			function() return nil end)
 		local entries = {}
 		local final = {}
-		for _, b in ipairs(expanded) do
-			local pending = nil
-			for _, p in ipairs(used_pending) do if p.block == b then pending = p end end
-			if pending then
+		for _, b in ipairs(out) do
+			if pending_level[b] then
 				local list = read_selection(b, used, nil)
 				for _, t in ipairs(list or {}) do
 					entries[t.id] = true
-					for _, e in ipairs(entry(t, pending.level)) do final[#final + 1] = e end
+					for _, e in ipairs(entry(t, pending_level[b])) do final[#final + 1] = e end
 				end
 			else
 				final[#final + 1] = b

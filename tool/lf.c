@@ -1293,6 +1293,7 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_pushcfunction(L, l_parse_attr);
 	lua_setfield(L, -2, "parse_attr");
 	lf_data_register(L, lua_absindex(L, -2), lua_absindex(L, -1));
+	lf_match_register(L, lua_absindex(L, -1));
 	lua_pop(L, 1);
 	/* The front matter's file: an issue folder's issue.yaml. */
 	lua_pushstring(L, lf->doc->files[0]);

@@ -40,5 +40,7 @@ void lf_note_read(struct lf *lf, const char *path);
 void lf_push_meta(lua_State *L, const struct meta *m, int strings);
 /* Adds read_data to the galley table and pinyin, compare to utils (absolute indices). */
 void lf_data_register(lua_State *L, int galley, int utils);
+/* Adds matcher to utils (an absolute index). */
+void lf_match_register(lua_State *L, int utils);
 
 #endif
