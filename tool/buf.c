@@ -7,7 +7,7 @@
 
 #include "mem.h"
 
-static void
+void
 buf_reserve(struct buf *b, size_t extra)
 {
 	b->data = mem_grow(b->data, &b->cap, b->len + extra + 1, 1);

@@ -13,6 +13,8 @@ struct buf {
 
 #define BUF_INIT { NULL, 0, 0 }
 
+/* Makes room for extra more bytes (and the NUL) after the contents. */
+void buf_reserve(struct buf *b, size_t extra);
 void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);

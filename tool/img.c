@@ -10,10 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
 #include "fs.h"
 #include "mem.h"
+#include "zip.h"
 
 /* Image files larger than this are refused before they are read. */
 #define IMG_MAX_FILE	((off_t)64 << 20)
@@ -204,6 +203,24 @@ png_samples(int type, int depth)
 	}
 }
 
+/* Where png_check_data() is in the inflated rows. */
+struct png_rows {
+	unsigned long long row, want, got, next_filter;
+};
+
+/* Counts inflated bytes against the rows promised, and checks each row's filter byte. */
+static int
+png_take_rows(void *ctx, const unsigned char *bytes, size_t len)
+{
+	struct png_rows *r = ctx;
+
+	for (; r->next_filter < r->got + len; r->next_filter += r->row)
+		if (bytes[r->next_filter - r->got] > 4)
+			return -1;
+	r->got += len;
+	return r->got > r->want ? -1 : 0;
+}
+
 /*
  * Inflates the image data (the IDAT chunks, in order) to check that it holds
  * exactly the rows the header promises, each with a known filter: libpng,
@@ -213,48 +230,29 @@ static int
 png_check_data(const unsigned char *d, size_t len, const struct img_info *info, int samples,
     struct buf *why)
 {
-	unsigned long long row = 1 + ((unsigned long long)info->width * (unsigned)samples *
-	    (unsigned)info->bits + 7) / 8;
-	unsigned long long want = row * info->height, got = 0, next_filter = 0;
-	unsigned char out[16384];
-	size_t pos = 8, k;
+	struct png_rows r;
+	struct zip_inflater *z = zip_inflater_new();
+	enum zip_state state = ZIP_MORE;
+	size_t pos = 8;
 	uint32_t n;
-	z_stream z;
-	int zrc = Z_OK;
 
-	memset(&z, 0, sizeof(z));
-	if (inflateInit(&z) != Z_OK) {
+	if (z == NULL) {
 		buf_puts(why, "cannot check the image data (out of memory)");
 		return -1;
 	}
-	while (pos + 12 <= len && zrc != Z_STREAM_END) {
+	r.row = 1 + ((unsigned long long)info->width * (unsigned)samples * info->bits + 7) / 8;
+	r.want = r.row * info->height;
+	r.got = r.next_filter = 0;
+	while (pos + 12 <= len && state == ZIP_MORE) {
 		n = be32(d + pos);
-		if (memcmp(d + pos + 4, "IDAT", 4) == 0) {
-			z.next_in = (unsigned char *)(uintptr_t)(d + pos + 8);
-			z.avail_in = n;
-			while (z.avail_in > 0 && zrc == Z_OK) {
-				z.next_out = out;
-				z.avail_out = sizeof(out);
-				zrc = inflate(&z, Z_NO_FLUSH);
-				if (zrc != Z_OK && zrc != Z_STREAM_END)
-					break;
-				for (k = sizeof(out) - z.avail_out; next_filter < got + k;
-				    next_filter += row)
-					if (out[next_filter - got] > 4)
-						zrc = Z_DATA_ERROR;
-				got += sizeof(out) - z.avail_out;
-				if (got > want)
-					zrc = Z_DATA_ERROR;
-			}
-			if (zrc != Z_OK && zrc != Z_STREAM_END)
-				break;
-		}
+		if (memcmp(d + pos + 4, "IDAT", 4) == 0)
+			state = zip_inflate(z, d + pos + 8, n, png_take_rows, &r);
 		pos += (size_t)n + 12;
 	}
-	inflateEnd(&z);
-	if (zrc == Z_STREAM_END && got == want)
+	zip_inflater_free(z);
+	if (state == ZIP_END && r.got == r.want)
 		return 0;
-	buf_puts(why, zrc == Z_OK ? "truncated PNG (its image data ends early)" :
+	buf_puts(why, state == ZIP_MORE ? "truncated PNG (its image data ends early)" :
 	    "damaged PNG (its image data does not decode to the size it claims)");
 	return -1;
 }
@@ -276,7 +274,7 @@ png_probe(const unsigned char *d, size_t len, struct img_info *info, struct buf 
 		}
 		type = d + pos + 4;
 		data = d + pos + 8;
-		if (crc32(crc32(0, Z_NULL, 0), type, n + 4) != be32(data + n)) {
+		if (zip_crc32(type, (size_t)n + 4) != be32(data + n)) {
 			buf_printf(why, "damaged PNG (the %s chunk fails its CRC check)",
 			    chunk_name(type, name));
 			return -1;
