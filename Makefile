@@ -21,6 +21,7 @@ PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz 
 # Recursive (=) on purpose: pkg-config is asked only after `deps` installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhpdf -lm
+ICU_LIBS   = $(shell pkg-config --libs icu-uc icu-i18n)
 
 CC        ?= cc
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -31,10 +32,13 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(PKG_CFLAGS) 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined,float-cast-overflow
 
-SRCS      = $(sort $(wildcard tool/*.c))
-# The Lua half of the filter engine is compiled in as a string.
-OBJS      = $(SRCS:tool/%.c=out/obj/%.o) out/obj/lf_prelude.o
-SAN_OBJS  = $(SRCS:tool/%.c=out/obj-san/%.o) out/obj-san/lf_prelude.o
+# tool/gen_*.c are build-time helpers, not part of galley.
+SRCS      = $(filter-out tool/gen_%.c,$(sort $(wildcard tool/*.c)))
+# Generated sources, out/gen/NAME.c: the Lua half of the filter engine compiled in as
+# a string; the pinyin table made from ICU's transliterator (tool/gen_pinyin.c).
+GEN       = lf_prelude coll_pinyin
+OBJS      = $(SRCS:tool/%.c=out/obj/%.o) $(GEN:%=out/obj/%.o)
+SAN_OBJS  = $(SRCS:tool/%.c=out/obj-san/%.o) $(GEN:%=out/obj-san/%.o)
 UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
 
 GALLEY    = out/bin/galley
@@ -105,15 +109,24 @@ out/gen/lf_prelude.c: tool/lf_prelude.lua
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } >$@
 
-out/obj/lf_prelude.o: out/gen/lf_prelude.c | deps
+# Run at build time, once: about a second.  A new generator makes a new table.
+out/bin/gen-pinyin: out/obj/gen_pinyin.o out/obj/mem.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ $(ICU_LIBS) -o $@
+
+out/gen/coll_pinyin.c: out/bin/gen-pinyin
+	@mkdir -p $(@D)
+	out/bin/gen-pinyin >$@.tmp && mv $@.tmp $@
+
+out/obj/%.o: out/gen/%.c | deps
 	@mkdir -p $(@D)
 	@echo "CC $<"
-	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) -Itool -c $< -o $@
 
-out/obj-san/lf_prelude.o: out/gen/lf_prelude.c | deps
+out/obj-san/%.o: out/gen/%.c | deps
 	@mkdir -p $(@D)
 	@echo "CC $< (sanitizers)"
-	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itool -c $< -o $@
 
 out/obj/%.o: tool/%.c | deps
 	@mkdir -p $(@D)
@@ -203,7 +216,7 @@ FUZZ_CC   = clang
 FUZZ_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 FUZZ_OBJS = $(filter-out out/obj-fuzz/main.o,$(SRCS:tool/%.c=out/obj-fuzz/%.o)) \
-	out/obj-fuzz/lf_prelude.o out/obj-fuzz/tests/harness.o
+	$(GEN:%=out/obj-fuzz/%.o) out/obj-fuzz/tests/harness.o
 FUZZERS   = $(FUZZ_TARGETS:%=out/fuzz/%)
 # Seeds: every document and golden case; for the filter target, each filter (a golden
 # one followed by its own document, as tests/fuzz/filter.c reads an input, less the
@@ -214,10 +227,10 @@ FILTER_SEEDS = $(wildcard lua-filters/*.lua tests/golden/*.lua)
 fuzz-deps: deps
 	$(call install_missing,$(FUZZ_PACKAGES))
 
-out/obj-fuzz/lf_prelude.o: out/gen/lf_prelude.c | fuzz-deps
+out/obj-fuzz/%.o: out/gen/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	@echo "CC $< (fuzzing)"
-	@$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	@$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Itool -c $< -o $@
 
 out/obj-fuzz/%.o: tool/%.c | fuzz-deps
 	@mkdir -p $(@D)
@@ -281,4 +294,4 @@ install: $(GALLEY)
 clean:
 	rm -rf out
 
--include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(DEPFILES) $(wildcard out/bulletin/index.d)
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) out/obj/gen_pinyin.d $(DEPFILES) $(wildcard out/bulletin/index.d)

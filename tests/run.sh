@@ -97,6 +97,7 @@ for G in "$@"; do
 		if "$unit" >"$TMP/unit" 2>&1; then ok; else bad "unit tests"; cat "$TMP/unit"; fi
 		. tests/cli.sh
 		. tests/content.sh
+		. tests/pinyin.sh
 		. tests/pdf.sh
 		. tests/blocks.sh
 		. tests/figure.sh

@@ -27,9 +27,24 @@ void coll_free(struct coll *c);
  * white space, including the breaks between syllables, is one space with
  * none at either end: "5G网络" → "5g wang3 luo4".  The reading of a
  * polyphonic character is ICU's (长 → zhang3).  Returns 0, or -1 with the
- * reason appended to why (text that is not UTF-8, an ICU failure).
+ * reason appended to why (text that is not UTF-8, an ICU failure).  Most
+ * text is read from a table made at build time; ICU's transliterator is
+ * opened only for text the table does not cover.
  */
 int coll_pinyin(struct coll *c, const char *s, size_t len, struct buf *out,
+    struct buf *why);
+
+/*
+ * The two ways coll_pinyin() has, for tests that compare them.  The first
+ * reads the table generated from ICU's transliterator at build time
+ * (coll_pinyin.h), fast; it takes Han characters with a one-syllable
+ * reading, ASCII, common Chinese punctuation and tone-marked pinyin, and
+ * returns -1 with out unchanged for any other text (or text coll_pinyin()
+ * refuses).  The second opens the transliterator itself (about 70 ms of CPU
+ * the first time) and takes any text.  Same results as coll_pinyin().
+ */
+int coll_pinyin_table(const char *s, size_t len, struct buf *out);
+int coll_pinyin_icu(struct coll *c, const char *s, size_t len, struct buf *out,
     struct buf *why);
 
 /*

@@ -543,6 +543,189 @@ test_coll(void)
 	coll_free(NULL);
 }
 
+/*
+ * Whether the table gives s what ICU's transliterator gives it: 1 when it
+ * does, 0 when it does not take s, -1 when the two differ (with both in
+ * got).
+ */
+static int
+pinyin_agrees(struct coll *c, const char *s, size_t len, struct buf *got)
+{
+	struct buf icu = BUF_INIT, why = BUF_INIT;
+	int rc = 0;
+
+	buf_reset(got);
+	if (coll_pinyin_table(s, len, got) == 0) {
+		if (coll_pinyin_icu(c, s, len, &icu, &why) == -1)
+			buf_printf(&icu, "ERROR: %s", buf_str(&why));
+		rc = strcmp(buf_str(got), buf_str(&icu)) == 0 ? 1 : -1;
+		if (rc == -1)
+			buf_printf(got, " (table) against %s (ICU) for \"%.*s\"", buf_str(&icu),
+			    (int)len, s);
+	}
+	buf_free(&icu);
+	buf_free(&why);
+	return rc;
+}
+
+/* The pinyin table (tool/gen_pinyin.c) against the transliterator it stands in for. */
+static void
+test_pinyin_table(void)
+{
+	/* Text the table takes: what ICU's rules do around spaces, punctuation and tones. */
+	static const char *const taken[] = {
+		"视频监控", "5G网络", "  中，  文 ", "A重庆", "重 庆", "重  庆", "重\t庆", "西藏文化",
+		"沈阳", "秘鲁", "重，庆", "a.b", "e.g. foo", "x:y", "a(b", "中(文)", "中（文）",
+		"《中》a", "a《中》", "“中”", "a，b", "a。b", "【a】b", "中1", "1中",
+		"háng yè biāo zhǔn", "Háng", "áon", "áng", "áo", "áó", "ér", "éR", "áN", "nǚ",
+		"ǘn", "ü中", "lüè", "二〇二六年", "〇a", "a〇", "〇(", "(〇)", "\xEF\xA5\xA9",
+		"\xF0\xA0\x80\x80", "TCP/IP协议", "",
+	};
+	/* Characters put together in pairs: ASCII, Han, punctuation, pinyin and others. */
+	static const char *const chars[] = {
+		"\t", "\n", "中", "文", "重", "庆", "藏", "沈", "阳", "秘", "鲁", "长", "绿", "㐀",
+		"\xEF\xA5\xA9", "\xF0\xA0\x80\x80", "，", "。", "、", "：", "；", "！", "？", "（",
+		"）", "《", "》", "〈", "〉", "「", "」", "『", "』", "【", "】", "〔", "〕", "“", "”",
+		"‘", "’", "·", "—", "…", "～", "\xE3\x80\x80", "\xC2\xA0", "á", "ě", "ǚ", "ü",
+		"ō", "ú", "ǘ", "è", "É", "〇", "〡", "\xCC\x81", "ß", "ｶ", "ê", "ｱ", "．", "｡", "Ü",
+	};
+	static const char *const refused[] = { "áü", "É", "〡", "a\xCC\x81", "ｶ", "\x01" };
+	struct coll *c = coll_new();
+	struct buf got = BUF_INIT, first = BUF_INIT, why = BUF_INIT;
+	char pair[16], ascii[2][2] = { "", "" };
+	const char *x, *y;
+	size_t i, j, nchars = sizeof(chars) / sizeof(chars[0]), n = nchars + 95;
+	int r, ok = 1, npairs = 0;
+	unsigned long seed = 1;
+
+	for (i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		r = pinyin_agrees(c, taken[i], strlen(taken[i]), &got);
+		if (r != 1 && first.len == 0)
+			buf_printf(&first, "%s", r == 0 ? "a text not taken" : buf_str(&got));
+		ok &= r == 1;
+	}
+	if (!ok)
+		printf("pinyin table: %s\n", buf_str(&first));
+	expect(ok, "pinyin table = ICU on chosen text");
+	buf_reset(&first);
+	ok = 1;
+	/* Every ordered pair of the characters above and of printable ASCII. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			ascii[0][0] = (char)(' ' + i - nchars);
+			ascii[1][0] = (char)(' ' + j - nchars);
+			x = i < nchars ? chars[i] : ascii[0];
+			y = j < nchars ? chars[j] : ascii[1];
+			snprintf(pair, sizeof pair, "%s%s", x, y);
+			r = pinyin_agrees(c, pair, strlen(pair), &got);
+			npairs += r == 1;
+			if (r == -1 && ok) {
+				printf("pinyin pairs: %s\n", buf_str(&got));
+				ok = 0;
+			}
+		}
+	}
+	expect(ok, "pinyin table = ICU on pairs of characters");
+	expect(npairs > 20000, "the table takes most pairs");
+	/* Runs of up to 8 of them, drawn by a fixed linear congruential generator. */
+	ok = 1;
+	for (i = 0; i < 3000; i++) {
+		buf_reset(&first);
+		for (j = 0; j < 1 + i % 8; j++) {
+			seed = seed * 1103515245u + 12345u;
+			r = (int)((seed >> 16) % n);
+			if (r < (int)nchars)
+				buf_puts(&first, chars[r]);
+			else
+				buf_putc(&first, (char)(' ' + r - (int)nchars));
+		}
+		if (pinyin_agrees(c, first.data, first.len, &got) == -1 && ok) {
+			printf("pinyin runs: %s\n", buf_str(&got));
+			ok = 0;
+		}
+	}
+	expect(ok, "pinyin table = ICU on runs of characters");
+	buf_reset(&first);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		buf_reset(&got);
+		buf_puts(&got, "kept");
+		expect(coll_pinyin_table(refused[i], strlen(refused[i]), &got) == -1 &&
+		    strcmp(buf_str(&got), "kept") == 0, "the table leaves other text to ICU");
+	}
+	buf_reset(&got);
+	expect(coll_pinyin(c, "áü〇", strlen("áü〇"), &got, &why) == 0 &&
+	    strcmp(buf_str(&got), "au2\xCC\x88 ling2") == 0, "pinyin of text the table leaves to ICU");
+	pinyin_of(c, "háng yè biāo zhǔn", &got);
+	expect(strcmp(buf_str(&got), "hang2 ye4 biao1 zhun3") == 0, "pinyin: tone marks to digits");
+	pinyin_of(c, "重庆，重  庆", &got);
+	expect(strcmp(buf_str(&got), "chong2 qing4， zhong4 qing4") == 0,
+	    "pinyin: 重 before 庆 (and one space) is chong2");
+	pinyin_of(c, "TCP/IP(协议)中1", &got);
+	expect(strcmp(buf_str(&got), "tcp/ip (xie2 yi4) zhong11") == 0,
+	    "pinyin: ICU's spaces around letters and brackets, none before digits");
+	buf_free(&got);
+	buf_free(&first);
+	buf_free(&why);
+	coll_free(c);
+}
+
+/*
+ * With --pinyin TEXT TERMS: every Han character of the file TEXT and every
+ * line of TERMS must be read by the table, as ICU reads it.
+ */
+static int
+check_pinyin_files(const char *text_path, const char *terms_path)
+{
+	struct coll *c = coll_new();
+	struct buf text = BUF_INIT, terms = BUF_INIT, got = BUF_INIT, icu = BUF_INIT,
+	    why = BUF_INIT;
+	size_t i, n, end;
+	int32_t cp;
+	int r, nchars = 0, nterms = 0, bad = 0;
+
+	if (fs_read(text_path, &text) == -1 || fs_read(terms_path, &terms) == -1) {
+		printf("cannot read %s or %s\n", text_path, terms_path);
+		return 1;
+	}
+	for (i = 0; i < text.len; i += n) {
+		if ((n = utf8_decode(text.data + i, text.len - i, &cp)) == 0) {
+			n = 1;
+			continue;
+		}
+		/* A Han character: one ICU reads, not as itself. */
+		if (cp < 0x2E80)
+			continue;
+		buf_reset(&icu);
+		if (coll_pinyin_icu(c, text.data + i, n, &icu, &why) == -1 ||
+		    (icu.len == n && memcmp(icu.data, text.data + i, n) == 0))
+			continue;
+		nchars++;
+		if ((r = pinyin_agrees(c, text.data + i, n, &got)) != 1) {
+			printf("not ok: pinyin of %.*s: %s\n", (int)n, text.data + i,
+			    r == 0 ? "not in the table" : buf_str(&got));
+			bad++;
+		}
+	}
+	for (i = 0; i < terms.len; i = end + 1) {
+		if ((end = i + strcspn(terms.data + i, "\n")) == i)
+			continue;
+		nterms++;
+		if ((r = pinyin_agrees(c, terms.data + i, end - i, &got)) != 1) {
+			printf("not ok: pinyin of the term %.*s: %s\n", (int)(end - i),
+			    terms.data + i, r == 0 ? "not taken by the table" : buf_str(&got));
+			bad++;
+		}
+	}
+	printf("pinyin: %d Han characters, %d terms, %d failed\n", nchars, nterms, bad);
+	buf_free(&text);
+	buf_free(&terms);
+	buf_free(&got);
+	buf_free(&icu);
+	buf_free(&why);
+	coll_free(c);
+	return bad > 0 || nchars == 0 || nterms == 0;
+}
+
 static void
 test_tidy(void)
 {
@@ -564,8 +747,10 @@ test_tidy(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "--pinyin") == 0)
+		return check_pinyin_files(argv[2], argv[3]);
 	test_deps();
 	test_utf8();
 	test_attr();
@@ -576,6 +761,7 @@ main(void)
 	test_paragraphs();
 	test_page_labels();
 	test_coll();
+	test_pinyin_table();
 	test_tidy();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
