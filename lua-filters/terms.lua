@@ -297,9 +297,10 @@ local function mark_uses(doc, opts, targets)
 	end
 
 	local walk_blocks
+	-- The list itself when nothing in it changes: the first pass changes nothing.
 	local function walk_inlines(list)
-		local out = {}
-		for _, el in ipairs(list) do
+		local out = nil
+		for i, el in ipairs(list) do
 			local tag = el.tag
 			local replaced = nil
 			if tag == "Str" then
@@ -310,13 +311,14 @@ local function mark_uses(doc, opts, targets)
 				el.content = walk_blocks(el.content)
 			end
 			-- Link, Image, Code, RawInline: left alone.
+			if replaced and not out then out = table.move(list, 1, i - 1, 1, {}) end
 			if replaced then
 				for _, r in ipairs(replaced) do out[#out + 1] = r end
-			else
+			elseif out then
 				out[#out + 1] = el
 			end
 		end
-		return out
+		return out or list
 	end
 	function walk_blocks(list)
 		for _, b in ipairs(list) do

@@ -280,23 +280,29 @@ local function walk_children(el, fns, kind, depth)
 end
 
 local function walk_list(list, fns, kind, depth, this_kind, generic, plural)
-	-- A list item or table cell keeps its source position across the walk.
-	local out = { _line = rawget(list, "_line"), _col = rawget(list, "_col"),
-		_file = rawget(list, "_file") }
-	for _, el in ipairs(list) do
+	-- A new list only once a function returns something: a walk that changes
+	-- nothing in a list (most lists, in most walks) costs no allocation.
+	local out = nil
+	for i, el in ipairs(list) do
 		walk_children(el, fns, kind, depth)
 		local fn, name = nil, el.tag
 		if this_kind == kind then
 			fn = fns[el.tag]
 			if fn == nil then fn, name = fns[generic], generic end
 		end
+		local result = nil
 		if fn then
 			internals.current = el
-			splice(out, fn(el), el, kind, name, fn)
-		else
-			out[#out + 1] = el
+			result = fn(el)
 		end
+		if result ~= nil and out == nil then
+			-- A list item or table cell keeps its source position across the walk.
+			out = table.move(list, 1, i - 1, 1, { _line = rawget(list, "_line"),
+				_col = rawget(list, "_col"), _file = rawget(list, "_file") })
+		end
+		if out then splice(out, result, el, kind, name, fn) end
 	end
+	out = out or list
 	if this_kind == kind and fns[plural] then
 		local fn = fns[plural]
 		local result = fn(out)
