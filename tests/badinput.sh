@@ -23,7 +23,10 @@
 #                                  filter-wrongkind, filter-escape, filter-badtext; cli.sh and
 #                                  pdf.sh (the old HTML and PDF kept)
 #   ... loops, recurses .......... golden filter-loop, filter-recursion, filter-deep (elements
-#                                  100,000 deep), filter-cycle (an element inside itself)
+#                                  100,000 deep), filter-cycle (an element inside itself);
+#                                  here: the CPU-time watchdog (--filter-time) stops a filter
+#                                  stuck inside string.find, and one whose loop of library
+#                                  calls catches errors; a plain loop gets the instruction limit
 #   ... allocates without end .... golden filter-memory
 #   a missing font ............... pdf.sh (the package named); here: the page.yaml place, old PDF kept
 #   a font not TrueType, damaged . here: a BDF font and an emptied or overwritten TrueType file
@@ -198,6 +201,55 @@ if [ $plain = 1 ]; then
 		test "$(grep -o '<h1 ' "$bi/out/big.html" | wc -l)" -eq "$(cat "$bi/chapters")"
 	rm -f "$bi/big.md" "$bi/out/big.html"
 fi
+
+# The watchdog, with a budget of 1 s of CPU time.  A filter inside string.find with a
+# pattern that backtracks (hours of matching) is ended inside the call: the error at its
+# line, exit 1, the document built before it written, its own old HTML kept and no
+# temporary file left.  A loop of library calls is stopped through Lua at its line,
+# catching the error or not; a plain loop still meets the instruction limit first.
+mkdir -p "$bi/watch"
+# timeout: a guard against a watchdog that does not bite, not a speed test.
+bi_watched() {
+	timeout 300 "$G" build "$@" >"$bi/stdout" 2>"$bi/stderr"
+	echo $? >"$bi/status"
+}
+cat >"$bi/watch/backtracks.lua" <<'LUA'
+return {
+  Para = function(el)
+    local s = ("a"):rep(100000)
+    return s:find(("a*"):rep(30) .. "c") and el
+  end
+}
+LUA
+printf 'while true do pcall(string.find, ("a"):rep(3000), ".-b") end\n' >"$bi/watch/calls.lua"
+printf 'while true do end\n' >"$bi/watch/loop.lua"
+printf '# 一\n\n正文。\n' >"$bi/watch/first.md"
+printf '# 二\n\n正文。\n' >"$bi/watch/stuck.md"
+bi_build -o "$bi/watch/out" "$bi/watch/first.md" "$bi/watch/stuck.md"
+cp "$bi/watch/out/stuck.html" "$bi/watch/stuck-good.html"
+printf '# 一\n\n新的正文。\n' >"$bi/watch/first.md"
+printf -- '---\nfilters: [backtracks]\n---\n\n# 二\n\n正文。\n' >"$bi/watch/stuck.md"
+bi_watched --filter-time 1 -o "$bi/watch/out" "$bi/watch/first.md" "$bi/watch/stuck.md"
+check "bad input: a filter stuck in string.find: exit 1" bi_status 1
+check "bad input: a filter stuck in string.find: stopped at its line" \
+	bi_says "galley: $bi/watch/backtracks.lua:4: error: filter stopped after 1 s of CPU time inside string.find (a pattern that backtracks?)"
+check "bad input: a filter stuck in string.find: the document before built" \
+	grep -q '新的正文' "$bi/watch/out/first.html"
+same "bad input: a filter stuck in string.find: the old HTML kept" \
+	"$bi/watch/stuck-good.html" "$bi/watch/out/stuck.html"
+check "bad input: a filter stuck in string.find: no temporary file left" \
+	test "$(ls -A "$bi/watch/out" | sort | tr '\n' ' ')" = "article.css first.html stuck.html "
+cp "$bi/watch/out/first.html" "$bi/watch/first-good.html"
+bi_watched --filter-time 1 -o "$bi/watch/out" -L "$bi/watch/calls.lua" "$bi/watch/first.md"
+check "bad input: a loop of library calls: exit 1" bi_status 1
+check "bad input: a loop of library calls: stopped at its line, through pcall" \
+	bi_says "galley: $bi/watch/calls.lua:1: error: filter stopped after 1 s of CPU time"
+same "bad input: a loop of library calls: the old HTML kept" \
+	"$bi/watch/first-good.html" "$bi/watch/out/first.html"
+bi_watched -o "$bi/watch/out" -L "$bi/watch/loop.lua" "$bi/watch/first.md"
+check "bad input: a plain loop: exit 1" bi_status 1
+check "bad input: a plain loop: the instruction limit" \
+	bi_says "galley: $bi/watch/loop.lua:1: error: filter stopped after 200 million instructions (an endless loop?)"
 
 # A YAML bomb in a term base: aliases are refused where the first one stands.
 mkdir -p "$bi/terms"

@@ -30,6 +30,9 @@ check "unknown output type: exit 2" status_is 2
 run "$G" build -o "$d/out" -L no-such-filter tests/golden/heading-attrs.md
 check "-L with an unknown filter: exit 1" status_is 1
 check "-L with an unknown filter: message" stderr_has "error: unknown filter 'no-such-filter'"
+run "$G" build --filter-time 0 tests/golden/heading-attrs.md
+check "--filter-time 0: exit 2" status_is 2
+check "--filter-time 0: message" stderr_has "error: --filter-time needs a whole number of seconds"
 run "$G" build -o - -t html,tree tests/golden/heading-attrs.md
 check "-o - with two outputs: exit 2" status_is 2
 run "$G" build -o "$d/out" "$d/missing.md"

@@ -668,6 +668,7 @@ run_pipeline(struct build *b, struct doc *doc, const char *front, size_t srclen,
 	/* The limits stop runaway filters, not long documents: they grow with the source. */
 	lopts.max_memory = ((size_t)256 << 20) + 64 * srclen;
 	lopts.max_steps = 200000 + (long)(srclen / 10);
+	lopts.max_seconds = o->filter_seconds ? o->filter_seconds : 60 + (int)(srclen >> 20);
 	lopts.outputs = buf_str(&outputs);
 	lopts.on_read = build_dep_add;
 	lopts.dep_ctx = b;

@@ -32,6 +32,8 @@ struct build_opts {
 	const char	*depfile;	/* --depfile: write make rules here, or NULL */
 	int		 comments_form;	/* --comments-form: also write the comment form,
 					   NAME.comments.html and NAME.comments.csv */
+	int		 filter_seconds;/* --filter-time: CPU seconds for a document's
+					   filters; 0: 60 plus 1 per MB of source */
 };
 
 struct build;

@@ -24,6 +24,7 @@ extern const char lf_prelude[];
 
 #define DEFAULT_STEPS	200000		/* thousands of VM instructions per filter */
 #define DEFAULT_MEMORY	((size_t)256 << 20)
+#define DEFAULT_SECONDS	60		/* of CPU time for a document's filters */
 #define HOOK_EVERY	1000
 /* Elements a filter builds may nest this deep; deeper is a runaway filter. */
 #define MAX_DEPTH	1000
@@ -72,6 +73,237 @@ count_steps(lua_State *L, lua_Debug *ar)
 		lua_concat(L, 2);
 		lua_error(L);
 	}
+}
+
+/* The watchdog's hook: the filters' CPU time is up, the filter stops where it is. */
+static void
+stop_filter(lua_State *L, lua_Debug *ar)
+{
+	struct lf *lf = lf_get(L);
+
+	(void)ar;
+	lf->stopped = 1;
+	luaL_where(L, 0);
+	lua_pushfstring(L, "filter stopped after %d s of CPU time", lf->max_seconds);
+	lua_concat(L, 2);
+	lua_error(L);
+}
+
+/*
+ * Called by the watchdog from its signal handler, where lua_sethook may be
+ * called (lua.c stops a script on Ctrl-C so).  Only the count event: the hook
+ * then runs at an instruction of a Lua function, whose line the error names;
+ * with count 1 the error comes again at every instruction, so that a filter
+ * cannot catch it and go on.
+ */
+static void
+interrupt_filter(void *ctx)
+{
+	struct lf *lf = ctx;
+
+	if (!lf->over)
+		lua_sethook(lf->L, stop_filter, LUA_MASKCOUNT, 1);
+}
+
+/*
+ * The filters are over: what Lua still runs reads an element's fields for a
+ * message (outside lua_pcall: an error there would end the process) or
+ * finalizes objects as the state closes.  The watchdog no longer stops it at
+ * once; the instruction limit and the watchdog's grace still bound it.
+ */
+static void
+filters_over(struct lf *lf)
+{
+	lf->over = 1;
+	lua_sethook(lf->L, count_steps, LUA_MASKCOUNT, HOOK_EVERY);
+}
+
+/*
+ * The string library's pattern functions: they do not give Lua control back
+ * until they are done, which takes hours with a pattern that backtracks, so
+ * the watchdog's hook cannot stop them.  Each is wrapped to note in lf->place
+ * where the filter called it, for the watchdog's last message.
+ */
+static const struct {
+	const char	*field;		/* in the string table */
+	const char	*what;		/* the watchdog's name for it */
+} pattern_calls[] = {
+	{ "find", "string.find (a pattern that backtracks?)" },
+	{ "match", "string.match (a pattern that backtracks?)" },
+	{ "gmatch", "string.gmatch (a pattern that backtracks?)" },
+	{ "gsub", "string.gsub (a pattern that backtracks?)" },
+};
+
+/* What lf->place noted before a call, put back after it. */
+struct noted {
+	const char	*call;
+	char		 file[MSG_PLACE_FILE];
+	int		 line;
+};
+
+/* Copies a NUL-terminated name into the watchdog's place, or out of it, cut to fit. */
+static void
+copy_name(volatile char *to, const volatile char *from)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < MSG_PLACE_FILE && from[i] != '\0'; i++)
+		to[i] = from[i];
+	to[i] = '\0';
+}
+
+/* Keeps what place notes now, for restore_call(). */
+static void
+save_call(const struct msg_place *place, struct noted *saved)
+{
+	saved->call = place->call;
+	copy_name(saved->file, place->file);
+	saved->line = place->line;
+}
+
+/*
+ * Notes that call runs, at the filter's line: the nearest Lua function up the
+ * stack that is not the prelude's, else nowhere (the watchdog then names the
+ * filter).  What was noted before goes into saved, for restore_call().
+ */
+static void
+note_call(lua_State *L, const char *call, struct noted *saved)
+{
+	struct msg_place *place = &lf_get(L)->place;
+	lua_Debug ar;
+	int level;
+
+	save_call(place, saved);
+	place->call = NULL;
+	place->file[0] = '\0';
+	place->line = 0;
+	for (level = 1; lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "Sl", &ar);
+		if (ar.currentline > 0 && strcmp(ar.source, "=galley") != 0) {
+			copy_name(place->file, ar.short_src);
+			place->line = ar.currentline;
+			break;
+		}
+	}
+	place->call = call;
+}
+
+/*
+ * Puts back what was noted before a call that returned.  A call left by an
+ * error stays noted until the pcall or xpcall that caught the error puts back
+ * its own (or the error ends the filters).
+ */
+static void
+restore_call(lua_State *L, const struct noted *saved)
+{
+	struct msg_place *place = &lf_get(L)->place;
+
+	place->call = NULL;
+	copy_name(place->file, saved->file);
+	place->line = saved->line;
+	place->call = saved->call;
+}
+
+/*
+ * A pattern function (upvalue 1) noted while it runs (upvalue 2: its index in
+ * pattern_calls).  It is called, not lua_call'ed, so that its error messages
+ * still name the filter's line: it runs as this function.
+ */
+static int
+l_pattern_call(lua_State *L)
+{
+	lua_CFunction call = lua_tocfunction(L, lua_upvalueindex(1));
+	struct noted saved;
+	int results;
+
+	note_call(L, pattern_calls[lua_tointeger(L, lua_upvalueindex(2))].what, &saved);
+	results = call(L);
+	restore_call(L, &saved);
+	return results;
+}
+
+/*
+ * gmatch's iterator, which does the matching, noted while it runs.  Its first
+ * upvalues are the original iterator's, where the original (called as this
+ * function) looks for them; then come the original and gmatch's index in
+ * pattern_calls.
+ */
+static int
+l_gmatch_step(lua_State *L)
+{
+	lua_Debug self;
+	lua_CFunction step;
+	struct noted saved;
+	int results;
+
+	lua_getstack(L, 0, &self);
+	lua_getinfo(L, "u", &self);
+	step = lua_tocfunction(L, lua_upvalueindex(self.nups - 1));
+	note_call(L, pattern_calls[lua_tointeger(L, lua_upvalueindex(self.nups))].what, &saved);
+	results = step(L);
+	restore_call(L, &saved);
+	return results;
+}
+
+/* string.gmatch (upvalue 1; 2: its index in pattern_calls), its iterator wrapped in l_gmatch_step. */
+static int
+l_gmatch(lua_State *L)
+{
+	lua_CFunction gmatch = lua_tocfunction(L, lua_upvalueindex(1));
+	int iterator, n = 0;
+
+	gmatch(L);
+	iterator = lua_gettop(L);
+	luaL_checkstack(L, 2, NULL);
+	while (lua_getupvalue(L, iterator, n + 1) != NULL) {
+		n++;
+		luaL_checkstack(L, 2, NULL);
+	}
+	lua_pushvalue(L, iterator);
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_pushcclosure(L, l_gmatch_step, n + 2);
+	return 1;
+}
+
+/* pcall or xpcall (upvalue 1), putting back what was noted before it even after an error. */
+static int
+l_protected_call(lua_State *L)
+{
+	lua_CFunction call = lua_tocfunction(L, lua_upvalueindex(1));
+	struct noted saved;
+	int results;
+
+	save_call(&lf_get(L)->place, &saved);
+	results = call(L);
+	restore_call(L, &saved);
+	return results;
+}
+
+/*
+ * Wraps the pattern functions in the string table (which is also strings'
+ * methods), and pcall and xpcall, which may catch an error out of them.
+ */
+static void
+wrap_pattern_calls(lua_State *L)
+{
+	static const char *const protected_calls[] = { "pcall", "xpcall" };
+	const char *field;
+	size_t i;
+
+	for (i = 0; i < sizeof(protected_calls) / sizeof(protected_calls[0]); i++) {
+		lua_getglobal(L, protected_calls[i]);
+		lua_pushcclosure(L, l_protected_call, 1);
+		lua_setglobal(L, protected_calls[i]);
+	}
+	lua_getglobal(L, "string");
+	for (i = 0; i < sizeof(pattern_calls) / sizeof(pattern_calls[0]); i++) {
+		field = pattern_calls[i].field;
+		lua_getfield(L, -1, field);
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_pushcclosure(L, strcmp(field, "gmatch") == 0 ? l_gmatch : l_pattern_call, 2);
+		lua_setfield(L, -2, field);
+	}
+	lua_pop(L, 1);
 }
 
 /* Pushes the prelude's internals table. */
@@ -1126,6 +1358,9 @@ l_parse_attr(lua_State *L)
 static int
 traceback_handler(lua_State *L)
 {
+	/* A stopped filter runs no more Lua, not even the traceback's. */
+	if (lf_get(L)->stopped)
+		return 1;
 	push_internals(L);
 	lua_getfield(L, -1, "traceback");
 	lua_pushvalue(L, 1);
@@ -1144,6 +1379,7 @@ report(struct lf *lf, const char *what)
 	lua_Integer line = 0;
 	char *colon, *rest;
 
+	filters_over(lf);
 	if (message == NULL)
 		message = "error object is not a string";
 	nl = strchr(message, '\n');
@@ -1200,6 +1436,7 @@ report_taken(struct lf *lf)
 	const struct doc_node *n = lf->converting;
 	struct buf text = BUF_INIT;
 
+	filters_over(lf);
 	buf_printf(&text, "the filters left %s galley cannot use: %s",
 	    n ? "an element" : "a document", lua_tostring(lf->L, -1) ?
 	    lua_tostring(lf->L, -1) : "error object is not a string");
@@ -1263,6 +1500,8 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_State *L = lf->L;
 
 	open_libraries(L, opts->trusted);
+	/* Before the prelude, which may keep the functions it uses. */
+	wrap_pattern_calls(L);
 	if (!opts->trusted) {
 		lua_pushnil(L);
 		lua_setglobal(L, "dofile");
@@ -1327,6 +1566,7 @@ run_filter(struct lf *lf, const char *path)
 	int base;
 
 	lf->filter = path;
+	lf->place.filter = path;
 	lf->steps = 0;
 	lua_pushcfunction(L, traceback_handler);
 	base = lua_gettop(L);
@@ -1379,10 +1619,13 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 	lf.trust_paths = opts->trust_paths;
 	lf.max_memory = opts->max_memory ? opts->max_memory : DEFAULT_MEMORY;
 	lf.max_steps = opts->max_steps ? opts->max_steps : DEFAULT_STEPS;
+	lf.max_seconds = opts->max_seconds > 0 ? opts->max_seconds : DEFAULT_SECONDS;
 	if ((lf.L = lua_newstate(limited_alloc, &lf)) == NULL) {
 		msg_at(MSG_ERROR, NULL, 0, 0, "cannot start Lua");
 		return -1;
 	}
+	/* Until the state is closed: finalizers run then. */
+	msg_watchdog_arm(lf.max_seconds, interrupt_filter, &lf, &lf.place);
 	if (setup(&lf, opts) == -1)
 		goto out;
 	/* Documents are many small tables that live as long as the run: generational GC wins. */
@@ -1398,6 +1641,7 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 			goto out;
 	/* Back to the model: build it aside, and only replace the document when it is whole. */
 	lf.filter = filters[n - 1];
+	lf.place.filter = lf.filter;
 	lf.steps = 0;
 	h.root = doc_node_new(DOC_DOCUMENT, 1, 1);
 	lf.notes = doc_node_new(DOC_DOCUMENT, 0, 0);
@@ -1437,7 +1681,9 @@ out:
 	meta_free(h.meta);
 	doc_node_free(lf.notes);
 	free(lf.note_map);
+	filters_over(&lf);
 	lua_close(lf.L);
+	msg_watchdog_disarm();
 	coll_free(lf.coll);
 	return rc;
 }

@@ -13,6 +13,7 @@ struct lf_opts {
 	const char	*outputs;	/* every output being built, comma-separated */
 	long		 max_steps;	/* instruction budget per filter, in thousands; 0 for the default */
 	size_t		 max_memory;	/* bytes Lua may hold; 0 for the default */
+	int		 max_seconds;	/* CPU time for all the filters, in seconds; 0 for the default */
 	/*
 	 * Called with the path of every file the run reads (each filter file as
 	 * it is loaded, and any data file read for a filter), so that the build

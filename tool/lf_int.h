@@ -2,12 +2,14 @@
 #ifndef GALLEY_LF_INT_H
 #define GALLEY_LF_INT_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include <lua.h>
 
 #include "doc.h"
 #include "lf.h"
+#include "msg.h"
 
 struct lf {
 	lua_State	*L;
@@ -17,6 +19,10 @@ struct lf {
 	size_t		 max_memory;
 	long		 steps;		/* instruction hooks seen in this filter */
 	long		 max_steps;
+	int		 max_seconds;	/* CPU time for all the document's filters */
+	int		 stopped;	/* the CPU time is up: Lua stops at every instruction */
+	volatile sig_atomic_t over;	/* the filters are over: no more stopping */
+	struct msg_place place;		/* where the filters are, for the watchdog */
 	int		 internals;	/* registry reference to the prelude's table */
 	const char	*filter;	/* the filter running now */
 	int		 trust_paths;	/* read_data() may read outside the document's tree */

@@ -21,9 +21,10 @@
 static const char usage_text[] =
 "usage: galley build [-o DIR] [-t html,pdf,xml,tree,layout] [-s STYLE] [-L FILTER]...\n"
 "                    [-M KEY=VALUE]... [--strict] [--unsafe] [--self-contained]\n"
-"                    [--trust-filters] [--trust-paths] [--depfile FILE] [--stats]\n"
-"                    [--comments-form] [-q] FILE...\n"
-"       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict] FILE...\n"
+"                    [--trust-filters] [--trust-paths] [--filter-time SECONDS]\n"
+"                    [--depfile FILE] [--stats] [--comments-form] [-q] FILE...\n"
+"       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict]\n"
+"                    [--filter-time SECONDS] FILE...\n"
 "       galley index [-o DIR] [--depfile FILE] [--self-contained] ISSUE...\n"
 "       galley --help | --version\n";
 
@@ -59,6 +60,10 @@ static const char help_text[] =
 "  --trust-filters  let filters use Lua's io and os libraries\n"
 "  --trust-paths    let the PDF take images from outside the document's\n"
 "                   folder (absolute paths, '..')\n"
+"  --filter-time SECONDS\n"
+"                   stop a document's filters after SECONDS of CPU time in\n"
+"                   all (default: 60, plus 1 per MB of source), also inside\n"
+"                   a library call that never returns\n"
 "  --depfile FILE   write make rules to FILE: the outputs of each document\n"
 "                   depend on every file its build read (source, filters,\n"
 "                   style files, images, fonts), each also an empty rule;\n"
@@ -116,6 +121,22 @@ parse_outputs(const char *list, unsigned *outputs)
 	if (rc == 0 && *outputs == 0)
 		rc = usage_error("no output type given to -t", NULL);
 	return rc;
+}
+
+/* A whole number of seconds, from 1 to a day. */
+static int
+parse_seconds(const char *arg, int *seconds)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > 86400)
+		return usage_error("--filter-time needs a whole number of seconds (1 to 86400), not",
+		    arg);
+	*seconds = (int)v;
+	return 0;
 }
 
 static int
@@ -232,13 +253,14 @@ int
 main(int argc, char *argv[])
 {
 	enum { OPT_STRICT = 256, OPT_UNSAFE, OPT_SELF, OPT_TRUST, OPT_STATS, OPT_HELP,
-	    OPT_VERSION, OPT_TRUST_PATHS, OPT_DEPFILE, OPT_COMMENTS_FORM };
+	    OPT_VERSION, OPT_TRUST_PATHS, OPT_DEPFILE, OPT_COMMENTS_FORM, OPT_FILTER_TIME };
 	static const struct option longopts[] = {
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 		{ "self-contained", no_argument, NULL, OPT_SELF },
 		{ "trust-filters", no_argument, NULL, OPT_TRUST },
 		{ "trust-paths", no_argument, NULL, OPT_TRUST_PATHS },
+		{ "filter-time", required_argument, NULL, OPT_FILTER_TIME },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "depfile", required_argument, NULL, OPT_DEPFILE },
 		{ "comments-form", no_argument, NULL, OPT_COMMENTS_FORM },
@@ -333,6 +355,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TRUST_PATHS:
 			opts.trust_paths = 1;
+			break;
+		case OPT_FILTER_TIME:
+			if ((rc = parse_seconds(optarg, &opts.filter_seconds)) != 0)
+				goto out;
 			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);

@@ -1,10 +1,15 @@
 /* The diagnostics sink: every message galley prints goes through here, in one format. */
 #include "msg.h"
 
+#include <sys/time.h>
+
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "mem.h"
@@ -16,7 +21,20 @@ struct held {
 	char		*body;
 };
 
-/* The only mutable global state in galley: the run's diagnostics settings and counts. */
+/* The armed watchdog: what its signal handler needs, set before the timer starts. */
+struct watchdog {
+	int		 seconds;
+	void		(*interrupt)(void *ctx);
+	void		*ctx;
+	const struct msg_place *place;
+	volatile sig_atomic_t interrupted;	/* the first signal came */
+	struct sigaction old;			/* the handler to put back */
+};
+
+/*
+ * The only mutable global state in galley: the run's diagnostics settings and
+ * counts, and the watchdog (a signal handler reaches nothing else).
+ */
 static struct {
 	int		 strict;
 	int		 quiet;
@@ -26,6 +44,7 @@ static struct {
 	int		 holding;
 	struct held	*held;
 	size_t		 nheld, cap;
+	struct watchdog	 watchdog;
 } sink;
 
 /* Clears the status line, if one is shown, before a line is printed over it. */
@@ -158,4 +177,106 @@ int
 msg_warnings(void)
 {
 	return sink.warnings;
+}
+
+/* Appends s at end, not past limit, and returns the new end; async-signal-safe, as is put_number. */
+static char *
+put_text(char *end, const char *limit, const volatile char *s)
+{
+	while (*s != '\0' && end < limit)
+		*end++ = *s++;
+	return end;
+}
+
+static char *
+put_number(char *end, const char *limit, int n)
+{
+	char digits[16];
+	int i = 0;
+
+	do
+		digits[i++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0 && i < (int)sizeof(digits));
+	while (i > 0 && end < limit)
+		*end++ = digits[--i];
+	return end;
+}
+
+/*
+ * SIGPROF: the filters' CPU time is up.  The first time, interrupt the filter;
+ * the next (the grace later), it is stuck in a call: report where and exit.
+ */
+static void
+watchdog_fired(int sig)
+{
+	const struct watchdog *w = &sink.watchdog;
+	const struct msg_place *place = w->place;
+	const char *call = place->call, *filter = place->filter;
+	char text[512], *end = text, *limit = text + sizeof(text) - 1;
+	int saved = errno;
+
+	(void)sig;
+	if (!w->interrupted) {
+		sink.watchdog.interrupted = 1;
+		w->interrupt(w->ctx);
+		errno = saved;
+		return;
+	}
+	if (sink.status[0] != '\0')
+		end = put_text(end, limit, "\r\033[K");
+	end = put_text(end, limit, "galley: ");
+	if (call != NULL && place->file[0] != '\0') {
+		end = put_text(end, limit, place->file);
+		if (place->line > 0) {
+			end = put_text(end, limit, ":");
+			end = put_number(end, limit, place->line);
+		}
+		end = put_text(end, limit, ": ");
+	} else if (filter != NULL) {
+		end = put_text(end, limit, filter);
+		end = put_text(end, limit, ": ");
+	}
+	end = put_text(end, limit, "error: filter stopped after ");
+	end = put_number(end, limit, w->seconds);
+	end = put_text(end, limit, " s of CPU time inside ");
+	end = put_text(end, limit, call != NULL ? call : "a library call or a __gc metamethod");
+	*end++ = '\n';
+	while (write(STDERR_FILENO, text, (size_t)(end - text)) == -1 && errno == EINTR)
+		;
+	_exit(1);
+}
+
+void
+msg_watchdog_arm(int seconds, void (*interrupt)(void *ctx), void *ctx,
+    const struct msg_place *place)
+{
+	struct watchdog *w = &sink.watchdog;
+	struct sigaction action;
+	struct itimerval timer;
+
+	w->seconds = seconds;
+	w->interrupt = interrupt;
+	w->ctx = ctx;
+	w->place = place;
+	w->interrupted = 0;
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = watchdog_fired;
+	sigemptyset(&action.sa_mask);
+	action.sa_flags = SA_RESTART;
+	sigaction(SIGPROF, &action, &w->old);
+	memset(&timer, 0, sizeof(timer));
+	timer.it_value.tv_sec = seconds;
+	timer.it_interval.tv_sec = MSG_WATCHDOG_GRACE;
+	setitimer(ITIMER_PROF, &timer, NULL);
+}
+
+void
+msg_watchdog_disarm(void)
+{
+	struct itimerval stop;
+
+	memset(&stop, 0, sizeof(stop));
+	setitimer(ITIMER_PROF, &stop, NULL);
+	sigaction(SIGPROF, &sink.watchdog.old, NULL);
+	sink.watchdog.interrupt = NULL;
 }

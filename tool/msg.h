@@ -43,4 +43,41 @@ void msg_status(const char *text);
 int msg_errors(void);
 int msg_warnings(void);
 
+/*
+ * The filter watchdog bounds the CPU time of one document's filters, also
+ * while a filter is inside a library call that does not give Lua control back
+ * (a pattern match that backtracks) or a finalizer (Lua runs them without
+ * hooks).  When the time is up it calls interrupt; when the process is still
+ * at it MSG_WATCHDOG_GRACE seconds later, it is stuck there: the watchdog
+ * prints the error at the place noted in a struct msg_place and ends the
+ * process with status 1.  Filters run before any output is written, so no
+ * output is cut short.
+ */
+#define MSG_WATCHDOG_GRACE	1
+#define MSG_PLACE_FILE		64	/* room for Lua's short source names (LUA_IDSIZE) */
+
+/*
+ * Where a filter is, for the watchdog's last message.  The caller owns it and
+ * keeps it up to date while the watchdog is armed; a signal handler reads it,
+ * so a writer clears call before changing file and line, and sets it last.
+ */
+struct msg_place {
+	const char *volatile filter;	/* the filter running, or NULL */
+	const char *volatile call;	/* the library call running, as the message
+					   names it; NULL when none is noted */
+	volatile char	 file[MSG_PLACE_FILE];	/* the call's place: file, "" when unknown */
+	volatile int	 line;			/* and line, 0 when unknown */
+};
+
+/*
+ * Arms the watchdog: after seconds (> 0) of the process's CPU time it calls
+ * interrupt(ctx) from a signal handler, where interrupt may only do what is
+ * safe there (lua_sethook is); MSG_WATCHDOG_GRACE seconds after that it
+ * reports at place (borrowed until disarmed) and exits.  One watchdog at a time.
+ */
+void msg_watchdog_arm(int seconds, void (*interrupt)(void *ctx), void *ctx,
+    const struct msg_place *place);
+/* Stops the watchdog's timer and puts back the signal handler that was there before. */
+void msg_watchdog_disarm(void);
+
 #endif

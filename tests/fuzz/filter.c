@@ -1,9 +1,9 @@
 /*
- * Fuzz target: a Lua filter's source, run in the sandbox under the memory and
- * instruction limits over a document, whose result goes on to the HTML, the
- * layout and the PDF.  An input is the filter's source, then optionally the
- * separator line below and the document's Markdown; without one the filter
- * runs over default_document.
+ * Fuzz target: a Lua filter's source, run in the sandbox under the memory,
+ * instruction and CPU-time limits over a document, whose result goes on to
+ * the HTML, the layout and the PDF.  An input is the filter's source, then
+ * optionally the separator line below and the document's Markdown; without
+ * one the filter runs over default_document.
  */
 #include <stddef.h>
 #include <stdint.h>
