@@ -13,6 +13,9 @@
 #include "mem.h"
 #include "msg.h"
 
+#define FONT_CACHE_BITS	10
+#define FONT_CACHE	(1u << FONT_CACHE_BITS)
+
 struct font {
 	char		*family;	/* as asked for */
 	char		*path;
@@ -25,6 +28,13 @@ struct font {
 	hb_face_t	*face;
 	hb_font_t	*hb;
 	int		 upem;
+	/*
+	 * The last lookups, by hash: layout asks for the same few hundred
+	 * characters again and again, and HarfBuzz's cmap and hmtx lookups cost
+	 * several times a hit here.  A key of 0xFFFFFFFF is an empty slot.
+	 */
+	struct { uint32_t cp, gid; } glyphs[FONT_CACHE];
+	struct { uint32_t gid; int advance; } advances[FONT_CACHE];
 };
 
 struct font_set {
@@ -185,6 +195,8 @@ open_font(struct font_set *set, const char *family, int bold, int italic,
 	}
 	f->hb = hb_font_create(f->face);
 	f->upem = (int)hb_face_get_upem(f->face);
+	memset(f->glyphs, 0xFF, sizeof(f->glyphs));
+	memset(f->advances, 0xFF, sizeof(f->advances));
 	hb_font_set_scale(f->hb, f->upem, f->upem);
 out:
 	buf_free(&why);
@@ -261,20 +273,38 @@ font_units_per_em(const struct font *font)
 	return font->upem;
 }
 
-uint32_t
-font_glyph(const struct font *font, uint32_t cp)
+/* A slot for key among FONT_CACHE (Fibonacci hashing: neighbouring code points spread). */
+static unsigned
+cache_slot(uint32_t key)
 {
+	return (unsigned)((key * 2654435769u) >> (32 - FONT_CACHE_BITS));
+}
+
+uint32_t
+font_glyph(struct font *font, uint32_t cp)
+{
+	unsigned slot = cache_slot(cp);
 	hb_codepoint_t gid = 0;
 
+	if (font->glyphs[slot].cp == cp)
+		return font->glyphs[slot].gid;
 	if (!hb_font_get_nominal_glyph(font->hb, cp, &gid))
-		return 0;
+		gid = 0;
+	font->glyphs[slot].cp = cp;
+	font->glyphs[slot].gid = gid;
 	return gid;
 }
 
 int
-font_advance(const struct font *font, uint32_t gid)
+font_advance(struct font *font, uint32_t gid)
 {
-	return (int)hb_font_get_glyph_h_advance(font->hb, gid);
+	unsigned slot = cache_slot(gid);
+
+	if (font->advances[slot].gid != gid) {
+		font->advances[slot].gid = gid;
+		font->advances[slot].advance = (int)hb_font_get_glyph_h_advance(font->hb, gid);
+	}
+	return font->advances[slot].advance;
 }
 
 unsigned

@@ -38,10 +38,10 @@ int font_is_italic(const struct font *font);
 int font_fake_italic(const struct font *font);
 /* Design units per em: advances are in these units. */
 int font_units_per_em(const struct font *font);
-/* The glyph for code point cp, or 0 when the font has none. */
-uint32_t font_glyph(const struct font *font, uint32_t cp);
-/* The horizontal advance of glyph gid, in design units. */
-int font_advance(const struct font *font, uint32_t gid);
+/* The glyph for code point cp, or 0 when the font has none (the font caches it). */
+uint32_t font_glyph(struct font *font, uint32_t cp);
+/* The horizontal advance of glyph gid, in design units (the font caches it). */
+int font_advance(struct font *font, uint32_t gid);
 /* How many glyphs the font has: glyph ids run below this. */
 unsigned font_glyph_count(const struct font *font);
 /* The font's PostScript name ("ARPLUMingCN-Light"), or its family without spaces. */

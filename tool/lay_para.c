@@ -280,7 +280,8 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 				c = CL_NOSTART;
 			if (c == CL_SPACE && (n == 0 || t[n - 1].cls == CL_SPACE))
 				continue;
-			t = mem_grow(t, &cap, n + 1, sizeof(*t));
+			if (n == cap)
+				t = mem_grow(t, &cap, n + 1, sizeof(*t));
 			memset(&t[n], 0, sizeof(t[n]));
 			t[n].cp = c == CL_SPACE ? ' ' : (uint32_t)cp;
 			t[n].cls = c;
