@@ -211,6 +211,92 @@ lay_notes_need(struct layout *lo, const struct lay_line *line, int page_has_note
 	return need;
 }
 
+/* Begins the note whose mark g is being set: numbers it for the page, and takes its lines below y. */
+static void
+begin_note(struct layout *lo, struct lay_glyph *g, struct lay_note *note, double y)
+{
+	note->begun = 1;
+	lo->page_notes++;
+	lo->notes_begun++;
+	if (lo->ps->footnote_per_page) {
+		/* Circled numbers are all one width: the mark becomes this page's. */
+		uint32_t cp = CIRCLED_ONE + (uint32_t)(lo->page_notes > 20 ? 19 :
+		    lo->page_notes - 1);
+		uint32_t gid = font_glyph(g->font, cp);
+		if (gid != 0) {
+			g->cp = cp;
+			g->gid = gid;
+		}
+		note->mark[utf8_encode((int32_t)cp, note->mark)] = '\0';
+		if (note->lines)
+			for (size_t k = 0; k < note->lines[0].n; k++)
+				if (note->lines[0].glyphs[k].cp >= CIRCLED_ONE &&
+				    note->lines[0].glyphs[k].cp < CIRCLED_ONE + 20) {
+					struct lay_glyph *m = &note->lines[0].glyphs[k];
+					uint32_t mg = font_glyph(m->font, cp);
+					if (mg != 0) {
+						m->cp = cp;
+						m->gid = mg;
+					}
+					break;
+				}
+	}
+	if (note->lines == NULL)
+		set_note(lo, note);
+	take_lines(lo, note, 0, y);
+}
+
+/*
+ * The next mark from note's line *line, glyph *glyph on that refers to a note
+ * not yet begun, with that note; NULL after its last line.
+ */
+static struct lay_note *
+next_unbegun(const struct layout *lo, struct lay_note *note, size_t *line, size_t *glyph,
+    struct lay_glyph **mark)
+{
+	struct lay_note *inner;
+
+	for (; *line < note->nlines; (*line)++, *glyph = 0)
+		for (; *glyph < note->lines[*line].n; (*glyph)++) {
+			*mark = &note->lines[*line].glyphs[*glyph];
+			if (((*mark)->deco & LAY_NOTEREF) &&
+			    (inner = note_of(lo, (*mark)->href)) != NULL && !inner->begun)
+				return inner;
+		}
+	return NULL;
+}
+
+/*
+ * Begins the note whose mark g is being set, and after it each note its
+ * text refers to, depth first: the order cmark-gfm and the filters number
+ * them in, which lay_notes_restore relies on.  A referred-to note follows
+ * its referrer at this page's foot, or overleaf when the page is full.  The
+ * notes are walked with a stack of their own: a long chain of notes
+ * referring to each other does not exhaust C's.
+ */
+static void
+begin_notes(struct layout *lo, struct lay_glyph *g, struct lay_note *note, double y)
+{
+	struct walk { struct lay_note *note; size_t line, glyph; } *stack;
+	size_t depth = 0, cap = 0;
+	struct lay_note *inner;
+
+	begin_note(lo, g, note, y);
+	stack = mem_grow(NULL, &cap, 1, sizeof(*stack));
+	stack[depth++] = (struct walk){ note, 0, 0 };
+	while (depth > 0) {
+		struct walk *top = &stack[depth - 1];
+		if ((inner = next_unbegun(lo, top->note, &top->line, &top->glyph, &g)) == NULL) {
+			depth--;
+			continue;
+		}
+		begin_note(lo, g, inner, y);
+		stack = mem_grow(stack, &cap, depth + 1, sizeof(*stack));
+		stack[depth++] = (struct walk){ inner, 0, 0 };
+	}
+	free(stack);
+}
+
 void
 lay_notes_place(struct layout *lo, struct lay_line *line, double line_bottom)
 {
@@ -219,38 +305,9 @@ lay_notes_place(struct layout *lo, struct lay_line *line, double line_bottom)
 	for (i = 0; i < line->n; i++) {
 		struct lay_glyph *g = &line->glyphs[i];
 		struct lay_note *note;
-		if (!(g->deco & LAY_NOTEREF) || (note = note_of(lo, g->href)) == NULL ||
-		    note->begun)
-			continue;
-		note->begun = 1;
-		lo->page_notes++;
-		lo->notes_begun++;
-		if (lo->ps->footnote_per_page) {
-			/* Circled numbers are all one width: the mark becomes this page's. */
-			uint32_t cp = CIRCLED_ONE + (uint32_t)(lo->page_notes > 20 ? 19 :
-			    lo->page_notes - 1);
-			uint32_t gid = font_glyph(g->font, cp);
-			if (gid != 0) {
-				g->cp = cp;
-				g->gid = gid;
-			}
-			note->mark[utf8_encode((int32_t)cp, note->mark)] = '\0';
-			if (note->lines)
-				for (size_t k = 0; k < note->lines[0].n; k++)
-					if (note->lines[0].glyphs[k].cp >= CIRCLED_ONE &&
-					    note->lines[0].glyphs[k].cp < CIRCLED_ONE + 20) {
-						struct lay_glyph *m = &note->lines[0].glyphs[k];
-						uint32_t mg = font_glyph(m->font, cp);
-						if (mg != 0) {
-							m->cp = cp;
-							m->gid = mg;
-						}
-						break;
-					}
-		}
-		if (note->lines == NULL)
-			set_note(lo, note);
-		take_lines(lo, note, 0, line_bottom);
+		if ((g->deco & LAY_NOTEREF) && (note = note_of(lo, g->href)) != NULL &&
+		    !note->begun)
+			begin_notes(lo, g, note, line_bottom);
 	}
 }
 
