@@ -30,7 +30,8 @@
 #                                  that fontconfig's cache still names (FONTCONFIG_FILE)
 #   images: missing, truncated,
 #   not an image, 30,000² ........ figure.sh (PNG); here: a JPEG header of 30,000 × 30,000
-#   paths out of the content tree  figure.sh (images: ../../etc/passwd, absolute, symbolic link);
+#   paths out of the content tree  figure.sh (images: ../../etc/passwd, absolute, symbolic link,
+#                                  in the PDF and in HTML-only builds);
 #                                  cli.sh (term bases: ../, symbolic link); here: an absolute
 #                                  term base, and links, which stay links and are never read
 #   raw HTML: <script>, onerror=,
