@@ -22,6 +22,10 @@
 #   a filter that errors ......... golden filter-runtime, filter-syntax, filter-wrongtype,
 #                                  filter-wrongkind, filter-escape, filter-badtext; cli.sh and
 #                                  pdf.sh (the old HTML and PDF kept)
+#   ... leaves what galley cannot
+#   take back .................... golden filter-badtext, filter-taken-metamethod (an error its
+#                                  own code raises then, named once), filter-taken-meta,
+#                                  filter-taken-place (each at the one place at fault)
 #   ... loops, recurses .......... golden filter-loop, filter-recursion, filter-deep (elements
 #                                  100,000 deep), filter-cycle (an element inside itself)
 #   ... allocates without end .... golden filter-memory
