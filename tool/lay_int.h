@@ -50,6 +50,9 @@ struct layout {
 	int				 notes_begun;
 	struct lay_image		*images;	/* figures' images checked so far */
 	size_t				 nimages;
+	const struct doc_node		**wide_tables;	/* tables said to be too wide, owned
+							   (columns may set a table twice) */
+	size_t				 nwide;
 	/* Columns (lay_columns.c). */
 	double				 dx;		/* added to every box's x: the column's offset */
 	int				 ncols;		/* 0 or 1: none */
