@@ -40,6 +40,8 @@ struct layout {
 	/* Footnotes (lay_note.c). */
 	struct lay_note			*notes;		/* the document's, in order */
 	size_t				 nnotes;
+	struct lay_note_key		*notes_by_num;	/* the notes sorted by number, */
+	struct lay_note_key		*notes_by_href;	/* and by their href's address */
 	double				 note_height;	/* the current page's notes, rule included */
 	int				 page_notes;	/* notes begun on the current page */
 	struct lay_note_part		*note_queue;	/* lines for this page's foot */
