@@ -26,7 +26,8 @@
 #   ... leaves what galley cannot
 #   take back .................... golden filter-badtext, filter-taken-metamethod (an error its
 #                                  own code raises then, named once), filter-taken-meta,
-#                                  filter-taken-place (each at the one place at fault)
+#                                  filter-taken-place (each at the one place at fault),
+#                                  filter-taken-memory (memory running out meanwhile)
 #   ... loops, recurses .......... golden filter-loop, filter-recursion, filter-deep (elements
 #                                  100,000 deep), filter-cycle (an element inside itself)
 #   ... allocates without end .... golden filter-memory

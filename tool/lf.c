@@ -1212,7 +1212,8 @@ report(struct lf *lf, const char *what)
  * lua_pcall), naming one place: where the Lua error was raised when its
  * message names one (filter code a metamethod ran), else the element that
  * failed (its place in the document, else the filter line that made it),
- * else the document.  Memory running out is the filters' as a whole.
+ * else the document, which is also where memory running out is named: the
+ * filters' as a whole.
  */
 static void
 report_taken(struct lf *lf, int status)
@@ -1225,8 +1226,8 @@ report_taken(struct lf *lf, int status)
 
 	buf_puts(&first, message ? message : "error object is not a string");
 	if (status == LUA_ERRMEM) {
-		msg_at(MSG_ERROR, lf->filter, 0, 0, "the filters left a document too large to "
-		    "take back within their %zu MB of memory", lf->max_memory >> 20);
+		msg_at(MSG_ERROR, lf->doc->files[0], 0, 0, "the filters' memory (%zu MB) ran out "
+		    "while galley took the document back from them", lf->max_memory >> 20);
 		goto out;
 	}
 	at = split_place(first.data, &rest);
