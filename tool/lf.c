@@ -1432,13 +1432,14 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 		goto out;
 	}
 	/*
-	 * A document dense with elements takes more than the source's size
-	 * promises (1.2 MB of "*强* " is 214 MB of Lua tables), and each
-	 * filter's walk rebuilds its lists: with a limit close to that, every
-	 * allocation past it makes Lua collect all its memory, over and over.
+	 * The limit is for what filters add: the document itself comes on top,
+	 * three times over, as each filter's walk rebuilds its lists.  A
+	 * document dense with elements takes more than its source's size
+	 * promises (1.2 MB of "*强* " is 214 MB of Lua tables), and with a limit
+	 * close to that every allocation past it made Lua collect all its
+	 * memory, over and over.
 	 */
-	if (lf.max_memory < DEFAULT_MEMORY + 3 * lf.memory)
-		lf.max_memory = DEFAULT_MEMORY + 3 * lf.memory;
+	lf.max_memory += 3 * lf.memory;
 	for (i = 0; i < n; i++)
 		if (run_filter(&lf, filters[i]) == -1)
 			goto out;
