@@ -128,6 +128,9 @@ html_image "a missing image" images/missing.png 0 \
 	"warning: image 'images/missing.png': cannot read: No such file or directory"
 html_image "a missing image under --strict" images/missing.png 1 \
 	"error: image 'images/missing.png': cannot read" --strict
+html_image "a path out of the folder with --self-contained" ../../etc/passwd 1 \
+	"error: image '../../etc/passwd': the path leads out of the document's folder" \
+	--self-contained
 html_image "a remote image" https://example.org/a.png 0
 html_image "a path out of the folder with --trust-paths" ../outside.png 0 "" --trust-paths
 
