@@ -1149,18 +1149,18 @@ static int
 split_place(char *message, char **rest)
 {
 	char *colon = strchr(message, ':'), *p;
+	int line;
 
 	if (colon == NULL || colon[1] < '0' || colon[1] > '9')
 		return 0;
 	for (p = colon + 1; *p >= '0' && *p <= '9'; p++)
 		;
-	if (*p != ':')
+	if (*p != ':' || (line = atoi(colon + 1)) <= 0)
 		return 0;
 	for (*rest = p + 1; **rest == ' '; (*rest)++)
 		;
-	*p = '\0';
 	*colon = '\0';
-	return atoi(colon + 1);
+	return line;
 }
 
 /* Reports a Lua error: its "file:line: text" first line at that place, plus where in the document. */
