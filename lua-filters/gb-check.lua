@@ -183,9 +183,17 @@ local function char_before(s, i)
 	return j >= 1 and s:sub(j, i - 1) or ""
 end
 
+-- Tables and figures: the word, the pattern of a reference to one, what it is.
+local NUMBERED = {
+	{ "表", "()表(%u?%.?%d[%d%.]*)", "a table" },
+	{ "图", "()图(%u?%.?%d[%d%.]*)", "a figure" },
+}
+
 -- Plain-text references in one Str: the things they name that the document lacks.
 local function check_references(str, numbers)
 	local text = str.text
+	-- Every reference has a digit or an annex's capital: most Strs have neither.
+	if not text:find("[%d%u]") then return end
 	local function missing(i, name, what)
 		galley.warn("“" .. name .. "” is not " .. what .. " of this document",
 			galley.locate(str, i) or str)
@@ -196,9 +204,9 @@ local function check_references(str, numbers)
 	for i, n in text:gmatch("()第(%d+)章") do
 		if not numbers[n] then missing(i, "第" .. n .. "章", "a chapter") end
 	end
-	for _, kw in ipairs({ { "表", "a table" }, { "图", "a figure" } }) do
-		local kind, what = kw[1], kw[2]
-		for i, n in text:gmatch("()" .. kind .. "(%u?%.?%d[%d%.]*)") do
+	for _, numbered in ipairs(NUMBERED) do
+		local kind, pattern, what = numbered[1], numbered[2], numbered[3]
+		for i, n in text:gmatch(pattern) do
 			n = n:gsub("%.+$", "")
 			if (i == 1 or BEFORE[char_before(text, i)]) and not numbers[kind .. n] then
 				missing(i, kind .. n, what)

@@ -94,16 +94,22 @@ local function neighbours(list, k, before, after)
 	return prev, next
 end
 
+-- The marks check_str looks at: a Str without any has nothing to check.
+local ASCII_MARKS = "[,;:%?!%.\"']"
+
 function check_inlines(list, quotes, before, after)
 	for k, el in ipairs(list) do
-		local prev, next = neighbours(list, k, before, after)
 		if el.tag == "Str" then
-			if el._line and not el._origin then check_str(el, prev, next, quotes) end
-		elseif el.tag == "Link" then
-			if not shows_address(el) then check_inlines(el.content, quotes, prev, next) end
+			if el._line and not el._origin and el.text:find(ASCII_MARKS) then
+				local prev, next = neighbours(list, k, before, after)
+				check_str(el, prev, next, quotes)
+			end
 		elseif el.tag == "Note" then
 			check_blocks(el.content)
+		elseif el.tag == "Link" and shows_address(el) then
+			-- a link that shows its own address is not Chinese text
 		elseif el.content and el.tag ~= "Image" then
+			local prev, next = neighbours(list, k, before, after)
 			check_inlines(el.content, quotes, prev, next)
 		end
 	end

@@ -10,7 +10,8 @@
 #   a 50 MB file ................. here, plain binary only: HTML under a memory cap
 #   10,000-deep lists, quotes .... golden deep-nesting (257 quotes); here: 10,000-deep lists,
 #                                  ordered lists, quotes, emphasis and brackets
-#   a 1,000-column table ......... here: HTML and PDF (200 columns with the sanitizer binary)
+#   a 1,000-column table ......... here: HTML and PDF (200 columns with the sanitizer binary);
+#                                  no glyph over another, a warning (--strict: an error)
 #   a 1 MB unbreakable paragraph . here: through layout to PDF (128 KB with the sanitizer binary);
 #                                  and a line of 50,000 emphases (plain binary only)
 #   malformed YAML ............... golden yaml-error, fm-unclosed, fm-not-mapping, fm-complex-key,
@@ -22,6 +23,11 @@
 #   a filter that errors ......... golden filter-runtime, filter-syntax, filter-wrongtype,
 #                                  filter-wrongkind, filter-escape, filter-badtext; cli.sh and
 #                                  pdf.sh (the old HTML and PDF kept)
+#   ... leaves what galley cannot
+#   take back .................... golden filter-badtext, filter-taken-metamethod (an error its
+#                                  own code raises then, named once), filter-taken-meta,
+#                                  filter-taken-place (each at the one place at fault),
+#                                  filter-taken-memory (memory running out meanwhile)
 #   ... loops, recurses .......... golden filter-loop, filter-recursion, filter-deep (elements
 #                                  100,000 deep), filter-cycle (an element inside itself);
 #                                  here: the CPU-time watchdog (--filter-time) stops a filter
@@ -33,7 +39,8 @@
 #                                  that fontconfig's cache still names (FONTCONFIG_FILE)
 #   images: missing, truncated,
 #   not an image, 30,000² ........ figure.sh (PNG); here: a JPEG header of 30,000 × 30,000
-#   paths out of the content tree  figure.sh (images: ../../etc/passwd, absolute, symbolic link);
+#   paths out of the content tree  figure.sh (images: ../../etc/passwd, absolute, symbolic link,
+#                                  in the PDF and in HTML-only builds);
 #                                  cli.sh (term bases: ../, symbolic link); here: an absolute
 #                                  term base, and links, which stay links and are never read
 #   raw HTML: <script>, onerror=,
@@ -130,7 +137,8 @@ check "bad input: 10,000 nested brackets: all in the HTML" \
 	test "$(grep -o '\[' "$bi/out/deep-brackets.html" | wc -l)" -eq 10000
 
 # A table of 1,000 columns: every cell in the HTML and set on the PDF's page (counted
-# in the layout: pdftotext drops glyphs that overlap as much as these do).
+# in the layout), none over another: too wide even in its smallest type, it sticks out
+# of the measure with a warning at its place (an error under --strict).
 cols=1000
 [ $plain = 1 ] || cols=200
 awk -v n=$cols 'BEGIN {
@@ -140,6 +148,8 @@ awk -v n=$cols 'BEGIN {
 	} }' >"$bi/columns.md"
 bi_build -t html,pdf -o "$bi/out" "$bi/columns.md"
 check "bad input: $cols columns: exit 0" bi_status 0
+check "bad input: $cols columns: a warning at the table" \
+	bi_says "galley: $bi/columns.md:1:1: warning: the table is too wide: its $cols columns need"
 check "bad input: $cols columns: every head cell in the HTML" \
 	test "$(grep -o '<th>头</th>' "$bi/out/columns.html" | wc -l)" -eq $cols
 check "bad input: $cols columns: every body cell in the HTML" \
@@ -148,6 +158,16 @@ check "bad input: $cols columns: a valid PDF" bi_qpdf_ok "$bi/out/columns.pdf"
 bi_build -t layout -o - "$bi/columns.md"
 check "bad input: $cols columns: every cell set on the page" \
 	test "$(grep -c '^  text .*"格"' "$bi/stdout")" -eq $((cols * 3))
+# "  text X,Y FONT NAME SIZE "格"": in each row, each cell's glyph starts a glyph's width
+# or more after the one before.
+bi_overlaps() {
+	grep '^  text .*"格"' "$bi/stdout" | awk '{ split($2, p, ","); print p[2], p[1], $(NF - 1) }' |
+		sort -k1,1n -k2,2n | awk '$1 == y && $2 < x + size - 0.01 { n++ }
+			{ y = $1; x = $2; size = $3 } END { exit n > 0 }'
+}
+check "bad input: $cols columns: no cell set over another" bi_overlaps
+bi_build -t pdf --strict -o "$bi/out" "$bi/columns.md"
+check "bad input: $cols columns: an error under --strict" bi_status 1
 
 # One paragraph of 1 MB with no break opportunity goes through layout into the PDF,
 # broken where it must be, every letter kept.

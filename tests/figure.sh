@@ -102,6 +102,38 @@ for url in ../outside.png "$f/outside.png" images/link.png; do
 done
 check "figure: --trust-paths is in --help" sh -c "'$G' --help | grep -q -- --trust-paths"
 
+# HTML-only builds apply the same path rules (one check before any output, inline images
+# too): out of the folder is an error that keeps the previous HTML, a missing file a
+# warning (a browser shows a broken image); a remote image is the browser's to fetch.
+printf -- '---\ntitle: 图的读回\n---\n\n![小图](images/small.png)\n' >"$f/doc/figs.md"
+"$G" build -t html -o "$f/a" "$f/doc/figs.md" 2>/dev/null
+html_image() {	# NAME URL EXIT [MESSAGE] [OPTION]
+	cp "$f/a/figs.html" "$f/before.html"
+	printf -- '---\ntitle: 图的读回\n---\n\n行内的 ![图](%s) 一张。\n' "$2" >"$f/doc/figs.md"
+	"$G" build -t html -o "$f/a" ${5:-} "$f/doc/figs.md" >/dev/null 2>"$f/err"
+	echo "exit $?" >>"$f/err"
+	if grep -qx "exit $3" "$f/err" && { [ -n "${4:-}" ] &&
+	    grep -qF "galley: $f/doc/figs.md:5:5: ${4:-}" "$f/err" ||
+	    { [ -z "${4:-}" ] && [ "$(wc -l <"$f/err")" -eq 1 ]; }; }; then ok
+	else bad "figure: HTML, $1"; cat "$f/err"; fi
+	[ "$3" = 1 ] && check "figure: HTML, $1 keeps the previous HTML" cmp -s "$f/before.html" \
+		"$f/a/figs.html"
+}
+html_image "a path out of the folder" ../../etc/passwd 1 \
+	"error: image '../../etc/passwd': the path leads out of the document's folder"
+html_image "an absolute path" /etc/hosts 1 "error: image '/etc/hosts': the path is absolute"
+html_image "a symbolic link out of the folder" images/link.png 1 \
+	"error: image 'images/link.png': the file lies outside the document's folder"
+html_image "a missing image" images/missing.png 0 \
+	"warning: image 'images/missing.png': cannot read: No such file or directory"
+html_image "a missing image under --strict" images/missing.png 1 \
+	"error: image 'images/missing.png': cannot read" --strict
+html_image "a path out of the folder with --self-contained" ../../etc/passwd 1 \
+	"error: image '../../etc/passwd': the path leads out of the document's folder" \
+	--self-contained
+html_image "a remote image" https://example.org/a.png 0
+html_image "a path out of the folder with --trust-paths" ../outside.png 0 "" --trust-paths
+
 # The bulletin's two figures: a PNG chart and a JPEG, each with its caption.
 "$G" build -t pdf -o "$f/bulletin" content/bulletin/2026-3 2>/dev/null
 pdfimages -list "$f/bulletin/2026-3.pdf" 2>/dev/null | tail -n +3 >"$f/list"

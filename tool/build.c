@@ -682,6 +682,9 @@ run_pipeline(struct build *b, struct doc *doc, const char *front, size_t srclen,
 	doc_assign_ids(doc);
 	unsafe = meta_get_str(doc->meta, "unsafe");
 	check_safety(doc, o->unsafe || (unsafe && strcmp(unsafe, "true") == 0));
+	if (o->check_only || (o->outputs & (OUT_HTML | OUT_LAYOUT | OUT_PDF)))
+		check_images(doc, o->trust_paths,
+		    !o->check_only && (o->outputs & (OUT_LAYOUT | OUT_PDF)));
 	lang = meta_get_str(doc->meta, "lang");
 	if (lang == NULL || *lang == '\0')
 		lang = "zh-CN";

@@ -1,4 +1,4 @@
-/* Checks on the finished model that every output relies on: safe URLs and raw HTML. */
+/* Checks on the finished model that every output relies on: safe URLs, raw HTML, image paths. */
 #include "check.h"
 
 #include <stdlib.h>
@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "img.h"
 #include "mem.h"
 #include "msg.h"
 
@@ -112,4 +113,46 @@ check_safety(struct doc *doc, int allow_raw)
 		    "raw HTML omitted (%d %s, the first here); allow it with "
 		    "'unsafe: true' in the front matter or --unsafe",
 		    st.raw_count, st.raw_count == 1 ? "place" : "places");
+}
+
+static void
+check_image_node(const struct doc *doc, const struct doc_node *n, int trust_paths,
+    int missing_is_error)
+{
+	struct buf why = BUF_INIT;
+	enum img_refusal refusal = IMG_UNREADABLE;
+	const char *file;
+	char *path;
+	int line, col;
+
+	/* An empty URL was written so, or emptied by check_safety, which said so. */
+	if (n->url == NULL || *n->url == '\0')
+		return;
+	path = img_resolve(doc->source, n->url, trust_paths, &why, &refusal);
+	if (path == NULL && refusal != IMG_NOT_A_FILE) {
+		where(doc, n, &line, &col, &file);
+		msg_at(refusal == IMG_OUTSIDE || missing_is_error ? MSG_ERROR : MSG_WARNING,
+		    file, line, col, "image '%s': %s", n->url, buf_str(&why));
+	}
+	free(path);
+	buf_free(&why);
+}
+
+void
+check_images(const struct doc *doc, int trust_paths, int missing_is_error)
+{
+	const struct doc_node *n = doc->root;
+
+	/* Walked without recursion: filters may nest elements very deep. */
+	while (n != NULL) {
+		if (n->type == DOC_IMAGE)
+			check_image_node(doc, n, trust_paths, missing_is_error);
+		if (n->first != NULL) {
+			n = n->first;
+			continue;
+		}
+		while (n != doc->root && n->next == NULL)
+			n = n->parent;
+		n = n == doc->root ? NULL : n->next;
+	}
 }

@@ -1,4 +1,4 @@
-/* Checks on the finished model that every output relies on: safe URLs and raw HTML. */
+/* Checks on the finished model that every output relies on: safe URLs, raw HTML, image paths. */
 #ifndef GALLEY_CHECK_H
 #define GALLEY_CHECK_H
 
@@ -13,5 +13,15 @@ int check_url_is_dangerous(const char *url);
  * adds is checked too.
  */
 void check_safety(struct doc *doc, int allow_raw);
+
+/*
+ * Reports each image whose file no output may use, with the PDF's path rules
+ * (img_resolve): a path out of the document's folder is an error unless
+ * trust_paths.  A missing or unreadable file is an error when missing_is_error
+ * (the PDF cannot be made without it), else a warning (a browser shows a
+ * broken image).  Remote and data: URLs are a browser's to fetch; the PDF's
+ * layout reports those it cannot show.
+ */
+void check_images(const struct doc *doc, int trust_paths, int missing_is_error);
 
 #endif

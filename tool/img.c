@@ -67,8 +67,10 @@ climbs_out(const char *name)
 }
 
 char *
-img_resolve(const char *docpath, const char *url, int trust, struct buf *why)
+img_resolve(const char *docpath, const char *url, int trust, struct buf *why,
+    enum img_refusal *refusal)
 {
+	enum img_refusal kind = IMG_UNREADABLE;
 	struct buf name = BUF_INIT;
 	char *dir = NULL, *path = NULL, *real = NULL, *realdir = NULL;
 	size_t i, n, scheme = scheme_length(url);
@@ -78,10 +80,12 @@ img_resolve(const char *docpath, const char *url, int trust, struct buf *why)
 	if (scheme == 4 && strncmp(url, "data", 4) == 0) {
 		buf_puts(why, "images in data: URLs are not supported; save the image as a file "
 		    "beside the document");
+		kind = IMG_NOT_A_FILE;
 		goto out;
 	}
 	if (scheme > 1 || strncmp(url, "//", 2) == 0) {
 		buf_puts(why, "remote images are not fetched; save the image beside the document");
+		kind = IMG_NOT_A_FILE;
 		goto out;
 	}
 	/* A Markdown URL escapes spaces and the like as %20: the file name has them plain. */
@@ -100,11 +104,13 @@ img_resolve(const char *docpath, const char *url, int trust, struct buf *why)
 	if (name.data[0] == '/' && !trust) {
 		buf_puts(why, "the path is absolute; image paths are relative to the document's "
 		    "folder (--trust-paths allows others)");
+		kind = IMG_OUTSIDE;
 		goto out;
 	}
 	if (!trust && climbs_out(name.data)) {
 		buf_puts(why, "the path leads out of the document's folder (--trust-paths "
 		    "allows it)");
+		kind = IMG_OUTSIDE;
 		goto out;
 	}
 	dir = fs_dirname(docpath);
@@ -129,11 +135,14 @@ img_resolve(const char *docpath, const char *url, int trust, struct buf *why)
 		    (real[n] != '/' && !(n == 1 && realdir[0] == '/'))) {
 			buf_puts(why, "the file lies outside the document's folder (through a "
 			    "symbolic link; --trust-paths allows it)");
+			kind = IMG_OUTSIDE;
 			free(real);
 			real = NULL;
 		}
 	}
 out:
+	if (real == NULL && refusal != NULL)
+		*refusal = kind;
 	buf_free(&name);
 	free(dir);
 	free(path);

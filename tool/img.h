@@ -21,14 +21,24 @@ struct img_info {
 	int		 progressive;	/* JPEG SOF2 */
 };
 
+/* Why img_resolve() found no file. */
+enum img_refusal {
+	IMG_NOT_A_FILE = 1,	/* a remote or data: URL: a browser may show it, paper cannot */
+	IMG_OUTSIDE,		/* absolute, or out of the document's folder (.., a link) */
+	IMG_UNREADABLE		/* no name, missing, unreadable, not a regular file */
+};
+
 /*
  * Finds the file an image's url names, relative to the directory of the
  * document at docpath.  Remote and data: URLs are refused; so are absolute
  * paths and paths that lead out of the document's directory (through ".." or
  * a symbolic link) unless trust is set.  Returns a new string the caller
- * frees (the file's real path), or NULL with the reason appended to why.
+ * frees (the file's real path), or NULL with the reason appended to why and,
+ * when refusal is not NULL, its kind in *refusal.  Every output that names
+ * an image file goes through here: one set of path rules for HTML and PDF.
  */
-char *img_resolve(const char *docpath, const char *url, int trust, struct buf *why);
+char *img_resolve(const char *docpath, const char *url, int trust, struct buf *why,
+    enum img_refusal *refusal);
 
 /*
  * Reads the PNG or JPEG file at path far enough to know its size and kind

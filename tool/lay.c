@@ -1323,6 +1323,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	}
 	lay_notes_free(&lo);
 	lay_images_free(&lo);
+	free(lo.wide_tables);
 	free(lo.runs);
 	free(lo.fallback);
 	free(lo.numbered);

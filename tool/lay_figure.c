@@ -102,7 +102,7 @@ find_image(struct layout *lo, const struct doc_node *image, int line, int col,
 	memset(e, 0, sizeof(*e));
 	e->node = image;
 	e->path = img_resolve(lo->doc->source, image->url ? image->url : "",
-	    (lo->flags & LAY_TRUST_PATHS) != 0, &why);
+	    (lo->flags & LAY_TRUST_PATHS) != 0, &why, NULL);
 	/* A file shown by several figures is read once. */
 	for (i = 0; e->path && i + 1 < lo->nimages; i++)
 		if (lo->images[i].path && strcmp(lo->images[i].path, e->path) == 0)

@@ -40,6 +40,8 @@ struct layout {
 	/* Footnotes (lay_note.c). */
 	struct lay_note			*notes;		/* the document's, in order */
 	size_t				 nnotes;
+	struct lay_note_key		*notes_by_num;	/* the notes sorted by number, */
+	struct lay_note_key		*notes_by_href;	/* and by their href's address */
 	double				 note_height;	/* the current page's notes, rule included */
 	int				 page_notes;	/* notes begun on the current page */
 	struct lay_note_part		*note_queue;	/* lines for this page's foot */
@@ -50,6 +52,9 @@ struct layout {
 	int				 notes_begun;
 	struct lay_image		*images;	/* figures' images checked so far */
 	size_t				 nimages;
+	const struct doc_node		**wide_tables;	/* tables said to be too wide, owned
+							   (columns may set a table twice) */
+	size_t				 nwide;
 	/* Columns (lay_columns.c). */
 	double				 dx;		/* added to every box's x: the column's offset */
 	int				 ncols;		/* 0 or 1: none */

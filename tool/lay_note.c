@@ -1,5 +1,6 @@
 /* Footnotes: set at the foot of the page where they are referred to, split onto the next pages when long. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,12 @@ struct lay_note {
 	size_t			 nlines;
 	size_t			 placed;	/* lines set at a page's foot so far */
 	int			 begun;		/* its mark has been placed */
+};
+
+/* A note under a key it is looked up by: its number, or its href string's address. */
+struct lay_note_key {
+	uintptr_t	 key;
+	struct lay_note	*note;
 };
 
 /* A run of one note's lines waiting for the foot of the current page. */
@@ -44,6 +51,26 @@ static double
 separator(const struct layout *lo)
 {
 	return lo->ps->size * lo->ps->leading;
+}
+
+static int
+compare_keys(const void *a, const void *b)
+{
+	uintptr_t x = ((const struct lay_note_key *)a)->key;
+	uintptr_t y = ((const struct lay_note_key *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The note filed under key in keys (sorted), or NULL. */
+static struct lay_note *
+find_note(const struct lay_note_key *keys, size_t n, uintptr_t key)
+{
+	struct lay_note_key want = { key, NULL };
+	const struct lay_note_key *found = n > 0 ?
+	    bsearch(&want, keys, n, sizeof(*keys), compare_keys) : NULL;
+
+	return found ? found->note : NULL;
 }
 
 void
@@ -73,6 +100,18 @@ lay_notes_init(struct layout *lo)
 			else
 				snprintf(note->mark, sizeof(note->mark), "%d", n->num);
 		}
+	/* Every mark set looks its note up: by a key, not by reading all the notes each time. */
+	lo->notes_by_num = mem_zalloc(lo->nnotes ? lo->nnotes : 1, sizeof(*lo->notes_by_num));
+	lo->notes_by_href = mem_zalloc(lo->nnotes ? lo->nnotes : 1, sizeof(*lo->notes_by_href));
+	for (i = 0; i < lo->nnotes; i++) {
+		lo->notes_by_num[i] = (struct lay_note_key){
+		    (uintptr_t)(lo->notes[i].node->num > 0 ? lo->notes[i].node->num : 0),
+		    &lo->notes[i] };
+		lo->notes_by_href[i] = (struct lay_note_key){ (uintptr_t)lo->notes[i].href,
+		    &lo->notes[i] };
+	}
+	qsort(lo->notes_by_num, lo->nnotes, sizeof(*lo->notes_by_num), compare_keys);
+	qsort(lo->notes_by_href, lo->nnotes, sizeof(*lo->notes_by_href), compare_keys);
 }
 
 void
@@ -86,6 +125,8 @@ lay_notes_free(struct layout *lo)
 		free(lo->notes[i].lines);
 	}
 	free(lo->notes);
+	free(lo->notes_by_num);
+	free(lo->notes_by_href);
 	free(lo->note_queue);
 	free(lo->note_carry);
 }
@@ -94,29 +135,22 @@ lay_notes_free(struct layout *lo)
 static struct lay_note *
 note_of(const struct layout *lo, const char *href)
 {
-	size_t i;
-
-	for (i = 0; i < lo->nnotes; i++)
-		if (lo->notes[i].href == href)
-			return &lo->notes[i];
-	return NULL;
+	return find_note(lo->notes_by_href, lo->nnotes, (uintptr_t)href);
 }
 
 void
 lay_note_mark(struct layout *lo, const struct doc_node *ref, struct look f, double size)
 {
-	size_t i;
+	struct lay_note *note = ref->num > 0 ?
+	    find_note(lo->notes_by_num, lo->nnotes, (uintptr_t)ref->num) : NULL;
+	int circled = lo->ps->footnote_per_page;
 
-	for (i = 0; i < lo->nnotes; i++)
-		if (lo->notes[i].node->num == ref->num) {
-			struct lay_note *note = &lo->notes[i];
-			int circled = lo->ps->footnote_per_page;
-			lo->runs = mem_grow(lo->runs, &lo->cap, lo->nruns + 1, sizeof(*lo->runs));
-			lo->runs[lo->nruns++] = (struct lay_run){ note->mark, strlen(note->mark),
-			    f.cjk, f.latin, size * (circled ? 0.7 : 0.6), ref->line,
-			    f.deco | LAY_NOTEREF, note->href, size * 0.4 };
-			return;
-		}
+	if (note == NULL)
+		return;
+	lo->runs = mem_grow(lo->runs, &lo->cap, lo->nruns + 1, sizeof(*lo->runs));
+	lo->runs[lo->nruns++] = (struct lay_run){ note->mark, strlen(note->mark),
+	    f.cjk, f.latin, size * (circled ? 0.7 : 0.6), ref->line,
+	    f.deco | LAY_NOTEREF, note->href, size * 0.4 };
 }
 
 /* Sets a note's text at the notes' size across the type area, its mark first. */
@@ -211,6 +245,92 @@ lay_notes_need(struct layout *lo, const struct lay_line *line, int page_has_note
 	return need;
 }
 
+/* Begins the note whose mark g is being set: numbers it for the page, and takes its lines below y. */
+static void
+begin_note(struct layout *lo, struct lay_glyph *g, struct lay_note *note, double y)
+{
+	note->begun = 1;
+	lo->page_notes++;
+	lo->notes_begun++;
+	if (lo->ps->footnote_per_page) {
+		/* Circled numbers are all one width: the mark becomes this page's. */
+		uint32_t cp = CIRCLED_ONE + (uint32_t)(lo->page_notes > 20 ? 19 :
+		    lo->page_notes - 1);
+		uint32_t gid = font_glyph(g->font, cp);
+		if (gid != 0) {
+			g->cp = cp;
+			g->gid = gid;
+		}
+		note->mark[utf8_encode((int32_t)cp, note->mark)] = '\0';
+		if (note->lines)
+			for (size_t k = 0; k < note->lines[0].n; k++)
+				if (note->lines[0].glyphs[k].cp >= CIRCLED_ONE &&
+				    note->lines[0].glyphs[k].cp < CIRCLED_ONE + 20) {
+					struct lay_glyph *m = &note->lines[0].glyphs[k];
+					uint32_t mg = font_glyph(m->font, cp);
+					if (mg != 0) {
+						m->cp = cp;
+						m->gid = mg;
+					}
+					break;
+				}
+	}
+	if (note->lines == NULL)
+		set_note(lo, note);
+	take_lines(lo, note, 0, y);
+}
+
+/*
+ * The next mark from note's line *line, glyph *glyph on that refers to a note
+ * not yet begun, with that note; NULL after its last line.
+ */
+static struct lay_note *
+next_unbegun(const struct layout *lo, struct lay_note *note, size_t *line, size_t *glyph,
+    struct lay_glyph **mark)
+{
+	struct lay_note *inner;
+
+	for (; *line < note->nlines; (*line)++, *glyph = 0)
+		for (; *glyph < note->lines[*line].n; (*glyph)++) {
+			*mark = &note->lines[*line].glyphs[*glyph];
+			if (((*mark)->deco & LAY_NOTEREF) &&
+			    (inner = note_of(lo, (*mark)->href)) != NULL && !inner->begun)
+				return inner;
+		}
+	return NULL;
+}
+
+/*
+ * Begins the note whose mark g is being set, and after it each note its
+ * text refers to, depth first: the order cmark-gfm and the filters number
+ * them in, which lay_notes_restore relies on.  A referred-to note follows
+ * its referrer at this page's foot, or overleaf when the page is full.  The
+ * notes are walked with a stack of their own: a long chain of notes
+ * referring to each other does not exhaust C's.
+ */
+static void
+begin_notes(struct layout *lo, struct lay_glyph *g, struct lay_note *note, double y)
+{
+	struct walk { struct lay_note *note; size_t line, glyph; } *stack;
+	size_t depth = 0, cap = 0;
+	struct lay_note *inner;
+
+	begin_note(lo, g, note, y);
+	stack = mem_grow(NULL, &cap, 1, sizeof(*stack));
+	stack[depth++] = (struct walk){ note, 0, 0 };
+	while (depth > 0) {
+		struct walk *top = &stack[depth - 1];
+		if ((inner = next_unbegun(lo, top->note, &top->line, &top->glyph, &g)) == NULL) {
+			depth--;
+			continue;
+		}
+		begin_note(lo, g, inner, y);
+		stack = mem_grow(stack, &cap, depth + 1, sizeof(*stack));
+		stack[depth++] = (struct walk){ inner, 0, 0 };
+	}
+	free(stack);
+}
+
 void
 lay_notes_place(struct layout *lo, struct lay_line *line, double line_bottom)
 {
@@ -219,38 +339,9 @@ lay_notes_place(struct layout *lo, struct lay_line *line, double line_bottom)
 	for (i = 0; i < line->n; i++) {
 		struct lay_glyph *g = &line->glyphs[i];
 		struct lay_note *note;
-		if (!(g->deco & LAY_NOTEREF) || (note = note_of(lo, g->href)) == NULL ||
-		    note->begun)
-			continue;
-		note->begun = 1;
-		lo->page_notes++;
-		lo->notes_begun++;
-		if (lo->ps->footnote_per_page) {
-			/* Circled numbers are all one width: the mark becomes this page's. */
-			uint32_t cp = CIRCLED_ONE + (uint32_t)(lo->page_notes > 20 ? 19 :
-			    lo->page_notes - 1);
-			uint32_t gid = font_glyph(g->font, cp);
-			if (gid != 0) {
-				g->cp = cp;
-				g->gid = gid;
-			}
-			note->mark[utf8_encode((int32_t)cp, note->mark)] = '\0';
-			if (note->lines)
-				for (size_t k = 0; k < note->lines[0].n; k++)
-					if (note->lines[0].glyphs[k].cp >= CIRCLED_ONE &&
-					    note->lines[0].glyphs[k].cp < CIRCLED_ONE + 20) {
-						struct lay_glyph *m = &note->lines[0].glyphs[k];
-						uint32_t mg = font_glyph(m->font, cp);
-						if (mg != 0) {
-							m->cp = cp;
-							m->gid = mg;
-						}
-						break;
-					}
-		}
-		if (note->lines == NULL)
-			set_note(lo, note);
-		take_lines(lo, note, 0, line_bottom);
+		if ((g->deco & LAY_NOTEREF) && (note = note_of(lo, g->href)) != NULL &&
+		    !note->begun)
+			begin_notes(lo, g, note, line_bottom);
 	}
 }
 

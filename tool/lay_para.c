@@ -611,21 +611,19 @@ lay_para_set(const struct lay_run *runs, size_t nruns,
 	return 0;
 }
 
-void
-lay_para_measure(const struct lay_run *runs, size_t nruns, const struct lay_para_style *style,
+/* The widest piece no line may break, and the widest line, of runs set at st's measure. */
+static void
+widest_pieces(const struct lay_run *runs, size_t nruns, const struct lay_para_style *st,
     double *min, double *max)
 {
-	struct lay_para_style st = *style;
 	struct builder b = { NULL, NULL, NULL, NULL, NULL, 0, 0 };
 	struct tok *t;
 	size_t n, k;
 	double piece = 0, line = 0;
 
-	st.measure = 1e9;	/* no Latin word counts as long: words stay whole */
-	st.indent = 0;
 	*min = *max = 0;
-	t = tokenize(runs, nruns, &st, &n);
-	emit(&b, t, n, &st);
+	t = tokenize(runs, nruns, st, &n);
+	emit(&b, t, n, st);
 	for (k = 0; k < b.n; k++) {
 		const struct lb_item *it = &b.items[k];
 		if (it->kind == LB_BOX) {
@@ -650,6 +648,20 @@ lay_para_measure(const struct lay_run *runs, size_t nruns, const struct lay_para
 	}
 	builder_free(&b);
 	free(t);
+}
+
+void
+lay_para_measure(const struct lay_run *runs, size_t nruns, const struct lay_para_style *style,
+    double *min, double *least, double *max)
+{
+	struct lay_para_style st = *style;
+	double unused;
+
+	st.indent = 0;
+	st.measure = 1e9;	/* no Latin word counts as long: words stay whole */
+	widest_pieces(runs, nruns, &st, min, max);
+	st.measure = 0;		/* every Latin word counts as long */
+	widest_pieces(runs, nruns, &st, least, &unused);
 }
 
 void

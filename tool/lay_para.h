@@ -81,9 +81,11 @@ void lay_para_free(struct lay_para *para);
 /*
  * The widths runs[0..nruns) need when set by style: *max on one line (each
  * hard line break starting another), *min the widest piece no line may break
- * (a Latin word, a character with the marks it keeps).
+ * (a Latin word, a character with the marks it keeps), and *least the widest
+ * piece when every Latin word may break anywhere, as in a line too narrow for
+ * it (a character with the marks it keeps).
  */
 void lay_para_measure(const struct lay_run *runs, size_t nruns,
-    const struct lay_para_style *style, double *min, double *max);
+    const struct lay_para_style *style, double *min, double *least, double *max);
 
 #endif

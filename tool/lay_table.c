@@ -5,6 +5,7 @@
 
 #include "lay_int.h"
 #include "mem.h"
+#include "msg.h"
 
 #define THIN	0.5	/* inner rules, points */
 #define THICK	1.0	/* a three-line table's top and bottom rules; a grid's frame is THIN */
@@ -92,52 +93,77 @@ share_room(struct table *t, const double *mins, const double *maxs, double measu
 	free(fixed);
 }
 
+/* How a table's columns met the measure (column_widths). */
+enum table_fit {
+	FIT_WHOLE,	/* every unbreakable run whole */
+	FIT_BROKEN,	/* Latin words broken where they have no break */
+	FIT_OVER	/* wider than the measure even so: it sticks out */
+};
+
 /*
  * Column widths as browsers and LaTeX's tabularx find them: every column its
  * natural width when the table fits, else each gets its narrowest plus a share
- * of the room left in proportion to what it would like more.
+ * of the room left in proportion to what it would like more.  When the
+ * narrowest widths (the widest unbreakable runs) do not fit either, the
+ * columns share the room the same way above their least widths, the widest
+ * character each holds, and words break anywhere; a table whose least widths
+ * are wider than the measure gets them and sticks out, as a browser's table
+ * or LaTeX's overfull box does: narrower, glyphs would be set over each other.
+ * *need is what the table needs at least as it is set.
  */
-static void
-column_widths(struct layout *lo, struct table *t, double measure, double *summin)
+static enum table_fit
+column_widths(struct layout *lo, struct table *t, double measure, double *need)
 {
 	double *mins = mem_zalloc(t->ncols, sizeof(*mins));
+	double *leasts = mem_zalloc(t->ncols, sizeof(*leasts));
 	double *maxs = mem_zalloc(t->ncols, sizeof(*maxs));
 	struct lay_para_style st = cell_style(lo, measure);
-	double summax = 0, mn, mx;
+	double summax = 0, summin = 0, sumleast = 0, mn, lst, mx;
+	enum table_fit fit = FIT_WHOLE;
 	size_t r, c;
 
 	t->pad = t->size * 0.5;
 	t->vpad = t->size * 0.3;
 	t->pitch = t->size * 1.4;
-	*summin = 0;
 	for (c = 0; c < t->ncols; c++) {
 		for (r = 0; r < t->nrows; r++) {
 			collect_cell(lo, t, r, c);
 			if (lo->nruns == 0)
 				continue;
-			lay_para_measure(lo->runs, lo->nruns, &st, &mn, &mx);
+			lay_para_measure(lo->runs, lo->nruns, &st, &mn, &lst, &mx);
 			lo->nruns = 0;
 			if (mn > mins[c])
 				mins[c] = mn;
+			if (lst > leasts[c])
+				leasts[c] = lst;
 			if (mx > maxs[c])
 				maxs[c] = mx;
 		}
 		mins[c] += 2 * t->pad;
+		leasts[c] += 2 * t->pad;
 		maxs[c] += 2 * t->pad;
-		*summin += mins[c];
+		summin += mins[c];
+		sumleast += leasts[c];
 		summax += maxs[c];
 	}
+	*need = summin;
 	if (summax <= measure) {	/* it fits: the room left goes to all alike */
 		for (c = 0; c < t->ncols; c++)
 			t->width[c] = maxs[c] + (measure - summax) * maxs[c] / summax;
-	} else if (*summin <= measure)
+	} else if (summin <= measure)
 		share_room(t, mins, maxs, measure);
-	else {				/* too wide even so: the lines will break anyway */
-		for (c = 0; c < t->ncols; c++)
-			t->width[c] = mins[c] * measure / *summin;
+	else if (sumleast <= measure) {
+		share_room(t, leasts, mins, measure);
+		fit = FIT_BROKEN;
+	} else {
+		memcpy(t->width, leasts, t->ncols * sizeof(*leasts));
+		*need = sumleast;
+		fit = FIT_OVER;
 	}
 	free(mins);
+	free(leasts);
 	free(maxs);
+	return fit;
 }
 
 /* Sets every cell of a row into lines; returns the row's height. */
@@ -266,6 +292,38 @@ set_caption(struct layout *lo, const struct table *t, double measure, int contin
 	buf_free(&label);
 }
 
+/*
+ * Warns that a table does not fit the measure even at its smallest type
+ * (need wide at least as set): once, though balancing columns may set it
+ * again.
+ */
+static void
+report_too_wide(struct layout *lo, const struct table *t, enum table_fit fit, double need,
+    double measure)
+{
+	size_t i;
+
+	for (i = 0; i < lo->nwide; i++)
+		if (lo->wide_tables[i] == t->node)
+			return;
+	lo->wide_tables = mem_realloc(lo->wide_tables, (lo->nwide + 1) *
+	    sizeof(*lo->wide_tables));
+	lo->wide_tables[lo->nwide++] = t->node;
+	if (fit == FIT_BROKEN)
+		msg_at(MSG_WARNING, lo->file, t->node->line, t->node->col,
+		    "the table is too wide: its %zu columns need %.0f pt with words whole "
+		    "in %.1f pt type, the smallest the style allows (table-min-size), and "
+		    "the measure is %.0f pt; words in its cells are broken anywhere",
+		    t->ncols, need, t->size, measure);
+	else
+		msg_at(MSG_WARNING, lo->file, t->node->line, t->node->col,
+		    "the table is too wide: its %zu columns need %.0f pt even with words "
+		    "broken anywhere in %.1f pt type, the smallest the style allows "
+		    "(table-min-size), and the measure is %.0f pt; it sticks out %.0f pt "
+		    "to the right%s", t->ncols, need, t->size, measure, need - measure,
+		    lo->dx + t->x0 + need > lo->ps->width ? ", off the page" : "");
+}
+
 static void
 free_cells(struct lay_para *cells, size_t n)
 {
@@ -380,7 +438,8 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	struct lay_para *cells;
 	double size = ps->table_size > 0 ? ps->table_size : ps->size;
 	double floor_size = ps->table_min_size > 0 ? ps->table_min_size : size * 0.75;
-	double summin, height, head_height = 0;
+	double need, height, head_height = 0;
+	enum table_fit how;
 	size_t r, c, before = lo->out->n;
 
 	memset(&t, 0, sizeof(t));
@@ -413,14 +472,16 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	t.width = mem_zalloc(t.ncols, sizeof(*t.width));
 	t.size = size;
 	t.x0 = x0;
-	column_widths(lo, &t, measure, &summin);
-	if (summin > measure && size > floor_size) {
+	how = column_widths(lo, &t, measure, &need);
+	if (how != FIT_WHOLE && size > floor_size) {
 		/* Too wide: smaller type first, down to the style's floor, then wrapping. */
-		t.size = size * measure / summin;
+		t.size = size * measure / need;
 		if (t.size < floor_size)
 			t.size = floor_size;
-		column_widths(lo, &t, measure, &summin);
+		how = column_widths(lo, &t, measure, &need);
 	}
+	if (how != FIT_WHOLE)
+		report_too_wide(lo, &t, how, need, measure);
 	cells = mem_zalloc(t.ncols, sizeof(*cells));
 
 	/* The caption, the head and the first row stay together. */

@@ -855,6 +855,8 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 		{ "LineBreak", DOC_LINEBREAK }, { "RawInline", DOC_RAWINLINE },
 		{ "Note", DOC_NOTEREF }, { "Span", DOC_SPAN },
 	};
+	struct lf *lf = lf_get(L);
+	const struct doc_node *outer;
 	struct doc_node *n, *c;
 	const char *tag, *s;
 	size_t i;
@@ -875,7 +877,8 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	n = doc_node_new(tags[i].type, (int)opt_integer(L, idx, "_line", 0),
 	    (int)opt_integer(L, idx, "_col", 0));
 	doc_append(parent, n);
-	lf_get(L)->converting = n;
+	outer = lf->converting;
+	lf->converting = n;
 	if (n->line == 0)
 		n->origin = dup_field(L, idx, "_origin");
 	else
@@ -1009,6 +1012,8 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	    n->type == DOC_CODEBLOCK || n->type == DOC_RAWBLOCK ||
 	    n->type == DOC_RAWINLINE))
 		n->text = mem_strdup("");
+	/* What fails from here on is the enclosing element's (or the document's) to answer for. */
+	lf->converting = outer;
 	lua_settop(L, top);
 }
 
@@ -1019,11 +1024,13 @@ list_to_model(lua_State *L, int idx, struct doc_node *parent, int depth, int inl
 
 	for (i = 1; lua_rawgeti(L, idx, i) != LUA_TNIL; i++) {
 		element_to_model(L, lua_gettop(L), parent, depth + 1);
-		if (doc_is_inline(parent->last->type) != inlines)
+		if (doc_is_inline(parent->last->type) != inlines) {
+			lf_get(L)->converting = parent->last;
 			luaL_error(L, "%s '%s' where %s belong",
 			    inlines ? "a block" : "an inline",
 			    doc_type_name(parent->last->type),
 			    inlines ? "inlines" : "blocks");
+		}
 		lua_pop(L, 1);
 	}
 }
@@ -1368,6 +1375,29 @@ traceback_handler(lua_State *L)
 	return 1;
 }
 
+/*
+ * Splits a Lua error message "file:line: text" in place: returns the line and
+ * points *rest at the text, message then holding the file's name alone; 0
+ * when the message names no place.
+ */
+static int
+split_place(char *message, char **rest)
+{
+	char *colon = strchr(message, ':'), *p;
+	int line;
+
+	if (colon == NULL || colon[1] < '0' || colon[1] > '9')
+		return 0;
+	for (p = colon + 1; *p >= '0' && *p <= '9'; p++)
+		;
+	if (*p != ':' || (line = atoi(colon + 1)) <= 0)
+		return 0;
+	for (*rest = p + 1; **rest == ' '; (*rest)++)
+		;
+	*colon = '\0';
+	return line;
+}
+
 /* Reports a Lua error: its "file:line: text" first line at that place, plus where in the document. */
 static void
 report(struct lf *lf, const char *what)
@@ -1375,9 +1405,10 @@ report(struct lf *lf, const char *what)
 	lua_State *L = lf->L;
 	const char *message = lua_tostring(L, -1);
 	struct buf first = BUF_INIT, context = BUF_INIT;
-	const char *nl, *p;
+	const char *nl;
 	lua_Integer line = 0;
-	char *colon, *rest;
+	char *rest = NULL;
+	int at;
 
 	filters_over(lf);
 	if (message == NULL)
@@ -1399,52 +1430,60 @@ report(struct lf *lf, const char *what)
 	}
 	lua_pop(L, 2);
 	/* "lua-filters/x.lua:42: text" → file and line for the message. */
-	rest = NULL;
-	colon = strchr(first.data, ':');
-	if (colon != NULL && colon[1] >= '0' && colon[1] <= '9') {
-		for (p = colon + 1; *p >= '0' && *p <= '9'; p++)
-			;
-		if (*p == ':') {
-			*colon = '\0';
-			rest = (char *)p + 1;
-			while (*rest == ' ')
-				rest++;
-			/* A line of the prelude means nothing to the user; the filter does. */
-			if (strcmp(first.data, "galley") == 0)
-				msg_at(MSG_ERROR, lf->filter, 0, 0, "%s%s%s", what, rest,
-				    buf_str(&context));
-			else
-				msg_at(MSG_ERROR, first.data, atoi(colon + 1), 0, "%s%s",
-				    rest, buf_str(&context));
-		}
-	}
-	if (rest == NULL)
+	if ((at = split_place(first.data, &rest)) == 0)
 		msg_at(MSG_ERROR, lf->filter, 0, 0, "%s%s%s", what, buf_str(&first),
 		    buf_str(&context));
+	else if (strcmp(first.data, "galley") == 0)
+		/* A line of the prelude means nothing to the user; the filter does. */
+		msg_at(MSG_ERROR, lf->filter, 0, 0, "%s%s%s", what, rest, buf_str(&context));
+	else
+		msg_at(MSG_ERROR, first.data, at, 0, "%s%s", rest, buf_str(&context));
 	buf_free(&first);
 	buf_free(&context);
 	lua_pop(L, 1);
 }
 
 /*
- * Reports why the document could not come back from Lua: at the element that
- * failed (its place in the document, else the filter line that made it).
+ * Reports why the document could not come back from Lua (status, from
+ * lua_pcall), naming one place: where the Lua error was raised when its
+ * message names one (filter code a metamethod ran), else the element that
+ * failed (its place in the document, else the filter line that made it),
+ * else the document, which is also where memory running out is named: the
+ * filters' as a whole.
  */
 static void
-report_taken(struct lf *lf)
+report_taken(struct lf *lf, int status)
 {
 	const struct doc_node *n = lf->converting;
-	struct buf text = BUF_INIT;
+	const char *message = lua_tostring(lf->L, -1);
+	struct buf text = BUF_INIT, first = BUF_INIT;
+	char *rest = NULL;
+	int at;
 
 	filters_over(lf);
+	buf_puts(&first, message ? message : "error object is not a string");
+	if (status == LUA_ERRMEM) {
+		msg_at(MSG_ERROR, lf->doc->files[0], 0, 0, "the filters' memory (%zu MB) ran out "
+		    "while galley took the document back from them", lf->max_memory >> 20);
+		goto out;
+	}
+	at = split_place(first.data, &rest);
 	buf_printf(&text, "the filters left %s galley cannot use: %s",
-	    n ? "an element" : "a document", lua_tostring(lf->L, -1) ?
-	    lua_tostring(lf->L, -1) : "error object is not a string");
-	if (n != NULL && n->line > 0)
+	    n ? "an element" : "a document", rest ? rest : buf_str(&first));
+	if (at > 0 && strcmp(first.data, "galley") != 0) {
+		if (n != NULL && n->line > 0)
+			buf_printf(&text, " (the %s at %s:%d:%d)", doc_type_name(n->type),
+			    doc_node_file(lf->doc, n), n->line, n->col);
+		msg_at(MSG_ERROR, first.data, at, 0, "%s", buf_str(&text));
+	} else if (n != NULL && n->line > 0)
 		msg_at(MSG_ERROR, doc_node_file(lf->doc, n), n->line, n->col, "%s", buf_str(&text));
-	else
-		report_at_origin(MSG_ERROR, n ? n->origin : NULL, lf->filter, buf_str(&text));
+	else if (n != NULL)
+		report_at_origin(MSG_ERROR, n->origin, lf->filter, buf_str(&text));
+	else	/* metadata or the document's own fields: no filter line to name */
+		msg_at(MSG_ERROR, lf->doc->files[0], 0, 0, "%s", buf_str(&text));
+out:
 	buf_free(&text);
+	buf_free(&first);
 	lua_pop(lf->L, 1);
 }
 
@@ -1609,7 +1648,7 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 	struct holder h = { NULL, NULL };
 	struct doc_node *c, *next;
 	size_t i;
-	int rc = -1;
+	int rc = -1, status;
 
 	if (n == 0)
 		return 0;
@@ -1636,6 +1675,15 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 		report(&lf, "cannot pass the document to Lua: ");
 		goto out;
 	}
+	/*
+	 * The limit is for what filters add: the document itself comes on top,
+	 * three times over, as each filter's walk rebuilds its lists.  A
+	 * document dense with elements takes more than its source's size
+	 * promises (1.2 MB of "*强* " is 214 MB of Lua tables), and with a limit
+	 * close to that every allocation past it made Lua collect all its
+	 * memory, over and over.
+	 */
+	lf.max_memory += 3 * lf.memory;
 	for (i = 0; i < n; i++)
 		if (run_filter(&lf, filters[i]) == -1)
 			goto out;
@@ -1654,8 +1702,8 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 	lua_insert(lf.L, -2);
 	lua_pushlightuserdata(lf.L, &h);
 	lua_insert(lf.L, -2);
-	if (lua_pcall(lf.L, 2, 0, 0) != LUA_OK) {
-		report_taken(&lf);
+	if ((status = lua_pcall(lf.L, 2, 0, 0)) != LUA_OK) {
+		report_taken(&lf, status);
 		goto out;
 	}
 	for (c = lf.notes->first; c != NULL; c = c->next) {

@@ -12,7 +12,8 @@ struct lf_opts {
 	const char	*format;	/* the FORMAT global: the main output ("html") */
 	const char	*outputs;	/* every output being built, comma-separated */
 	long		 max_steps;	/* instruction budget per filter, in thousands; 0 for the default */
-	size_t		 max_memory;	/* bytes Lua may hold; 0 for the default */
+	size_t		 max_memory;	/* bytes Lua may hold beyond the document (which may
+					   take three times its own size on top); 0: default */
 	int		 max_seconds;	/* CPU time for all the filters, in seconds; 0 for the default */
 	/*
 	 * Called with the path of every file the run reads (each filter file as
