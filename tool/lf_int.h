@@ -11,6 +11,9 @@
 #include "lf.h"
 #include "msg.h"
 
+/* Elements a filter builds may nest this deep; deeper is a runaway filter. */
+#define LF_MAX_DEPTH	1000
+
 struct lf {
 	lua_State	*L;
 	struct doc	*doc;
@@ -37,6 +40,8 @@ struct lf {
 
 /* The run a Lua state belongs to (its allocator's user data). */
 struct lf *lf_get(lua_State *L);
+/* Pushes the prelude's internals table. */
+void lf_push_internals(lua_State *L);
 /* Tells the build that the run read the file at path: a dependency of the outputs. */
 void lf_note_read(struct lf *lf, const char *path);
 /*
@@ -44,6 +49,26 @@ void lf_note_read(struct lf *lf, const char *path);
  * booleans as Lua booleans unless strings is 1 (data files keep their text).
  */
 void lf_push_meta(lua_State *L, const struct meta *m, int strings);
+/* lua_pcall'd with nothing: pushes the run's document as a table of elements (lf_model.c). */
+int lf_push_document(lua_State *L);
+/* Sets field "attr" of the table on top of the stack to a (lf_model.c). */
+void lf_push_attr(lua_State *L, const struct doc_attr *a);
+/* The file index of the _file an element at idx carries: 0 when none or unknown (lf_model.c). */
+int lf_get_file(lua_State *L, int idx);
+/* What lf_take_document() builds; the caller owns both (NULL until made). */
+struct lf_holder {
+	struct doc_node	*root;	/* the new document's blocks */
+	struct meta	*meta;	/* the new metadata */
+};
+/*
+ * lua_pcall'd with a struct lf_holder (light userdata) and the document
+ * table: fills the holder with the model the table describes (lf_model.c).
+ */
+int lf_take_document(lua_State *L);
+/* Wraps the string library's pattern functions and pcall, xpcall to note where a filter is (lf_watch.c). */
+void lf_watch_wrap(lua_State *L);
+/* Arms the watchdog for lf's filters: msg_watchdog_arm() with lf's budget, stopping and place. */
+void lf_watch_arm(struct lf *lf);
 /* Adds read_data to the galley table and pinyin, compare to utils (absolute indices). */
 void lf_data_register(lua_State *L, int galley, int utils);
 /* Adds matcher to utils (an absolute index). */

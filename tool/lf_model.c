@@ -1,0 +1,880 @@
+/* The model and Lua, both ways: nodes become pandoc-like elements, and elements a filter left become nodes again. */
+#include "lf_int.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "buf.h"
+#include "mem.h"
+#include "meta.h"
+#include "msg.h"
+#include "utf8.h"
+
+/* ---- model → Lua ------------------------------------------------------- */
+
+/* What pushing the model needs besides a node: the Element metatable's stack index
+ * and the footnotes by number, so that a reference finds its note at once. */
+struct push {
+	int		 mt;
+	const struct doc_node **notes;	/* notes[num], NULL where none */
+	size_t		 note_count;
+};
+
+static void push_blocks(lua_State *L, const struct doc_node *first, const struct push *p);
+static void push_inlines(lua_State *L, const struct doc_node *first, const struct push *p);
+
+static void
+set_str(lua_State *L, const char *key, const char *value)
+{
+	lua_pushstring(L, value ? value : "");
+	lua_setfield(L, -2, key);
+}
+
+void
+lf_push_attr(lua_State *L, const struct doc_attr *a)
+{
+	size_t i;
+
+	lua_createtable(L, 0, 3);
+	set_str(L, "identifier", a->id);
+	lua_createtable(L, (int)a->nclasses, 0);
+	for (i = 0; i < a->nclasses; i++) {
+		lua_pushstring(L, a->classes[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "classes");
+	lua_createtable(L, 0, (int)a->nkv);
+	for (i = 0; i < a->nkv; i++) {
+		lua_pushstring(L, a->kv[i].value);
+		lua_setfield(L, -2, a->kv[i].key);
+	}
+	lua_setfield(L, -2, "attributes");
+	lua_setfield(L, -2, "attr");
+}
+
+static const char *
+list_delimiter(const struct doc_node *n)
+{
+	if (n->flags & DOC_PARENS)
+		return "TwoParens";
+	return n->flags & DOC_PAREN ? "OneParen" : "Period";
+}
+
+/*
+ * Records a source position in the table on top of the stack, under the given
+ * field names, and as _file the file it is in unless that is the document's own.
+ */
+static void
+set_position(lua_State *L, const struct doc_node *n, const char *line, const char *col)
+{
+	if (n->line <= 0)
+		return;
+	lua_pushinteger(L, n->line);
+	lua_setfield(L, -2, line);
+	lua_pushinteger(L, n->col);
+	lua_setfield(L, -2, col);
+	if (n->file > 0) {
+		lua_pushstring(L, doc_node_file(lf_get(L)->doc, n));
+		lua_setfield(L, -2, "_file");
+	}
+}
+
+/* The file index of the _file an element at idx carries: 0 when none or unknown. */
+int
+lf_get_file(lua_State *L, int idx)
+{
+	int file = 0;
+
+	lua_getfield(L, idx, "_file");
+	if (lua_type(L, -1) == LUA_TSTRING)
+		file = doc_find_file(lf_get(L)->doc, lua_tostring(L, -1));
+	lua_pop(L, 1);
+	return file > 0 ? file : 0;
+}
+
+/* Reads back what set_position() recorded into n. */
+static void
+get_position(lua_State *L, int idx, struct doc_node *n, const char *line, const char *col)
+{
+	lua_getfield(L, idx, line);
+	n->line = (int)lua_tointeger(L, -1);
+	lua_getfield(L, idx, col);
+	n->col = (int)lua_tointeger(L, -1);
+	lua_pop(L, 2);
+	n->file = lf_get_file(L, idx);
+}
+
+/* Sets the element's "caption" from n's CAPTION child; returns the child after it. */
+static const struct doc_node *
+push_caption(lua_State *L, const struct doc_node *n, const struct push *p)
+{
+	const struct doc_node *c = n->first;
+
+	if (c && c->type == DOC_CAPTION) {
+		push_inlines(L, c->first, p);
+		c = c->next;
+	} else
+		lua_newtable(L);
+	lua_setfield(L, -2, "caption");
+	return c;
+}
+
+/* Pushes one element (a table with the Element metatable at p->mt). */
+static void
+push_node(lua_State *L, const struct doc_node *n, const struct push *p)
+{
+	static const char *const aligns[] = { "left", "center", "right", "default" };
+	const struct doc_node *c, *note;
+	const char *tag;
+	int i, j;
+
+	luaL_checkstack(L, 8, "document nested too deeply");
+	switch (n->type) {
+	case DOC_PARA:		tag = "Para"; break;
+	case DOC_HEADING:	tag = "Heading"; break;
+	case DOC_BLOCKQUOTE:	tag = "BlockQuote"; break;
+	case DOC_LIST:		tag = n->flags & DOC_ORDERED ? "OrderedList" : "BulletList"; break;
+	case DOC_CODEBLOCK:	tag = "CodeBlock"; break;
+	case DOC_RAWBLOCK:	tag = "RawBlock"; break;
+	case DOC_HR:		tag = "HorizontalRule"; break;
+	case DOC_TABLE:		tag = "Table"; break;
+	case DOC_DIV:		tag = "Div"; break;
+	case DOC_FIGURE:	tag = "Figure"; break;
+	case DOC_TEXT:		tag = "Str"; break;
+	case DOC_EMPH:		tag = "Emph"; break;
+	case DOC_STRONG:	tag = "Strong"; break;
+	case DOC_STRIKE:	tag = "Strikeout"; break;
+	case DOC_CODE:		tag = "Code"; break;
+	case DOC_LINK:		tag = "Link"; break;
+	case DOC_IMAGE:		tag = "Image"; break;
+	case DOC_SOFTBREAK:	tag = "SoftBreak"; break;
+	case DOC_LINEBREAK:	tag = "LineBreak"; break;
+	case DOC_RAWINLINE:	tag = "RawInline"; break;
+	case DOC_NOTEREF:	tag = "Note"; break;
+	case DOC_SPAN:		tag = "Span"; break;
+	default:
+		luaL_error(L, "internal error: no Lua element for '%s'",
+		    doc_type_name(n->type));
+		return;
+	}
+	lua_createtable(L, 0, 6);
+	set_str(L, "tag", tag);
+	set_position(L, n, "_line", "_col");
+	if (n->origin)
+		set_str(L, "_origin", n->origin);
+	if (n->type != DOC_TEXT && n->type != DOC_SOFTBREAK &&
+	    n->type != DOC_LINEBREAK && n->type != DOC_NOTEREF)
+		lf_push_attr(L, &n->attr);
+	switch (n->type) {
+	case DOC_HEADING:
+		lua_pushinteger(L, n->level);
+		lua_setfield(L, -2, "level");
+		/* FALLTHROUGH */
+	case DOC_PARA:
+	case DOC_EMPH:
+	case DOC_STRONG:
+	case DOC_STRIKE:
+	case DOC_SPAN:
+		push_inlines(L, n->first, p);
+		lua_setfield(L, -2, "content");
+		break;
+	case DOC_LINK:
+	case DOC_IMAGE:
+		push_inlines(L, n->first, p);
+		lua_setfield(L, -2, "content");
+		set_str(L, n->type == DOC_LINK ? "target" : "src", n->url);
+		if (n->title)
+			set_str(L, "title", n->title);
+		break;
+	case DOC_BLOCKQUOTE:
+	case DOC_DIV:
+		push_blocks(L, n->first, p);
+		lua_setfield(L, -2, "content");
+		break;
+	case DOC_FIGURE:
+		c = push_caption(L, n, p);
+		push_blocks(L, c, p);
+		lua_setfield(L, -2, "content");
+		break;
+	case DOC_LIST:
+		lua_newtable(L);	/* content: one list of blocks per item */
+		lua_newtable(L);	/* tasks */
+		for (c = n->first, i = 1; c != NULL; c = c->next, i++) {
+			if (c->flags & DOC_TASK) {
+				lua_pushstring(L, c->flags & DOC_CHECKED ? "checked" : "unchecked");
+				lua_rawseti(L, -2, i);
+			}
+			push_blocks(L, c->first, p);
+			set_position(L, c, "_line", "_col");
+			lua_rawseti(L, -3, i);
+		}
+		lua_setfield(L, -3, "tasks");
+		lua_setfield(L, -2, "content");
+		lua_pushboolean(L, (n->flags & DOC_TIGHT) != 0);
+		lua_setfield(L, -2, "tight");
+		if (n->flags & DOC_ORDERED) {
+			lua_pushinteger(L, n->num);
+			lua_setfield(L, -2, "start");
+			set_str(L, "style", n->info ? n->info : "Decimal");
+			set_str(L, "delimiter", list_delimiter(n));
+		}
+		break;
+	case DOC_CODEBLOCK:
+		set_str(L, "text", n->text);
+		set_str(L, "info", n->info);
+		break;
+	case DOC_RAWBLOCK:
+	case DOC_RAWINLINE:
+		set_str(L, "format", n->info ? n->info : "html");
+		set_str(L, "text", n->text);
+		break;
+	case DOC_TEXT:
+	case DOC_CODE:
+		set_str(L, "text", n->text);
+		break;
+	case DOC_TABLE:
+		lua_newtable(L);
+		for (i = 0; n->aligns && n->aligns[i]; i++) {
+			const char *kind = strchr("lcrd", n->aligns[i]);
+			lua_pushstring(L, aligns[kind ? kind - "lcrd" : 3]);
+			lua_rawseti(L, -2, i + 1);
+		}
+		lua_setfield(L, -2, "aligns");
+		c = push_caption(L, n, p);
+		lua_newtable(L);
+		for (i = 1; c != NULL; c = c->next, i++) {
+			const struct doc_node *cell;
+			lua_createtable(L, 0, 2);
+			lua_pushboolean(L, (c->flags & DOC_HEADER) != 0);
+			lua_setfield(L, -2, "header");
+			set_position(L, c, "_line", "_col");
+			lua_newtable(L);
+			for (cell = c->first, j = 1; cell != NULL; cell = cell->next, j++) {
+				push_inlines(L, cell->first, p);
+				set_position(L, cell, "_line", "_col");
+				lua_rawseti(L, -2, j);
+			}
+			lua_setfield(L, -2, "cells");
+			lua_rawseti(L, -2, i);
+		}
+		lua_setfield(L, -2, "rows");
+		break;
+	case DOC_NOTEREF:
+		lua_pushinteger(L, n->num);
+		lua_setfield(L, -2, "_n");
+		note = n->num >= 0 && (size_t)n->num < p->note_count ? p->notes[n->num] : NULL;
+		push_blocks(L, note ? note->first : NULL, p);
+		lua_setfield(L, -2, "content");
+		if (note)
+			set_position(L, note, "_noteline", "_notecol");
+		break;
+	default:
+		break;
+	}
+	lua_pushvalue(L, p->mt);
+	lua_setmetatable(L, -2);
+}
+
+static void
+push_inlines(lua_State *L, const struct doc_node *first, const struct push *p)
+{
+	lua_Integer i = 1;
+
+	lua_newtable(L);
+	for (; first != NULL; first = first->next) {
+		push_node(L, first, p);
+		lua_rawseti(L, -2, i++);
+	}
+}
+
+static void
+push_blocks(lua_State *L, const struct doc_node *first, const struct push *p)
+{
+	lua_Integer i = 1;
+
+	lua_newtable(L);
+	for (; first != NULL; first = first->next) {
+		if (first->type == DOC_FOOTNOTE)
+			continue;	/* they travel inside their Note inlines */
+		push_node(L, first, p);
+		lua_rawseti(L, -2, i++);
+	}
+}
+
+void
+lf_push_meta(lua_State *L, const struct meta *m, int strings)
+{
+	const struct meta *c;
+	lua_Integer i = 1;
+
+	luaL_checkstack(L, 4, "YAML nested too deeply");
+	switch (m->type) {
+	case META_STRING:
+		lua_pushstring(L, m->str);
+		break;
+	case META_BOOL:
+		if (strings)
+			lua_pushstring(L, m->str);
+		else
+			lua_pushboolean(L, strcmp(m->str, "true") == 0);
+		break;
+	case META_LIST:
+		lua_newtable(L);
+		for (c = m->first; c != NULL; c = c->next) {
+			lf_push_meta(L, c, strings);
+			lua_rawseti(L, -2, i++);
+		}
+		break;
+	case META_MAP:
+		lua_newtable(L);
+		for (c = m->first; c != NULL; c = c->next) {
+			lf_push_meta(L, c, strings);
+			lua_setfield(L, -2, c->key);
+		}
+		break;
+	}
+}
+
+/* lua_pcall'd: pushes the document table { blocks = …, meta = … }. */
+int
+lf_push_document(lua_State *L)
+{
+	struct lf *lf = lf_get(L);
+	struct push p = { 0, NULL, 0 };
+	const struct doc_node *c;
+	size_t size;
+
+	lf_push_internals(L);
+	lua_getfield(L, -1, "Element");
+	p.mt = lua_gettop(L);
+	for (c = lf->doc->root->first; c != NULL; c = c->next)
+		if (c->type == DOC_FOOTNOTE && c->num >= 0 && (size_t)c->num >= p.note_count)
+			p.note_count = (size_t)c->num + 1;
+	/* Lua's memory, so that an error while pushing cannot leak it. */
+	size = (p.note_count ? p.note_count : 1) * sizeof(*p.notes);
+	p.notes = lua_newuserdatauv(L, size, 0);
+	memset(p.notes, 0, size);
+	for (c = lf->doc->root->first; c != NULL; c = c->next)
+		if (c->type == DOC_FOOTNOTE && c->num >= 0 && p.notes[c->num] == NULL)
+			p.notes[c->num] = c;
+	lua_createtable(L, 0, 2);
+	push_blocks(L, lf->doc->root->first, &p);
+	lua_setfield(L, -2, "blocks");
+	lf_push_meta(L, lf->doc->meta, 0);
+	lua_setfield(L, -2, "meta");
+	return 1;
+}
+
+/* ---- Lua → model ------------------------------------------------------- */
+
+/*
+ * Every node is attached to its parent as soon as it exists, so that a Lua
+ * error in the middle leaves a tree the caller can free whole.
+ */
+static void blocks_to_model(lua_State *L, int idx, struct doc_node *parent, int depth);
+static void inlines_to_model(lua_State *L, int idx, struct doc_node *parent, int depth);
+
+/* The string field key of the table at idx, or NULL; it stays valid while the table does. */
+static const char *
+opt_string(lua_State *L, int idx, const char *key)
+{
+	const char *s = NULL;
+
+	lua_getfield(L, idx, key);
+	if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+		s = lua_tostring(L, -1);
+	else if (!lua_isnil(L, -1))
+		luaL_error(L, "field '%s' must be a string, not a %s", key,
+		    luaL_typename(L, -1));
+	lua_pop(L, 1);
+	return s;
+}
+
+/* A copy of the string field key (NULL when absent); filters may not leave malformed UTF-8. */
+static char *
+dup_field(lua_State *L, int idx, const char *key)
+{
+	const char *s = opt_string(L, idx, key);
+	size_t len;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s);
+	if (utf8_check(s, len) < len)
+		luaL_error(L, "field '%s' holds text that is not UTF-8", key);
+	return mem_strdup(s);
+}
+
+static lua_Integer
+opt_integer(lua_State *L, int idx, const char *key, lua_Integer dflt)
+{
+	lua_Integer v = dflt;
+	int isnum;
+
+	lua_getfield(L, idx, key);
+	if (!lua_isnil(L, -1)) {
+		v = lua_tointegerx(L, -1, &isnum);
+		if (!isnum)
+			luaL_error(L, "field '%s' must be a whole number", key);
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+/* Pushes field key of the table at idx, which must be a table (an empty one when absent). */
+static int
+table_field(lua_State *L, int idx, const char *key)
+{
+	lua_getfield(L, idx, key);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	} else if (!lua_istable(L, -1))
+		luaL_error(L, "field '%s' must be a list, not a %s", key,
+		    luaL_typename(L, -1));
+	return lua_gettop(L);
+}
+
+static int
+compare_keys(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+attr_to_model(lua_State *L, int idx, struct doc_attr *a)
+{
+	const char *s, **keys;
+	size_t nkeys = 0, i;
+	int t, list, top = lua_gettop(L);
+
+	lua_getfield(L, idx, "attr");
+	if (lua_isnil(L, -1)) {
+		lua_settop(L, top);
+		return;
+	}
+	if (!lua_istable(L, -1))
+		luaL_error(L, "field 'attr' must be a table");
+	t = lua_gettop(L);
+	if ((s = opt_string(L, t, "identifier")) != NULL && *s)
+		a->id = mem_strdup(s);
+	list = table_field(L, t, "classes");
+	for (i = 1; lua_rawgeti(L, list, (lua_Integer)i) != LUA_TNIL; i++) {
+		if (!lua_isstring(L, -1))
+			luaL_error(L, "attr.classes must hold strings");
+		s = lua_tostring(L, -1);
+		doc_attr_add_class(a, s, strlen(s));
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	/* Attributes come back in key order: Lua tables have none of their own. */
+	list = table_field(L, t, "attributes");
+	lua_pushnil(L);
+	while (lua_next(L, list) != 0) {
+		if (lua_type(L, -2) != LUA_TSTRING || !lua_isstring(L, -1))
+			luaL_error(L, "attr.attributes must map strings to strings");
+		nkeys++;
+		lua_pop(L, 1);
+	}
+	/* Lua owns the array of keys (a userdata): an error below frees it too. */
+	keys = lua_newuserdatauv(L, nkeys * sizeof(*keys), 0);
+	i = 0;
+	lua_pushnil(L);
+	while (lua_next(L, list) != 0) {
+		keys[i++] = lua_tostring(L, -2);
+		lua_pop(L, 1);
+	}
+	if (nkeys > 0)
+		qsort(keys, nkeys, sizeof(*keys), compare_keys);
+	for (i = 0; i < nkeys; i++) {
+		lua_getfield(L, list, keys[i]);
+		doc_attr_set(a, keys[i], lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	lua_settop(L, top);
+}
+
+static int
+list_style_flags(lua_State *L, int idx, struct doc_node *n)
+{
+	const char *style = opt_string(L, idx, "style");
+	const char *delim = opt_string(L, idx, "delimiter");
+
+	if (style && strcmp(style, "Decimal") != 0 && strcmp(style, "DefaultStyle") != 0)
+		n->info = mem_strdup(style);
+	if (delim == NULL || strcmp(delim, "Period") == 0 ||
+	    strcmp(delim, "DefaultDelim") == 0)
+		return 0;
+	if (strcmp(delim, "OneParen") == 0)
+		return DOC_PAREN;
+	if (strcmp(delim, "TwoParens") == 0)
+		return DOC_PARENS;
+	return luaL_error(L, "unknown list delimiter '%s'", delim);
+}
+
+static void
+note_to_model(lua_State *L, int idx, struct doc_node *ref, int depth)
+{
+	struct lf *lf = lf_get(L);
+	struct doc_node *note;
+	lua_Integer old = opt_integer(L, idx, "_n", 0);
+	int content;
+
+	if (old > 0 && (size_t)old < lf->note_map_len && lf->note_map[old] > 0) {
+		ref->num = lf->note_map[old];	/* a second reference to the same note */
+		return;
+	}
+	ref->num = ++lf->note_count;
+	if (old > 0 && (size_t)old < lf->note_map_len)
+		lf->note_map[old] = ref->num;
+	note = doc_node_new(DOC_FOOTNOTE, 0, 0);
+	get_position(L, idx, note, "_noteline", "_notecol");
+	note->num = ref->num;
+	doc_append(lf->notes, note);
+	content = table_field(L, idx, "content");
+	blocks_to_model(L, content, note, depth + 1);
+	lua_pop(L, 1);
+}
+
+/* Converts the element at idx and appends it to parent. */
+static void
+element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
+{
+	static const struct { const char *tag; enum doc_type type; } tags[] = {
+		{ "Para", DOC_PARA }, { "Heading", DOC_HEADING },
+		{ "BlockQuote", DOC_BLOCKQUOTE }, { "BulletList", DOC_LIST },
+		{ "OrderedList", DOC_LIST }, { "CodeBlock", DOC_CODEBLOCK },
+		{ "RawBlock", DOC_RAWBLOCK }, { "HorizontalRule", DOC_HR },
+		{ "Table", DOC_TABLE }, { "Div", DOC_DIV }, { "Figure", DOC_FIGURE },
+		{ "Str", DOC_TEXT }, { "Emph", DOC_EMPH }, { "Strong", DOC_STRONG },
+		{ "Strikeout", DOC_STRIKE }, { "Code", DOC_CODE }, { "Link", DOC_LINK },
+		{ "Image", DOC_IMAGE }, { "SoftBreak", DOC_SOFTBREAK },
+		{ "LineBreak", DOC_LINEBREAK }, { "RawInline", DOC_RAWINLINE },
+		{ "Note", DOC_NOTEREF }, { "Span", DOC_SPAN },
+	};
+	struct lf *lf = lf_get(L);
+	const struct doc_node *outer;
+	struct doc_node *n, *c;
+	const char *tag, *s;
+	size_t i;
+	int list, row, cells, k, j, top = lua_gettop(L);
+
+	if (depth > LF_MAX_DEPTH)
+		luaL_error(L, "elements nested more than %d deep", LF_MAX_DEPTH);
+	luaL_checkstack(L, 10, "elements nested too deeply");
+	if (!lua_istable(L, idx))
+		luaL_error(L, "expected an element, found a %s", luaL_typename(L, idx));
+	if ((tag = opt_string(L, idx, "tag")) == NULL)
+		luaL_error(L, "expected an element, found a table without a tag");
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (strcmp(tags[i].tag, tag) == 0)
+			break;
+	if (i == sizeof(tags) / sizeof(tags[0]))
+		luaL_error(L, "unknown element '%s'", tag);
+	n = doc_node_new(tags[i].type, (int)opt_integer(L, idx, "_line", 0),
+	    (int)opt_integer(L, idx, "_col", 0));
+	doc_append(parent, n);
+	outer = lf->converting;
+	lf->converting = n;
+	if (n->line == 0)
+		n->origin = dup_field(L, idx, "_origin");
+	else
+		n->file = lf_get_file(L, idx);
+	attr_to_model(L, idx, &n->attr);
+	switch (n->type) {
+	case DOC_HEADING:
+		n->level = (int)opt_integer(L, idx, "level", 1);
+		if (n->level < 1 || n->level > 6)
+			luaL_error(L, "Heading level %d is not from 1 to 6", n->level);
+		/* FALLTHROUGH */
+	case DOC_PARA:
+	case DOC_EMPH:
+	case DOC_STRONG:
+	case DOC_STRIKE:
+	case DOC_SPAN:
+		inlines_to_model(L, table_field(L, idx, "content"), n, depth);
+		break;
+	case DOC_LINK:
+	case DOC_IMAGE:
+		n->url = dup_field(L, idx, n->type == DOC_LINK ? "target" : "src");
+		if (n->url == NULL)
+			n->url = mem_strdup("");
+		if ((s = opt_string(L, idx, "title")) != NULL && *s)
+			n->title = mem_strdup(s);
+		inlines_to_model(L, table_field(L, idx, "content"), n, depth);
+		break;
+	case DOC_BLOCKQUOTE:
+	case DOC_DIV:
+		blocks_to_model(L, table_field(L, idx, "content"), n, depth);
+		break;
+	case DOC_FIGURE:
+	case DOC_TABLE:
+		list = table_field(L, idx, "caption");
+		if (lua_rawlen(L, list) > 0) {
+			c = doc_node_new(DOC_CAPTION, 0, 0);
+			doc_append(n, c);
+			inlines_to_model(L, list, c, depth + 1);
+		}
+		if (n->type == DOC_FIGURE) {
+			blocks_to_model(L, table_field(L, idx, "content"), n, depth);
+			break;
+		}
+		list = table_field(L, idx, "aligns");
+		{
+			struct buf al = BUF_INIT;
+			for (k = 1; lua_rawgeti(L, list, k) != LUA_TNIL; k++) {
+				s = lua_tostring(L, -1);
+				buf_putc(&al, s && strcmp(s, "left") == 0 ? 'l' :
+				    s && strcmp(s, "center") == 0 ? 'c' :
+				    s && strcmp(s, "right") == 0 ? 'r' : 'd');
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
+			n->aligns = buf_take(&al);
+		}
+		list = table_field(L, idx, "rows");
+		for (k = 1; lua_rawgeti(L, list, k) != LUA_TNIL; k++) {
+			row = lua_gettop(L);
+			if (!lua_istable(L, row))
+				luaL_error(L, "Table rows must be tables");
+			c = doc_node_new(DOC_ROW, 0, 0);
+			doc_append(n, c);
+			get_position(L, row, c, "_line", "_col");
+			lua_getfield(L, row, "header");
+			if (lua_toboolean(L, -1))
+				c->flags |= DOC_HEADER;
+			lua_pop(L, 1);
+			cells = table_field(L, row, "cells");
+			for (j = 1; lua_rawgeti(L, cells, j) != LUA_TNIL; j++) {
+				struct doc_node *cell = doc_node_new(DOC_CELL, 0, 0);
+				doc_append(c, cell);
+				if (!lua_istable(L, -1))
+					luaL_error(L, "Table cells must be lists of inlines");
+				get_position(L, lua_gettop(L), cell, "_line", "_col");
+				inlines_to_model(L, lua_gettop(L), cell, depth + 2);
+				lua_pop(L, 1);
+			}
+			lua_settop(L, row - 1);
+		}
+		break;
+	case DOC_LIST:
+		if (strcmp(tag, "OrderedList") == 0) {
+			n->flags |= DOC_ORDERED | list_style_flags(L, idx, n);
+			n->num = (int)opt_integer(L, idx, "start", 1);
+		}
+		lua_getfield(L, idx, "tight");
+		if (lua_isnil(L, -1) || lua_toboolean(L, -1))
+			n->flags |= DOC_TIGHT;
+		lua_pop(L, 1);
+		list = table_field(L, idx, "content");
+		table_field(L, idx, "tasks");
+		for (k = 1; lua_rawgeti(L, list, k) != LUA_TNIL; k++) {
+			c = doc_node_new(DOC_ITEM, 0, 0);
+			doc_append(n, c);
+			lua_rawgeti(L, list + 1, k);
+			if ((s = lua_tostring(L, -1)) != NULL)
+				c->flags |= DOC_TASK | (strcmp(s, "checked") == 0 ? DOC_CHECKED : 0);
+			lua_pop(L, 1);
+			if (!lua_istable(L, -1))
+				luaL_error(L, "list items must be lists of blocks");
+			get_position(L, lua_gettop(L), c, "_line", "_col");
+			blocks_to_model(L, lua_gettop(L), c, depth + 1);
+			lua_pop(L, 1);
+		}
+		break;
+	case DOC_CODEBLOCK:
+		n->text = dup_field(L, idx, "text");
+		n->info = dup_field(L, idx, "info");
+		if ((n->info == NULL || *n->info == '\0') && n->attr.nclasses > 0) {
+			free(n->info);
+			n->info = mem_strdup(n->attr.classes[0]);
+		}
+		break;
+	case DOC_RAWBLOCK:
+	case DOC_RAWINLINE:
+		n->info = dup_field(L, idx, "format");
+		n->text = dup_field(L, idx, "text");
+		break;
+	case DOC_TEXT:
+	case DOC_CODE:
+		n->text = dup_field(L, idx, "text");
+		break;
+	case DOC_NOTEREF:
+		note_to_model(L, idx, n, depth);
+		break;
+	default:
+		break;
+	}
+	if (n->text == NULL && (n->type == DOC_TEXT || n->type == DOC_CODE ||
+	    n->type == DOC_CODEBLOCK || n->type == DOC_RAWBLOCK ||
+	    n->type == DOC_RAWINLINE))
+		n->text = mem_strdup("");
+	/* What fails from here on is the enclosing element's (or the document's) to answer for. */
+	lf->converting = outer;
+	lua_settop(L, top);
+}
+
+static void
+list_to_model(lua_State *L, int idx, struct doc_node *parent, int depth, int inlines)
+{
+	lua_Integer i;
+
+	for (i = 1; lua_rawgeti(L, idx, i) != LUA_TNIL; i++) {
+		element_to_model(L, lua_gettop(L), parent, depth + 1);
+		if (doc_is_inline(parent->last->type) != inlines) {
+			lf_get(L)->converting = parent->last;
+			luaL_error(L, "%s '%s' where %s belong",
+			    inlines ? "a block" : "an inline",
+			    doc_type_name(parent->last->type),
+			    inlines ? "inlines" : "blocks");
+		}
+		lua_pop(L, 1);
+	}
+}
+
+static void
+blocks_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
+{
+	list_to_model(L, idx, parent, depth, 0);
+}
+
+static void
+inlines_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
+{
+	list_to_model(L, idx, parent, depth, 1);
+	doc_merge_texts(parent);
+}
+
+static void meta_to_model(lua_State *L, int idx, const char *key, const struct meta *old,
+    struct meta *parent, int depth);
+
+/* Fills map from the Lua table at idx: keys of old first, in their order, then new ones sorted. */
+static void
+map_to_model(lua_State *L, int idx, struct meta *map, const struct meta *old, int depth)
+{
+	const struct meta *o;
+	const char **keys;
+	size_t nkeys = 0, i;
+
+	for (o = old ? old->first : NULL; o != NULL; o = o->next) {
+		lua_getfield(L, idx, o->key);
+		if (!lua_isnil(L, -1))
+			meta_to_model(L, lua_gettop(L), o->key, o, map, depth + 1);
+		lua_pop(L, 1);
+	}
+	lua_pushnil(L);
+	while (lua_next(L, idx) != 0) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			luaL_error(L, "metadata keys must be strings");
+		if (meta_get(old, lua_tostring(L, -1)) == NULL)
+			nkeys++;
+	}
+	/* Lua owns the array of the new keys (a userdata): an error below frees it too. */
+	keys = lua_newuserdatauv(L, nkeys * sizeof(*keys), 0);
+	i = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx) != 0) {
+		lua_pop(L, 1);
+		if (meta_get(old, lua_tostring(L, -1)) == NULL)
+			keys[i++] = lua_tostring(L, -1);
+	}
+	if (nkeys > 0)
+		qsort(keys, nkeys, sizeof(*keys), compare_keys);
+	for (i = 0; i < nkeys; i++) {
+		lua_getfield(L, idx, keys[i]);
+		meta_to_model(L, lua_gettop(L), keys[i], NULL, map, depth + 1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
+/*
+ * Appends the metadata value at idx to parent.  It is appended before it is
+ * filled in, so that a Lua error midway leaves it in the holder's tree, which
+ * the caller frees.
+ */
+static void
+meta_to_model(lua_State *L, int idx, const char *key, const struct meta *old,
+    struct meta *parent, int depth)
+{
+	struct meta *m;
+	lua_Integer i;
+
+	if (depth > 64)
+		luaL_error(L, "metadata nested more than 64 deep");
+	luaL_checkstack(L, 6, "metadata nested too deeply");
+	switch (lua_type(L, idx)) {
+	case LUA_TBOOLEAN:
+		m = meta_new(META_BOOL, key, 0, 0);
+		meta_append(parent, m);
+		m->str = mem_strdup(lua_toboolean(L, idx) ? "true" : "false");
+		return;
+	case LUA_TSTRING:
+	case LUA_TNUMBER:
+		m = meta_new(META_STRING, key, 0, 0);
+		meta_append(parent, m);
+		m->str = mem_strdup(lua_tostring(L, idx));
+		return;
+	case LUA_TTABLE:
+		break;
+	default:
+		luaL_error(L, "metadata '%s' cannot be a %s", key ? key : "value",
+		    luaL_typename(L, idx));
+	}
+	lua_getfield(L, idx, "tag");
+	if (!lua_isnil(L, -1)) {
+		/* An element or a list of elements stands for its text, as pandoc's MetaInlines. */
+		lua_pop(L, 1);
+		lf_push_internals(L);
+		lua_getfield(L, -1, "galley");
+		lua_getfield(L, -1, "utils");
+		lua_getfield(L, -1, "stringify");
+		lua_pushvalue(L, idx);
+		lua_call(L, 1, 1);
+		m = meta_new(META_STRING, key, 0, 0);
+		meta_append(parent, m);
+		m->str = mem_strdup(lua_tostring(L, -1));
+		lua_pop(L, 4);
+		return;
+	}
+	lua_pop(L, 1);
+	if (lua_rawlen(L, idx) > 0 || (lua_pushnil(L), lua_next(L, idx) == 0)) {
+		m = meta_new(META_LIST, key, 0, 0);
+		meta_append(parent, m);
+		for (i = 1; lua_rawgeti(L, idx, i) != LUA_TNIL; i++) {
+			meta_to_model(L, lua_gettop(L), NULL, NULL, m, depth + 1);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+		return;
+	}
+	lua_pop(L, 2);		/* the key and value lua_next left */
+	m = meta_new(META_MAP, key, 0, 0);
+	meta_append(parent, m);
+	map_to_model(L, idx, m, old && old->type == META_MAP ? old : NULL, depth);
+}
+
+int
+lf_take_document(lua_State *L)
+{
+	struct lf_holder *h = lua_touserdata(L, 1);
+	struct lf *lf = lf_get(L);
+	int doc = 2, blocks;
+
+	if (!lua_istable(L, doc))
+		return luaL_error(L, "the document is not a table");
+	blocks = table_field(L, doc, "blocks");
+	blocks_to_model(L, blocks, h->root, 0);
+	lua_getfield(L, doc, "meta");
+	if (!lua_istable(L, -1))
+		return luaL_error(L, "the document's meta is not a table");
+	h->meta = meta_new(META_MAP, NULL, 0, 0);
+	map_to_model(L, lua_gettop(L), h->meta, lf->doc->meta, 0);
+	return 0;
+}
