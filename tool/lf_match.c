@@ -46,38 +46,35 @@ l_matcher(lua_State *L)
 {
 	struct matcher *m;
 	size_t count, i, bytes = 0, len, at = 0, b;
+	size_t next[257] = { 0 };	/* where the next word of each first byte goes */
 	const char *s;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	count = (size_t)luaL_len(L, 1);
 	if (count > INT32_MAX)
 		return luaL_argerror(L, 1, "too many words");
+	/* A counting sort by first byte, which keeps the list's order within each byte. */
 	for (i = 1; i <= count; i++) {
 		if (lua_rawgeti(L, 1, (lua_Integer)i) != LUA_TSTRING)
 			return luaL_error(L, "matcher: word %d is a %s, not a string", (int)i,
 			    luaL_typename(L, -1));
-		lua_tolstring(L, -1, &len);
+		s = lua_tolstring(L, -1, &len);
 		if (len == 0)
 			return luaL_error(L, "matcher: word %d is empty", (int)i);
+		next[(unsigned char)*s + 1]++;
 		bytes += len;
 		lua_pop(L, 1);
 	}
+	for (b = 1; b <= 256; b++)
+		next[b] += next[b - 1];
 	m = lua_newuserdatauv(L, sizeof(*m) + count * sizeof(struct word) + bytes, 0);
 	m->count = count;
-	/* A counting sort by first byte keeps the list's order within each byte. */
-	memset(m->first, 0, sizeof(m->first));
-	for (i = 1; i <= count; i++) {
-		lua_rawgeti(L, 1, (lua_Integer)i);
-		m->first[(unsigned char)*lua_tostring(L, -1) + 1]++;
-		lua_pop(L, 1);
-	}
-	for (b = 1; b <= 256; b++)
-		m->first[b] += m->first[b - 1];
+	memcpy(m->first, next, sizeof(m->first));
 	for (i = 1; i <= count; i++) {
 		struct word *w;
 		lua_rawgeti(L, 1, (lua_Integer)i);
 		s = lua_tolstring(L, -1, &len);
-		w = &m->words[m->first[(unsigned char)*s]++];
+		w = &m->words[next[(unsigned char)*s]++];
 		w->offset = at;
 		w->len = len;
 		w->index = (int)i;
@@ -85,10 +82,6 @@ l_matcher(lua_State *L)
 		at += len;
 		lua_pop(L, 1);
 	}
-	/* The filling moved each start to the next byte's: move them back. */
-	for (b = 256; b > 0; b--)
-		m->first[b] = m->first[b - 1];
-	m->first[0] = 0;
 	luaL_setmetatable(L, MATCHER_TYPE);
 	return 1;
 }
