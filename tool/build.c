@@ -2,6 +2,8 @@
 #include "build.h"
 
 #include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,14 +509,14 @@ enum stage { STAGE_PARSE, STAGE_FILTERS, STAGE_HTML, STAGE_LAYOUT, STAGE_PDF, ST
 static const char *const stage_names[STAGE_COUNT] = { "parse", "filters", "html", "layout",
     "pdf" };
 
-/* The process's CPU time: galley runs on one thread, and CPU time stays meaningful
- * on a loaded CI machine where wall time does not. */
+/* The calling thread's CPU time: it stays meaningful on a loaded CI machine
+ * where wall time does not, and each stage runs on one thread. */
 static double
 now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -552,15 +554,50 @@ layout_deps(struct build *b, const struct lay_doc *ld)
 }
 
 /*
- * The page outputs: the layout's boxes as text (`layout`) and the PDF, both
- * from one layout.  The page style is read once a run.
+ * The pages, laid out on a second thread while the main one renders the HTML:
+ * both only read the model, and no library is used by both.  The layout runs
+ * on the new thread, not the HTML, because the memory the filters freed stays
+ * with the main thread's allocator, and the HTML alone needs little beyond it.
+ */
+struct pages_job {
+	const struct doc	*doc;
+	const struct lay_page_style *page;
+	struct font_set		*fonts;
+	unsigned		 flags;
+	struct buf		*dump;		/* the `layout` output, or NULL */
+	struct lay_doc		 ld;
+	int			 rc;		/* lay_document()'s */
+	struct msg_queue	 said;		/* its messages, passed on once it is joined */
+	double			 cpu_ms;
+	pthread_t		 thread;
+	int			 started, running;
+};
+
+static void *
+pages_job_run(void *arg)
+{
+	struct pages_job *job = arg;
+	double t = now_ms();
+
+	msg_divert(&job->said);
+	job->rc = lay_document(job->doc, job->page, job->fonts, job->flags, &job->ld);
+	if (job->rc == 0 && job->dump != NULL)
+		lay_dump(&job->ld, job->dump);
+	msg_divert(NULL);
+	job->cpu_ms = now_ms() - t;
+	return NULL;
+}
+
+/*
+ * Starts laying out the pages, on a thread of their own when overlap asks for
+ * one (and one is to be had), else here and now.  The page style is read once
+ * a run.  The thread's stack is as large as the main one's usually is.
  */
 static void
-render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
-    struct buf *layout, struct buf *pdf)
+pages_job_start(struct build *b, struct pages_job *job, const struct doc *doc,
+    struct loaded_style *ls, struct buf *dump, int overlap)
 {
-	struct lay_doc ld;
-	double t = now_ms();
+	pthread_attr_t attr;
 
 	if (b->fonts == NULL)
 		b->fonts = font_set_new();
@@ -572,19 +609,49 @@ render_pages(struct build *b, const struct doc *doc, struct loaded_style *ls,
 		    ls->name);
 		return;
 	}
-	if (lay_document(doc, &ls->page, b->fonts, b->opts->trust_paths ? LAY_TRUST_PATHS : 0,
-	    &ld) == 0) {
-		layout_deps(b, &ld);
-		if (layout)
-			lay_dump(&ld, layout);
-		lap(b, STAGE_LAYOUT, &t);
+	job->doc = doc;
+	job->page = &ls->page;
+	job->fonts = b->fonts;
+	job->flags = b->opts->trust_paths ? LAY_TRUST_PATHS : 0;
+	job->dump = dump;
+	job->started = 1;
+	if (overlap && pthread_attr_init(&attr) == 0) {
+		if (pthread_attr_setstacksize(&attr, (size_t)64 << 20) == 0 &&
+		    pthread_create(&job->thread, &attr, pages_job_run, job) == 0)
+			job->running = 1;
+		pthread_attr_destroy(&attr);
+	}
+	if (!job->running)
+		pages_job_run(job);
+}
+
+/*
+ * Waits for the layout, passes on what it said, then writes the PDF from it
+ * into pdf (when not NULL).  Harmless for a job that never started.
+ */
+static void
+pages_job_finish(struct build *b, struct pages_job *job, const struct doc *doc,
+    struct buf *pdf)
+{
+	double t;
+
+	if (!job->started)
+		return;
+	if (job->running)
+		pthread_join(job->thread, NULL);
+	job->started = job->running = 0;
+	msg_replay(&job->said);
+	b->stage_ms[STAGE_LAYOUT] += job->cpu_ms;
+	t = now_ms();
+	if (job->rc == 0) {
+		layout_deps(b, &job->ld);
 		if (pdf) {
 			struct pdf_info info = { doc->meta, b->opts->epoch, doc->source };
-			pdf_write(&ld, &info, pdf);
+			pdf_write(&job->ld, &info, pdf);
 		}
 		lap(b, STAGE_PDF, &t);
 	}
-	lay_doc_free(&ld);
+	lay_doc_free(&job->ld);
 }
 
 /*
@@ -642,11 +709,13 @@ run_pipeline(struct build *b, struct doc *doc, const char *front, size_t srclen,
 	struct filter_list filters = { NULL, 0 };
 	struct lf_opts lopts;
 	struct buf outputs = BUF_INIT;
+	struct pages_job pages;
 	const struct meta *style_meta;
 	const char *style, *lang, *unsafe, *wants_form;
 	int errors = msg_errors(), i;
 
 	memset(&lopts, 0, sizeof(lopts));
+	memset(&pages, 0, sizeof(pages));
 	if (srclen == 0 || doc->root->first == NULL)
 		msg_at(MSG_WARNING, doc->source, 0, 0, "the document has no text");
 	style_meta = meta_get(doc->meta, "style");
@@ -691,6 +760,13 @@ run_pipeline(struct build *b, struct doc *doc, const char *front, size_t srclen,
 	if (msg_errors() > errors || o->check_only)
 		goto done;
 
+	if (o->outputs & OUT_XML)
+		xml_render(doc, style, lang, &outs[1]);
+	if (o->outputs & OUT_TREE)
+		doc_dump(doc, &outs[2]);
+	if (o->outputs & (OUT_LAYOUT | OUT_PDF))
+		pages_job_start(b, &pages, doc, ls, o->outputs & OUT_LAYOUT ? &outs[3] : NULL,
+		    (o->outputs & OUT_HTML) != 0);
 	if (o->outputs & OUT_HTML) {
 		struct html_params hp = { style, lang, NULL, NULL };
 		struct buf href = BUF_INIT;
@@ -701,15 +777,11 @@ run_pipeline(struct build *b, struct doc *doc, const char *front, size_t srclen,
 			hp.css_href = buf_str(&href);
 		html_render(ls->html, doc, &hp, &outs[0]);
 		buf_free(&href);
+		if (pages.running)
+			malloc_trim(0);
 		lap(b, STAGE_HTML, clock);
 	}
-	if (o->outputs & OUT_XML)
-		xml_render(doc, style, lang, &outs[1]);
-	if (o->outputs & OUT_TREE)
-		doc_dump(doc, &outs[2]);
-	if (o->outputs & (OUT_LAYOUT | OUT_PDF))
-		render_pages(b, doc, ls, o->outputs & OUT_LAYOUT ? &outs[3] : NULL,
-		    o->outputs & OUT_PDF ? &outs[4] : NULL);
+	pages_job_finish(b, &pages, doc, o->outputs & OUT_PDF ? &outs[4] : NULL);
 	wants_form = meta_get_str(doc->meta, "comments-form");
 	if (form != NULL && (o->comments_form || (wants_form && strcmp(wants_form, "true") == 0))) {
 		struct html_params hp = { style, lang, NULL, NULL };

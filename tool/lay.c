@@ -551,7 +551,7 @@ lay_new_box(struct layout *lo, enum lay_box_kind kind)
 	struct lay_doc *out = lo->out;
 	struct lay_box *b;
 
-	out->boxes = mem_realloc(out->boxes, (out->n + 1) * sizeof(*out->boxes));
+	out->boxes = mem_grow(out->boxes, &out->cap, out->n + 1, sizeof(*out->boxes));
 	b = &out->boxes[out->n++];
 	memset(b, 0, sizeof(*b));
 	b->kind = kind;
@@ -571,6 +571,16 @@ lay_add_rule(struct layout *lo, double x, double y, double w, double h)
 }
 
 void
+lay_box_glyphs(struct lay_box *b, size_t n)
+{
+	free(b->xs);
+	b->n = n;
+	b->xs = mem_alloc((n ? n : 1) * (sizeof(*b->xs) + sizeof(*b->gids) + sizeof(*b->cps)));
+	b->gids = (uint32_t *)(b->xs + (n ? n : 1));
+	b->cps = b->gids + (n ? n : 1);
+}
+
+void
 lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
     double x0, double baseline)
 {
@@ -581,10 +591,7 @@ lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, s
 	b->size = line->glyphs[from].size;
 	b->fake_bold = font_fake_bold(b->font);
 	b->fake_italic = font_fake_italic(b->font);
-	b->n = to - from;
-	b->gids = mem_alloc(b->n * sizeof(*b->gids));
-	b->cps = mem_alloc(b->n * sizeof(*b->cps));
-	b->xs = mem_alloc(b->n * sizeof(*b->xs));
+	lay_box_glyphs(b, to - from);
 	for (i = from; i < to; i++) {
 		b->gids[i - from] = line->glyphs[i].gid;
 		b->cps[i - from] = line->glyphs[i].cp;
@@ -1239,13 +1246,18 @@ set_heads(struct layout *lo, struct look body)
 	buf_free(&mark);
 }
 
-/* Orders the boxes by page, keeping their order within a page (a counting sort). */
+/*
+ * Orders the boxes by page, keeping their order within a page: a counting
+ * sort into a permutation, applied in place by swaps that each put a box where it goes, so that only
+ * an index per box is held besides the boxes (a box is twenty times larger).
+ */
 static void
 sort_by_page(struct lay_doc *out)
 {
 	size_t *start = mem_zalloc((size_t)out->pages + 2, sizeof(*start));
-	struct lay_box *sorted = mem_alloc((out->n ? out->n : 1) * sizeof(*sorted));
-	size_t i;
+	size_t *dest = mem_alloc((out->n ? out->n : 1) * sizeof(*dest));
+	struct lay_box swapped;
+	size_t i, j;
 	int p;
 
 	for (i = 0; i < out->n; i++)
@@ -1253,9 +1265,17 @@ sort_by_page(struct lay_doc *out)
 	for (p = 1; p <= out->pages + 1; p++)
 		start[p] += start[p - 1];
 	for (i = 0; i < out->n; i++)
-		sorted[start[out->boxes[i].page]++] = out->boxes[i];
-	free(out->boxes);
-	out->boxes = sorted;
+		dest[i] = start[out->boxes[i].page]++;
+	for (i = 0; i < out->n; i++)
+		while (dest[i] != i) {
+			j = dest[i];
+			swapped = out->boxes[j];
+			out->boxes[j] = out->boxes[i];
+			out->boxes[i] = swapped;
+			dest[i] = dest[j];
+			dest[j] = j;
+		}
+	free(dest);
 	free(start);
 }
 
@@ -1390,8 +1410,6 @@ lay_doc_free(struct lay_doc *ld)
 	size_t i;
 
 	for (i = 0; i < ld->n; i++) {
-		free(ld->boxes[i].gids);
-		free(ld->boxes[i].cps);
 		free(ld->boxes[i].xs);
 		free(ld->boxes[i].title);
 		free(ld->boxes[i].path);

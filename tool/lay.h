@@ -35,9 +35,10 @@ struct lay_box {
 	int		 level;		/* ANCHOR: outline depth 1-6, or 0: not in the outline */
 	char		*title;		/* ANCHOR: the outline entry's text, owned */
 	size_t		 n;		/* GLYPHS: count */
+	double		*xs;		/* each glyph's x, absolute; owned, and holds the
+					   two arrays below after its n doubles */
 	uint32_t	*gids;
 	uint32_t	*cps;		/* the characters shown, for text extraction */
-	double		*xs;		/* each glyph's x, absolute */
 	char		*path;		/* IMAGE: the file's real path, owned */
 	const char	*file;		/* IMAGE: the source naming it, borrowed */
 	int		 line, col;	/* IMAGE: where the source names it, for messages */
@@ -132,7 +133,7 @@ enum lay_first_page {
 
 struct lay_doc {
 	struct lay_box	*boxes;
-	size_t		 n;
+	size_t		 n, cap;
 	int		 pages;
 	double		 width, height;
 	int		 front_pages;	/* pages numbered i, ii … before the body's page 1 */

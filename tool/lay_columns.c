@@ -34,8 +34,6 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 	size_t i;
 
 	for (i = m->boxes; i < out->n; i++) {
-		free(out->boxes[i].gids);
-		free(out->boxes[i].cps);
 		free(out->boxes[i].xs);
 		free(out->boxes[i].title);
 		free(out->boxes[i].path);

@@ -122,6 +122,8 @@ void lay_collect_runs_from(struct layout *lo, const struct doc_node *first,
 void lay_new_page(struct layout *lo);
 /* Returns a new zeroed box on the current page, owned by the layout's output. */
 struct lay_box *lay_new_box(struct layout *lo, enum lay_box_kind kind);
+/* Gives glyph box b room for n glyphs (its old ones are gone), in one allocation b owns. */
+void lay_box_glyphs(struct lay_box *b, size_t n);
 void lay_add_rule(struct layout *lo, double x, double y, double w, double h);
 /* Places glyphs [from, to) of line as one box with its first glyph at x0 + its x. */
 void lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,

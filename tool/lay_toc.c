@@ -243,13 +243,7 @@ replace_glyphs(struct lay_box *b, const struct lay_line *line, double x)
 {
 	size_t i;
 
-	free(b->gids);
-	free(b->cps);
-	free(b->xs);
-	b->n = line->n;
-	b->gids = mem_alloc((b->n ? b->n : 1) * sizeof(*b->gids));
-	b->cps = mem_alloc((b->n ? b->n : 1) * sizeof(*b->cps));
-	b->xs = mem_alloc((b->n ? b->n : 1) * sizeof(*b->xs));
+	lay_box_glyphs(b, line->n);
 	for (i = 0; i < line->n; i++) {
 		b->gids[i] = line->glyphs[i].gid;
 		b->cps[i] = line->glyphs[i].cp;
@@ -296,9 +290,7 @@ lay_refs_patch(struct layout *lo)
 			size_t n = dots_before(first, step, x - u->size * 0.25);
 			if (n == 0)
 				n = 1;
-			dots->gids = mem_realloc(dots->gids, n * sizeof(*dots->gids));
-			dots->cps = mem_realloc(dots->cps, n * sizeof(*dots->cps));
-			dots->xs = mem_realloc(dots->xs, n * sizeof(*dots->xs));
+			lay_box_glyphs(dots, n);
 			for (k = 0; k < n; k++) {
 				dots->gids[k] = gid;
 				dots->cps[k] = cp;

@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "mem.h"
 
-/* A message kept while the sink holds them. */
+/* A message kept while the sink holds them, or in a queue. */
 struct held {
 	enum msg_level	 level;
 	char		*where;	/* "FILE:LINE:COL: ", or "" */
@@ -41,11 +41,19 @@ static struct {
 	int		 errors;
 	int		 warnings;
 	char		 status[256];	/* the status line shown now; "" for none */
-	int		 holding;
-	struct held	*held;
-	size_t		 nheld, cap;
 	struct watchdog	 watchdog;
 } sink;
+
+/*
+ * Where this thread's messages go instead of the sink: held (msg_hold) or
+ * diverted (msg_divert).  Per thread, so that the pages, laid out on a second
+ * thread while the HTML is rendered, never touch the sink.
+ */
+static _Thread_local struct {
+	int		 holding;
+	struct msg_queue held;
+	struct msg_queue *diverted;
+} here;
 
 /* Clears the status line, if one is shown, before a line is printed over it. */
 static void
@@ -90,6 +98,25 @@ emit(enum msg_level level, const char *where, const char *body)
 	status_show();
 }
 
+static void
+enqueue(struct msg_queue *queue, enum msg_level level, const char *where, const char *body)
+{
+	queue->items = mem_grow(queue->items, &queue->cap, queue->n + 1, sizeof(*queue->items));
+	queue->items[queue->n++] = (struct held){ level, mem_strdup(where), mem_strdup(body) };
+}
+
+/* A message said now, to wherever this thread's messages go. */
+static void
+pass_on(enum msg_level level, const char *where, const char *body)
+{
+	if (here.holding)
+		enqueue(&here.held, level, where, body);
+	else if (here.diverted != NULL)
+		enqueue(here.diverted, level, where, body);
+	else
+		emit(level, where, body);
+}
+
 void
 msg_at(enum msg_level level, const char *file, int line, int col,
     const char *fmt, ...)
@@ -109,12 +136,7 @@ msg_at(enum msg_level level, const char *file, int line, int col,
 	va_start(ap, fmt);
 	buf_vprintf(&body, fmt, ap);
 	va_end(ap);
-	if (sink.holding) {
-		sink.held = mem_grow(sink.held, &sink.cap, sink.nheld + 1, sizeof(*sink.held));
-		sink.held[sink.nheld++] = (struct held){ level, mem_strdup(buf_str(&where)),
-		    mem_strdup(buf_str(&body)) };
-	} else
-		emit(level, buf_str(&where), buf_str(&body));
+	pass_on(level, buf_str(&where), buf_str(&body));
 	buf_free(&where);
 	buf_free(&body);
 }
@@ -122,22 +144,45 @@ msg_at(enum msg_level level, const char *file, int line, int col,
 void
 msg_hold(void)
 {
-	sink.holding = 1;
+	here.holding = 1;
 }
 
 void
 msg_release(int keep)
 {
-	for (size_t i = 0; i < sink.nheld; i++) {
-		if (keep)
-			emit(sink.held[i].level, sink.held[i].where, sink.held[i].body);
-		free(sink.held[i].where);
-		free(sink.held[i].body);
+	struct msg_queue held = here.held;
+
+	memset(&here.held, 0, sizeof(here.held));
+	here.holding = 0;
+	if (keep)
+		msg_replay(&held);
+	else
+		msg_queue_free(&held);
+}
+
+void
+msg_divert(struct msg_queue *queue)
+{
+	here.diverted = queue;
+}
+
+void
+msg_replay(struct msg_queue *queue)
+{
+	for (size_t i = 0; i < queue->n; i++)
+		pass_on(queue->items[i].level, queue->items[i].where, queue->items[i].body);
+	msg_queue_free(queue);
+}
+
+void
+msg_queue_free(struct msg_queue *queue)
+{
+	for (size_t i = 0; i < queue->n; i++) {
+		free(queue->items[i].where);
+		free(queue->items[i].body);
 	}
-	free(sink.held);
-	sink.held = NULL;
-	sink.nheld = sink.cap = 0;
-	sink.holding = 0;
+	free(queue->items);
+	memset(queue, 0, sizeof(*queue));
 }
 
 void

@@ -2,6 +2,8 @@
 #ifndef GALLEY_MSG_H
 #define GALLEY_MSG_H
 
+#include <stddef.h>
+
 enum msg_level {
 	MSG_WARNING,	/* output is still written; an error under --strict */
 	MSG_ERROR	/* the document fails; its outputs are not written */
@@ -19,12 +21,27 @@ void msg_at(enum msg_level level, const char *file, int line, int col,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /*
- * From msg_hold() on, messages are kept rather than printed or counted, until
- * msg_release() prints and counts them (keep 1) or forgets them (keep 0): a
- * layout pass that will be done again says nothing.
+ * From msg_hold() on, the calling thread's messages are kept rather than
+ * printed or counted, until msg_release() prints and counts them (keep 1) or
+ * forgets them (keep 0): a layout pass that will be done again says nothing.
  */
 void msg_hold(void);
 void msg_release(int keep);
+
+/* Messages kept in order; zero-initialised is empty.  Owns its items. */
+struct msg_queue {
+	struct held	*items;
+	size_t		 n, cap;
+};
+
+/*
+ * From msg_divert(queue) on, the calling thread's messages go to queue (the
+ * caller's, alive until msg_divert(NULL)) instead of being printed or counted.
+ * msg_replay() then passes them on as if they were said now, and empties queue.
+ */
+void msg_divert(struct msg_queue *queue);
+void msg_replay(struct msg_queue *queue);
+void msg_queue_free(struct msg_queue *queue);
 
 /*
  * Prints "galley: text" to standard error: a line about the run (the summary,
