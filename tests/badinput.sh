@@ -166,8 +166,13 @@ bi_overlaps() {
 			{ y = $1; x = $2; size = $3 } END { exit n > 0 }'
 }
 check "bad input: $cols columns: no cell set over another" bi_overlaps
-bi_build -t pdf --strict -o "$bi/out" "$bi/columns.md"
+# The warning comes from the layout, which runs on its own thread beside the HTML's.
+bi_build -t html,pdf --strict -o "$bi/strict" "$bi/columns.md"
 check "bad input: $cols columns: an error under --strict" bi_status 1
+check "bad input: $cols columns: under --strict, said once" \
+	test "$(grep -c 'error: the table is too wide' "$bi/stderr")" -eq 1
+check "bad input: $cols columns: under --strict, neither HTML nor PDF written" \
+	test ! -e "$bi/strict/columns.html" -a ! -e "$bi/strict/columns.pdf"
 
 # One paragraph of 1 MB with no break opportunity goes through layout into the PDF,
 # broken where it must be, every letter kept.

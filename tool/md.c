@@ -513,6 +513,8 @@ find_url(const char *s, size_t len, size_t from, size_t *end, int www_after_cjk)
 	int32_t cp;
 
 	for (i = from; i < len; i++) {
+		if (s[i] != 'h' && s[i] != 'w')
+			continue;
 		if (i > 0 && ((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
 		    (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
 		    (s[i - 1] >= '0' && s[i - 1] <= '9')))
