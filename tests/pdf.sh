@@ -46,6 +46,22 @@ check "pdf: the long document runs to several pages" \
 	test "$(pdfinfo "$l" | awk '/^Pages:/ { print $2 }')" -ge 5
 check "pdf: every paragraph of the long document comes back" \
 	test "$(grep -o '第 *[0-9]* *段' "$p/long.txt" | tr -d ' ' | sort -u | wc -l)" = 120
+# Justified lines end flush with the measure in the PDF too: the even spreading of
+# their glyphs is written once a line as character spacing (Tc) and the rest in TJ.
+# Each paragraph of the long document has a line ending at the measure and one
+# ending in a closing mark set in half an em, whose glyph reaches half an em past it.
+pdftotext -bbox "$l" "$p/long.bbox" 2>>"$p/pdftotext.err"
+sed -n 's/.*xMax="\([0-9.]*\)".*/\1/p' "$p/long.bbox" >"$p/long.right"
+pdf_flush() {
+	edges=$(awk '{ printf "%.2f\n", $1 }' "$p/long.right" | sort | uniq -c | sort -rn |
+		awk 'NR <= 2 && $1 >= 100 { print $2 }' | sort -n | tr '\n' ' ')
+	set -- $edges
+	[ $# = 2 ] && awk -v a="$1" -v b="$2" 'function near(x, e) { return x > e - 1 && x < e + 1 }
+		near($1, a) || near($1, b) { n++
+			if (($1 - a) ^ 2 > 0.0001 && ($1 - b) ^ 2 > 0.0001) bad = 1 }
+		END { exit bad || n < 240 || b - a < 5.2 || b - a > 5.3 }' "$p/long.right"
+}
+check "pdf: justified lines end flush with the measure" pdf_flush
 # clreq: no line begins with a closing mark or a pause/stop mark, and none ends with an opening one.
 check "pdf: no line starts with a mark that must not start a line" \
 	sh -c "! grep -qE '^[，。、：；！？）》」』”’〉】]' '$p/long.txt' '$p/sample.txt'"

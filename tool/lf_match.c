@@ -23,8 +23,40 @@ struct word {
 struct matcher {
 	size_t		 count;
 	size_t		 first[257];	/* words[first[b]] up to words[first[b + 1]] start with b */
+	/*
+	 * Bit (b1 << 8 | b2) is set when a word starts with bytes b1 b2, or is b1
+	 * alone (then every b2): in Chinese text most positions fail this test, and
+	 * the words sharing a first byte (a third of all Han characters start with
+	 * 0xE8) are not compared at all.
+	 */
+	unsigned char	 starts[65536 / 8];
 	struct word	 words[];
 };
+
+static void
+note_start(struct matcher *m, const unsigned char *w, size_t len)
+{
+	unsigned b2;
+
+	if (len >= 2) {
+		m->starts[(w[0] << 8 | w[1]) >> 3] |= (unsigned char)(1u << (w[1] & 7));
+		return;
+	}
+	for (b2 = 0; b2 < 256; b2++)
+		m->starts[(w[0] << 8 | b2) >> 3] |= (unsigned char)(1u << (b2 & 7));
+}
+
+/* Whether a word may start at text[at]: the bitmap's test on its first two bytes. */
+static int
+may_start(const struct matcher *m, const unsigned char *text, size_t len, size_t at)
+{
+	unsigned pair;
+
+	if (at + 1 >= len)	/* the last byte: any word with that first byte decides */
+		return m->first[text[at] + 1] > m->first[text[at]];
+	pair = (unsigned)text[at] << 8 | text[at + 1];
+	return (m->starts[pair >> 3] >> (pair & 7)) & 1;
+}
 
 static const char *
 word_bytes(const struct matcher *m, const struct word *w)
@@ -70,6 +102,7 @@ l_matcher(lua_State *L)
 	m = lua_newuserdatauv(L, sizeof(*m) + count * sizeof(struct word) + bytes, 0);
 	m->count = count;
 	memcpy(m->first, next, sizeof(m->first));
+	memset(m->starts, 0, sizeof(m->starts));
 	for (i = 1; i <= count; i++) {
 		struct word *w;
 		lua_rawgeti(L, 1, (lua_Integer)i);
@@ -79,6 +112,7 @@ l_matcher(lua_State *L)
 		w->len = len;
 		w->index = (int)i;
 		memcpy((char *)(m->words + count) + at, s, len);
+		note_start(m, (const unsigned char *)s, len);
 		at += len;
 		lua_pop(L, 1);
 	}
@@ -124,7 +158,8 @@ l_find_all(lua_State *L)
 
 	lua_newtable(L);
 	while (at < len) {
-		const struct word *w = (text[at] & 0xC0) == 0x80 ? NULL : word_at(m, text, len, at);
+		const struct word *w = (text[at] & 0xC0) == 0x80 || !may_start(m, text, len, at) ?
+		    NULL : word_at(m, text, len, at);
 		if (w == NULL) {
 			at++;
 			continue;

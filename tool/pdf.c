@@ -49,6 +49,9 @@ struct writer {
 	HPDF_STATUS		 error;		/* the first libharu error */
 	HPDF_STATUS		 detail;
 	struct buf		 content;	/* the current page's content stream */
+	long long		 tc;		/* its character spacing (Tc) now, in TC_UNIT */
+	double			*shifts;	/* draw_glyphs()'s, per glyph */
+	size_t			 shifts_cap;
 	struct buf		 deflated;	/* a stream compressed, on its way to libharu */
 	struct picture		*pictures;
 	size_t			 npictures;
@@ -66,14 +69,15 @@ on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
 	}
 }
 
-/* Appends a number the way PDF wants it: three decimals at most, no trailing zeros. */
+/* Appends a number the way PDF wants it: `places` decimals at most, no trailing zeros. */
 static void
-put_num(struct buf *b, double v)
+put_real(struct buf *b, double v, int places)
 {
-	char s[32], *p = s + sizeof(s);
-	long long milli = llround(fabs(v) * 1000);
-	long long whole = milli / 1000;
-	int frac = (int)(milli % 1000), digits = 3;
+	static const long long scales[] = { 1, 10, 100, 1000, 10000, 100000 };
+	char s[40], *p = s + sizeof(s);
+	long long scaled = llround(fabs(v) * scales[places]);
+	long long whole = scaled / scales[places], frac = scaled % scales[places];
+	int digits = places;
 
 	/* By hand: printf is a tenth of the PDF writer's time otherwise. */
 	while (digits > 0 && frac % 10 == 0) {
@@ -91,9 +95,15 @@ put_num(struct buf *b, double v)
 		*--p = (char)('0' + whole % 10);
 		whole /= 10;
 	} while (whole > 0);
-	if (v < 0 && milli != 0)
+	if (v < 0 && scaled != 0)
 		*--p = '-';
 	buf_put(b, p, (size_t)(s + sizeof(s) - p));
+}
+
+static void
+put_num(struct buf *b, double v)
+{
+	put_real(b, v, 3);
 }
 
 static void
@@ -158,14 +168,47 @@ set_color(struct buf *c, uint32_t color, int stroke)
 	}
 }
 
-/* Text: one BT/ET per box, glyph ids as hex with TJ adjustments where the layout moved them. */
+/*
+ * The common shift of a run's glyphs, in TJ's units (1/1000 em, positive to the
+ * left), when at least half of its gaps have it, else 0: a justified line
+ * spreads its glyphs evenly, and Tc says that once instead of at every glyph.
+ */
+/* Tc is written to 1/100000 pt: its rounding adds up over a line. */
+#define TC_UNIT	1e-5
+
+static double
+common_shift(const double *shifts, size_t n)
+{
+	size_t tries[2] = { 1, n / 2 }, t, k, count, best = 0;
+	double choice = 0;
+
+	if (n < 3)
+		return 0;
+	for (t = 0; t < 2; t++) {
+		long long want = llround(shifts[tries[t]] * 1000);
+		for (count = 0, k = 1; k < n; k++)
+			count += llround(shifts[k] * 1000) == want;
+		if (count > best) {
+			best = count;
+			choice = shifts[tries[t]];
+		}
+	}
+	return best * 2 >= n - 1 && fabs(choice) >= 0.05 ? choice : 0;
+}
+
+/*
+ * Text: one BT/ET per box, glyph ids as hex.  Where the layout moved glyphs
+ * from where their advances put them, the common move goes into the
+ * character spacing (Tc, which lasts until changed) and the rest into TJ.
+ */
 static void
 draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double height)
 {
 	struct embedded *e = embed(w, b->font);
 	struct buf *c = &w->content;
 	const char *name;
-	double scale = b->size / font_units_per_em(b->font);
+	double scale = b->size / font_units_per_em(b->font), common, drift = 0;
+	long long tc;
 	size_t k;
 
 	if (e->type0 == NULL)
@@ -173,6 +216,12 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 	name = HPDF_Page_GetLocalFontName(page, (HPDF_Font)e->type0);
 	if (name == NULL)
 		return;
+	w->shifts = mem_grow(w->shifts, &w->shifts_cap, b->n, sizeof(*w->shifts));
+	for (k = 1; k < b->n; k++) {
+		double expect = b->xs[k - 1] + font_advance(b->font, b->gids[k - 1]) * scale;
+		w->shifts[k] = -(b->xs[k] - expect) * 1000 / b->size;
+	}
+	common = common_shift(w->shifts, b->n);
 	/*
 	 * An empty ActualText: readers show the glyphs, while text extraction
 	 * (poppler, pdf.js, Acrobat) and copying leave them out of the text.
@@ -188,6 +237,11 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 		put_num(c, b->size * 0.03);
 		buf_puts(c, " w\n");
 	}
+	if ((tc = llround(-common * b->size / 1000 / TC_UNIT)) != w->tc) {
+		put_real(c, (double)tc * TC_UNIT, 5);
+		buf_puts(c, " Tc\n");
+		w->tc = tc;
+	}
 	buf_printf(c, "/%s ", name);
 	put_num(c, b->size);
 	buf_puts(c, " Tf\n1 0 ");
@@ -199,14 +253,21 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 	buf_puts(c, " Tm\n[<");
 	for (k = 0; k < b->n; k++) {
 		uint32_t gid = b->gids[k];
+		/*
+		 * The rest, in TJ's units: the glyph's shift less what Tc moved
+		 * (rounded to TC_UNIT), plus how far the glyphs before have
+		 * drifted from their places, so that roundings do not add up.
+		 */
 		if (k > 0) {
-			double expect = b->xs[k - 1] + font_advance(b->font, b->gids[k - 1]) * scale;
-			double shift = -(b->xs[k] - expect) * 1000 / b->size;
-			if (fabs(shift) >= 0.05) {
+			double rest = w->shifts[k] + (double)tc * TC_UNIT * 1000 / b->size + drift;
+			double shown = 0;
+			if (fabs(rest) >= 0.05) {
+				shown = (double)llround(rest * 1000) / 1000;
 				buf_puts(c, "> ");
-				put_num(c, shift);
+				put_num(c, shown);
 				buf_puts(c, " <");
 			}
+			drift = rest - shown;
 		}
 		put_hex4(c, gid < e->nglyphs ? (unsigned)e->new_of[gid] : 0u);
 	}
@@ -716,6 +777,7 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 		HPDF_Page_SetWidth(page, (HPDF_REAL)ld->width);
 		HPDF_Page_SetHeight(page, (HPDF_REAL)ld->height);
 		buf_reset(&w.content);
+		w.tc = 0;	/* each page's content starts from the default text state */
 		for (; i < ld->n && ld->boxes[i].page == p; i++) {
 			if (ld->boxes[i].kind == BOX_GLYPHS && ld->boxes[i].n > 0)
 				draw_glyphs(&w, page, &ld->boxes[i], ld->height);
@@ -768,6 +830,7 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 	free(pages);
 	buf_free(&w.content);
 	buf_free(&w.deflated);
+	free(w.shifts);
 	HPDF_Free(w.pdf);
 	return rc;
 }
