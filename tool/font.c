@@ -341,23 +341,24 @@ font_extents(const struct font *font, int *ascender, int *descender)
 	*descender = (int)e.descender;
 }
 
-int
-font_subset(const struct font *font, const uint32_t *gids, size_t n, struct buf *out,
-    uint32_t *new_gids)
+struct font_subset {
+	const struct font	*font;
+	hb_subset_plan_t	*plan;
+};
+
+struct font_subset *
+font_subset_plan(const struct font *font, const uint32_t *gids, size_t n, uint32_t *new_gids)
 {
 	hb_subset_input_t *input = hb_subset_input_create_or_fail();
-	hb_subset_plan_t *plan = NULL;
-	hb_face_t *subset = NULL;
+	hb_subset_plan_t *plan;
+	struct font_subset *fs;
 	const hb_map_t *map;
-	hb_blob_t *blob;
 	hb_set_t *glyphs;
-	const char *data;
-	unsigned len = 0;
 	size_t i;
 
 	if (input == NULL) {
 		msg_at(MSG_ERROR, font->path, 0, 0, "cannot subset the font: out of memory");
-		return -1;
+		return NULL;
 	}
 	glyphs = hb_subset_input_glyph_set(input);
 	hb_set_add(glyphs, 0);
@@ -369,22 +370,65 @@ font_subset(const struct font *font, const uint32_t *gids, size_t n, struct buf 
 	 * says where each went.  Hinting is useless in a PDF.
 	 */
 	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
-	if ((plan = hb_subset_plan_create_or_fail(font->face, input)) != NULL)
-		subset = hb_subset_plan_execute_or_fail(plan);
+	plan = hb_subset_plan_create_or_fail(font->face, input);
 	hb_subset_input_destroy(input);
-	if (subset == NULL) {
-		hb_subset_plan_destroy(plan);
+	if (plan == NULL) {
 		msg_at(MSG_ERROR, font->path, 0, 0, "cannot subset the font");
-		return -1;
+		return NULL;
 	}
 	map = hb_subset_plan_old_to_new_glyph_mapping(plan);
 	for (i = 0; i < n; i++)
 		new_gids[i] = hb_map_get(map, gids[i]);
+	fs = mem_zalloc(1, sizeof(*fs));
+	fs->font = font;
+	fs->plan = plan;
+	return fs;
+}
+
+int
+font_subset_bytes(struct font_subset *fs, struct buf *out)
+{
+	hb_face_t *subset = hb_subset_plan_execute_or_fail(fs->plan);
+	hb_blob_t *blob;
+	const char *data;
+	unsigned len = 0;
+
+	if (subset == NULL)
+		return -1;
 	blob = hb_face_reference_blob(subset);
 	data = hb_blob_get_data(blob, &len);
 	buf_put(out, data, len);
 	hb_blob_destroy(blob);
 	hb_face_destroy(subset);
-	hb_subset_plan_destroy(plan);
 	return 0;
+}
+
+void
+font_subset_free(struct font_subset *fs)
+{
+	if (fs == NULL)
+		return;
+	hb_subset_plan_destroy(fs->plan);
+	free(fs);
+}
+
+const char *
+font_subset_path(const struct font_subset *fs)
+{
+	return fs->font->path;
+}
+
+int
+font_subset(const struct font *font, const uint32_t *gids, size_t n, struct buf *out,
+    uint32_t *new_gids)
+{
+	struct font_subset *fs = font_subset_plan(font, gids, n, new_gids);
+	int rc;
+
+	if (fs == NULL)
+		return -1;
+	if ((rc = font_subset_bytes(fs, out)) == -1)
+		msg_at(MSG_ERROR, font->path, 0, 0, "cannot subset the font");
+	font_subset_free(fs);
+	return rc;
 }

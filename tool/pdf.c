@@ -2,6 +2,9 @@
 #include "pdf.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 
 #include <hpdf.h>
 
+#include "font.h"
 #include "mem.h"
 #include "msg.h"
 #include "utf8.h"
@@ -26,6 +30,17 @@
  * hb-subset subset, and a ToUnicode map written here.  So the pages are
  * written after the fonts: a first pass collects the glyphs each font shows.
  */
+/*
+ * A stream's data made on the helper thread, compressed when zlib could:
+ * libharu is used by the main thread only.
+ */
+struct packed {
+	struct buf	 data;
+	size_t		 length;	/* before compression */
+	int		 deflated;
+	int		 failed;	/* there is no data: the font could not be subset */
+};
+
 struct embedded {
 	const char	*path;		/* the font file: faces of one file share a subset */
 	struct font	*font;		/* the first of them, for metrics and subsetting */
@@ -33,6 +48,10 @@ struct embedded {
 	uint32_t	*cp_of;		/* per glyph id: the character it shows, 0 unused */
 	uint32_t	*new_of;	/* per glyph id: its id in the subset */
 	unsigned	 nglyphs;
+	struct font_subset *subset;	/* planned: new_of is set */
+	uint32_t	*gids, *news, *cps;	/* the glyphs shown: ids, subset ids, characters */
+	size_t		 n;
+	struct packed	 file, cmap;	/* the subset and its ToUnicode map */
 };
 
 /* An image file, loaded once however many times it is shown. */
@@ -48,11 +67,19 @@ struct writer {
 	size_t			 nfonts;
 	HPDF_STATUS		 error;		/* the first libharu error */
 	HPDF_STATUS		 detail;
-	struct buf		 content;	/* the current page's content stream */
+	struct buf		*content;	/* the current page's content stream */
 	long long		 tc;		/* its character spacing (Tc) now, in TC_UNIT */
+	/*
+	 * The pages' content streams, made in order by the main thread and
+	 * compressed by it and the helper, each taking the next page made.
+	 */
+	struct buf		*raw;
+	struct packed		*packed;
+	size_t			 npages;
+	atomic_size_t		 made;		/* pages whose raw content is complete */
+	atomic_size_t		 next;		/* the next page to compress */
 	double			*shifts;	/* draw_glyphs()'s, per glyph */
 	size_t			 shifts_cap;
-	struct buf		 deflated;	/* a stream compressed, on its way to libharu */
 	struct picture		*pictures;
 	size_t			 npictures;
 	int			 failed;	/* an error was reported already */
@@ -127,6 +154,7 @@ embed(struct writer *w, struct font *font)
 			return &w->fonts[i];
 	w->fonts = mem_realloc(w->fonts, (w->nfonts + 1) * sizeof(*w->fonts));
 	e = &w->fonts[w->nfonts++];
+	memset(e, 0, sizeof(*e));
 	e->path = path;
 	e->font = font;
 	e->nglyphs = font_glyph_count(font);
@@ -205,7 +233,7 @@ static void
 draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double height)
 {
 	struct embedded *e = embed(w, b->font);
-	struct buf *c = &w->content;
+	struct buf *c = w->content;
 	const char *name;
 	double scale = b->size / font_units_per_em(b->font), common, drift = 0;
 	long long tc;
@@ -284,7 +312,7 @@ draw_glyphs(struct writer *w, HPDF_Page page, const struct lay_box *b, double he
 static void
 draw_rule(struct writer *w, const struct lay_box *b, double height)
 {
-	struct buf *c = &w->content;
+	struct buf *c = w->content;
 
 	if (b->color)
 		set_color(c, b->color, 0);
@@ -344,7 +372,7 @@ load_image(struct writer *w, const struct lay_box *b)
 static void
 draw_image(struct writer *w, HPDF_Page page, const struct lay_box *b, double height)
 {
-	struct buf *c = &w->content;
+	struct buf *c = w->content;
 	HPDF_Image image = load_image(w, b);
 	const char *name;
 
@@ -398,7 +426,7 @@ utf16_hex(struct buf *out, uint32_t cp)
 		put_hex4(out, unit[k]);
 }
 
-/* Names the filter of a stream put_deflated() filled: libharu would remove a /Filter entry. */
+/* Names the filter of a stream put_packed() filled: libharu would remove a /Filter entry. */
 static HPDF_STATUS
 write_flate_filter(HPDF_Dict d, HPDF_Stream out)
 {
@@ -407,45 +435,58 @@ write_flate_filter(HPDF_Dict d, HPDF_Stream out)
 }
 
 /*
- * Fills the stream of d with data compressed here: libharu compresses at
- * zlib's default level only, which cost a third of the PDF stage; level
- * DEFLATE_LEVEL is about three times as fast for a few per cent more bytes.
+ * Compresses raw into pk (on either thread), emptying raw.  galley compresses
+ * streams itself: libharu knows only zlib's default level, which cost a third
+ * of the PDF stage; DEFLATE_LEVEL is about three times as fast for a few per
+ * cent more bytes.
  */
 static void
-put_deflated(struct writer *w, HPDF_Dict d, const void *data, size_t len)
+pack(struct packed *pk, struct buf *raw)
 {
-	buf_reset(&w->deflated);
-	if (zip_deflate(data, len, DEFLATE_LEVEL, &w->deflated) == -1) {
-		d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;	/* libharu's way, then */
-		HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
-		return;
+	pk->length = raw->len;
+	if (zip_deflate(raw->data ? raw->data : "", raw->len, DEFLATE_LEVEL, &pk->data) == 0) {
+		pk->deflated = 1;
+		buf_free(raw);
+	} else {
+		buf_free(&pk->data);
+		pk->data = *raw;
+		*raw = (struct buf)BUF_INIT;
 	}
-	d->filter = HPDF_STREAM_FILTER_NONE;
-	d->write_fn = write_flate_filter;
-	HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)w->deflated.data,
-	    (HPDF_UINT)w->deflated.len);
+}
+
+/* Fills the stream of d with pk's data (libharu compresses it when galley could not). */
+static void
+put_packed(HPDF_Dict d, struct packed *pk)
+{
+	if (pk->deflated) {
+		d->filter = HPDF_STREAM_FILTER_NONE;
+		d->write_fn = write_flate_filter;
+	} else
+		d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)(pk->data.data ? pk->data.data : ""),
+	    (HPDF_UINT)pk->data.len);
+	buf_free(&pk->data);
 }
 
 static HPDF_Dict
-new_stream(struct writer *w, const void *data, size_t len)
+packed_stream(struct writer *w, struct packed *pk)
 {
 	HPDF_Dict d = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
 
 	if (d != NULL)
-		put_deflated(w, d, data, len);
+		put_packed(d, pk);
 	return d;
 }
 
 /* The ToUnicode map: subset glyph news[i] shows character cps[i]. */
-static HPDF_Dict
-to_unicode(struct writer *w, const uint32_t *news, const uint32_t *cps, size_t count)
+static void
+unicode_map(const uint32_t *news, const uint32_t *cps, size_t count, struct buf *cmap)
 {
-	struct buf cmap = BUF_INIT, chunk = BUF_INIT;
+	struct buf chunk = BUF_INIT;
 	unsigned n = 0;
 	size_t i;
-	HPDF_Dict d;
 
-	buf_puts(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	buf_puts(cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
 	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
 	    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
@@ -454,51 +495,102 @@ to_unicode(struct writer *w, const uint32_t *news, const uint32_t *cps, size_t c
 		utf16_hex(&chunk, cps[i]);
 		buf_puts(&chunk, ">\n");
 		if (++n == 100) {	/* at most 100 entries a block */
-			buf_printf(&cmap, "%u beginbfchar\n%sendbfchar\n", n, buf_str(&chunk));
+			buf_printf(cmap, "%u beginbfchar\n%sendbfchar\n", n, buf_str(&chunk));
 			buf_reset(&chunk);
 			n = 0;
 		}
 	}
 	if (n > 0)
-		buf_printf(&cmap, "%u beginbfchar\n%sendbfchar\n", n, buf_str(&chunk));
-	buf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	d = new_stream(w, cmap.data, cmap.len);
-	buf_free(&cmap);
+		buf_printf(cmap, "%u beginbfchar\n%sendbfchar\n", n, buf_str(&chunk));
+	buf_puts(cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 	buf_free(&chunk);
-	return d;
 }
 
-/* Fills a font's dictionaries once every page has said which glyphs it uses. */
+/*
+ * Plans a font's subset once every page has said which glyphs it uses: the
+ * pages need the glyphs' new ids.  Returns 0, or -1 after reporting an error.
+ */
+static int
+plan_font(struct embedded *e)
+{
+	unsigned gid;
+	size_t k;
+
+	e->gids = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*e->gids));
+	e->news = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*e->news));
+	e->cps = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*e->cps));
+	for (gid = 1; gid < e->nglyphs; gid++)
+		if (e->cp_of[gid]) {
+			e->cps[e->n] = e->cp_of[gid];
+			e->gids[e->n++] = gid;
+		}
+	if ((e->subset = font_subset_plan(e->font, e->gids, e->n, e->news)) == NULL)
+		return -1;
+	for (k = 0; k < e->n; k++)
+		e->new_of[e->gids[k]] = e->news[k];
+	return 0;
+}
+
+/* The helper's share of the fonts: each subset's bytes and ToUnicode map, compressed. */
+static void
+pack_fonts(struct writer *w)
+{
+	struct buf data = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < w->nfonts; i++) {
+		struct embedded *e = &w->fonts[i];
+		if (font_subset_bytes(e->subset, &data) == -1)
+			e->file.failed = 1;
+		else
+			pack(&e->file, &data);
+		buf_free(&data);
+		unicode_map(e->news, e->cps, e->n, &data);
+		pack(&e->cmap, &data);
+	}
+}
+
+/* Compresses the pages made, taking each next one not taken, until all are done. */
+static void
+pack_pages(struct writer *w)
+{
+	size_t i;
+
+	while ((i = atomic_fetch_add(&w->next, 1)) < w->npages) {
+		while (atomic_load(&w->made) <= i)
+			sched_yield();
+		pack(&w->packed[i], &w->raw[i]);
+	}
+}
+
+static void *
+helper_run(void *arg)
+{
+	pack_fonts(arg);
+	pack_pages(arg);
+	return NULL;
+}
+
+/* Fills a font's dictionaries from its packed subset and map. */
 static int
 finish_font(struct writer *w, struct embedded *e)
 {
 	HPDF_MMgr mm = w->pdf->mmgr;
 	HPDF_Dict cid, desc, info, file, unicode;
 	HPDF_Array widths = NULL, run = NULL, descendants, bbox;
-	struct buf data = BUF_INIT, name = BUF_INIT;
-	uint32_t *gids = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*gids));
-	uint32_t *news = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*news));
-	uint32_t *cps = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*cps));
-	unsigned gid, prev = 0, hash = 2166136261u;
-	size_t n = 0, k;
+	struct buf name = BUF_INIT;
+	const uint32_t *gids = e->gids, *news = e->news;
+	unsigned prev = 0, hash = 2166136261u;
+	size_t n = e->n, k, length = e->file.length;
 	int upem = font_units_per_em(e->font), asc, desc_;
 	char tag[8];
 
-	for (gid = 1; gid < e->nglyphs; gid++)
-		if (e->cp_of[gid]) {
-			cps[n] = e->cp_of[gid];
-			gids[n++] = gid;
-			hash = (hash ^ gid) * 16777619u;
-		}
-	if (font_subset(e->font, gids, n, &data, news) == -1) {
-		free(gids);
-		free(news);
-		free(cps);
-		buf_free(&data);
+	if (e->file.failed) {
+		msg_at(MSG_ERROR, font_subset_path(e->subset), 0, 0, "cannot subset the font");
 		return -1;
 	}
 	for (k = 0; k < n; k++)
-		e->new_of[gids[k]] = news[k];
+		hash = (hash ^ gids[k]) * 16777619u;
 	/* The subset tag: six capitals made from the glyph set, so equal input gives equal output. */
 	for (k = 0; k < 6; k++, hash /= 26)
 		tag[k] = (char)('A' + hash % 26);
@@ -507,23 +599,19 @@ finish_font(struct writer *w, struct embedded *e)
 	font_ps_name(e->font, &name);
 	font_extents(e->font, &asc, &desc_);
 
-	file = new_stream(w, data.data, data.len);
+	file = packed_stream(w, &e->file);
 	cid = HPDF_Dict_New(mm);
 	desc = HPDF_Dict_New(mm);
 	info = HPDF_Dict_New(mm);
 	descendants = HPDF_Array_New(mm);
 	bbox = HPDF_Array_New(mm);
 	widths = HPDF_Array_New(mm);
-	unicode = to_unicode(w, news, cps, n);
+	unicode = packed_stream(w, &e->cmap);
 	if (!file || !cid || !desc || !info || !descendants || !bbox || !widths || !unicode) {
-		free(gids);
-		free(news);
-		free(cps);
-		buf_free(&data);
 		buf_free(&name);
 		return -1;
 	}
-	HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)data.len);
+	HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)length);
 	HPDF_Xref_Add(w->pdf->xref, cid);
 	HPDF_Xref_Add(w->pdf->xref, desc);
 
@@ -572,10 +660,6 @@ finish_font(struct writer *w, struct embedded *e)
 	HPDF_Dict_AddNumber(desc, "CapHeight", (HPDF_INT32)lround(asc * 1000.0 / upem));
 	HPDF_Dict_AddNumber(desc, "StemV", 80);
 	HPDF_Dict_Add(desc, "FontFile2", file);
-	free(gids);
-	free(news);
-	free(cps);
-	buf_free(&data);
 	buf_free(&name);
 	return 0;
 }
@@ -745,8 +829,9 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 	struct writer w;
 	HPDF_Page *pages;
 	HPDF_UINT32 size, got;
+	pthread_t helper;
 	size_t i;
-	int p, rc = 0;
+	int p, rc = 0, helping = 0;
 
 	memset(&w, 0, sizeof(w));
 	w.info = info;
@@ -757,18 +842,31 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 	}
 	HPDF_SetCompressionMode(w.pdf, HPDF_COMP_ALL);
 	HPDF_SetPageMode(w.pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-	pages = mem_zalloc((size_t)(ld->pages > 0 ? ld->pages : 1), sizeof(*pages));
+	w.npages = (size_t)(ld->pages > 0 ? ld->pages : 0);
+	pages = mem_zalloc(w.npages ? w.npages : 1, sizeof(*pages));
+	w.raw = mem_zalloc(w.npages ? w.npages : 1, sizeof(*w.raw));
+	w.packed = mem_zalloc(w.npages ? w.npages : 1, sizeof(*w.packed));
+	atomic_init(&w.made, 0);
+	atomic_init(&w.next, 0);
 	for (i = 0; i < ld->n; i++)
 		if (ld->boxes[i].kind == BOX_GLYPHS && ld->boxes[i].n > 0)
 			collect_glyphs(&w, &ld->boxes[i]);
-	for (i = 0; i < w.nfonts && w.error == 0 && rc == 0; i++)
-		rc = finish_font(&w, &w.fonts[i]);
+	for (i = 0; i < w.nfonts && rc == 0; i++)
+		rc = plan_font(&w.fonts[i]);
 	/* Every image is loaded before the pages, so each bad one is reported. */
 	for (i = 0; i < ld->n && w.error == 0 && rc == 0; i++)
 		if (ld->boxes[i].kind == BOX_IMAGE)
 			load_image(&w, &ld->boxes[i]);
 	if (w.failed)
 		rc = -1;
+	/*
+	 * From here two threads: a helper makes the fonts' subsets while this
+	 * one writes the pages' contents; then both compress the contents.
+	 */
+	if (rc == 0 && w.error == 0)
+		helping = pthread_create(&helper, NULL, helper_run, &w) == 0;
+	if (!helping && rc == 0 && w.error == 0)
+		pack_fonts(&w);
 	for (p = 1, i = 0; p <= ld->pages && w.error == 0 && rc == 0; p++) {
 		HPDF_Page page = HPDF_AddPage(w.pdf);
 		if (page == NULL)
@@ -776,7 +874,7 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 		pages[p - 1] = page;
 		HPDF_Page_SetWidth(page, (HPDF_REAL)ld->width);
 		HPDF_Page_SetHeight(page, (HPDF_REAL)ld->height);
-		buf_reset(&w.content);
+		w.content = &w.raw[p - 1];
 		w.tc = 0;	/* each page's content starts from the default text state */
 		for (; i < ld->n && ld->boxes[i].page == p; i++) {
 			if (ld->boxes[i].kind == BOX_GLYPHS && ld->boxes[i].n > 0)
@@ -786,9 +884,16 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 			else if (ld->boxes[i].kind == BOX_IMAGE)
 				draw_image(&w, page, &ld->boxes[i], ld->height);
 		}
-		put_deflated(&w, ((HPDF_PageAttr)page->attr)->contents, w.content.data,
-		    w.content.len);
+		atomic_store(&w.made, (size_t)p);
 	}
+	atomic_store(&w.made, w.npages);	/* pages left out, after an error, are empty */
+	pack_pages(&w);
+	if (helping)
+		pthread_join(helper, NULL);
+	for (i = 0; i < w.nfonts && w.error == 0 && rc == 0; i++)
+		rc = finish_font(&w, &w.fonts[i]);
+	for (i = 0; i < w.npages && pages[i] != NULL && w.error == 0 && rc == 0; i++)
+		put_packed(((HPDF_PageAttr)pages[i]->attr)->contents, &w.packed[i]);
 	if (rc == 0 && w.error == 0) {
 		add_links(w.pdf, ld, pages);
 		add_outline(&w, ld, pages);
@@ -822,14 +927,25 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 		rc = -1;
 	}
 	for (i = 0; i < w.nfonts; i++) {
-		free(w.fonts[i].cp_of);
-		free(w.fonts[i].new_of);
+		struct embedded *e = &w.fonts[i];
+		free(e->cp_of);
+		free(e->new_of);
+		free(e->gids);
+		free(e->news);
+		free(e->cps);
+		font_subset_free(e->subset);
+		buf_free(&e->file.data);
+		buf_free(&e->cmap.data);
+	}
+	for (i = 0; i < w.npages; i++) {
+		buf_free(&w.raw[i]);
+		buf_free(&w.packed[i].data);
 	}
 	free(w.fonts);
 	free(w.pictures);
 	free(pages);
-	buf_free(&w.content);
-	buf_free(&w.deflated);
+	free(w.raw);
+	free(w.packed);
 	free(w.shifts);
 	HPDF_Free(w.pdf);
 	return rc;
