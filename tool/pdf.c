@@ -23,14 +23,6 @@
 #endif
 
 /*
- * libharu embeds TrueType fonts whole or through its own subsetter, which is
- * slow on CJK fonts and writes a ToUnicode map pdftotext rejects.  galley uses
- * libharu's object layer for the font dictionaries instead: a Type0 font with
- * Identity-H encoding over a CIDFontType2 whose CIDs are the glyph ids of an
- * hb-subset subset, and a ToUnicode map written here.  So the pages are
- * written after the fonts: a first pass collects the glyphs each font shows.
- */
-/*
  * A stream's data made on the helper thread, compressed when zlib could:
  * libharu is used by the main thread only.
  */
@@ -41,6 +33,15 @@ struct packed {
 	int		 failed;	/* there is no data: the font could not be subset */
 };
 
+/*
+ * libharu embeds TrueType fonts whole or through its own subsetter, which is
+ * slow on CJK fonts and writes a ToUnicode map pdftotext rejects.  galley uses
+ * libharu's object layer for the font dictionaries instead: a Type0 font with
+ * Identity-H encoding over a CIDFontType2 whose CIDs are the glyph ids of an
+ * hb-subset subset, and a ToUnicode map written here.  So the pages are
+ * written once the subsets are planned: a first pass collects the glyphs each
+ * font shows.
+ */
 struct embedded {
 	const char	*path;		/* the font file: faces of one file share a subset */
 	struct font	*font;		/* the first of them, for metrics and subsetting */
