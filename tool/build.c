@@ -570,7 +570,7 @@ struct pages_job {
 	struct msg_queue	 said;		/* its messages, passed on once it is joined */
 	double			 cpu_ms;
 	pthread_t		 thread;
-	int			 started, running;
+	int			 running;	/* on its own thread, not joined yet */
 };
 
 static void *
@@ -591,7 +591,9 @@ pages_job_run(void *arg)
 /*
  * Starts laying out the pages, on a thread of their own when overlap asks for
  * one (and one is to be had), else here and now.  The page style is read once
- * a run.  The thread's stack is as large as the main one's usually is.
+ * a run.  The thread gets 64 MB of stack to reserve (pages are used only as
+ * touched), whatever the stack limit makes the default: the layout recurses
+ * as deep as the model nests.
  */
 static void
 pages_job_start(struct build *b, struct pages_job *job, const struct doc *doc,
@@ -614,7 +616,6 @@ pages_job_start(struct build *b, struct pages_job *job, const struct doc *doc,
 	job->fonts = b->fonts;
 	job->flags = b->opts->trust_paths ? LAY_TRUST_PATHS : 0;
 	job->dump = dump;
-	job->started = 1;
 	if (overlap && pthread_attr_init(&attr) == 0) {
 		if (pthread_attr_setstacksize(&attr, (size_t)64 << 20) == 0 &&
 		    pthread_create(&job->thread, &attr, pages_job_run, job) == 0)
@@ -635,11 +636,12 @@ pages_job_finish(struct build *b, struct pages_job *job, const struct doc *doc,
 {
 	double t;
 
-	if (!job->started)
+	if (job->doc == NULL)
 		return;
 	if (job->running)
 		pthread_join(job->thread, NULL);
-	job->started = job->running = 0;
+	job->running = 0;
+	job->doc = NULL;
 	msg_replay(&job->said);
 	b->stage_ms[STAGE_LAYOUT] += job->cpu_ms;
 	t = now_ms();
@@ -777,6 +779,8 @@ run_pipeline(struct build *b, struct doc *doc, const char *front, size_t srclen,
 			hp.css_href = buf_str(&href);
 		html_render(ls->html, doc, &hp, &outs[0]);
 		buf_free(&href);
+		/* What the HTML freed goes back to the system rather than wait in the
+		 * main thread's arena while the layout's grows on its own: the peak. */
 		if (pages.running)
 			malloc_trim(0);
 		lap(b, STAGE_HTML, clock);

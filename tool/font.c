@@ -342,7 +342,6 @@ font_extents(const struct font *font, int *ascender, int *descender)
 }
 
 struct font_subset {
-	const struct font	*font;
 	hb_subset_plan_t	*plan;
 };
 
@@ -380,7 +379,6 @@ font_subset_plan(const struct font *font, const uint32_t *gids, size_t n, uint32
 	for (i = 0; i < n; i++)
 		new_gids[i] = hb_map_get(map, gids[i]);
 	fs = mem_zalloc(1, sizeof(*fs));
-	fs->font = font;
 	fs->plan = plan;
 	return fs;
 }
@@ -410,25 +408,4 @@ font_subset_free(struct font_subset *fs)
 		return;
 	hb_subset_plan_destroy(fs->plan);
 	free(fs);
-}
-
-const char *
-font_subset_path(const struct font_subset *fs)
-{
-	return fs->font->path;
-}
-
-int
-font_subset(const struct font *font, const uint32_t *gids, size_t n, struct buf *out,
-    uint32_t *new_gids)
-{
-	struct font_subset *fs = font_subset_plan(font, gids, n, new_gids);
-	int rc;
-
-	if (fs == NULL)
-		return -1;
-	if ((rc = font_subset_bytes(fs, out)) == -1)
-		msg_at(MSG_ERROR, font->path, 0, 0, "cannot subset the font");
-	font_subset_free(fs);
-	return rc;
 }

@@ -50,26 +50,18 @@ void font_ps_name(const struct font *font, struct buf *out);
 void font_extents(const struct font *font, int *ascender, int *descender);
 
 /*
- * Appends to out a TrueType subset of font holding glyphs gids[0..n) (and
- * glyph 0), and stores in new_gids[i] the id gids[i] has in the subset.
- * Returns 0, or -1 after reporting an error.
- */
-int font_subset(const struct font *font, const uint32_t *gids, size_t n,
-    struct buf *out, uint32_t *new_gids);
-
-/*
- * The same in two steps, so that the bytes can be made on another thread:
- * font_subset_plan() stores the new ids at once (NULL after reporting an
- * error; the caller frees the result with font_subset_free(), before the
- * font), font_subset_bytes() appends the subset to out, on any thread, and
- * says nothing: -1 when HarfBuzz could not make it (report it with
- * font_subset_path()).
+ * A TrueType subset of font holding glyphs gids[0..n) (and glyph 0), in two
+ * steps so that the bytes can be made on another thread.  font_subset_plan()
+ * stores in new_gids[i] the id gids[i] has in the subset and returns the plan
+ * (the caller frees it with font_subset_free(), before the font), or NULL
+ * after reporting an error.  font_subset_bytes() appends the subset to out,
+ * on any thread, and says nothing: it returns -1 when HarfBuzz could not make
+ * it, for the caller to report.
  */
 struct font_subset;
 struct font_subset *font_subset_plan(const struct font *font, const uint32_t *gids,
     size_t n, uint32_t *new_gids);
 int font_subset_bytes(struct font_subset *fs, struct buf *out);
-const char *font_subset_path(const struct font_subset *fs);
 void font_subset_free(struct font_subset *fs);
 
 #endif

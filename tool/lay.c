@@ -573,11 +573,13 @@ lay_add_rule(struct layout *lo, double x, double y, double w, double h)
 void
 lay_box_glyphs(struct lay_box *b, size_t n)
 {
+	size_t room = n ? n : 1;
+
 	free(b->xs);
 	b->n = n;
-	b->xs = mem_alloc((n ? n : 1) * (sizeof(*b->xs) + sizeof(*b->gids) + sizeof(*b->cps)));
-	b->gids = (uint32_t *)(b->xs + (n ? n : 1));
-	b->cps = b->gids + (n ? n : 1);
+	b->xs = mem_alloc(room * (sizeof(*b->xs) + sizeof(*b->gids) + sizeof(*b->cps)));
+	b->gids = (uint32_t *)(b->xs + room);
+	b->cps = b->gids + room;
 }
 
 void
@@ -1248,8 +1250,9 @@ set_heads(struct layout *lo, struct look body)
 
 /*
  * Orders the boxes by page, keeping their order within a page: a counting
- * sort into a permutation, applied in place by swaps that each put a box where it goes, so that only
- * an index per box is held besides the boxes (a box is twenty times larger).
+ * sort into a permutation, applied in place by swaps that each put a box
+ * where it goes, so that only an index per box is held besides the boxes (a
+ * box is twenty times larger).
  */
 static void
 sort_by_page(struct lay_doc *out)

@@ -141,6 +141,17 @@ msg_at(enum msg_level level, const char *file, int line, int col,
 	buf_free(&body);
 }
 
+static void
+msg_queue_free(struct msg_queue *queue)
+{
+	for (size_t i = 0; i < queue->n; i++) {
+		free(queue->items[i].where);
+		free(queue->items[i].body);
+	}
+	free(queue->items);
+	memset(queue, 0, sizeof(*queue));
+}
+
 void
 msg_hold(void)
 {
@@ -174,16 +185,6 @@ msg_replay(struct msg_queue *queue)
 	msg_queue_free(queue);
 }
 
-void
-msg_queue_free(struct msg_queue *queue)
-{
-	for (size_t i = 0; i < queue->n; i++) {
-		free(queue->items[i].where);
-		free(queue->items[i].body);
-	}
-	free(queue->items);
-	memset(queue, 0, sizeof(*queue));
-}
 
 void
 msg_note(const char *fmt, ...)

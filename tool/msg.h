@@ -41,7 +41,6 @@ struct msg_queue {
  */
 void msg_divert(struct msg_queue *queue);
 void msg_replay(struct msg_queue *queue);
-void msg_queue_free(struct msg_queue *queue);
 
 /*
  * Prints "galley: text" to standard error: a line about the run (the summary,

@@ -197,14 +197,14 @@ set_color(struct buf *c, uint32_t color, int stroke)
 	}
 }
 
+/* Tc is written to 1/100000 pt: its rounding adds up over a line. */
+#define TC_UNIT	1e-5
+
 /*
  * The common shift of a run's glyphs, in TJ's units (1/1000 em, positive to the
  * left), when at least half of its gaps have it, else 0: a justified line
  * spreads its glyphs evenly, and Tc says that once instead of at every glyph.
  */
-/* Tc is written to 1/100000 pt: its rounding adds up over a line. */
-#define TC_UNIT	1e-5
-
 static double
 common_shift(const double *shifts, size_t n)
 {
@@ -514,12 +514,12 @@ unicode_map(const uint32_t *news, const uint32_t *cps, size_t count, struct buf 
 static int
 plan_font(struct embedded *e)
 {
+	size_t room = e->nglyphs ? e->nglyphs : 1, k;
 	unsigned gid;
-	size_t k;
 
-	e->gids = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*e->gids));
-	e->news = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*e->news));
-	e->cps = mem_alloc((e->nglyphs ? e->nglyphs : 1) * sizeof(*e->cps));
+	e->gids = mem_alloc(room * sizeof(*e->gids));
+	e->news = mem_alloc(room * sizeof(*e->news));
+	e->cps = mem_alloc(room * sizeof(*e->cps));
 	for (gid = 1; gid < e->nglyphs; gid++)
 		if (e->cp_of[gid]) {
 			e->cps[e->n] = e->cp_of[gid];
@@ -587,7 +587,7 @@ finish_font(struct writer *w, struct embedded *e)
 	char tag[8];
 
 	if (e->file.failed) {
-		msg_at(MSG_ERROR, font_subset_path(e->subset), 0, 0, "cannot subset the font");
+		msg_at(MSG_ERROR, e->path, 0, 0, "cannot subset the font");
 		return -1;
 	}
 	for (k = 0; k < n; k++)

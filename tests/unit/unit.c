@@ -140,6 +140,7 @@ test_fonts(void)
 	struct font *ming, *serif, *kai, *hei;
 	struct buf subset = BUF_INIT;
 	uint32_t gids[2], new_gids[2];
+	struct font_subset *plan;
 
 	ming = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0, 0);
 	expect(ming != NULL, "AR PL UMing CN is found");
@@ -152,8 +153,10 @@ test_fonts(void)
 		expect(font_glyph(ming, 0x1F600) == 0, "no glyph for an emoji");
 		expect(font_get(set, "ar pl uming cn", 0, 0, NULL, 0, 0) == ming,
 		    "a font is opened once (family names ignore case)");
-		expect(font_subset(ming, gids, 2, &subset, new_gids) == 0 && subset.len > 0 &&
+		plan = font_subset_plan(ming, gids, 2, new_gids);
+		expect(plan != NULL && font_subset_bytes(plan, &subset) == 0 && subset.len > 0 &&
 		    subset.len < 20000, "a two-glyph subset is small");
+		font_subset_free(plan);
 		/* 中 (U+4E2D) comes before 文 (U+6587) in UMing; glyph 0 stays 0. */
 		expect(new_gids[0] == 1 && new_gids[1] == 2,
 		    "subset glyphs are renumbered in order after .notdef");
