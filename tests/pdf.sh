@@ -116,11 +116,40 @@ mkdir -p "$p/data"
 cp -R styles "$p/data/"
 mkdir -p "$p/data/styles/nofont"
 cp styles/article/* "$p/data/styles/nofont/"
-printf 'font-cjk: Noto Serif CJK SC\n' >"$p/data/styles/nofont/page.yaml"
+printf 'font-cjk: WenQuanYi Micro Hei\n' >"$p/data/styles/nofont/page.yaml"
 (cd "$p/data" && GALLEY_DATA=$ROOT "$G" build -t pdf -s nofont -o "$p/data" "$ROOT/tests/pdf/sample.md" 2>"$p/err")
 check "pdf: a missing font fails the build" test $? -eq 1
-check "pdf: the message names the package to install" grep -q 'fonts-noto-cjk' "$p/err"
+check "pdf: the message names the package to install" grep -q 'fonts-wqy-microhei' "$p/err"
 check "pdf: no PDF is written without its font" test ! -e "$p/data/sample.pdf"
+
+# OpenType fonts with CFF outlines (faces of a .ttc collection) embedded as CIDFontType0
+# with a CIDFontType0C subset, beside TrueType ones: listed as such, embedded and subset,
+# their text read back exactly, and each glyph selected by the same number whether a
+# reader maps CIDs through the CFF's charset or takes them for glyph ids.
+mkdir -p "$p/data/styles/cff"
+cp styles/article/* "$p/data/styles/cff/"
+printf 'font-cjk: Noto Serif CJK SC\nfont-latin: Noto Serif CJK SC\nfont-cjk-heading: Noto Sans CJK SC\nfont-latin-heading: Noto Sans CJK SC\nfont-mono: Liberation Mono\n' \
+	>"$p/data/styles/cff/page.yaml"
+printf '# 第 8 章　字体\n\n思源宋体的正文，“引号”、顿号和句号。Latin 2026 年。\n\n`code`\n' >"$p/cff.md"
+(cd "$p/data" && GALLEY_DATA=$ROOT "$G" build -t pdf -s cff -o "$p/data" "$p/cff.md" 2>"$p/err")
+check "pdf: a document in CFF fonts builds" test $? -eq 0 -a -s "$p/data/cff.pdf"
+pdffonts "$p/data/cff.pdf" | tail -n +3 >"$p/fonts"
+check "pdf: the CFF fonts are CID Type 0C, embedded, subset and mapped to Unicode" \
+	awk '/NotoSerifCJKsc-Regular|NotoSansCJKsc-Bold/ { n++; if ($2 != "CID" || $3 != "Type" ||
+		$4 != "0C" || $6 != "yes" || $7 != "yes" || $8 != "yes" ||
+		$1 !~ /^[A-Z][A-Z][A-Z][A-Z][A-Z][A-Z]\+/) exit 1 } END { exit n != 2 }' "$p/fonts"
+check "pdf: a TrueType font beside them stays CID TrueType" \
+	grep -q 'LiberationMono *CID TrueType *Identity-H *yes yes yes' "$p/fonts"
+pdftotext -enc UTF-8 "$p/data/cff.pdf" "$p/cff.txt" 2>"$p/pdftotext.err"
+check "pdf: CFF text comes back without messages" test ! -s "$p/pdftotext.err"
+check "pdf: CFF text comes back exactly" sh -c "tr -d '\f' <'$p/cff.txt' | grep -v '^\$' |
+	tr '\n' '|' | grep -qx '第8章|字体|思源宋体的正文，“引号”、顿号和句号。Latin 2026 年。|code|1|'"
+qpdf --check "$p/data/cff.pdf" >"$p/qpdf" 2>&1
+check "pdf: qpdf --check passes with CFF fonts" \
+	sh -c "grep -q 'No syntax or stream encoding errors' '$p/qpdf' && ! grep -qi 'warning' '$p/qpdf'"
+qpdf --json-output --json-stream-data=inline --decode-level=generalized "$p/data/cff.pdf" \
+	"$p/cff.json" 2>/dev/null
+check "pdf: each CFF subset's CIDs are its glyph ids" python3 tests/cffcheck.py "$p/cff.json"
 
 # GB/T 9704's 28 x 22 grid: every body line and heading on pages 1 (below the 版头,
 # which ends with the addressee) and 2 of the notice sits one 29.0 pt grid line below

@@ -30,6 +30,10 @@ struct font *font_get(struct font_set *set, const char *family, int bold,
 
 const char *font_family(const struct font *font);
 const char *font_path(const struct font *font);
+/* The face's index within its file (a .ttc holds several; 0 otherwise). */
+int font_face_index(const struct font *font);
+/* Whether the outlines are CFF (an OpenType .otf or .ttc face), else TrueType. */
+int font_is_cff(const struct font *font);
 int font_is_bold(const struct font *font);
 /* Asked for bold, got a face that is not: draw it with a synthetic bold. */
 int font_fake_bold(const struct font *font);
@@ -56,7 +60,7 @@ void font_extents(const struct font *font, int *ascender, int *descender);
 int font_glyph_ink(struct font *font, uint32_t gid, int *x0, int *y0, int *x1, int *y1);
 
 /*
- * A TrueType subset of font holding glyphs gids[0..n) (and glyph 0), in two
+ * A subset of font holding glyphs gids[0..n) (and glyph 0), in two
  * steps so that the bytes can be made on another thread.  font_subset_plan()
  * stores in new_gids[i] the id gids[i] has in the subset and returns the plan
  * (the caller frees it with font_subset_free(), before the font), or NULL
@@ -67,6 +71,12 @@ int font_glyph_ink(struct font *font, uint32_t gid, int *x0, int *y0, int *x1, i
 struct font_subset;
 struct font_subset *font_subset_plan(const struct font *font, const uint32_t *gids,
     size_t n, uint32_t *new_gids);
+/*
+ * The bytes are a TrueType file for a TrueType font; for a CFF font they are
+ * the bare CFF table (what a PDF's CIDFontType0C stream holds), whose CIDs,
+ * when it is CID-keyed, are made its glyph ids, so that in either case the
+ * PDF shows glyph new_gids[i] by that number.
+ */
 int font_subset_bytes(struct font_subset *fs, struct buf *out);
 void font_subset_free(struct font_subset *fs);
 

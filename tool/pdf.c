@@ -35,15 +35,18 @@ struct packed {
 
 /*
  * libharu embeds TrueType fonts whole or through its own subsetter, which is
- * slow on CJK fonts and writes a ToUnicode map pdftotext rejects.  galley uses
- * libharu's object layer for the font dictionaries instead: a Type0 font with
- * Identity-H encoding over a CIDFontType2 whose CIDs are the glyph ids of an
- * hb-subset subset, and a ToUnicode map written here.  So the pages are
+ * slow on CJK fonts and writes a ToUnicode map pdftotext rejects, and cannot
+ * embed CFF (.otf) fonts at all.  galley uses libharu's object layer for the
+ * font dictionaries instead: a Type0 font with Identity-H encoding over a
+ * CIDFontType2 (TrueType, FontFile2) or CIDFontType0 (CFF, FontFile3 of
+ * subtype CIDFontType0C) whose CIDs are the glyph ids of an hb-subset subset,
+ * and a ToUnicode map written here.  So the pages are
  * written once the subsets are planned: a first pass collects the glyphs each
  * font shows.
  */
 struct embedded {
-	const char	*path;		/* the font file: faces of one file share a subset */
+	const char	*path;		/* the font file and face: faces share a subset */
+	int		 index;
 	struct font	*font;		/* the first of them, for metrics and subsetting */
 	HPDF_Dict	 type0;
 	uint32_t	*cp_of;		/* per glyph id: the character it shows, 0 unused */
@@ -147,16 +150,19 @@ static struct embedded *
 embed(struct writer *w, struct font *font)
 {
 	const char *path = font_path(font);
+	int index = font_face_index(font);
 	struct embedded *e;
 	size_t i;
 
+	/* Bold asked of a family without one is its regular face again: one subset. */
 	for (i = 0; i < w->nfonts; i++)
-		if (strcmp(w->fonts[i].path, path) == 0)
+		if (w->fonts[i].index == index && strcmp(w->fonts[i].path, path) == 0)
 			return &w->fonts[i];
 	w->fonts = mem_realloc(w->fonts, (w->nfonts + 1) * sizeof(*w->fonts));
 	e = &w->fonts[w->nfonts++];
 	memset(e, 0, sizeof(*e));
 	e->path = path;
+	e->index = index;
 	e->font = font;
 	e->nglyphs = font_glyph_count(font);
 	e->cp_of = mem_zalloc(e->nglyphs ? e->nglyphs : 1, sizeof(*e->cp_of));
@@ -583,7 +589,7 @@ finish_font(struct writer *w, struct embedded *e)
 	const uint32_t *gids = e->gids, *news = e->news;
 	unsigned prev = 0, hash = 2166136261u;
 	size_t n = e->n, k, length = e->file.length;
-	int upem = font_units_per_em(e->font), asc, desc_;
+	int upem = font_units_per_em(e->font), asc, desc_, cff = font_is_cff(e->font);
 	char tag[8];
 
 	if (e->file.failed) {
@@ -612,7 +618,10 @@ finish_font(struct writer *w, struct embedded *e)
 		buf_free(&name);
 		return -1;
 	}
-	HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)length);
+	if (cff)
+		HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+	else
+		HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)length);
 	HPDF_Xref_Add(w->pdf->xref, cid);
 	HPDF_Xref_Add(w->pdf->xref, desc);
 
@@ -625,14 +634,16 @@ finish_font(struct writer *w, struct embedded *e)
 	HPDF_Dict_Add(e->type0, "ToUnicode", unicode);
 
 	HPDF_Dict_AddName(cid, "Type", "Font");
-	HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+	/* A CFF font's CIDs are its subset's glyph ids (font_subset_bytes). */
+	HPDF_Dict_AddName(cid, "Subtype", cff ? "CIDFontType0" : "CIDFontType2");
 	HPDF_Dict_AddName(cid, "BaseFont", buf_str(&name));
 	HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
 	HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mm, "Identity", NULL));
 	HPDF_Dict_AddNumber(info, "Supplement", 0);
 	HPDF_Dict_Add(cid, "CIDSystemInfo", info);
 	HPDF_Dict_Add(cid, "FontDescriptor", desc);
-	HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+	if (!cff)
+		HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
 	HPDF_Dict_AddNumber(cid, "DW", 1000);
 	/* Widths of runs of consecutive subset ids: id [w w w] … (HarfBuzz keeps the order) */
 	for (k = 0; k < n; k++) {
@@ -660,7 +671,7 @@ finish_font(struct writer *w, struct embedded *e)
 	HPDF_Dict_AddNumber(desc, "Descent", (HPDF_INT32)lround(desc_ * 1000.0 / upem));
 	HPDF_Dict_AddNumber(desc, "CapHeight", (HPDF_INT32)lround(asc * 1000.0 / upem));
 	HPDF_Dict_AddNumber(desc, "StemV", 80);
-	HPDF_Dict_Add(desc, "FontFile2", file);
+	HPDF_Dict_Add(desc, cff ? "FontFile3" : "FontFile2", file);
 	buf_free(&name);
 	return 0;
 }
