@@ -17,7 +17,8 @@
 #define FONT_CACHE	(1u << FONT_CACHE_BITS)
 
 struct font {
-	char		*family;	/* as asked for */
+	char		*family;	/* the family found */
+	char		*asked;		/* the families asked for, "A, B" */
 	char		*path;
 	int		 index;		/* face within a .ttc */
 	int		 cff;		/* CFF outlines (else TrueType's glyf) */
@@ -44,6 +45,18 @@ struct font_set {
 	size_t		  n;
 	char		**failed;	/* families that could not be opened: reported once */
 	size_t		  nfailed;
+	int		  dirs_added;	/* the folders of font_dirs are known to fontconfig */
+};
+
+/*
+ * Debian folders of fonts that fontconfig's default configuration leaves out:
+ * TeX Live's Fandol fonts (texlive-lang-chinese), the free 仿宋 and 楷体 that
+ * GB/T 9704's faces are taken from.  They are system files, not document
+ * input; a document cannot add folders of its own.
+ */
+static const char *const font_dirs[] = {
+	"/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol",
+	"/usr/share/texmf/fonts/opentype/public/fandol",
 };
 
 /* The Debian packages of the fonts galley's styles name, for "install …" hints. */
@@ -53,11 +66,17 @@ static const struct {
 } packages[] = {
 	{ "AR PL UMing", "fonts-arphic-uming" },
 	{ "AR PL UKai", "fonts-arphic-ukai" },
+	{ "AR PL SungtiL", "fonts-arphic-gbsn00lp" },
+	{ "AR PL KaitiM", "fonts-arphic-gkai00mp" },
 	{ "WenQuanYi Zen Hei", "fonts-wqy-zenhei" },
 	{ "WenQuanYi Micro Hei", "fonts-wqy-microhei" },
 	{ "Liberation", "fonts-liberation2" },
+	{ "DejaVu", "fonts-dejavu-core" },
+	{ "Noto Sans Mono CJK", "fonts-noto-cjk" },
 	{ "Noto Sans CJK", "fonts-noto-cjk" },
 	{ "Noto Serif CJK", "fonts-noto-cjk" },
+	{ "LXGW WenKai", "fonts-lxgw-wenkai" },
+	{ "Fandol", "texlive-lang-chinese" },
 };
 
 struct font_set *
@@ -76,6 +95,7 @@ font_free(struct font *f)
 	hb_face_destroy(f->face);
 	hb_blob_destroy(f->blob);
 	free(f->family);
+	free(f->asked);
 	free(f->path);
 	free(f);
 }
@@ -98,21 +118,32 @@ font_set_free(struct font_set *set)
 	free(set);
 }
 
+/*
+ * Says why family cannot be used and which Debian package has it: an error
+ * when nothing stands in for it, else a warning naming the family used instead.
+ */
 static void
-report_missing(const char *family, const char *why, const char *file, int line, int col)
+report_missing(const char *family, const char *why, const char *instead,
+    const char *file, int line, int col)
 {
 	const char *package = NULL;
+	struct buf then = BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < sizeof(packages) / sizeof(packages[0]); i++)
-		if (strncasecmp(family, packages[i].prefix, strlen(packages[i].prefix)) == 0)
+		if (package == NULL &&
+		    strncasecmp(family, packages[i].prefix, strlen(packages[i].prefix)) == 0)
 			package = packages[i].package;
+	if (instead)
+		buf_printf(&then, "; '%s' stands in for it", instead);
 	if (package)
-		msg_at(MSG_ERROR, file, line, col, "font '%s' %s; install it with "
-		    "'apt-get install %s'", family, why, package);
+		msg_at(instead ? MSG_WARNING : MSG_ERROR, file, line, col, "font '%s' %s; "
+		    "install it with 'apt-get install %s'%s", family, why, package, buf_str(&then));
 	else
-		msg_at(MSG_ERROR, file, line, col, "font '%s' %s; install a package "
-		    "that provides it or name another font in the style", family, why);
+		msg_at(instead ? MSG_WARNING : MSG_ERROR, file, line, col, "font '%s' %s; "
+		    "install a package that provides it or name another font in the style%s",
+		    family, why, buf_str(&then));
+	buf_free(&then);
 }
 
 /* Whether the matched pattern is of family (any of its names, which fontconfig lists). */
@@ -138,9 +169,30 @@ has_table(hb_face_t *face, hb_tag_t tag)
 	return has;
 }
 
+/* Whether fontconfig has a font of family (the known folders added if not). */
+static int fc_has(struct font_set *set, const char *family);
+
+/*
+ * Adds font_dirs to fontconfig's fonts, once; returns whether it did now.
+ * They are scanned only when a family is missing: fontconfig reads each
+ * font of a folder it has no cache for.
+ */
+static int
+add_dirs(struct font_set *set)
+{
+	size_t i;
+
+	if (set->dirs_added)
+		return 0;
+	set->dirs_added = 1;
+	for (i = 0; i < sizeof(font_dirs) / sizeof(font_dirs[0]); i++)
+		FcConfigAppFontAddDir(set->config, (const FcChar8 *)font_dirs[i]);
+	return 1;
+}
+
+/* Opens family, or returns NULL and says why in why (not reported: the caller decides). */
 static struct font *
-open_font(struct font_set *set, const char *family, int bold, int italic,
-    const char *file, int line, int col)
+open_font(struct font_set *set, const char *family, int bold, int italic, struct buf *why)
 {
 	FcPattern *want, *match;
 	FcResult result;
@@ -148,9 +200,9 @@ open_font(struct font_set *set, const char *family, int bold, int italic,
 	int index = 0, weight = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
 	FcBool embolden = FcFalse;
 	FcMatrix *matrix;
-	struct buf why = BUF_INIT;
 	struct font *f = NULL;
 
+again:
 	want = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family,
 	    FC_WEIGHT, FcTypeInteger, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR,
 	    FC_SLANT, FcTypeInteger, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN,
@@ -161,16 +213,21 @@ open_font(struct font_set *set, const char *family, int bold, int italic,
 	FcPatternDestroy(want);
 	if (match == NULL || !has_family(match, family) ||
 	    FcPatternGetString(match, FC_FILE, 0, &path) != FcResultMatch) {
-		report_missing(family, "is not installed", file, line, col);
+		if (add_dirs(set)) {
+			if (match)
+				FcPatternDestroy(match);
+			match = NULL;
+			goto again;
+		}
+		buf_puts(why, "is not installed");
 		goto out;
 	}
 	/* galley's PDF writer embeds outlines: TrueType (glyf) or CFF, not bitmaps. */
 	if (FcPatternGetString(match, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
 	    strcmp((const char *)format, "TrueType") != 0 &&
 	    strcmp((const char *)format, "CFF") != 0) {
-		buf_printf(&why, "(%s) is a %s font, not OpenType (only TrueType and CFF "
+		buf_printf(why, "(%s) is a %s font, not OpenType (only TrueType and CFF "
 		    "outlines can be embedded)", (const char *)path, (const char *)format);
-		report_missing(family, buf_str(&why), file, line, col);
 		goto out;
 	}
 	FcPatternGetInteger(match, FC_INDEX, 0, &index);
@@ -198,10 +255,9 @@ open_font(struct font_set *set, const char *family, int bold, int italic,
 	 * overwritten; HarfBuzz then gives an empty face, which would show nothing.
 	 */
 	if (hb_blob_get_length(f->blob) == 0 || hb_face_get_glyph_count(f->face) == 0) {
-		buf_printf(&why, "(%s) cannot be read as an OpenType font: the file is %s",
+		buf_printf(why, "(%s) cannot be read as an OpenType font: the file is %s",
 		    f->path, hb_blob_get_length(f->blob) == 0 ? "empty or unreadable" :
 		    "damaged");
-		report_missing(family, buf_str(&why), file, line, col);
 		font_free(f);
 		f = NULL;
 		goto out;
@@ -213,35 +269,116 @@ open_font(struct font_set *set, const char *family, int bold, int italic,
 	memset(f->advances, 0xFF, sizeof(f->advances));
 	hb_font_set_scale(f->hb, f->upem, f->upem);
 out:
-	buf_free(&why);
 	if (match)
 		FcPatternDestroy(match);
 	return f;
+}
+
+static int
+fc_has(struct font_set *set, const char *family)
+{
+	FcPattern *want = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family, (char *)NULL);
+	FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)NULL);
+	FcFontSet *fs = FcFontList(set->config, want, os);
+	int has = fs != NULL && fs->nfont > 0;
+
+	if (fs)
+		FcFontSetDestroy(fs);
+	if (!has && add_dirs(set)) {
+		if ((fs = FcFontList(set->config, want, os)) != NULL) {
+			has = fs->nfont > 0;
+			FcFontSetDestroy(fs);
+		}
+	}
+	FcObjectSetDestroy(os);
+	FcPatternDestroy(want);
+	return has;
+}
+
+static int
+has_failed(const struct font_set *set, const char *family)
+{
+	size_t i;
+
+	for (i = 0; i < set->nfailed; i++)
+		if (strcasecmp(set->failed[i], family) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+add_failed(struct font_set *set, const char *family)
+{
+	set->failed = mem_realloc(set->failed, (set->nfailed + 1) * sizeof(*set->failed));
+	set->failed[set->nfailed++] = mem_strdup(family);
+}
+
+/* The next family of a list "A, B, C" from *p into name; 0 at the end. */
+static int
+next_family(const char **p, struct buf *name)
+{
+	const char *s = *p, *end;
+
+	while (*s == ' ' || *s == ',')
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (end = s; *end && *end != ','; end++)
+		;
+	*p = end;
+	while (end > s && end[-1] == ' ')
+		end--;
+	buf_reset(name);
+	buf_put(name, s, (size_t)(end - s));
+	return 1;
 }
 
 struct font *
 font_get(struct font_set *set, const char *family, int bold, int italic,
     const char *file, int line, int col)
 {
-	struct font *f;
+	struct buf name = BUF_INIT, why = BUF_INIT, next = BUF_INIT;
+	const char *p = family, *q;
+	struct font *f = NULL;
 	size_t i;
+	int reported = 0, stand_in;
 
 	for (i = 0; i < set->n; i++) {
 		f = set->fonts[i];
-		if (strcasecmp(f->family, family) == 0 && f->want_bold == bold &&
+		if (strcasecmp(f->asked, family) == 0 && f->want_bold == bold &&
 		    f->want_italic == italic)
 			return f;
 	}
-	for (i = 0; i < set->nfailed; i++)
-		if (strcasecmp(set->failed[i], family) == 0)
-			return NULL;
-	if ((f = open_font(set, family, bold, italic, file, line, col)) == NULL) {
-		set->failed = mem_realloc(set->failed, (set->nfailed + 1) * sizeof(*set->failed));
-		set->failed[set->nfailed++] = mem_strdup(family);
+	if (has_failed(set, family))
 		return NULL;
+	/* The first family of the list that opens; each one missing before it is reported once. */
+	for (f = NULL; f == NULL && next_family(&p, &name); ) {
+		if (has_failed(set, buf_str(&name)))
+			continue;
+		buf_reset(&why);
+		if ((f = open_font(set, buf_str(&name), bold, italic, &why)) != NULL)
+			break;
+		add_failed(set, buf_str(&name));
+		/* A warning when a family further on stands in, an error when none does. */
+		for (q = p, stand_in = 0; !stand_in && next_family(&q, &next); )
+			stand_in = !has_failed(set, buf_str(&next)) && fc_has(set, buf_str(&next));
+		report_missing(buf_str(&name), buf_str(&why), stand_in ? buf_str(&next) : NULL,
+		    file, line, col);
+		reported |= !stand_in;
 	}
-	set->fonts = mem_realloc(set->fonts, (set->n + 1) * sizeof(*set->fonts));
-	set->fonts[set->n++] = f;
+	if (f == NULL) {
+		/* Every family failed, some of them earlier: say so once, as an error. */
+		if (!reported)
+			msg_at(MSG_ERROR, file, line, col, "no font of '%s' is installed", family);
+		add_failed(set, family);
+	} else {
+		f->asked = mem_strdup(family);
+		set->fonts = mem_realloc(set->fonts, (set->n + 1) * sizeof(*set->fonts));
+		set->fonts[set->n++] = f;
+	}
+	buf_free(&name);
+	buf_free(&why);
+	buf_free(&next);
 	return f;
 }
 
