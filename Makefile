@@ -10,6 +10,7 @@ DEB_PACKAGES = gcc make pkg-config \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libxslt1-dev libxml2-dev \
 	liblua5.4-dev libhpdf-dev libharfbuzz-dev libfontconfig-dev libyaml-dev \
 	libicu-dev zlib1g-dev \
+	fonts-noto-cjk texlive-lang-chinese \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
 	poppler-utils qpdf time valgrind
 # What `make test-browser` needs besides: the browser and the test's language.

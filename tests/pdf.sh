@@ -28,9 +28,17 @@ check "pdf: fonts are listed" test -s "$p/fonts"
 check "pdf: every font embedded, subset and mapped to Unicode" \
 	awk '{ n = NF; if ($(n-4) != "yes" || $(n-3) != "yes" || $(n-2) != "yes") exit 1;
 	       if ($1 !~ /^[A-Z][A-Z][A-Z][A-Z][A-Z][A-Z]\+/) exit 1 }' "$p/fonts"
-check "pdf: the Chinese text font is there" grep -q 'UMing' "$p/fonts"
-check "pdf: the heading font is there" grep -q 'WenQuanYi' "$p/fonts"
-check "pdf: the monospaced font is there" grep -q 'LiberationMono' "$p/fonts"
+# The styles' first choices (styles/common/page.yaml): Noto CJK's OpenType/CFF faces,
+# headings in the real Bold of the sans, emphasis in Fandol's 楷体.
+check "pdf: the Chinese text font is there" grep -q 'NotoSerifCJKsc-Regular *CID Type 0C' "$p/fonts"
+check "pdf: the heading font is there, in its Bold face" grep -q 'NotoSansCJKsc-Bold *CID Type 0C' "$p/fonts"
+check "pdf: the emphasis font is there" grep -q 'FandolKai-Regular *CID Type 0C' "$p/fonts"
+check "pdf: the monospaced font is there" grep -q 'NotoSansMonoCJKsc-Regular' "$p/fonts"
+"$G" build -t layout -o - tests/pdf/sample.md 2>/dev/null >"$p/sample.layout"
+check "pdf: headings are in the heading family's real Bold, digits too, none synthetic" \
+	sh -c "grep -q 'Noto Sans CJK SC bold 1[0-9.]* \"1\"' '$p/sample.layout' &&
+	       grep -q 'Noto Sans CJK SC bold 1[0-9.]* \"　范围\"' '$p/sample.layout' &&
+	       ! grep -q 'fake bold' '$p/sample.layout'"
 
 # Text: extracted without complaint, in reading order, and whole.
 pdftotext -enc UTF-8 "$s" "$p/sample.txt" 2>"$p/pdftotext.err"
@@ -121,6 +129,20 @@ printf 'font-cjk: WenQuanYi Micro Hei\n' >"$p/data/styles/nofont/page.yaml"
 check "pdf: a missing font fails the build" test $? -eq 1
 check "pdf: the message names the package to install" grep -q 'fonts-wqy-microhei' "$p/err"
 check "pdf: no PDF is written without its font" test ! -e "$p/data/sample.pdf"
+# A family missing from a list falls back to the next with one warning naming its package,
+# however many roles and weights ask for it.
+mkdir -p "$p/data/styles/fallback"
+cp styles/article/* "$p/data/styles/fallback/"
+printf 'font-cjk: [WenQuanYi Micro Hei, Noto Serif CJK SC]\nfont-cjk-heading: [WenQuanYi Micro Hei, Noto Sans CJK SC]\n' \
+	>"$p/data/styles/fallback/page.yaml"
+(cd "$p/data" && GALLEY_DATA=$ROOT "$G" build -t pdf -s fallback -o "$p/data" "$ROOT/tests/pdf/sample.md" 2>"$p/err")
+check "pdf: a missing family in a list falls back and builds" test $? -eq 0 -a -s "$p/data/sample.pdf"
+check "pdf: one warning for it, at the style's line, naming the package and the stand-in" \
+	test "$(grep -c "page.yaml:1:[0-9]*: warning: font 'WenQuanYi Micro Hei' is not installed; install it with 'apt-get install fonts-wqy-microhei'; 'Noto Serif CJK SC' stands in for it" "$p/err")" = 1 -a \
+	"$(grep -c 'WenQuanYi Micro Hei' "$p/err")" = 1
+pdffonts "$p/data/sample.pdf" >"$p/fonts"
+check "pdf: the stand-in is used" grep -q 'NotoSerifCJKsc-Regular' "$p/fonts"
+rm -f "$p/data/sample.pdf"
 
 # OpenType fonts with CFF outlines (faces of a .ttc collection) embedded as CIDFontType0
 # with a CIDFontType0C subset, beside TrueType ones: listed as such, embedded and subset,

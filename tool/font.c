@@ -196,7 +196,7 @@ open_font(struct font_set *set, const char *family, int bold, int italic, struct
 {
 	FcPattern *want, *match;
 	FcResult result;
-	FcChar8 *path, *format;
+	FcChar8 *path, *format, *style;
 	int index = 0, weight = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
 	FcBool embolden = FcFalse;
 	FcMatrix *matrix;
@@ -207,6 +207,9 @@ again:
 	    FC_WEIGHT, FcTypeInteger, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR,
 	    FC_SLANT, FcTypeInteger, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN,
 	    (char *)NULL);
+	/* By weight alone fontconfig cannot tell Fandol's Bold from its Regular. */
+	if (!italic)
+		FcPatternAddString(want, FC_STYLE, (const FcChar8 *)(bold ? "Bold" : "Regular"));
 	FcConfigSubstitute(set->config, want, FcMatchPattern);
 	FcDefaultSubstitute(want);
 	match = FcFontMatch(set->config, want, &result);
@@ -236,6 +239,13 @@ again:
 	/* fontconfig asks renderers to fake a missing bold or italic; galley does that itself. */
 	if (FcPatternGetBool(match, FC_EMBOLDEN, 0, &embolden) == FcResultMatch && embolden)
 		weight = FC_WEIGHT_REGULAR;
+	/*
+	 * Fandol's Bold faces say they are of regular weight (so fontconfig asks
+	 * to embolden them too): their style name says Bold.
+	 */
+	if (FcPatternGetString(match, FC_STYLE, 0, &style) == FcResultMatch &&
+	    strstr((const char *)style, "Bold") != NULL)
+		weight = FC_WEIGHT_BOLD;
 	if (FcPatternGetMatrix(match, FC_MATRIX, 0, &matrix) == FcResultMatch &&
 	    matrix->xy != 0)
 		slant = FC_SLANT_ROMAN;

@@ -409,8 +409,21 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	int on_grid = ps->grid_chars > 0;
 	double pitch = on_grid ? ps->size * ps->leading : size * 1.5;
 
-	f.cjk = lay_get_font(lo, ps->cjk_sans, 0, 0);
-	f.latin = lay_get_font(lo, ps->latin_sans, 1, 0);
+	switch ((enum lay_heading_face)ps->heading_face[n->level - 1]) {
+	case HEADING_FACE_HEADING:
+		f.cjk = lay_get_font(lo, ps->cjk_sans, ps->heading_bold, 0);
+		f.latin = lay_get_font(lo, ps->latin_sans, ps->heading_bold, 0);
+		break;
+	case HEADING_FACE_EMPHASIS:
+		/* 楷体 (GB/T 9704's second level): its Latin from the body, upright. */
+		f.cjk = lay_get_font(lo, ps->cjk_kai, ps->heading_bold, 0);
+		f.latin = lay_get_font(lo, ps->latin, ps->heading_bold, 0);
+		break;
+	case HEADING_FACE_BODY:
+		f.cjk = lay_get_font(lo, ps->cjk, ps->heading_bold, 0);
+		f.latin = lay_get_font(lo, ps->latin, ps->heading_bold, 0);
+		break;
+	}
 	if (!f.cjk || !f.latin)
 		return;
 	if (annex) {

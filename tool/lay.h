@@ -54,11 +54,20 @@ struct lay_font_place {
 	int	 line, col;
 };
 
+/* The face of a heading level: the heading family (黑体), emphasis (楷体) or the body's. */
+enum lay_heading_face {
+	HEADING_FACE_HEADING,
+	HEADING_FACE_EMPHASIS,
+	HEADING_FACE_BODY,
+};
+
 struct lay_page_style {
 	double	 width, height;		/* points */
 	double	 top, bottom, left, right;	/* margins, points */
 	char	*cjk, *latin;		/* body fonts */
 	char	*cjk_sans, *latin_sans;	/* headings */
+	int	 heading_bold;		/* headings, table heads, contents title: bold */
+	int	 heading_face[6];	/* each level's face: enum lay_heading_face */
 	char	*cjk_kai;		/* emphasis and quotations */
 	char	*mono;
 	char	**fallback;		/* families tried for characters the others lack */

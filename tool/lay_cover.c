@@ -360,7 +360,9 @@ element_fonts(struct layout *lo, const struct lay_element *e, struct look *f)
 	}
 	memset(f, 0, sizeof(*f));
 	f->cjk = lay_get_font(lo, e->family ? e->family : cjk, e->bold, 0);
-	f->latin = lay_get_font(lo, e->family_latin ? e->family_latin : latin, e->bold, 0);
+	/* A family named for the element gives its Latin too, unless family-latin names another. */
+	f->latin = lay_get_font(lo, e->family_latin ? e->family_latin : e->family ? e->family :
+	    latin, e->bold, 0);
 	return f->cjk && f->latin ? 0 : -1;
 }
 

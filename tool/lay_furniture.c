@@ -124,7 +124,9 @@ lay_set_heads(struct layout *lo, struct look body)
 	size_t i;
 	int p;
 
-	if (ps->cjk_running && (body.cjk = lay_get_font(lo, ps->cjk_running, 0, 0)) == NULL) {
+	/* The running font's own Latin and digits: GB/T 9704's page numbers are 宋体's. */
+	if (ps->cjk_running && ((body.cjk = lay_get_font(lo, ps->cjk_running, 0, 0)) == NULL ||
+	    (body.latin = lay_get_font(lo, ps->cjk_running, 0, 0)) == NULL)) {
 		free(begun);
 		free(opens);
 		free(top);

@@ -68,6 +68,9 @@ static const char *const chapter_names[] = { "same", "new-page", "recto", NULL }
 static const char *const note_numbering_names[] = { "document", "page", NULL };
 static const char *const table_rule_names[] = { "three-line", "grid", NULL };
 static const char *const bool_names[] = { "false", "true", NULL };
+static const char *const weight_names[] = { "regular", "bold", NULL };
+/* enum lay_heading_face */
+static const char *const face_names[] = { "heading", "emphasis", "body", NULL };
 /* Margins take no centred numbers: align_names without "center". */
 static const char *const side_names[] = { "outside", "inside", "left", "right", NULL };
 
@@ -144,6 +147,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		{ "first-page", offsetof(struct lay_page_style, first_page), first_page_names },
 		{ "front-matter", offsetof(struct lay_page_style, front_roman), front_names },
 		{ "header-rule", offsetof(struct lay_page_style, header_rule), bool_names },
+		{ "heading-weight", offsetof(struct lay_page_style, heading_bold), weight_names },
 		{ "footnote-numbering", offsetof(struct lay_page_style, footnote_per_page),
 		    note_numbering_names },
 		{ "chapter-start", offsetof(struct lay_page_style, chapter_start), chapter_names },
@@ -185,7 +189,20 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 			if (strcmp(m->key, strings[i].key) == 0) {
 				char **slot = (char **)((char *)ps + strings[i].offset);
 				int optional = strncmp(m->key, "font-", 5) != 0;
+				struct buf list = BUF_INIT;
 				known = 1;
+				/* A font key may list families, the first installed one used: kept as "A, B". */
+				if (!optional && m->type == META_LIST) {
+					for (c = m->first; c; c = c->next) {
+						if (c->type != META_STRING || *c->str == '\0' ||
+						    strchr(c->str, ',') != NULL) {
+							list.len = 0;
+							break;
+						}
+						buf_printf(&list, "%s%s", list.len ? ", " : "", c->str);
+					}
+					str = list.len ? buf_str(&list) : NULL;
+				}
 				if (str == NULL || (*str == '\0' && !optional)) {
 					const char *example =
 					    strcmp(m->key, "draft-mark-if") == 0 ? "stage: 征求意见稿|送审稿" :
@@ -195,7 +212,8 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 						    "'%s' must be a text such as \"%s\"", m->key, example);
 					else
 						msg_at(MSG_ERROR, path, m->line, m->col,
-						    "'%s' must name a font family", m->key);
+						    "'%s' must name a font family, or list families "
+						    "such as [Noto Serif CJK SC, AR PL UMing CN]", m->key);
 					rc = -1;
 				} else {
 					free(*slot);
@@ -203,6 +221,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 					if (!optional)
 						lay_note_font_place(ps, str, path, m);
 				}
+				buf_free(&list);
 			}
 		for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++)
 			if (strcmp(m->key, choices[i].key) == 0) {
@@ -293,6 +312,24 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 					ps->heading_size[k] = v;
 			}
 		}
+		if (strcmp(m->key, "heading-faces") == 0) {
+			known = 1;
+			for (c = m->type == META_LIST ? m->first : NULL, k = 0; c && k < 6;
+			    c = c->next, k++) {
+				int face = c->type == META_STRING ? lay_choice(c->str, face_names) : -1;
+				if (face < 0) {
+					msg_at(MSG_ERROR, path, c->line, c->col,
+					    "a heading face must be heading, emphasis or body");
+					rc = -1;
+				} else
+					ps->heading_face[k] = face;
+			}
+			if (m->type != META_LIST) {
+				msg_at(MSG_ERROR, path, m->line, m->col, "'heading-faces' must be "
+				    "a list such as [heading, emphasis, body]");
+				rc = -1;
+			}
+		}
 		if ((got = lay_cover_key(path, m, ps)) != 0) {
 			known = 1;	/* covers and the first-page head: lay_cover.c */
 			if (got < 0)
@@ -343,12 +380,13 @@ lay_page_style(const char *style, struct lay_page_style *ps,
 	ps->width = 210 * 72 / 25.4;
 	ps->height = 297 * 72 / 25.4;
 	ps->top = ps->bottom = ps->left = ps->right = 25 * 72 / 25.4;
-	ps->cjk = mem_strdup("AR PL UMing CN");
-	ps->latin = mem_strdup("Liberation Serif");
-	ps->cjk_sans = mem_strdup("WenQuanYi Zen Hei");
-	ps->latin_sans = mem_strdup("Liberation Sans");
-	ps->cjk_kai = mem_strdup("AR PL UKai CN");
-	ps->mono = mem_strdup("Liberation Mono");
+	ps->cjk = mem_strdup("Noto Serif CJK SC, AR PL UMing CN");
+	ps->latin = mem_strdup("Noto Serif CJK SC, Liberation Serif");
+	ps->cjk_sans = mem_strdup("Noto Sans CJK SC, WenQuanYi Zen Hei");
+	ps->latin_sans = mem_strdup("Noto Sans CJK SC, Liberation Sans");
+	ps->cjk_kai = mem_strdup("FandolKai, AR PL UKai CN");
+	ps->mono = mem_strdup("Noto Sans Mono CJK SC, Liberation Mono");
+	ps->heading_bold = 1;
 	ps->size = 10.5;
 	ps->leading = 1.6;
 	ps->image_dpi = 150;

@@ -446,8 +446,8 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	t.node = node;
 	t.aligns = node->aligns;
 	t.body = body;
-	t.head.cjk = lay_get_font(lo, ps->cjk_sans, 0, 0);
-	t.head.latin = lay_get_font(lo, ps->latin_sans, 1, 0);
+	t.head.cjk = lay_get_font(lo, ps->cjk_sans, ps->heading_bold, 0);
+	t.head.latin = lay_get_font(lo, ps->latin_sans, ps->heading_bold, 0);
 	if (t.head.cjk == NULL || t.head.latin == NULL)
 		return;
 	for (row = node->first; row != NULL; row = row->next)

@@ -437,8 +437,8 @@ lay_set_toc_group(struct layout *lo, const struct doc_node *div, double x0, doub
 	double pitch = ps->size * ps->leading;
 	struct look f = body;
 
-	f.cjk = lay_get_font(lo, ps->cjk_sans, 0, 0);
-	f.latin = lay_get_font(lo, ps->latin_sans, 1, 0);
+	f.cjk = lay_get_font(lo, ps->cjk_sans, ps->heading_bold, 0);
+	f.latin = lay_get_font(lo, ps->latin_sans, ps->heading_bold, 0);
 	if (text == NULL || f.cjk == NULL || f.latin == NULL)
 		return;
 	if (text->type == DOC_LINK)

@@ -188,6 +188,39 @@ test_fonts(void)
 	expect(hei != NULL && font_glyph(hei, 0x9ED1) != 0, "a face inside a .ttc");
 	expect(font_get(set, "No Such Font Family", 0, 0, NULL, 0, 0) == NULL,
 	    "a missing family is an error, not a substitute");
+	{
+		/* A list: the first installed family is used; font_family() names it. */
+		struct font *l = font_get(set, "No Such Font Family, Liberation Serif", 0, 0,
+		    NULL, 0, 0);
+		expect(l != NULL && strcmp(font_family(l), "Liberation Serif") == 0,
+		    "a missing family in a list falls back to the next");
+		expect(font_get(set, "No Such Font Family, Other Missing Family", 0, 0, NULL, 0, 0) ==
+		    NULL, "a list of missing families fails");
+	}
+	{
+		/* OpenType/CFF: a face of Noto CJK's .ttc, subset as a bare CFF table. */
+		struct font *noto = font_get(set, "Noto Serif CJK SC", 0, 0, NULL, 0, 0);
+		struct font *fang = font_get(set, "FandolFang", 0, 0, NULL, 0, 0);
+		expect(noto != NULL && font_is_cff(noto) && font_face_index(noto) > 0,
+		    "Noto Serif CJK SC is a CFF face inside a collection, not its first");
+		expect(fang != NULL && font_is_cff(fang), "FandolFang is found outside fontconfig's path");
+		if (noto != NULL) {
+			gids[0] = font_glyph(noto, 0x4E2D);
+			gids[1] = font_glyph(noto, 0x6587);
+			buf_reset(&subset);
+			plan = font_subset_plan(noto, gids, 2, new_gids);
+			expect(plan != NULL && font_subset_bytes(plan, &subset) == 0 &&
+			    subset.len > 4 && subset.data[0] == 1 && subset.len < 20000,
+			    "a two-glyph CFF subset is a small bare CFF table (version 1)");
+			expect(new_gids[0] == 1 && new_gids[1] == 2,
+			    "CFF subset glyphs are renumbered in order after .notdef");
+			font_subset_free(plan);
+		}
+		expect(font_get(set, "FandolSong", 1, 0, NULL, 0, 0) != NULL &&
+		    font_is_bold(font_get(set, "FandolSong", 1, 0, NULL, 0, 0)) &&
+		    !font_is_bold(font_get(set, "FandolSong", 0, 0, NULL, 0, 0)),
+		    "Fandol's Bold face is found by its style name (its weight says regular)");
+	}
 	buf_free(&subset);
 	font_set_free(set);
 }
