@@ -392,17 +392,17 @@ same "bad input: a missing font: the old PDF kept" "$fd/good.pdf" "$fd/out/doc.p
 bi_font bitmap
 check "bad input: a BDF font: exit 1" bi_status 1
 check "bad input: a BDF font: at its line, the format named" \
-	bi_says "galley: styles/bitmap/page.yaml:2:13: error: font 'Galley Bitmap' ($fd/dir/bitmap.bdf) is a BDF font, not TrueType"
+	bi_says "galley: styles/bitmap/page.yaml:2:13: error: font 'Galley Bitmap' ($fd/dir/bitmap.bdf) is a BDF font, not OpenType"
 same "bad input: a BDF font: the old PDF kept" "$fd/good.pdf" "$fd/out/doc.pdf"
 printf 'not a font, though the cache says so\n' >"$fd/dir/serif.ttf"
 bi_font damaged
 check "bad input: a damaged font: exit 1" bi_status 1
 check "bad input: a damaged font: at its line, the file named" \
-	bi_says "galley: styles/damaged/page.yaml:2:13: error: font 'Liberation Serif' ($fd/dir/serif.ttf) cannot be read as a TrueType font: the file is damaged"
+	bi_says "galley: styles/damaged/page.yaml:2:13: error: font 'Liberation Serif' ($fd/dir/serif.ttf) cannot be read as an OpenType font: the file is damaged"
 same "bad input: a damaged font: the old PDF kept" "$fd/good.pdf" "$fd/out/doc.pdf"
 : >"$fd/dir/serif.ttf"
 bi_font damaged
 check "bad input: an emptied font: exit 1" bi_status 1
 check "bad input: an emptied font: at its line" \
-	bi_says "galley: styles/damaged/page.yaml:2:13: error: font 'Liberation Serif' ($fd/dir/serif.ttf) cannot be read as a TrueType font: the file is empty"
+	bi_says "galley: styles/damaged/page.yaml:2:13: error: font 'Liberation Serif' ($fd/dir/serif.ttf) cannot be read as an OpenType font: the file is empty"
 same "bad input: an emptied font: the old PDF kept" "$fd/good.pdf" "$fd/out/doc.pdf"

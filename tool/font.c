@@ -507,11 +507,27 @@ font_ps_name(const struct font *font, struct buf *out)
 void
 font_extents(const struct font *font, int *ascender, int *descender)
 {
+	hb_blob_t *os2 = hb_face_reference_table(font->face, HB_TAG('O', 'S', '/', '2'));
+	const unsigned char *d;
 	hb_font_extents_t e;
+	unsigned len = 0;
 
-	hb_font_get_h_extents(font->hb, &e);
-	*ascender = (int)e.ascender;
-	*descender = (int)e.descender;
+	/*
+	 * OS/2's typographic ascender and descender when there are any: for CJK
+	 * fonts they are the ideographic em box (Noto CJK: 880 and -120), where
+	 * hhea's make room for accents (1151 and -287), and readers draw text
+	 * selections and take text positions from these numbers.
+	 */
+	d = (const unsigned char *)hb_blob_get_data(os2, &len);
+	if (len >= 72 && (int16_t)(d[68] << 8 | d[69]) > 0) {
+		*ascender = (int16_t)(d[68] << 8 | d[69]);
+		*descender = (int16_t)(d[70] << 8 | d[71]);
+	} else {
+		hb_font_get_h_extents(font->hb, &e);
+		*ascender = (int)e.ascender;
+		*descender = (int)e.descender;
+	}
+	hb_blob_destroy(os2);
 }
 
 int
@@ -706,10 +722,8 @@ font_subset_plan(const struct font *font, const uint32_t *gids, size_t n, uint32
 	hb_set_t *glyphs, *drop;
 	size_t i;
 
-	if (input == NULL) {
-		msg_at(MSG_ERROR, font->path, 0, 0, "cannot subset the font: out of memory");
+	if (input == NULL)
 		return NULL;
-	}
 	glyphs = hb_subset_input_glyph_set(input);
 	hb_set_add(glyphs, 0);
 	for (i = 0; i < n; i++)
@@ -733,10 +747,8 @@ font_subset_plan(const struct font *font, const uint32_t *gids, size_t n, uint32
 	    (font->cff ? HB_SUBSET_FLAGS_DESUBROUTINIZE : 0));
 	plan = hb_subset_plan_create_or_fail(font->face, input);
 	hb_subset_input_destroy(input);
-	if (plan == NULL) {
-		msg_at(MSG_ERROR, font->path, 0, 0, "cannot subset the font");
+	if (plan == NULL)
 		return NULL;
-	}
 	map = hb_subset_plan_old_to_new_glyph_mapping(plan);
 	for (i = 0; i < n; i++)
 		new_gids[i] = hb_map_get(map, gids[i]);

@@ -50,7 +50,7 @@ int font_advance(struct font *font, uint32_t gid);
 unsigned font_glyph_count(const struct font *font);
 /* The font's PostScript name ("ARPLUMingCN-Light"), or its family without spaces. */
 void font_ps_name(const struct font *font, struct buf *out);
-/* Ascender and descender (negative) in design units, from the font's metrics. */
+/* Ascender and descender (negative) in design units: OS/2's typographic ones, else hhea's. */
 void font_extents(const struct font *font, int *ascender, int *descender);
 /*
  * The ink bounds of glyph gid in design units, y up from the baseline:
@@ -61,12 +61,12 @@ int font_glyph_ink(struct font *font, uint32_t gid, int *x0, int *y0, int *x1, i
 
 /*
  * A subset of font holding glyphs gids[0..n) (and glyph 0), in two
- * steps so that the bytes can be made on another thread.  font_subset_plan()
- * stores in new_gids[i] the id gids[i] has in the subset and returns the plan
- * (the caller frees it with font_subset_free(), before the font), or NULL
- * after reporting an error.  font_subset_bytes() appends the subset to out,
- * on any thread, and says nothing: it returns -1 when HarfBuzz could not make
- * it, for the caller to report.
+ * steps, each on any thread (fonts are planned on two, the bytes made while
+ * the pages are written).  font_subset_plan() stores in new_gids[i] the id
+ * gids[i] has in the subset and returns the plan (the caller frees it with
+ * font_subset_free(), before the font), or NULL when HarfBuzz could not make
+ * it.  font_subset_bytes() appends the subset to out, or returns -1.  Neither
+ * says anything: the caller reports failures.
  */
 struct font_subset;
 struct font_subset *font_subset_plan(const struct font *font, const uint32_t *gids,

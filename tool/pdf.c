@@ -82,6 +82,8 @@ struct writer {
 	size_t			 npages;
 	atomic_size_t		 made;		/* pages whose raw content is complete */
 	atomic_size_t		 next;		/* the next page to compress */
+	atomic_size_t		 next_plan;	/* the next font to plan */
+	atomic_size_t		 planned;	/* fonts planned (or failed) */
 	double			*shifts;	/* draw_glyphs()'s, per glyph */
 	size_t			 shifts_cap;
 	struct picture		*pictures;
@@ -515,9 +517,10 @@ unicode_map(const uint32_t *news, const uint32_t *cps, size_t count, struct buf 
 
 /*
  * Plans a font's subset once every page has said which glyphs it uses: the
- * pages need the glyphs' new ids.  Returns 0, or -1 after reporting an error.
+ * pages need the glyphs' new ids.  On either thread, silent: a font that
+ * cannot be subset is left without its plan, for the main thread to report.
  */
-static int
+static void
 plan_font(struct embedded *e)
 {
 	size_t room = e->nglyphs ? e->nglyphs : 1, k;
@@ -532,10 +535,27 @@ plan_font(struct embedded *e)
 			e->gids[e->n++] = gid;
 		}
 	if ((e->subset = font_subset_plan(e->font, e->gids, e->n, e->news)) == NULL)
-		return -1;
+		return;
 	for (k = 0; k < e->n; k++)
 		e->new_of[e->gids[k]] = e->news[k];
-	return 0;
+}
+
+/*
+ * Plans the fonts not taken yet, each next one, until all are taken; then
+ * waits until all are planned.  Both threads do it: a CFF font's plan costs
+ * about 6 ms for 800 glyphs, where a TrueType one cost 2.
+ */
+static void
+plan_fonts(struct writer *w)
+{
+	size_t i;
+
+	while ((i = atomic_fetch_add(&w->next_plan, 1)) < w->nfonts) {
+		plan_font(&w->fonts[i]);
+		atomic_fetch_add(&w->planned, 1);
+	}
+	while (atomic_load(&w->planned) < w->nfonts)
+		sched_yield();
 }
 
 /* The helper's share of the fonts: each subset's bytes and ToUnicode map, compressed. */
@@ -547,7 +567,7 @@ pack_fonts(struct writer *w)
 
 	for (i = 0; i < w->nfonts; i++) {
 		struct embedded *e = &w->fonts[i];
-		if (font_subset_bytes(e->subset, &data) == -1)
+		if (e->subset == NULL || font_subset_bytes(e->subset, &data) == -1)
 			e->file.failed = 1;
 		else
 			pack(&e->file, &data);
@@ -573,6 +593,7 @@ pack_pages(struct writer *w)
 static void *
 helper_run(void *arg)
 {
+	plan_fonts(arg);
 	pack_fonts(arg);
 	pack_pages(arg);
 	return NULL;
@@ -863,20 +884,26 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 	for (i = 0; i < ld->n; i++)
 		if (ld->boxes[i].kind == BOX_GLYPHS && ld->boxes[i].n > 0)
 			collect_glyphs(&w, &ld->boxes[i]);
-	for (i = 0; i < w.nfonts && rc == 0; i++)
-		rc = plan_font(&w.fonts[i]);
+	atomic_init(&w.next_plan, 0);
+	atomic_init(&w.planned, 0);
+	/*
+	 * From here two threads: both plan the fonts' subsets, then a helper
+	 * makes their bytes while this one writes the pages' contents; then both
+	 * compress the contents.
+	 */
+	helping = pthread_create(&helper, NULL, helper_run, &w) == 0;
+	plan_fonts(&w);
+	for (i = 0; i < w.nfonts; i++)
+		if (w.fonts[i].subset == NULL) {
+			msg_at(MSG_ERROR, w.fonts[i].path, 0, 0, "cannot subset the font");
+			rc = -1;
+		}
 	/* Every image is loaded before the pages, so each bad one is reported. */
 	for (i = 0; i < ld->n && w.error == 0 && rc == 0; i++)
 		if (ld->boxes[i].kind == BOX_IMAGE)
 			load_image(&w, &ld->boxes[i]);
 	if (w.failed)
 		rc = -1;
-	/*
-	 * From here two threads: a helper makes the fonts' subsets while this
-	 * one writes the pages' contents; then both compress the contents.
-	 */
-	if (rc == 0 && w.error == 0)
-		helping = pthread_create(&helper, NULL, helper_run, &w) == 0;
 	if (!helping && rc == 0 && w.error == 0)
 		pack_fonts(&w);
 	for (p = 1, i = 0; p <= ld->pages && w.error == 0 && rc == 0; p++) {
