@@ -341,6 +341,23 @@ font_extents(const struct font *font, int *ascender, int *descender)
 	*descender = (int)e.descender;
 }
 
+int
+font_glyph_ink(struct font *font, uint32_t gid, int *x0, int *y0, int *x1, int *y1)
+{
+	hb_glyph_extents_t e;
+
+	/* HarfBuzz gives the top-left corner and a negative height (y grows upward). */
+	if (!hb_font_get_glyph_extents(font->hb, gid, &e) || e.width == 0 || e.height == 0) {
+		*x0 = *y0 = *x1 = *y1 = 0;
+		return -1;
+	}
+	*x0 = e.x_bearing;
+	*x1 = e.x_bearing + e.width;
+	*y1 = e.y_bearing;
+	*y0 = e.y_bearing + e.height;
+	return 0;
+}
+
 struct font_subset {
 	hb_subset_plan_t	*plan;
 };

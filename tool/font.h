@@ -48,6 +48,12 @@ unsigned font_glyph_count(const struct font *font);
 void font_ps_name(const struct font *font, struct buf *out);
 /* Ascender and descender (negative) in design units, from the font's metrics. */
 void font_extents(const struct font *font, int *ascender, int *descender);
+/*
+ * The ink bounds of glyph gid in design units, y up from the baseline:
+ * x0..x1 across, y0 (bottom) .. y1 (top).  Returns 0, or -1 with all four
+ * set to 0 when the glyph has no outline (a space) or the font cannot say.
+ */
+int font_glyph_ink(struct font *font, uint32_t gid, int *x0, int *y0, int *x1, int *y1);
 
 /*
  * A TrueType subset of font holding glyphs gids[0..n) (and glyph 0), in two

@@ -151,6 +151,18 @@ test_fonts(void)
 		expect(font_advance(ming, gids[0]) == font_units_per_em(ming),
 		    "中 is one em wide");
 		expect(font_glyph(ming, 0x1F600) == 0, "no glyph for an emoji");
+		{
+			/* UMing centres its marks: the ink of 。 is in the middle of the cell. */
+			int x0, y0, x1, y1, em = font_units_per_em(ming);
+			expect(font_glyph_ink(ming, font_glyph(ming, 0x3002), &x0, &y0, &x1, &y1) == 0 &&
+			    x0 > em / 4 && x1 < em * 3 / 4 && y1 < em * 6 / 10 && y0 >= -em / 4,
+			    "the ink of UMing's 。 is centred, low in the cell");
+			expect(font_glyph_ink(ming, gids[0], &x0, &y0, &x1, &y1) == 0 &&
+			    x0 >= 0 && x1 <= em && y1 > y0 && y1 > em / 2,
+			    "the ink of 中 lies in its cell, above the baseline");
+			expect(font_glyph_ink(ming, font_glyph(ming, ' '), &x0, &y0, &x1, &y1) == -1 &&
+			    x0 == 0 && x1 == 0, "a space has no ink");
+		}
 		expect(font_get(set, "ar pl uming cn", 0, 0, NULL, 0, 0) == ming,
 		    "a font is opened once (family names ignore case)");
 		plan = font_subset_plan(ming, gids, 2, new_gids);
