@@ -144,6 +144,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		const char *const	*names;
 	} choices[] = {
 		{ "punctuation", offsetof(struct lay_page_style, punct), punct_names },
+		{ "punctuation-hang", offsetof(struct lay_page_style, hang_punct), bool_names },
 		{ "header-align", offsetof(struct lay_page_style, header_align), align_names },
 		{ "footer-align", offsetof(struct lay_page_style, footer_align), align_names },
 		{ "first-page", offsetof(struct lay_page_style, first_page), first_page_names },
@@ -689,7 +690,7 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
     double size, double pitch, int justify, int keep_next)
 {
 	struct lay_para_style st = { measure, indent, (enum lay_punct)lo->ps->punct,
-	    justify, lo->file, lo->fallback, lo->nfallback, lo->text };
+	    justify, lo->file, lo->fallback, lo->nfallback, lo->text, lo->ps->hang_punct };
 	struct lay_para para;
 	double body_pitch = lo->ps->size * lo->ps->leading;
 	size_t placed = 0, fit, take;
@@ -893,7 +894,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			struct lay_run run = { label, strlen(label), body.cjk,
 			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL, 0 };
 			struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
-			    lo->file, lo->fallback, lo->nfallback, lo->text };
+			    lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
 			struct lay_para para;
 			int page = lo->page;
 			double y = lo->y;
@@ -1127,7 +1128,7 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 	double measure = ps->width - ps->left - ps->right, inset = ps->inset * size, x;
 	struct lay_run run = { text, strlen(text), body.cjk, body.latin, size, 0, 0, NULL, 0 };
 	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->file,
-	    lo->fallback, lo->nfallback, lo->text };
+	    lo->fallback, lo->nfallback, lo->text, 0 };
 	struct lay_para para;
 	int odd = lo->page % 2 == 1;
 
