@@ -40,3 +40,13 @@ check "typo: without it the 、 does not fit and goes down with a character" \
 check "typo: the read-back sees hanging ink past the margin" \
 	sh -c "python3 tests/readback.py '$ty/hang/hang.pdf' '$ty/hang.md' | grep -q 'crosses the margin'"
 check "typo: and none without hanging" python3 tests/readback.py "$ty/solid/hang.pdf" "$ty/hang.md"
+
+# Marks are placed from their own ink.  AR PL UMing centres 、: at the cell's line end it
+# is moved left (tests/golden/typo-ink.layout: x 302.30, its box starts at 304.14).  LXGW
+# WenKai, a mainland font, draws 、 at the left of its cell: it stays where its box is.
+GALLEY_DATA=$ROOT/tests "$G" build -q -s wenkai -t layout -o "$ty/wenkai" tests/golden/typo-ink.md \
+	2>"$ty/wenkai.err"
+check "typo: a mainland font's line-end 、 is not moved" \
+	grep -qF '  text 304.14,128.41 LXGW WenKai 10.5 "、"' "$ty/wenkai/typo-ink.layout"
+check "typo: UMing's centred 、 is (the golden)" \
+	grep -qF '  text 302.30,128.41 AR PL UMing CN 10.5 "、"' tests/golden/typo-ink.layout

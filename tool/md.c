@@ -419,6 +419,17 @@ is_wide_punct(int32_t cp)
 	return uc_is_wide(cp) && uc_is_punct(cp);
 }
 
+/*
+ * Curly quotes, the dash, the ellipsis and the middle dot: Unicode leaves their
+ * width ambiguous, and next to a Chinese character they are Chinese marks.
+ */
+static int
+is_shared_mark(int32_t cp)
+{
+	return cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
+	    cp == 0x2014 || cp == 0x2026 || cp == 0x00B7;
+}
+
 /* A line break that editors typed inside Chinese text means nothing; elsewhere a space. */
 static int
 break_is_void(const struct doc_node *brk)
@@ -433,7 +444,8 @@ break_is_void(const struct doc_node *brk)
 	if (a == 0 || b == 0)
 		return 0;
 	return (uc_is_wide(a) && uc_is_wide(b)) || is_wide_punct(a) ||
-	    is_wide_punct(b);
+	    is_wide_punct(b) || (uc_is_wide(a) && is_shared_mark(b)) ||
+	    (is_shared_mark(a) && uc_is_wide(b));
 }
 
 static int
