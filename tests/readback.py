@@ -5,7 +5,7 @@ Reads a PDF back the way a reader sees it (poppler's pdftotext -bbox-layout for 
 pdftoppm -gray for the ink) and checks two things of issue 17:
 
   1. No line-end mark's ink crosses the margin.  A text frame's right edge is the x where
-     most lines of that frame end; a line ending in a closing mark (，。、；：！？）》」』】〕〉”’)
+     three or more long lines end; a line ending in a closing mark (，。、；：！？）》」』】〕〉”’)
      whose glyph box passes that edge (by up to an em) is looked at in the page image: any dark pixel
      right of the edge (beyond half a point) fails.
   2. Quotes in headings are full width.  For every ATX heading of the sources holding
@@ -51,8 +51,11 @@ def han(c):
 
 
 def right_edges(lines):
-    """The x where most lines end, per frame: several for a page in columns."""
-    ends = collections.Counter(round(ws[-1][2], 1) for ws in lines if han(ws[-1][4][-1]))
+    """Where three or more long lines (12 em or more) end in a Han character: a text frame's
+    right edge, one per column.  Short lines that happen to end together (a table's column,
+    a list of short items) are not taken for a frame."""
+    ends = collections.Counter(round(ws[-1][2], 1) for ws in lines if han(ws[-1][4][-1]) and
+                               ws[-1][2] - ws[0][0] >= 12 * (ws[-1][3] - ws[-1][1]))
     return sorted(x for x, n in ends.items() if n >= 3)
 
 
@@ -147,8 +150,10 @@ def main(argv):
                 if last[4][-1] not in CLOSING:
                     continue
                 em = last[3] - last[1]
-                near = [r for r in edges if r < last[2] <= r + 1.05 * em]
-                if not near:
+                # The frame the line ends in: the nearest edge at or left of its end.  A line
+                # whose glyph box ends at that edge (or before) passes nothing.
+                near = [r for r in edges if r <= last[2] + 0.3]
+                if not near or last[2] - near[-1] <= 0.3 or last[2] - near[-1] > 1.05 * em:
                     continue
                 marks += 1
                 if img is None:
