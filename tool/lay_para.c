@@ -192,15 +192,15 @@ is_mark(const struct tok *t)
 }
 
 /*
- * The glyph of t's character in font.  Marks are shaped as Simplified
+ * The glyph of cp in font.  Marks are shaped as Simplified
  * Chinese, so that a font with Taiwan-style centred marks and a locl feature
  * gives its mainland forms; Han characters keep the plain lookup (the cache
  * of shaped marks holds a few dozen, and locl rarely changes a Han glyph).
  */
 static uint32_t
-glyph_of(struct font *font, const struct tok *t)
+glyph_of(struct font *font, uint32_t cp, int mark)
 {
-	return is_mark(t) ? font_glyph_zh(font, t->cp) : font_glyph(font, t->cp);
+	return mark ? font_glyph_zh(font, cp) : font_glyph(font, cp);
 }
 
 static void
@@ -328,15 +328,16 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 	for (i = 0; i < n; i++) {
 		struct font *cjk = t[i].cjk;
 		struct font *latin = t[i].latin;
+		int mark = is_mark(&t[i]);
 		struct font *first = is_cjk(t[i].cls) || t[i].wide ? cjk : latin;
 		struct font *second = first == cjk ? latin : cjk;
-		uint32_t gid = first ? glyph_of(first, &t[i]) : 0;
+		uint32_t gid = first ? glyph_of(first, t[i].cp, mark) : 0;
 
 		t[i].font = first;
-		if (gid == 0 && second && (gid = glyph_of(second, &t[i])) != 0)
+		if (gid == 0 && second && (gid = glyph_of(second, t[i].cp, mark)) != 0)
 			t[i].font = second;
 		for (size_t f = 0; gid == 0 && t[i].cls != CL_SPACE && f < st->nfallback; f++)
-			if ((gid = glyph_of(st->fallback[f], &t[i])) != 0)
+			if ((gid = glyph_of(st->fallback[f], t[i].cp, mark)) != 0)
 				t[i].font = st->fallback[f];
 		if (gid == 0 && t[i].cls != CL_SPACE && t[i].cls != CL_BREAK) {
 			size_t k;
@@ -351,7 +352,7 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 		if (t[i].font)
 			t[i].advance = font_advance(t[i].font, gid) * t[i].size /
 			    font_units_per_em(t[i].font);
-		if (gid != 0 && is_mark(&t[i])) {
+		if (gid != 0 && mark) {
 			int x0, y0, x1, y1;
 			double scale = t[i].size / font_units_per_em(t[i].font);
 			if (font_glyph_ink(t[i].font, gid, &x0, &y0, &x1, &y1) == 0) {
