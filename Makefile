@@ -12,7 +12,7 @@ DEB_PACKAGES = gcc make pkg-config \
 	libicu-dev zlib1g-dev \
 	fonts-noto-cjk texlive-lang-chinese \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
-	poppler-utils qpdf time valgrind
+	fonts-lxgw-wenkai poppler-utils qpdf time valgrind python3
 # What `make test-browser` needs besides: the browser and the test's language.
 BROWSER_PACKAGES = chromium python3
 # Only for `make fuzz`: clang and its libFuzzer runtime.

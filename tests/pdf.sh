@@ -57,7 +57,9 @@ check "pdf: every paragraph of the long document comes back" \
 # Justified lines end flush with the measure in the PDF too: the even spreading of
 # their glyphs is written once a line as character spacing (Tc) and the rest in TJ.
 # Each paragraph of the long document has a line ending at the measure and one
-# ending in a closing mark set in half an em, whose glyph reaches half an em past it.
+# ending in a closing mark set in half an em, whose glyph (a full em wide) reaches
+# past it: by half an em where the font sets the mark's ink on the left, less
+# where the mark is moved left to keep centred ink (AR PL UMing's 、) inside.
 pdftotext -bbox "$l" "$p/long.bbox" 2>>"$p/pdftotext.err"
 sed -n 's/.*xMax="\([0-9.]*\)".*/\1/p' "$p/long.bbox" >"$p/long.right"
 pdf_flush() {
@@ -67,7 +69,7 @@ pdf_flush() {
 	[ $# = 2 ] && awk -v a="$1" -v b="$2" 'function near(x, e) { return x > e - 1 && x < e + 1 }
 		near($1, a) || near($1, b) { n++
 			if (($1 - a) ^ 2 > 0.0001 && ($1 - b) ^ 2 > 0.0001) bad = 1 }
-		END { exit bad || n < 240 || b - a < 5.2 || b - a > 5.3 }' "$p/long.right"
+		END { exit bad || n < 240 || b - a < 2.5 || b - a > 5.3 }' "$p/long.right"
 }
 check "pdf: justified lines end flush with the measure" pdf_flush
 # clreq: no line begins with a closing mark or a pause/stop mark, and none ends with an opening one.

@@ -99,6 +99,7 @@ for G in "$@"; do
 		. tests/content.sh
 		. tests/pinyin.sh
 		. tests/pdf.sh
+		. tests/typo.sh
 		. tests/blocks.sh
 		. tests/figure.sh
 		. tests/toc.sh

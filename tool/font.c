@@ -37,6 +37,9 @@ struct font {
 	 */
 	struct { uint32_t cp, gid; } glyphs[FONT_CACHE];
 	struct { uint32_t gid; int advance; } advances[FONT_CACHE];
+	/* font_glyph_zh()'s answers: few marks are asked for, each shaped once. */
+	struct { uint32_t cp, gid; } zh[64];
+	size_t		 nzh;
 };
 
 struct font_set {
@@ -465,6 +468,46 @@ font_glyph(struct font *font, uint32_t cp)
 		gid = 0;
 	font->glyphs[slot].cp = cp;
 	font->glyphs[slot].gid = gid;
+	return gid;
+}
+
+uint32_t
+font_glyph_zh(struct font *font, uint32_t cp)
+{
+	hb_buffer_t *hb;
+	hb_glyph_info_t *info;
+	unsigned n = 0;
+	uint32_t gid;
+	size_t i;
+
+	for (i = 0; i < font->nzh; i++)
+		if (font->zh[i].cp == cp)
+			return font->zh[i].gid;
+	if ((gid = font_glyph(font, cp)) == 0)
+		return 0;
+	hb = hb_buffer_create();
+	hb_buffer_add_codepoints(hb, &cp, 1, 0, 1);
+	hb_buffer_set_direction(hb, HB_DIRECTION_LTR);
+	hb_buffer_set_script(hb, HB_SCRIPT_HAN);
+	hb_buffer_set_language(hb, hb_language_from_string("zh-Hans", -1));
+	/*
+	 * The marks Unicode leaves ambiguous in width (· “ ” ‘ ’ — …) are asked
+	 * for in their full-width forms too (fwid): set among Chinese text they
+	 * take an em (Noto CJK's · is Latin-narrow without it).
+	 */
+	hb_feature_t fwid = { HB_TAG('f', 'w', 'i', 'd'), 1, 0, (unsigned)-1 };
+	int ambiguous = cp == 0x00B7 || cp == 0x2014 || cp == 0x2026 ||
+	    (cp >= 0x2018 && cp <= 0x201D);
+	hb_shape(font->hb, hb, ambiguous ? &fwid : NULL, ambiguous ? 1 : 0);
+	info = hb_buffer_get_glyph_infos(hb, &n);
+	/* Only a one-for-one substitution: a ligature or a split would not be this mark. */
+	if (n == 1 && info[0].codepoint != 0)
+		gid = info[0].codepoint;
+	hb_buffer_destroy(hb);
+	if (font->nzh < sizeof(font->zh) / sizeof(font->zh[0])) {
+		font->zh[font->nzh].cp = cp;
+		font->zh[font->nzh++].gid = gid;
+	}
 	return gid;
 }
 

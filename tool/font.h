@@ -44,6 +44,14 @@ int font_fake_italic(const struct font *font);
 int font_units_per_em(const struct font *font);
 /* The glyph for code point cp, or 0 when the font has none (the font caches it). */
 uint32_t font_glyph(struct font *font, uint32_t cp);
+/*
+ * The glyph for cp as shaped in Simplified Chinese (HarfBuzz language
+ * zh-Hans, so the font's locl feature picks its mainland form of a mark, as
+ * ， and 。 at lower left; for · “ ” ‘ ’ — … also its full-width form, fwid),
+ * or font_glyph()'s when the font has no such form; 0 when it has no glyph.
+ * The font keeps the answers for the first 64 code points asked (marks).
+ */
+uint32_t font_glyph_zh(struct font *font, uint32_t cp);
 /* The horizontal advance of glyph gid, in design units (the font caches it). */
 int font_advance(struct font *font, uint32_t gid);
 /* How many glyphs the font has: glyph ids run below this. */

@@ -299,7 +299,7 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
     double size, double pitch, int justify, int keep_next)
 {
 	struct lay_para_style st = { measure, indent, (enum lay_punct)lo->ps->punct,
-	    justify, lo->file, lo->fallback, lo->nfallback, lo->text };
+	    justify, lo->file, lo->fallback, lo->nfallback, lo->text, lo->ps->hang_punct };
 	struct lay_para para;
 	double body_pitch = lo->ps->size * lo->ps->leading;
 	size_t placed = 0, fit, take;
@@ -516,7 +516,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			struct lay_run run = { label, strlen(label), body.cjk,
 			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL, 0 };
 			struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
-			    lo->file, lo->fallback, lo->nfallback, lo->text };
+			    lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
 			struct lay_para para;
 			int page = lo->page;
 			double y = lo->y;

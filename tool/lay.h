@@ -78,6 +78,7 @@ struct lay_page_style {
 					   leading then follow from the type area */
 	double	 indent;		/* first-line indent, ems */
 	int	 punct;			/* enum lay_punct */
+	int	 hang_punct;		/* punctuation-hang: 。，、． may hang past the measure */
 	double	 heading_size[6];
 	/* Running heads and feet: templates with {page}, {section} and front-matter {KEY}s. */
 	char	*header, *footer;	/* NULL: none */

@@ -387,7 +387,7 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 	double size = e->size > 0 ? e->size : ps->size, pitch = size * e->leading;
 	double track = e->tracking * size, avail = measure - e->x, x0, width;
 	struct lay_para_style st = { e->width > 0 && e->width < avail ? e->width : avail, 0,
-	    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback, lo->text };
+	    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
 	double hang = e->align == ALIGN_LEFT ? e->hang : 0;
 	struct lay_para para;
 	struct look f;

@@ -33,7 +33,7 @@ set_caption(struct layout *lo, const struct doc_node *n, const struct doc_node *
 	const struct lay_page_style *ps = lo->ps;
 	const char *number = doc_attr_get(&n->attr, "number");
 	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->file,
-	    lo->fallback, lo->nfallback, lo->text };
+	    lo->fallback, lo->nfallback, lo->text, 0 };
 	struct look f = { NULL, NULL, 0, NULL, 0 };
 	struct buf label = BUF_INIT;
 

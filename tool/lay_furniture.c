@@ -74,7 +74,7 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 	double measure = ps->width - ps->left - ps->right, inset = ps->inset * size, x;
 	struct lay_run run = { text, strlen(text), body.cjk, body.latin, size, 0, 0, NULL, 0 };
 	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->file,
-	    lo->fallback, lo->nfallback, lo->text };
+	    lo->fallback, lo->nfallback, lo->text, 0 };
 	struct lay_para para;
 	int odd = lo->page % 2 == 1;
 

@@ -68,7 +68,7 @@ set_number(struct layout *lo, struct look f, int number, double x, int right_ali
 	char digits[16];
 	struct lay_run run;
 	struct lay_para_style st = { 1e6, 0, (enum lay_punct)ps->punct, 0, lo->doc->source,
-	    lo->fallback, lo->nfallback, lo->text };
+	    lo->fallback, lo->nfallback, lo->text, 0 };
 	struct lay_para para;
 	size_t at = lo->out->n;
 

@@ -159,7 +159,7 @@ set_note(struct layout *lo, struct lay_note *note)
 {
 	const struct lay_page_style *ps = lo->ps;
 	struct lay_para_style st = { ps->width - ps->left - ps->right, 0,
-	    (enum lay_punct)ps->punct, 1, lo->file, lo->fallback, lo->nfallback, lo->text };
+	    (enum lay_punct)ps->punct, 1, lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
 	struct look body = { lo->body.cjk, lo->body.latin, 0, NULL, 0 };
 	const struct doc_node *p;
 	double size = note_size(lo);

@@ -39,6 +39,9 @@ struct tok {
 	int		 long_word;	/* in a Latin run wider than the line may break anywhere */
 	int		 no_break_before;	/* ICU's rules keep it on the line of what precedes it */
 	double		 rise;
+	int		 wide;		/* a shared mark (·) set full-width from the CJK face */
+	int		 has_ink;	/* a mark whose ink bounds are known: */
+	double		 ink_l, ink_r;	/* across, points from the glyph's origin */
 };
 
 /*
@@ -174,6 +177,30 @@ settle_shared_marks(struct tok *t, size_t n)
 			t[i].cls = t[i].cp == 0x201C || t[i].cp == 0x2018 ? CL_LATIN_OPEN :
 			    t[i].cp == 0x201D || t[i].cp == 0x2019 ? CL_NOSTART : CL_LATIN;
 	}
+	/* A middle dot between Chinese characters (马克·吐温) is the full-width 间隔号. */
+	for (i = 1; i + 1 < n; i++)
+		if (t[i].cp == 0x00B7 && is_cjk(t[i - 1].cls) && is_cjk(t[i + 1].cls))
+			t[i].wide = 1;
+}
+
+/* A mark whose place in its cell galley sets from its ink (and shapes as zh-Hans). */
+static int
+is_mark(const struct tok *t)
+{
+	return t->cls == CL_OPEN || t->cls == CL_CLOSE || t->cls == CL_DASH ||
+	    t->cls == CL_ELLIPSIS || t->wide;
+}
+
+/*
+ * The glyph of cp in font.  Marks are shaped as Simplified
+ * Chinese, so that a font with Taiwan-style centred marks and a locl feature
+ * gives its mainland forms; Han characters keep the plain lookup (the cache
+ * of shaped marks holds a few dozen, and locl rarely changes a Han glyph).
+ */
+static uint32_t
+glyph_of(struct font *font, uint32_t cp, int mark)
+{
+	return mark ? font_glyph_zh(font, cp) : font_glyph(font, cp);
 }
 
 static void
@@ -301,15 +328,16 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 	for (i = 0; i < n; i++) {
 		struct font *cjk = t[i].cjk;
 		struct font *latin = t[i].latin;
-		struct font *first = is_cjk(t[i].cls) ? cjk : latin;
+		int mark = is_mark(&t[i]);
+		struct font *first = is_cjk(t[i].cls) || t[i].wide ? cjk : latin;
 		struct font *second = first == cjk ? latin : cjk;
-		uint32_t gid = first ? font_glyph(first, t[i].cp) : 0;
+		uint32_t gid = first ? glyph_of(first, t[i].cp, mark) : 0;
 
 		t[i].font = first;
-		if (gid == 0 && second && (gid = font_glyph(second, t[i].cp)) != 0)
+		if (gid == 0 && second && (gid = glyph_of(second, t[i].cp, mark)) != 0)
 			t[i].font = second;
 		for (size_t f = 0; gid == 0 && t[i].cls != CL_SPACE && f < st->nfallback; f++)
-			if ((gid = font_glyph(st->fallback[f], t[i].cp)) != 0)
+			if ((gid = glyph_of(st->fallback[f], t[i].cp, mark)) != 0)
 				t[i].font = st->fallback[f];
 		if (gid == 0 && t[i].cls != CL_SPACE && t[i].cls != CL_BREAK) {
 			size_t k;
@@ -324,6 +352,15 @@ tokenize(const struct lay_run *runs, size_t nruns, const struct lay_para_style *
 		if (t[i].font)
 			t[i].advance = font_advance(t[i].font, gid) * t[i].size /
 			    font_units_per_em(t[i].font);
+		if (gid != 0 && mark) {
+			int x0, y0, x1, y1;
+			double scale = t[i].size / font_units_per_em(t[i].font);
+			if (font_glyph_ink(t[i].font, gid, &x0, &y0, &x1, &y1) == 0) {
+				t[i].has_ink = 1;
+				t[i].ink_l = x0 * scale;
+				t[i].ink_r = x1 * scale;
+			}
+		}
 		if (t[i].cls == CL_SPACE && latin)
 			t[i].advance = font_advance(latin, font_glyph(latin, ' ')) *
 			    t[i].size / font_units_per_em(latin);
@@ -384,14 +421,18 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			continue;
 		}
 		if (prev != NULL) {
-			int han_latin = prev->rise == 0 && c->rise == 0 && ((prev->cls == CL_HAN && !is_cjk(c->cls) &&
+			int han_latin = prev->rise == 0 && c->rise == 0 && !prev->wide && ((prev->cls == CL_HAN && !is_cjk(c->cls) &&
 			    c->cls != CL_NOSTART) || (c->cls == CL_HAN && !is_cjk(prev->cls) &&
 			    prev->cls != CL_LATIN_OPEN));
 			if (han_latin) {
-				/* ¼ em between Han and Latin; a typed space there is the same gap. */
+				/*
+				 * ¼ em between Han and Latin; a typed space there is the same
+				 * gap.  It grows by ⅛ em at most before the space between all
+				 * characters does: a wider one shows as a hole in the line.
+				 */
 				if (c->no_break_before)
 					PENALTY(b, LB_INFINITY);
-				glue(b, em / 4, em / 4, em / 8, ADJ_HAN_LATIN, ADJ_HAN_LATIN);
+				glue(b, em / 4, em / 8, em / 8, ADJ_HAN_LATIN, ADJ_HAN_LATIN);
 			} else if (space != NULL) {
 				double w = space->advance > 0 ? space->advance : em / 4;
 				if (c->cls == CL_CLOSE || c->cls == CL_NOSTART ||
@@ -420,11 +461,19 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 		case CL_CLOSE: {
 			double blank = close_blank(c, next && next->cls != CL_SPACE ?
 			    next : NULL, st->punct);
-			BOX(b, em / 2, (int)i, 0);
+			/*
+			 * Hanging (clreq's option): the mark's half cell goes into the
+			 * glue after it, so a line broken there ends before the mark,
+			 * which is drawn past the measure.
+			 */
+			int hang = st->hang && (c->cp == 0x3001 || c->cp == 0xFF0C ||
+			    c->cp == 0x3002 || c->cp == 0xFF0E);
+			BOX(b, hang ? 0 : em / 2, (int)i, 0);
 			if (next && next->no_break_before)
 				PENALTY(b, LB_INFINITY);
 			/* 。？！ keep their blank half within a line; only a line end takes it. */
-			glue(b, blank, em / 10, is_pause(c->cp) || !is_stop(c->cp) ? blank : 0,
+			glue(b, blank + (hang ? em / 2 : 0), em / 10,
+			    is_pause(c->cp) || !is_stop(c->cp) ? blank : 0,
 			    ADJ_INTER, is_pause(c->cp) ? ADJ_PAUSE : ADJ_BRACKET);
 			break;
 		}
@@ -441,15 +490,31 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			}
 			if (blank > 0)
 				glue(b, blank, 0, blank, ADJ_NONE, ADJ_BRACKET);
-			BOX(b, em / 2, (int)i, -em / 2);
+			/*
+			 * A full-width glyph's cell starts half an em before the box; a
+			 * narrower one (a heading face's proportional “) ends at the
+			 * box's end, keeping its own bearing next to the text.
+			 */
+			BOX(b, em / 2, (int)i, c->advance < em * 0.75 ? em / 2 - c->advance :
+			    -em / 2);
 			break;
 		}
 		case CL_DASH:
 		case CL_ELLIPSIS:
-			BOX(b, em, (int)i, 0);
+			/* A narrower glyph is centred in the em it takes. */
+			BOX(b, em, (int)i, c->advance < em * 0.9 ? (em - c->advance) / 2 : 0);
 			break;
-		default:
-			BOX(b, c->advance, (int)i, 0);
+		case CL_SPACE:
+		case CL_BREAK:
+		case CL_HAN:
+		case CL_NOSTART:
+		case CL_LATIN_OPEN:
+		case CL_LATIN:
+			if (c->wide)	/* its ink centred in a full em */
+				BOX(b, em, (int)i, c->has_ink ? em / 2 - (c->ink_l + c->ink_r) / 2 :
+				    (em - c->advance) / 2);
+			else
+				BOX(b, c->advance, (int)i, 0);
 			break;
 		}
 		prev = c;
@@ -558,6 +623,56 @@ distribute(const struct builder *b, size_t start, size_t end, double measure,
 		    sizeof(stretch_order) / sizeof(stretch_order[0]), need, 1, adjust);
 }
 
+/*
+ * Where a bracket's, quote's or 点号's glyph goes (its origin, gx as the
+ * font designs it) so that its ink stays within the room it has on its line:
+ * its box, widened by the glue on its blank side as that glue is set (none
+ * at a line's end or start, less where marks are compressed).  A mark of a
+ * font that centres its punctuation thus keeps its ink inside when its blank
+ * half is taken away, clear of its neighbour and of the margin; a mainland
+ * font's mark, whose ink already sits on its text's side, does not move.  A
+ * mark that hangs (box of no width) may reach half an em past the line.
+ */
+static double
+keep_ink_inside(const struct builder *b, const double *adjust, size_t start, size_t end,
+    size_t k, double x, const struct tok *g, double gx)
+{
+	double em = g->size, pad = em / 20, room = 0, left, right;
+	size_t j;
+
+	/*
+	 * The room runs to the next glyph: over penalties and the empty box that
+	 * holds an opening mark's blank half at a line start, so that a mark
+	 * before an opening one ("、（") may use that blank half too.
+	 */
+#define EMPTY_BOX(j)	(b->items[j].kind == LB_BOX && b->items[j].width == 0 && b->glyph[j] < 0)
+	if (g->cls == CL_CLOSE) {
+		for (j = k + 1; j < end && (b->items[j].kind != LB_BOX || EMPTY_BOX(j)); j++)
+			if (b->items[j].kind == LB_GLUE)
+				room += b->items[j].width + adjust[j];
+		right = x + b->items[k].width + room;
+		if (b->items[k].width == 0 && right < x + em / 2)
+			right = x + em / 2;	/* hanging */
+		if (gx + g->ink_r > right - pad)
+			gx = right - pad - g->ink_r;
+		/* The text side moves only when the ink would leave the box. */
+		if (gx + g->ink_l < x && x + pad - g->ink_l <= right - pad - g->ink_r)
+			gx = x + pad - g->ink_l;
+	} else {
+		for (j = k; j-- > start && (b->items[j].kind != LB_BOX || EMPTY_BOX(j));)
+			if (b->items[j].kind == LB_GLUE)
+				room += b->items[j].width + adjust[j];
+		left = x - room;
+		right = x + b->items[k].width;
+		if (gx + g->ink_l < left + pad)
+			gx = left + pad - g->ink_l;
+		if (gx + g->ink_r > right && right - pad - g->ink_r >= left + pad - g->ink_l)
+			gx = right - pad - g->ink_r;
+	}
+#undef EMPTY_BOX
+	return gx;
+}
+
 int
 lay_para_set(const struct lay_run *runs, size_t nruns,
     const struct lay_para_style *st, struct lay_para *out)
@@ -593,8 +708,12 @@ lay_para_set(const struct lay_run *runs, size_t nruns,
 			if (it->kind == LB_BOX) {
 				if (b.glyph[k] >= 0 && t[b.glyph[k]].gid != 0) {
 					const struct tok *g = &t[b.glyph[k]];
+					double gx = x + b.dx[k];
+					if (g->has_ink && (g->cls == CL_OPEN || g->cls == CL_CLOSE))
+						gx = keep_ink_inside(&b, adjust, lines[l].start,
+						    lines[l].end, k, x, g, gx);
 					line->glyphs[line->n++] = (struct lay_glyph){
-					    g->font, g->gid, g->cp, g->size, x + b.dx[k], it->width,
+					    g->font, g->gid, g->cp, g->size, gx, it->width,
 					    g->deco, g->href, g->rise };
 				}
 				x += it->width;

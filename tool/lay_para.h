@@ -43,6 +43,7 @@ struct lay_para_style {
 	struct font *const *fallback;	/* tried in order for characters the run's fonts lack */
 	size_t		 nfallback;
 	struct coll	*text;		/* line-break opportunities from ICU; NULL: clreq's rules alone */
+	int		 hang;		/* 。，、． may hang past the line's end (clreq's option) */
 };
 
 /* One glyph placed on a line. */

@@ -142,6 +142,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		const char *const	*names;
 	} choices[] = {
 		{ "punctuation", offsetof(struct lay_page_style, punct), punct_names },
+		{ "punctuation-hang", offsetof(struct lay_page_style, hang_punct), bool_names },
 		{ "header-align", offsetof(struct lay_page_style, header_align), align_names },
 		{ "footer-align", offsetof(struct lay_page_style, footer_align), align_names },
 		{ "first-page", offsetof(struct lay_page_style, first_page), first_page_names },

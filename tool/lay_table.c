@@ -48,7 +48,7 @@ static struct lay_para_style
 cell_style(const struct layout *lo, double measure)
 {
 	struct lay_para_style st = { measure, 0, (enum lay_punct)lo->ps->punct, 0,
-	    lo->file, lo->fallback, lo->nfallback, lo->text };
+	    lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
 	return st;
 }
 

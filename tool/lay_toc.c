@@ -184,7 +184,7 @@ static double
 set_one_line(struct layout *lo, struct lay_para *para)
 {
 	struct lay_para_style st = { 1e6, 0, (enum lay_punct)lo->ps->punct, 0, lo->file,
-	    lo->fallback, lo->nfallback, lo->text };
+	    lo->fallback, lo->nfallback, lo->text, 0 };
 
 	lay_para_set(lo->runs, lo->nruns, &st, para);
 	lo->nruns = 0;
@@ -364,7 +364,7 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	lay_collect_runs_from(lo, title, page_ref, f, size, div->line);
 	{
 		struct lay_para_style st = { measure - indent - label_w - reserve, 0,
-		    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback, lo->text };
+		    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
 		if (st.measure < em * 4)
 			st.measure = em * 4;
 		lay_para_set(lo->runs, lo->nruns, &st, &lines);

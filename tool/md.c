@@ -419,6 +419,17 @@ is_wide_punct(int32_t cp)
 	return uc_is_wide(cp) && uc_is_punct(cp);
 }
 
+/*
+ * Curly quotes, the dash, the ellipsis and the middle dot: Unicode leaves their
+ * width ambiguous, and next to a Chinese character they are Chinese marks.
+ */
+static int
+is_shared_mark(int32_t cp)
+{
+	return cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
+	    cp == 0x2014 || cp == 0x2026 || cp == 0x00B7;
+}
+
 /* A line break that editors typed inside Chinese text means nothing; elsewhere a space. */
 static int
 break_is_void(const struct doc_node *brk)
@@ -433,7 +444,8 @@ break_is_void(const struct doc_node *brk)
 	if (a == 0 || b == 0)
 		return 0;
 	return (uc_is_wide(a) && uc_is_wide(b)) || is_wide_punct(a) ||
-	    is_wide_punct(b);
+	    is_wide_punct(b) || (uc_is_wide(a) && is_shared_mark(b)) ||
+	    (is_shared_mark(a) && uc_is_wide(b));
 }
 
 static int
@@ -661,9 +673,60 @@ take_heading_attr(struct doc_node *h)
 	}
 }
 
+/* A Han character (CJK ideographs and their extensions, 〇): not kana, marks or U+3000. */
+static int
+is_han(int32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	    (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF) || cp == 0x3007;
+}
+
+/*
+ * Drops each single ASCII space between two Han characters of text node t
+ * ("是 由 麻 省 理 工", as OCR and pasting leave it), as a line break between
+ * them is dropped, so that HTML and PDF show the same; warns once per text
+ * at the first one.  Deliberate spacing stays: U+3000, two or more spaces,
+ * and a space with anything but a Han character on either side (a mark, a
+ * Latin word, the edge of emphasis or a link).
+ */
+static void
+drop_han_spaces(struct md *md, struct doc_node *t)
+{
+	char *s = t->text;
+	size_t len = strlen(s), i, out = 0, n;
+	int32_t prev = 0, cp, next;
+	int dropped = 0, line = t->line, col = t->col;
+
+	for (i = 0; i < len; i += n) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0)
+			return;	/* md_parse's input was checked as UTF-8: never */
+		if (cp == ' ' && is_han(prev) && i + 1 < len && s[i + 1] != ' ' &&
+		    utf8_decode(s + i + 1, len - i - 1, &next) > 0 && is_han(next)) {
+			/* Found in the text as it was: the place is the first space's. */
+			if (dropped++ == 0 && md_locate(md->doc, t->file, t->line, t->col, s, i,
+			    &line, &col) == -1) {
+				line = t->line;
+				col = t->col;
+			}
+			prev = cp;
+			continue;
+		}
+		prev = cp;
+		if (dropped > 0)
+			memmove(s + out, s + i, n);
+		out += n;
+	}
+	if (dropped == 0)
+		return;
+	s[out] = '\0';
+	msg_at(MSG_WARNING, doc_node_file(md->doc, t), line, col, "%d space%s between Han "
+	    "characters dropped, as a line break there is (U+3000 or two spaces keep one)",
+	    dropped, dropped == 1 ? "" : "s");
+}
+
 /* Applies the Chinese-editor rules to the inlines below n, children first. */
 static void
-fix_inlines(struct doc_node *n, int in_link)
+fix_inlines(struct md *md, struct doc_node *n, int in_link)
 {
 	struct doc_node *c, *after;
 
@@ -674,7 +737,7 @@ fix_inlines(struct doc_node *n, int in_link)
 		else if (c->type == DOC_TEXT && !in_link)
 			link_bare_urls(c, 1);
 		else if (c->first != NULL)
-			fix_inlines(c, in_link || c->type == DOC_LINK ||
+			fix_inlines(md, c, in_link || c->type == DOC_LINK ||
 			    c->type == DOC_IMAGE);
 	}
 	doc_merge_texts(n);
@@ -688,6 +751,9 @@ fix_inlines(struct doc_node *n, int in_link)
 		}
 	}
 	doc_merge_texts(n);
+	for (c = n->first; c != NULL; c = c->next)
+		if (c->type == DOC_TEXT)
+			drop_han_spaces(md, c);
 }
 
 static int
@@ -826,7 +892,7 @@ md_parse(struct doc *doc, const char *src, size_t len)
 	if (!md.failed && check_note_loops(&md, doc->root, footnotes) == -1)
 		md.failed = 1;
 	if (!md.failed)
-		fix_inlines(doc->root, 0);
+		fix_inlines(&md, doc->root, 0);
 	free(md.line_start);
 	buf_free(&marked);
 	return md.failed ? -1 : 0;

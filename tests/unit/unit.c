@@ -301,7 +301,7 @@ set_text(struct font_set *set, const char *text, double measure_em, double inden
 {
 	struct lay_run run = { text, strlen(text), NULL, NULL, 10, 1, 0, NULL, 0 };
 	struct lay_para_style st = { measure_em * 10, indent_em * 10, PUNCT_QUANJIAO, 1, "t.md",
-	    NULL, 0, NULL };
+	    NULL, 0, NULL, 0 };
 	int rc;
 
 	run.cjk = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0, 0);
@@ -393,14 +393,20 @@ test_paragraphs(void)
 	lay_para_free(&p);
 
 	/*
-	 * Justifying follows clreq's order.  The first line is short by 7.78 pt: the
-	 * Han–Latin gaps grow first, to ½ em, before the space between characters.
+	 * Justifying follows clreq's order.  The first line is short by 4.36 pt: the
+	 * Han–Latin gaps grow first, but to ⅜ em only, and the rest is spread
+	 * evenly between the characters rather than piled into those two gaps.
 	 */
-	set_text(set, "中A中中中中中中中中中中中中中中", 10, 0, &p);
+	set_text(set, "中ABC中中中中中中中中中中中中中中", 10, 0, &p);
 	a = find_glyph(&p, 0x4E2D, NULL);
 	b = find_glyph(&p, 'A', NULL);
-	expect(p.nlines == 2 && a && b && near(b->x - (a->x + 10), 5),
-	    "a line stretches its Han–Latin gaps to ½ em before its other spaces");
+	expect(p.nlines == 2 && a && b && near(b->x - (a->x + 10), 3.75),
+	    "a line stretches its Han–Latin gaps to ⅜ em before its other spaces");
+	expect(p.nlines == 2 && p.lines[0].n == 10 &&
+	    p.lines[0].glyphs[5].x - p.lines[0].glyphs[4].x > 10.3 &&
+	    near(p.lines[0].glyphs[5].x - p.lines[0].glyphs[4].x,
+	    p.lines[0].glyphs[9].x - p.lines[0].glyphs[8].x),
+	    "and spreads the rest evenly over the gaps between characters");
 	expect(p.nlines == 2 && near(p.lines[0].width, 100), "and fills the measure");
 	lay_para_free(&p);
 	/* Too long by a little: Western spaces give way before the comma's blank half. */
@@ -426,9 +432,14 @@ test_paragraphs(void)
 
 	/* Two marks together take 1.5 em: 。」 */
 	set_text(set, "「好。」然后", 40, 0, &p);
-	a = find_glyph(&p, 0x3002, NULL);
+	a = find_glyph(&p, 0x597D, NULL);
 	b = find_glyph(&p, 0x7136, NULL);
-	expect(a && b && near(b->x - a->x, 15), "。」 together take 1.5 em");
+	expect(a && b && near(b->x - (a->x + 10), 15), "。」 together take 1.5 em");
+	/* UMing centres 。: set in half an em, its ink is moved into that half. */
+	a = find_glyph(&p, 0x3002, NULL);
+	b = find_glyph(&p, 0x300D, NULL);
+	expect(a && b && a->x + 6.2 <= b->x && a->x + 3.8 >= find_glyph(&p, 0x597D, NULL)->x + 10,
+	    "the 。 of a pair keeps its centred ink within its half em");
 	a = find_glyph(&p, 0x597D, NULL);
 	expect(a && near(a->x, 10), "an opening mark at the paragraph start keeps its em");
 	lay_para_free(&p);
