@@ -16,6 +16,12 @@
 #define FONT_CACHE_BITS	10
 #define FONT_CACHE	(1u << FONT_CACHE_BITS)
 
+/* Glyphs found by shaping one code point, kept: few are asked for. */
+struct font_shaped {
+	uint32_t	 cp[64], gid[64];
+	size_t		 n;
+};
+
 struct font {
 	char		*family;	/* the family found */
 	char		*asked;		/* the families asked for, "A, B" */
@@ -37,9 +43,8 @@ struct font {
 	 */
 	struct { uint32_t cp, gid; } glyphs[FONT_CACHE];
 	struct { uint32_t gid; int advance; } advances[FONT_CACHE];
-	/* font_glyph_zh()'s answers: few marks are asked for, each shaped once. */
-	struct { uint32_t cp, gid; } zh[64];
-	size_t		 nzh;
+	/* font_glyph_zh()'s and font_glyph_latin()'s answers: marks, each shaped once. */
+	struct font_shaped	 zh, latin;
 };
 
 struct font_set {
@@ -471,8 +476,21 @@ font_glyph(struct font *font, uint32_t cp)
 	return gid;
 }
 
-uint32_t
-font_glyph_zh(struct font *font, uint32_t cp)
+/* The marks Unicode leaves ambiguous in width: a CJK font has two forms of each. */
+static int
+is_ambiguous_mark(uint32_t cp)
+{
+	return cp == 0x00B7 || cp == 0x2014 || cp == 0x2026 || (cp >= 0x2018 && cp <= 0x201D);
+}
+
+/*
+ * cp shaped alone in the language and with the feature given, when that
+ * substitutes one glyph for the plain one; the answers are kept in cache
+ * (its first 64 code points: marks are few).
+ */
+static uint32_t
+shaped_glyph(struct font *font, uint32_t cp, const char *lang, hb_script_t script,
+    const hb_feature_t *feature, struct font_shaped *cache)
 {
 	hb_buffer_t *hb;
 	hb_glyph_info_t *info;
@@ -480,35 +498,56 @@ font_glyph_zh(struct font *font, uint32_t cp)
 	uint32_t gid;
 	size_t i;
 
-	for (i = 0; i < font->nzh; i++)
-		if (font->zh[i].cp == cp)
-			return font->zh[i].gid;
+	for (i = 0; i < cache->n; i++)
+		if (cache->cp[i] == cp)
+			return cache->gid[i];
 	if ((gid = font_glyph(font, cp)) == 0)
 		return 0;
 	hb = hb_buffer_create();
 	hb_buffer_add_codepoints(hb, &cp, 1, 0, 1);
 	hb_buffer_set_direction(hb, HB_DIRECTION_LTR);
-	hb_buffer_set_script(hb, HB_SCRIPT_HAN);
-	hb_buffer_set_language(hb, hb_language_from_string("zh-Hans", -1));
-	/*
-	 * The marks Unicode leaves ambiguous in width (· “ ” ‘ ’ — …) are asked
-	 * for in their full-width forms too (fwid): set among Chinese text they
-	 * take an em (Noto CJK's · is Latin-narrow without it).
-	 */
-	hb_feature_t fwid = { HB_TAG('f', 'w', 'i', 'd'), 1, 0, (unsigned)-1 };
-	int ambiguous = cp == 0x00B7 || cp == 0x2014 || cp == 0x2026 ||
-	    (cp >= 0x2018 && cp <= 0x201D);
-	hb_shape(font->hb, hb, ambiguous ? &fwid : NULL, ambiguous ? 1 : 0);
+	hb_buffer_set_script(hb, script);
+	hb_buffer_set_language(hb, hb_language_from_string(lang, -1));
+	hb_shape(font->hb, hb, feature, feature ? 1 : 0);
 	info = hb_buffer_get_glyph_infos(hb, &n);
 	/* Only a one-for-one substitution: a ligature or a split would not be this mark. */
 	if (n == 1 && info[0].codepoint != 0)
 		gid = info[0].codepoint;
 	hb_buffer_destroy(hb);
-	if (font->nzh < sizeof(font->zh) / sizeof(font->zh[0])) {
-		font->zh[font->nzh].cp = cp;
-		font->zh[font->nzh++].gid = gid;
+	if (cache->n < sizeof(cache->cp) / sizeof(cache->cp[0])) {
+		cache->cp[cache->n] = cp;
+		cache->gid[cache->n++] = gid;
 	}
 	return gid;
+}
+
+uint32_t
+font_glyph_zh(struct font *font, uint32_t cp)
+{
+	/*
+	 * The ambiguous marks are asked for in their full-width forms too
+	 * (fwid): set among Chinese text they take an em (Noto CJK's · is
+	 * Latin-narrow without it).
+	 */
+	static const hb_feature_t fwid = { HB_TAG('f', 'w', 'i', 'd'), 1, 0, (unsigned)-1 };
+
+	return shaped_glyph(font, cp, "zh-Hans", HB_SCRIPT_HAN,
+	    is_ambiguous_mark(cp) ? &fwid : NULL, &font->zh);
+}
+
+uint32_t
+font_glyph_latin(struct font *font, uint32_t cp)
+{
+	/*
+	 * A CJK family set as the Latin face (Noto CJK's own Latin) draws “ ” —
+	 * full width by default: Latin text asks for the proportional forms
+	 * (pwid).  A Latin font has no such feature and keeps its glyph.
+	 */
+	static const hb_feature_t pwid = { HB_TAG('p', 'w', 'i', 'd'), 1, 0, (unsigned)-1 };
+
+	if (!is_ambiguous_mark(cp))
+		return font_glyph(font, cp);
+	return shaped_glyph(font, cp, "en", HB_SCRIPT_LATIN, &pwid, &font->latin);
 }
 
 int

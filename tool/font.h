@@ -52,6 +52,12 @@ uint32_t font_glyph(struct font *font, uint32_t cp);
  * The font keeps the answers for the first 64 code points asked (marks).
  */
 uint32_t font_glyph_zh(struct font *font, uint32_t cp);
+/*
+ * The glyph for cp in Latin text: for · “ ” ‘ ’ — … the font's proportional
+ * form (pwid) where it has one, as a CJK family set as the Latin face does;
+ * else font_glyph()'s.
+ */
+uint32_t font_glyph_latin(struct font *font, uint32_t cp);
 /* The horizontal advance of glyph gid, in design units (the font caches it). */
 int font_advance(struct font *font, uint32_t gid);
 /* How many glyphs the font has: glyph ids run below this. */

@@ -196,11 +196,12 @@ is_mark(const struct tok *t)
  * Chinese, so that a font with Taiwan-style centred marks and a locl feature
  * gives its mainland forms; Han characters keep the plain lookup (the cache
  * of shaped marks holds a few dozen, and locl rarely changes a Han glyph).
+ * The same marks in Latin text take their proportional forms.
  */
 static uint32_t
 glyph_of(struct font *font, uint32_t cp, int mark)
 {
-	return mark ? font_glyph_zh(font, cp) : font_glyph(font, cp);
+	return mark ? font_glyph_zh(font, cp) : font_glyph_latin(font, cp);
 }
 
 static void

@@ -215,6 +215,13 @@ test_fonts(void)
 			expect(new_gids[0] == 1 && new_gids[1] == 2,
 			    "CFF subset glyphs are renumbered in order after .notdef");
 			font_subset_free(plan);
+			/* Its “ is full width among Chinese text and proportional in Latin text. */
+			expect(font_advance(noto, font_glyph_zh(noto, 0x201C)) == font_units_per_em(noto),
+			    "Noto's “ is an em wide as a Chinese mark");
+			expect(font_advance(noto, font_glyph_latin(noto, 0x201C)) <
+			    font_units_per_em(noto) * 6 / 10, "Noto's “ is narrow in Latin text (pwid)");
+			expect(font_glyph_latin(noto, 0x4E2D) == font_glyph(noto, 0x4E2D),
+			    "a Han character's Latin-text glyph is its own");
 		}
 		expect(font_get(set, "FandolSong", 1, 0, NULL, 0, 0) != NULL &&
 		    font_is_bold(font_get(set, "FandolSong", 1, 0, NULL, 0, 0)) &&
