@@ -224,6 +224,19 @@ l_locate(lua_State *L)
 		file = lf_get_file(L, 1);
 		lua_getfield(L, 1, "text");
 		text = lua_tostring(L, -1);
+		/* A piece of a run pandoc's view split at spaces: follow the run from its start. */
+		lua_getfield(L, 1, "_run");
+		lua_getfield(L, 1, "_off");
+		if (text != NULL && lua_type(L, -2) == LUA_TSTRING && lua_isinteger(L, -1)) {
+			size_t runlen, tlen = strlen(text);
+			const char *run = lua_tolstring(L, -2, &runlen);
+			lua_Integer off = lua_tointeger(L, -1);
+			if (off >= 0 && (size_t)off + tlen <= runlen &&
+			    memcmp(run + off, text, tlen) == 0 && i >= 1 && (size_t)i <= tlen) {
+				text = run;
+				i += off;
+			}
+		}
 		lua_getfield(L, 1, "_line");
 		line = lua_tointeger(L, -1);
 		lua_getfield(L, 1, "_col");
@@ -243,6 +256,19 @@ l_locate(lua_State *L)
 	lua_pushinteger(L, at_col);
 	lua_setfield(L, -2, "col");
 	return 1;
+}
+
+/* internals.meta_place(key): the line and column where the front-matter value of key starts, or nothing. */
+static int
+l_meta_place(lua_State *L)
+{
+	const struct meta *m = meta_get(lf_get(L)->doc->meta, luaL_checkstring(L, 1));
+
+	if (m == NULL || m->line <= 0)
+		return 0;
+	lua_pushinteger(L, m->line);
+	lua_pushinteger(L, m->col);
+	return 2;
 }
 
 /* galley.error(message [, where]): an error there; the filter goes on, the build fails. */
@@ -470,6 +496,8 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_pushnil(L);
 	lua_setglobal(L, "debug");
 	lf_push_internals(L);
+	lua_pushcfunction(L, l_meta_place);
+	lua_setfield(L, -2, "meta_place");
 	lua_getfield(L, -1, "galley");
 	lua_pushcfunction(L, l_warn);
 	lua_setfield(L, -2, "warn");
@@ -477,6 +505,10 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_setfield(L, -2, "error");
 	lua_pushcfunction(L, l_locate);
 	lua_setfield(L, -2, "locate");
+	lua_getfield(L, -2, "pandoc");
+	lua_getfield(L, -1, "utils");
+	lf_pandoc_register(L, lua_absindex(L, -1), lua_absindex(L, -4));
+	lua_pop(L, 2);
 	lua_getfield(L, -1, "utils");
 	lua_pushcfunction(L, l_parse_attr);
 	lua_setfield(L, -2, "parse_attr");
@@ -489,9 +521,12 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_pushstring(L, opts->outputs ? opts->outputs : "");
 	lua_setfield(L, -2, "outputs");
 	lua_setglobal(L, "galley");
-	lua_pop(L, 1);
+	/* pandoc, PANDOC_VERSION, PANDOC_API_VERSION, PANDOC_STATE, FORMAT */
+	lua_getfield(L, -1, "set_globals");
 	lua_pushstring(L, opts->format ? opts->format : "html");
-	lua_setglobal(L, "FORMAT");
+	lua_pushstring(L, lf->doc->files[0]);
+	lua_call(L, 2, 0);
+	lua_pop(L, 1);
 	return 0;
 }
 
@@ -525,16 +560,23 @@ run_filter(struct lf *lf, const char *path)
 		lua_pop(L, 1);
 		return -1;
 	}
-	if (lua_pcall(L, 0, 1, base) != LUA_OK) {
-		report(lf, "");
+	/* Its own globals: what one filter defines, the next does not see. */
+	lf_push_env(L, path);
+	lua_pushvalue(L, -1);
+	lua_insert(L, base);		/* env, handler, chunk, env */
+	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
+	if (lua_pcall(L, 0, 1, base + 1) != LUA_OK) {
+		report(lf, "");
+		lua_pop(L, 2);
 		return -1;
 	}
 	if (lua_isnil(L, -1)) {
 		/* pandoc's other form: a filter that defines global functions. */
 		lua_pop(L, 1);
-		lua_pushglobaltable(L);
+		lua_pushvalue(L, base);
 	}
+	lua_remove(L, base);
 	lf_push_internals(L);
 	lua_getfield(L, -1, "run");
 	lua_remove(L, -2);
@@ -601,6 +643,15 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 	lf.filter = filters[n - 1];
 	lf.place.filter = lf.filter;
 	lf.steps = 0;
+	/* Back to galley's view of the document (text runs, Para, metadata as text). */
+	lf_push_internals(lf.L);
+	lua_getfield(lf.L, -1, "finish");
+	lua_remove(lf.L, -2);
+	lua_insert(lf.L, -2);
+	if (lua_pcall(lf.L, 1, 1, 0) != LUA_OK) {
+		report(&lf, "");
+		goto out;
+	}
 	h.root = doc_node_new(DOC_DOCUMENT, 1, 1);
 	lf.notes = doc_node_new(DOC_DOCUMENT, 0, 0);
 	lf.note_map_len = 1;
