@@ -469,6 +469,23 @@ l_load_text(lua_State *L)
 	return 1;
 }
 
+/* os.getenv without --trust-filters: the environment is not the filters' to read. */
+static int
+l_no_getenv(lua_State *L)
+{
+	luaL_checkstring(L, 1);
+	lua_pushnil(L);
+	return 1;
+}
+
+/* os.exit, os.execute, … without --trust-filters: an error at the filter's line, naming the function. */
+static int
+l_os_denied(lua_State *L)
+{
+	return luaL_error(L, "os.%s is not available to filters without --trust-filters",
+	    lua_tostring(L, lua_upvalueindex(1)));
+}
+
 static int
 setup(struct lf *lf, const struct lf_opts *opts)
 {
@@ -478,6 +495,26 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	/* Before the prelude, which may keep the functions it uses. */
 	lf_watch_wrap(L);
 	if (!opts->trusted) {
+		/* os's clock and dates only (pandoc filters read them): no environment, files or processes. */
+		static const char *const keep[] = { "time", "clock", "date", "difftime" };
+		static const char *const denied[] = { "execute", "exit", "remove", "rename",
+		    "tmpname", "setlocale" };
+		size_t i;
+		luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);
+		lua_createtable(L, 0, 5);
+		for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+			lua_getfield(L, -2, keep[i]);
+			lua_setfield(L, -2, keep[i]);
+		}
+		lua_pushcfunction(L, l_no_getenv);
+		lua_setfield(L, -2, "getenv");
+		for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
+			lua_pushstring(L, denied[i]);
+			lua_pushcclosure(L, l_os_denied, 1);
+			lua_setfield(L, -2, denied[i]);
+		}
+		lua_setglobal(L, "os");
+		lua_pop(L, 1);
 		lua_pushnil(L);
 		lua_setglobal(L, "dofile");
 		lua_pushnil(L);

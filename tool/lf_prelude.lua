@@ -118,6 +118,26 @@ local function new(tag, fields)
 	return setmetatable(fields, Element)
 end
 
+-- Raises a misuse of the API at the filter line that called into galley; after a tail
+-- call (return pandoc.Header(…)) that line is gone, and the running filter function's
+-- first line stands for it.
+local function raise(message)
+	for level = 3, 12 do
+		local info = getinfo(level, "Sl")
+		if info == nil then break end
+		if info.what ~= "C" and info.source ~= "=galley" then
+			error(info.short_src .. ":" .. (info.currentline or 0) .. ": " .. message, 0)
+		end
+	end
+	local fn = internals.current_fn
+	if fn then
+		local info = getinfo(fn, "S")
+		error(info.short_src .. ":" .. (info.linedefined or 0) .. ": " .. message, 0)
+	end
+	error(message, 0)
+end
+internals.raise = raise
+
 local function describe(x)
 	if is_element(x) then return "a " .. x.tag end
 	if type(x) == "table" then return "a table without a tag" end
@@ -142,13 +162,13 @@ local function as_inlines(x, what)
 	if type(x) == "string" then return text_inlines(x, setmetatable({}, Inlines)) end
 	if is_element(x) then x = { x } end
 	if type(x) ~= "table" then
-		error(what .. ": expected inlines, got " .. describe(x), 3)
+		raise(what .. ": expected inlines, got " .. describe(x))
 	end
 	local list = setmetatable({}, Inlines)
 	for i, el in ipairs(x) do
 		if type(el) == "string" then el = new("Str", { text = el }) end
 		if not is_element(el) or category(el) ~= "inline" then
-			error(what .. ": item " .. i .. " is " .. describe(el) .. ", not an inline", 3)
+			raise(what .. ": item " .. i .. " is " .. describe(el) .. ", not an inline")
 		end
 		list[i] = el
 	end
@@ -165,7 +185,7 @@ local function as_blocks(x, what)
 		x = { x }
 	end
 	if type(x) ~= "table" then
-		error(what .. ": expected blocks, got " .. describe(x), 3)
+		raise(what .. ": expected blocks, got " .. describe(x))
 	end
 	local list = setmetatable({}, Blocks)
 	local inlines = nil
@@ -179,7 +199,7 @@ local function as_blocks(x, what)
 			inlines[#inlines + 1] = type(el) == "string" and new("Str", { text = el }) or el
 		else
 			if not is_element(el) or category(el) ~= "block" then
-				error(what .. ": item " .. i .. " is " .. describe(el) .. ", not a block", 3)
+				raise(what .. ": item " .. i .. " is " .. describe(el) .. ", not a block")
 			end
 			inlines = nil
 			list[#list + 1] = el
@@ -213,7 +233,7 @@ function pandoc.Para(content) return new("Para", { content = as_inlines(content,
 function pandoc.Plain(content) return new("Plain", { content = as_inlines(content, "Plain"), attr = AttrOf() }) end
 function pandoc.Header(level, content, attr)
 	if type(level) ~= "number" or level < 1 or level > 6 or level % 1 ~= 0 then
-		error("Header: level must be a whole number from 1 to 6", 2)
+		raise("Header: level must be a whole number from 1 to 6")
 	end
 	return new("Header", { level = level, content = as_inlines(content, "Header"), attr = AttrOf(attr) })
 end
@@ -265,7 +285,7 @@ local function galley_table(rows, aligns, caption, attr)
 	local list = {}
 	for i, row in ipairs(rows or {}) do
 		if type(row) ~= "table" or type(row.cells) ~= "table" then
-			error("Table: row " .. i .. " must be a table with cells", 3)
+			raise("Table: row " .. i .. " must be a table with cells")
 		end
 		local cells = {}
 		for j, cell in ipairs(row.cells) do cells[j] = as_inlines(cell, "Table cell") end
@@ -341,7 +361,7 @@ function pandoc.Note(content) return new("Note", { content = as_blocks(content, 
 for _, name in ipairs({ "Math", "Quoted", "Cite", "Citation", "Superscript", "Subscript",
 		"SmallCaps", "Underline", "LineBlock", "DefinitionList" }) do
 	pandoc[name] = function()
-		error("pandoc." .. name .. ": galley's documents have no " .. name .. " elements", 2)
+		raise("pandoc." .. name .. ": galley's documents have no " .. name .. " elements")
 	end
 end
 
@@ -467,7 +487,7 @@ local function walk_list(list, fns, kind, depth, this_kind, generic, plural, mt)
 		end
 		local result = nil
 		if fn then
-			internals.current = el
+			internals.current, internals.current_fn = el, fn
 			result = fn(el)
 		end
 		if result ~= nil and out == nil then
@@ -540,7 +560,7 @@ local function topdown_list(list, fns, depth, kind, generic, plural, mt)
 		if f == nil then f, name = fns[generic], generic end
 		local result, descend = nil, true
 		if f then
-			internals.current = el
+			internals.current, internals.current_fn = el, f
 			result, descend = f(el)
 		end
 		local from = #out + 1
@@ -634,7 +654,7 @@ end
 
 -- Calls a filter's Meta, then its Pandoc function on doc; returns the document they leave.
 local function meta_and_pandoc(fns, doc)
-	internals.current = nil
+	internals.current, internals.current_fn = nil, fns.Meta
 	if fns.Meta then
 		local meta = fns.Meta(doc.meta)
 		if meta ~= nil then
@@ -645,6 +665,7 @@ local function meta_and_pandoc(fns, doc)
 		end
 	end
 	if fns.Pandoc then
+		internals.current_fn = fns.Pandoc
 		local result = fns.Pandoc(setmetatable(doc, Element))
 		if result ~= nil then
 			if type(result) ~= "table" or type(result.blocks) ~= "table" then
@@ -671,6 +692,9 @@ function methods.walk(el, filter)
 end
 Inlines.walk = methods.walk
 Blocks.walk = methods.walk
+-- pandoc 2's functions, still used by many filters.
+function pandoc.walk_block(el, filter) return methods.walk(el, filter) end
+function pandoc.walk_inline(el, filter) return methods.walk(el, filter) end
 
 -- ---- the two views of a document --------------------------------------------------
 -- A filter sees pandoc's view unless it sets galley_view = true: then text runs keep their
@@ -748,7 +772,15 @@ function pandoc_blocks(list, plain, depth)
 	for _, el in ipairs(list) do
 		if type(el) == "table" then
 			pandoc_children(el, depth)
-			if plain and getmetatable(el) == Element and el.tag == "Para" then el.tag = "Plain" end
+			if getmetatable(el) == Element then
+				local tag = el.tag
+				if plain and tag == "Para" then
+					el.tag = "Plain"
+				elseif tag == "CodeBlock" and type(el.text) == "string" and sub(el.text, -1) == "\n" then
+					-- pandoc's code blocks do not end with the line's newline
+					el.text = sub(el.text, 1, -2)
+				end
+			end
 		end
 	end
 	return list
@@ -818,7 +850,13 @@ function galley_blocks(list, depth)
 	for _, el in ipairs(list) do
 		if type(el) == "table" and getmetatable(el) == Element then
 			galley_children(el, depth)
-			if el.tag == "Plain" then el.tag = "Para" end
+			local tag = el.tag
+			if tag == "Plain" then
+				el.tag = "Para"
+			elseif tag == "CodeBlock" and type(el.text) == "string" and el.text ~= "" and
+					sub(el.text, -1) ~= "\n" then
+				el.text = el.text .. "\n"
+			end
 		end
 	end
 	return list
@@ -1019,7 +1057,7 @@ end
 -- Chinese numerals as in 第十二条, 一百零一, 一千零一十 (whole numbers below 10^8).
 function galley.utils.cjk_number(n)
 	if type(n) ~= "number" or n % 1 ~= 0 or n < 0 or n >= 100000000 then
-		error("cjk_number: expected a whole number from 0 to 99999999", 2)
+		raise("cjk_number: expected a whole number from 0 to 99999999")
 	end
 	if n == 0 then return "零" end
 	local high, low = n // 10000, n % 10000
@@ -1076,7 +1114,7 @@ end
 -- a, b, …, z, aa, ab … as in GB/T 1.1 list items.
 function galley.utils.alpha(n)
 	if type(n) ~= "number" or n < 1 or n % 1 ~= 0 then
-		error("alpha: expected a whole number from 1", 2)
+		raise("alpha: expected a whole number from 1")
 	end
 	local s = ""
 	while n > 0 do
@@ -1098,7 +1136,7 @@ end
 -- Sorts list in place by galley.utils.compare in language lang ("zh" by default), comparing
 -- key(item) when a key function is given; equal items keep their order.  Returns list.
 function galley.utils.sort(list, lang, key)
-	if type(list) ~= "table" then error("sort: expected a list", 2) end
+	if type(list) ~= "table" then raise("sort: expected a list") end
 	lang = lang or "zh"
 	local compare = galley.utils.compare
 	local items = {}
@@ -1322,7 +1360,7 @@ local function version_parts(v)
 	end
 	if type(v) == "number" then v = tostring(v) end
 	if type(v) ~= "string" or not v:match("^%d+[%.%d]*$") then
-		error("cannot read a version from " .. describe(v), 3)
+		raise("cannot read a version from " .. describe(v))
 	end
 	local parts = {}
 	for n in v:gmatch("%d+") do parts[#parts + 1] = tonumber(n) end
@@ -1375,8 +1413,8 @@ function pandoc.text.sub(s, i, j)
 	local to = utf8.offset(s, j + 1)
 	return sub(s, from, (to or #s + 1) - 1)
 end
-function pandoc.text.toencoding() error("pandoc.text.toencoding: galley's text is UTF-8 only", 2) end
-function pandoc.text.fromencoding() error("pandoc.text.fromencoding: galley's text is UTF-8 only", 2) end
+function pandoc.text.toencoding() raise("pandoc.text.toencoding: galley's text is UTF-8 only") end
+function pandoc.text.fromencoding() raise("pandoc.text.fromencoding: galley's text is UTF-8 only") end
 
 -- pandoc.path, for POSIX paths.
 local path = pandoc.path
@@ -1438,7 +1476,7 @@ function path.make_relative(p, root, unsafe)
 	for j = i, #a do parts[#parts + 1] = a[j] end
 	return concat(parts, "/")
 end
-function path.exists() error("pandoc.path.exists: galley's filters do not look at files", 2) end
+function path.exists() raise("pandoc.path.exists: galley's filters do not look at files") end
 
 -- pandoc.system and pandoc.mediabag, as far as galley's sandbox goes.
 pandoc.system.os = "linux"
@@ -1447,7 +1485,7 @@ for _, name in ipairs({ "environment", "get_working_directory", "list_directory"
 		"remove_directory", "with_environment", "with_temporary_directory", "with_working_directory",
 		"read_file", "write_file", "command", "copy", "rename", "remove", "times", "xdg", "cputime" }) do
 	pandoc.system[name] = function()
-		error("pandoc.system." .. name .. " is not available: galley's filters run without the file system", 2)
+		raise("pandoc.system." .. name .. " is not available: galley's filters run without the file system")
 	end
 end
 function pandoc.mediabag.list() return setmetatable({}, List) end
@@ -1457,7 +1495,7 @@ function pandoc.mediabag.empty() end
 function pandoc.mediabag.delete() end
 for _, name in ipairs({ "insert", "fetch", "fill", "write", "make_data_uri" }) do
 	pandoc.mediabag[name] = function()
-		error("pandoc.mediabag." .. name .. " is not available: galley takes images from the document's folder", 2)
+		raise("pandoc.mediabag." .. name .. " is not available: galley takes images from the document's folder")
 	end
 end
 
@@ -1467,9 +1505,9 @@ function pandoc.read(text, format)
 	if type(format) == "table" then format = format.format end
 	local f = tostring(format):match("^[%w_]+")
 	if f ~= "markdown" and f ~= "commonmark" and f ~= "commonmark_x" and f ~= "gfm" and f ~= "markdown_strict" then
-		error("pandoc.read: galley reads Markdown only, not '" .. tostring(format) .. "'", 2)
+		raise("pandoc.read: galley reads Markdown only, not '" .. tostring(format) .. "'")
 	end
-	if type(text) ~= "string" then error("pandoc.read: expected a string, got " .. describe(text), 2) end
+	if type(text) ~= "string" then raise("pandoc.read: expected a string, got " .. describe(text)) end
 	local blocks = pandoc_blocks(internals.read_markdown(text))
 	return setmetatable({ tag = "Pandoc", blocks = blocks, meta = {}, _view = "pandoc" }, Element)
 end
@@ -1493,6 +1531,8 @@ end
 -- The globals filters share: the two modules and pandoc's (the API of pandoc 3.1.11).
 function internals.set_globals(format, source)
 	G.pandoc = pandoc
+	galley.walk_block, galley.walk_inline = pandoc.walk_block, pandoc.walk_inline
+
 	G.PANDOC_VERSION = pandoc.types.Version("3.1.11")
 	G.PANDOC_API_VERSION = pandoc.types.Version("1.23.1")
 	G.FORMAT = format
