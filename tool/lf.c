@@ -19,8 +19,9 @@
 #include "msg.h"
 #include "utf8.h"
 
-/* The prelude (tool/lf_prelude.lua), compiled in by the Makefile. */
-extern const char lf_prelude[];
+/* The prelude (tool/lf_prelude.lua) as Lua bytecode, made by the Makefile with out/bin/gen-prelude. */
+extern const unsigned char lf_prelude[];
+extern const size_t lf_prelude_len;
 
 #define DEFAULT_STEPS	200000		/* thousands of VM instructions per filter */
 #define DEFAULT_MEMORY	((size_t)256 << 20)
@@ -522,7 +523,8 @@ setup(struct lf *lf, const struct lf_opts *opts)
 		lua_pushcfunction(L, l_load_text);
 		lua_setglobal(L, "load");
 	}
-	if (luaL_loadbufferx(L, lf_prelude, strlen(lf_prelude), "=galley", "t") != LUA_OK ||
+	/* Bytecode only here: galley made it at build time; filters can load source only. */
+	if (luaL_loadbufferx(L, (const char *)lf_prelude, lf_prelude_len, "=galley", "b") != LUA_OK ||
 	    lua_pcall(L, 0, 1, 0) != LUA_OK) {
 		msg_at(MSG_ERROR, NULL, 0, 0, "internal error in the filter prelude: %s",
 		    lua_tostring(L, -1));

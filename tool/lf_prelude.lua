@@ -50,10 +50,15 @@ local SHORTCUT = { identifier = true, classes = true, attributes = true }
 local Attr = {}
 Attr.__index = Attr
 internals.Attr = Attr
+-- Keys __index answers besides the methods; any other missing field is nil at once
+-- (galley reads many missing fields when it takes a document back).
+local COMPUTED = { t = true, identifier = true, classes = true, attributes = true,
+	caption = true, listAttributes = true }
 local Element = {
 	__index = function(el, key)
 		local m = methods[key]
 		if m then return m end
+		if not COMPUTED[key] then return nil end
 		if key == "t" then return rawget(el, "tag") end
 		if SHORTCUT[key] then
 			local a = rawget(el, "attr")
@@ -145,13 +150,23 @@ local function describe(x)
 end
 
 -- Str and Space elements for text as pandoc splits it: a run of spaces or tabs is one Space.
+-- Whether constructors split text at spaces: in galley's view a string stays one Str.
+local splitting = true
+
 local function text_inlines(s, out)
 	local pos, n = 1, #s
+	if not splitting or n > 0 and not find(s, "[ \t]") then
+		out[#out + 1] = new("Str", { text = s })
+		return out
+	end
+	local origin = caller()
 	while pos <= n do
 		local a, b = find(s, "[ \t]+", pos)
 		if a == nil then a, b = n + 1, n end
-		if a > pos then out[#out + 1] = new("Str", { text = sub(s, pos, a - 1) }) end
-		if a <= n then out[#out + 1] = new("Space", {}) end
+		if a > pos then
+			out[#out + 1] = setmetatable({ tag = "Str", text = sub(s, pos, a - 1), _origin = origin }, Element)
+		end
+		if a <= n then out[#out + 1] = setmetatable({ tag = "Space", _origin = origin }, Element) end
 		pos = b + 1
 	end
 	return out
@@ -166,8 +181,9 @@ local function as_inlines(x, what)
 	end
 	local list = setmetatable({}, Inlines)
 	for i, el in ipairs(x) do
-		if type(el) == "string" then el = new("Str", { text = el }) end
-		if not is_element(el) or category(el) ~= "inline" then
+		if type(el) == "string" then
+			el = new("Str", { text = el })
+		elseif getmetatable(el) ~= Element or not INLINE[el.tag] then
 			raise(what .. ": item " .. i .. " is " .. describe(el) .. ", not an inline")
 		end
 		list[i] = el
@@ -190,7 +206,11 @@ local function as_blocks(x, what)
 	local list = setmetatable({}, Blocks)
 	local inlines = nil
 	for i, el in ipairs(x) do
-		if type(el) == "string" or (is_element(el) and category(el) == "inline") then
+		local tag = getmetatable(el) == Element and el.tag
+		if BLOCK[tag] then
+			inlines = nil
+			list[#list + 1] = el
+		elseif type(el) == "string" or INLINE[tag] then
 			-- pandoc's rule: inlines among blocks are gathered into a Plain.
 			if inlines == nil then
 				inlines = setmetatable({}, Inlines)
@@ -198,11 +218,7 @@ local function as_blocks(x, what)
 			end
 			inlines[#inlines + 1] = type(el) == "string" and new("Str", { text = el }) or el
 		else
-			if not is_element(el) or category(el) ~= "block" then
-				raise(what .. ": item " .. i .. " is " .. describe(el) .. ", not a block")
-			end
-			inlines = nil
-			list[#list + 1] = el
+			raise(what .. ": item " .. i .. " is " .. describe(el) .. ", not a block")
 		end
 	end
 	return list
@@ -477,7 +493,8 @@ local function walk_list(list, fns, kind, depth, this_kind, generic, plural, mt)
 	-- A new list only once a function returns something: a walk that changes
 	-- nothing in a list (most lists, in most walks) costs no allocation.
 	local out = nil
-	if getmetatable(list) == nil then setmetatable(list, mt) end
+	-- pandoc's view: every list a filter sees has its methods (galley's view skips the cost)
+	if fns._lists and getmetatable(list) == nil then setmetatable(list, mt) end
 	for i, el in ipairs(list) do
 		walk_children(el, fns, kind, depth)
 		local fn, name = nil, el.tag
@@ -680,6 +697,7 @@ end
 
 function methods.walk(el, filter)
 	local fns, passes = normalise(filter)
+	fns._lists = true
 	local copy = clone(el)
 	if rawget(copy, "blocks") then
 		copy = walk_with(copy, fns, passes, true)
@@ -999,6 +1017,8 @@ local function run_one(filter, doc, galley_view)
 	doc = to_view(doc, galley_view == true and "galley" or "pandoc")
 	doc.tag = "Pandoc"
 	local view = doc._view
+	fns._lists = view == "pandoc"
+	splitting = view == "pandoc"
 	doc = walk_with(doc, fns, passes, view == "pandoc")
 	doc = meta_and_pandoc(fns, doc)
 	doc.blocks = as_blocks(doc.blocks, "document")
