@@ -642,17 +642,18 @@ note_to_model(lua_State *L, int idx, struct doc_node *ref, int depth)
 static void
 element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 {
+	/* The commonest first: the lookup is a linear search. */
 	static const struct { const char *tag; enum doc_type type; } tags[] = {
-		{ "Para", DOC_PARA }, { "Header", DOC_HEADING }, { "Heading", DOC_HEADING },
-		{ "Plain", DOC_PARA }, { "Space", DOC_TEXT },
+		{ "Str", DOC_TEXT }, { "Para", DOC_PARA }, { "SoftBreak", DOC_SOFTBREAK },
+		{ "Space", DOC_TEXT }, { "Header", DOC_HEADING }, { "Plain", DOC_PARA },
+		{ "Heading", DOC_HEADING },
 		{ "BlockQuote", DOC_BLOCKQUOTE }, { "BulletList", DOC_LIST },
 		{ "OrderedList", DOC_LIST }, { "CodeBlock", DOC_CODEBLOCK },
 		{ "RawBlock", DOC_RAWBLOCK }, { "HorizontalRule", DOC_HR },
 		{ "Table", DOC_TABLE }, { "Div", DOC_DIV }, { "Figure", DOC_FIGURE },
-		{ "Str", DOC_TEXT }, { "Emph", DOC_EMPH }, { "Strong", DOC_STRONG },
+		{ "Emph", DOC_EMPH }, { "Strong", DOC_STRONG },
 		{ "Strikeout", DOC_STRIKE }, { "Code", DOC_CODE }, { "Link", DOC_LINK },
-		{ "Image", DOC_IMAGE }, { "SoftBreak", DOC_SOFTBREAK },
-		{ "LineBreak", DOC_LINEBREAK }, { "RawInline", DOC_RAWINLINE },
+		{ "Image", DOC_IMAGE }, { "LineBreak", DOC_LINEBREAK }, { "RawInline", DOC_RAWINLINE },
 		{ "Note", DOC_NOTEREF }, { "Span", DOC_SPAN },
 	};
 	struct lf *lf = lf_get(L);

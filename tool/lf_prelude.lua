@@ -150,7 +150,8 @@ local function describe(x)
 end
 
 -- Str and Space elements for text as pandoc splits it: a run of spaces or tabs is one Space.
--- Whether constructors split text at spaces: in galley's view a string stays one Str.
+-- Whether constructors split text at spaces and make pandoc's tables and captions: in
+-- galley's view a string stays one Str.
 local splitting = true
 
 local function text_inlines(s, out)
@@ -193,7 +194,11 @@ end
 
 local function as_blocks(x, what)
 	if x == nil then return setmetatable({}, Blocks) end
-	if type(x) == "string" then return setmetatable({ new("Para", { content = text_inlines(x, setmetatable({}, Inlines)) }) }, Blocks) end
+	if type(x) == "string" then
+		-- pandoc makes a Plain of a string where blocks are expected; galley's view a Para
+		return setmetatable({ new(splitting and "Plain" or "Para",
+			{ content = text_inlines(x, setmetatable({}, Inlines)) }) }, Blocks)
+	end
 	if is_element(x) then
 		if category(x) == "inline" then
 			return setmetatable({ new("Plain", { content = setmetatable({ x }, Inlines) }) }, Blocks)
@@ -293,8 +298,24 @@ local function caption_inlines(caption, what)
 	end
 	return as_inlines(caption, what)
 end
+-- A caption as pandoc's view has it: { long = Blocks, short = Inlines or nil }.
+local function as_caption(caption, what)
+	if type(caption) == "table" and not is_element(caption) and
+			(rawget(caption, "long") ~= nil or rawget(caption, "short") ~= nil) then
+		return { long = as_blocks(caption.long, what), short = caption.short and as_inlines(caption.short, what) }
+	end
+	if caption == nil or (type(caption) == "table" and caption[1] == nil and not is_element(caption)) then
+		return { long = setmetatable({}, Blocks) }
+	end
+	if type(caption) == "table" and is_element(caption[1]) and category(caption[1]) == "block" then
+		return { long = as_blocks(caption, what) }
+	end
+	return { long = setmetatable({ new("Plain", { content = as_inlines(caption, what) }) }, Blocks) }
+end
 function pandoc.Figure(content, caption, attr)
-	return new("Figure", { content = as_blocks(content, "Figure"), caption = caption_inlines(caption, "Figure caption"), attr = AttrOf(attr) })
+	return new("Figure", { content = as_blocks(content, "Figure"),
+		caption = splitting and as_caption(caption, "Figure caption") or caption_inlines(caption, "Figure caption"),
+		attr = AttrOf(attr) })
 end
 
 local function galley_table(rows, aligns, caption, attr)
@@ -332,6 +353,13 @@ function pandoc.TableBody(body, head, row_head_columns, attr)
 end
 function pandoc.Caption(long, short) return { long = as_blocks(long, "Caption"), short = short and as_inlines(short, "Caption") } end
 function pandoc.Table(caption, colspecs, head, bodies, foot, attr)
+	if splitting then
+		-- pandoc's view: pandoc's model; galley's comes back when the document does
+		return new("Table", { caption = as_caption(caption, "Table caption"),
+			colspecs = setmetatable(colspecs or {}, List), head = head or pandoc.TableHead(),
+			bodies = setmetatable(bodies or {}, List), foot = foot or pandoc.TableFoot(),
+			attr = AttrOf(attr) })
+	end
 	local rows = {}
 	local function add(rowlist, header)
 		for _, row in ipairs(rowlist or {}) do
@@ -458,6 +486,122 @@ end
 
 local walk_inlines, walk_blocks
 
+-- Calls fi on each list of inlines and fb on each list of blocks a Table or Figure holds
+-- besides its content (caption, cells), putting back what they return; either model.
+local function table_children(el, fi, fb)
+	local cap = rawget(el, "caption")
+	if type(cap) == "table" and (rawget(cap, "long") ~= nil or rawget(cap, "short") ~= nil) then
+		if rawget(cap, "long") ~= nil then cap.long = fb(cap.long) end
+		if rawget(cap, "short") ~= nil then cap.short = fi(cap.short) end
+	else
+		el.caption = fi(cap or {})
+	end
+	if el.tag ~= "Table" then return end
+	if rawget(el, "rows") ~= nil then
+		for _, row in ipairs(el.rows) do
+			if type(row) == "table" and type(row.cells) == "table" then
+				for j, cell in ipairs(row.cells) do row.cells[j] = fi(cell) end
+			end
+		end
+		return
+	end
+	local function rows(list)
+		for _, row in ipairs(type(list) == "table" and list or {}) do
+			for _, cell in ipairs(type(row) == "table" and type(row.cells) == "table" and row.cells or {}) do
+				if type(cell) == "table" then cell.contents = fb(cell.contents or {}) end
+			end
+		end
+	end
+	if type(el.head) == "table" then rows(el.head.rows) end
+	for _, body in ipairs(type(el.bodies) == "table" and el.bodies or {}) do
+		if type(body) == "table" then
+			rows(body.head)
+			rows(body.body)
+		end
+	end
+	if type(el.foot) == "table" then rows(el.foot.rows) end
+end
+
+local function positioned(to, from)
+	to._line, to._col, to._file = rawget(from, "_line"), rawget(from, "_col"), rawget(from, "_file")
+	return to
+end
+
+-- galley's table (rows, aligns) and caption (inlines) as pandoc's model: the leading
+-- header rows are the head, the others one body; a cell's inlines are its Plain.
+local function to_pandoc_model(el)
+	local cap = rawget(el, "caption")
+	if type(cap) ~= "table" or rawget(cap, "long") == nil then
+		el.caption = as_caption(cap and #cap > 0 and cap or nil, "caption")
+	end
+	if el.tag ~= "Table" or rawget(el, "rows") == nil then return end
+	local head, body, in_head = setmetatable({}, List), setmetatable({}, List), true
+	for _, row in ipairs(el.rows) do
+		local cells = setmetatable({}, List)
+		for j, cell in ipairs(row.cells or {}) do
+			local contents = setmetatable({}, Blocks)
+			if #cell > 0 then contents[1] = setmetatable({ tag = "Plain", content = cell }, Element) end
+			cells[j] = positioned({ attr = make_attr(), alignment = "AlignDefault", row_span = 1,
+				col_span = 1, contents = contents }, cell)
+		end
+		local r = positioned({ attr = make_attr(), cells = cells }, row)
+		if row.header and in_head then
+			head[#head + 1] = r
+		else
+			in_head = false
+			r._header = row.header or nil
+			body[#body + 1] = r
+		end
+	end
+	local colspecs = setmetatable({}, List)
+	for i, a in ipairs(el.aligns or {}) do colspecs[i] = { UNALIGN[a] or "AlignDefault" } end
+	rawset(el, "rows", nil)
+	rawset(el, "aligns", nil)
+	el.colspecs = colspecs
+	el.head = { attr = make_attr(), rows = head }
+	el.bodies = setmetatable({ { attr = make_attr(), head = setmetatable({}, List), body = body,
+		row_head_columns = 0 } }, List)
+	el.foot = { attr = make_attr(), rows = setmetatable({}, List) }
+end
+
+-- And back: every row of the head, bodies and foot in order, a cell's blocks as inlines.
+local function to_galley_model(el)
+	local cap = rawget(el, "caption")
+	if type(cap) == "table" and (rawget(cap, "long") ~= nil or rawget(cap, "short") ~= nil) then
+		el.caption = caption_inlines(cap, "caption")
+	end
+	if el.tag ~= "Table" or rawget(el, "rows") ~= nil then return end
+	local rows = {}
+	local function add(list, header)
+		for _, row in ipairs(type(list) == "table" and list or {}) do
+			local cells = {}
+			for j, cell in ipairs(type(row) == "table" and type(row.cells) == "table" and row.cells or {}) do
+				local contents = type(cell) == "table" and cell.contents or {}
+				local inl
+				if #contents == 1 and is_element(contents[1]) and INLINE_CONTENT[contents[1].tag] then
+					inl = contents[1].content
+				else
+					inl = blocks_to_inlines(contents, { new("LineBreak", {}) })
+				end
+				cells[j] = positioned(inl, cell)
+			end
+			rows[#rows + 1] = positioned({ header = header or rawget(row, "_header") or false, cells = cells }, row)
+		end
+	end
+	add(type(el.head) == "table" and el.head.rows, true)
+	for _, b in ipairs(type(el.bodies) == "table" and el.bodies or {}) do
+		add(b.head, true)
+		add(b.body, false)
+	end
+	add(type(el.foot) == "table" and el.foot.rows, false)
+	local aligns = {}
+	for i, spec in ipairs(type(el.colspecs) == "table" and el.colspecs or {}) do
+		aligns[i] = ALIGN[type(spec) == "table" and (spec[1] or spec.align) or spec] or "default"
+	end
+	for _, k in ipairs({ "head", "bodies", "foot", "colspecs" }) do rawset(el, k, nil) end
+	el.rows, el.aligns = rows, aligns
+end
+
 -- A list the walk makes in place of list: its kind's metatable, and a list item's or
 -- table cell's source position, kept across the walk.
 local function new_list(list, mt)
@@ -480,12 +624,8 @@ local function walk_children(el, fns, kind, depth)
 		for i, item in ipairs(el.content) do el.content[i] = walk_blocks(item, fns, kind, depth) end
 	end
 	if tag == "Figure" or tag == "Table" then
-		el.caption = walk_inlines(el.caption or {}, fns, kind, depth)
-	end
-	if tag == "Table" then
-		for _, row in ipairs(el.rows) do
-			for j, cell in ipairs(row.cells) do row.cells[j] = walk_inlines(cell, fns, kind, depth) end
-		end
+		table_children(el, function(l) return walk_inlines(l, fns, kind, depth) end,
+			function(l) return walk_blocks(l, fns, kind, depth) end)
 	end
 end
 
@@ -550,12 +690,8 @@ local function topdown_children(el, fns, depth)
 		for i, item in ipairs(el.content) do el.content[i] = topdown_blocks(item, fns, depth) end
 	end
 	if tag == "Figure" or tag == "Table" then
-		el.caption = topdown_inlines(el.caption or {}, fns, depth)
-	end
-	if tag == "Table" then
-		for _, row in ipairs(el.rows) do
-			for j, cell in ipairs(row.cells) do row.cells[j] = topdown_inlines(cell, fns, depth) end
-		end
+		table_children(el, function(l) return topdown_inlines(l, fns, depth) end,
+			function(l) return topdown_blocks(l, fns, depth) end)
 	end
 end
 
@@ -762,11 +898,10 @@ local function pandoc_children(el, depth)
 		setmetatable(el.content, List)
 		for i, item in ipairs(el.content) do el.content[i] = pandoc_blocks(item, el.tight, depth) end
 	end
-	if tag == "Figure" or tag == "Table" then el.caption = pandoc_inlines(el.caption or {}, depth) end
-	if tag == "Table" then
-		for _, row in ipairs(el.rows) do
-			for j, cell in ipairs(row.cells) do row.cells[j] = pandoc_inlines(cell, depth) end
-		end
+	if tag == "Figure" or tag == "Table" then
+		to_pandoc_model(el)
+		table_children(el, function(l) return pandoc_inlines(l, depth) end,
+			function(l) return pandoc_blocks(l, false, depth) end)
 	end
 end
 
@@ -818,13 +953,10 @@ local function galley_children(el, depth)
 	elseif ITEM_CONTENT[tag] then
 		for i, item in ipairs(el.content) do el.content[i] = galley_blocks(item, depth) end
 	end
-	if tag == "Figure" or tag == "Table" then el.caption = galley_inlines(el.caption or {}, depth) end
-	if tag == "Table" and type(el.rows) == "table" then
-		for _, row in ipairs(el.rows) do
-			if type(row) == "table" and type(row.cells) == "table" then
-				for j, cell in ipairs(row.cells) do row.cells[j] = galley_inlines(cell, depth) end
-			end
-		end
+	if tag == "Figure" or tag == "Table" then
+		table_children(el, function(l) return galley_inlines(l, depth) end,
+			function(l) return galley_blocks(l, depth) end)
+		to_galley_model(el)
 	end
 end
 
