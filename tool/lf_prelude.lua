@@ -898,6 +898,9 @@ local function pandoc_children(el, depth)
 		setmetatable(el.content, List)
 		for i, item in ipairs(el.content) do el.content[i] = pandoc_blocks(item, el.tight, depth) end
 	end
+	if (tag == "Link" or tag == "Image") and rawget(el, "title") == nil then
+		rawset(el, "title", "")	-- pandoc's links always have a title, "" for none
+	end
 	if tag == "Figure" or tag == "Table" then
 		to_pandoc_model(el)
 		table_children(el, function(l) return pandoc_inlines(l, depth) end,
@@ -1463,6 +1466,27 @@ function blocks_to_inlines(blocks, sep)
 	return out
 end
 utils.blocks_to_inlines = function(blocks, sep) return blocks_to_inlines(blocks, sep) end
+
+function utils.to_roman_numeral(n)
+	if type(n) ~= "number" or n < 1 or n >= 4000 or n % 1 ~= 0 then
+		raise("to_roman_numeral: expected a whole number from 1 to 3999")
+	end
+	local out = {}
+	for _, p in ipairs({ { 1000, "M" }, { 900, "CM" }, { 500, "D" }, { 400, "CD" }, { 100, "C" },
+			{ 90, "XC" }, { 50, "L" }, { 40, "XL" }, { 10, "X" }, { 9, "IX" }, { 5, "V" },
+			{ 4, "IV" }, { 1, "I" } }) do
+		while n >= p[1] do
+			out[#out + 1] = p[2]
+			n = n - p[1]
+		end
+	end
+	return concat(out)
+end
+for _, name in ipairs({ "citeproc", "references", "run_json_filter", "run_lua_filter" }) do
+	utils[name] = function()
+		raise("pandoc.utils." .. name .. " is not available in galley")
+	end
+end
 
 -- pandoc.utils.make_sections(number_sections, base_level, blocks): headings and what
 -- follows them, to the next heading of their level or above, in Divs of class section.

@@ -59,6 +59,7 @@ function Pandoc(doc)
 	check("path.is_absolute", p.is_absolute("/x"), true)
 	check("path.make_relative", p.make_relative("/a/b/c", "/a"), "b/c")
 	check("path.split", #p.split("a/b/c"), 3)
+	check("to_roman_numeral", u.to_roman_numeral(2024), "MMXXIV")
 	-- pandoc.read and pandoc.write
 	local read = pandoc.read("# 标题\n\n*强调* 文字\n")
 	check("read", read.blocks[1].t .. " " .. read.blocks[2].content[1].t .. " " .. read.blocks[2].content[2].t, "Header Emph Space")
