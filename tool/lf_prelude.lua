@@ -95,6 +95,17 @@ local Element = {
 }
 internals.Element = Element
 
+-- pairs over an element skips galley's bookkeeping (_line, _col, _origin, …), which
+-- pandoc's elements do not have: filters that dump elements show pandoc's fields.
+local function next_field(t, k)
+	local v
+	repeat
+		k, v = next(t, k)
+	until type(k) ~= "string" or sub(k, 1, 1) ~= "_"
+	return k, v
+end
+Element.__pairs = function(t) return next_field, t, nil end
+
 local function is_element(x)
 	return type(x) == "table" and getmetatable(x) == Element
 end
@@ -452,7 +463,7 @@ local function clone(x, depth)
 	depth = (depth or 0) + 1
 	if depth > MAX_DEPTH then too_deep(x) end
 	local copy = {}
-	for k, v in pairs(x) do copy[k] = clone(v, depth) end
+	for k, v in next, x do copy[k] = clone(v, depth) end
 	return setmetatable(copy, getmetatable(x))
 end
 methods.clone = function(x) return clone(x) end
