@@ -299,12 +299,44 @@ l_parse_attr(lua_State *L)
 	return 1;
 }
 
+/*
+ * An error raised inside the prelude ("galley:123: attempt to call a nil
+ * value") is the filter's doing: it is put at the filter line that called
+ * into the prelude (the innermost Lua frame outside it), where pandoc would
+ * put it.
+ */
+static void
+blame_filter(lua_State *L)
+{
+	const char *message = lua_tostring(L, 1), *rest;
+	lua_Debug ar;
+	int level;
+
+	if (message == NULL || strncmp(message, "galley:", 7) != 0)
+		return;
+	for (rest = message + 7; *rest >= '0' && *rest <= '9'; rest++)
+		;
+	if (*rest != ':')
+		return;
+	for (rest++; *rest == ' '; rest++)
+		;
+	for (level = 1; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 ||
+		    strcmp(ar.what, "C") == 0 || strcmp(ar.source, "=galley") == 0)
+			continue;
+		lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, rest);
+		lua_replace(L, 1);
+		return;
+	}
+}
+
 static int
 traceback_handler(lua_State *L)
 {
 	/* A stopped filter runs no more Lua, not even the traceback's. */
 	if (lf_get(L)->stopped)
 		return 1;
+	blame_filter(L);
 	lf_push_internals(L);
 	lua_getfield(L, -1, "traceback");
 	lua_pushvalue(L, 1);

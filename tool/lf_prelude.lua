@@ -1686,6 +1686,10 @@ for _, name in ipairs({ "insert", "fetch", "fill", "write", "make_data_uri" }) d
 	end
 end
 
+function pandoc.pipe(command)
+	raise("pandoc.pipe: galley's filters run no programs ('" .. tostring(command) .. "')")
+end
+
 -- pandoc.read: Markdown through galley's own parser (front matter is not read).
 function pandoc.read(text, format)
 	format = format or "markdown"
