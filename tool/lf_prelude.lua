@@ -534,7 +534,9 @@ local function table_children(el, fi, fb)
 end
 
 local function positioned(to, from)
-	to._line, to._col, to._file = rawget(from, "_line"), rawget(from, "_col"), rawget(from, "_file")
+	if type(from) == "table" and type(to) == "table" then
+		to._line, to._col, to._file = rawget(from, "_line"), rawget(from, "_col"), rawget(from, "_file")
+	end
 	return to
 end
 
@@ -588,6 +590,9 @@ local function to_galley_model(el)
 			local cells = {}
 			for j, cell in ipairs(type(row) == "table" and type(row.cells) == "table" and row.cells or {}) do
 				local contents = type(cell) == "table" and cell.contents or {}
+				if type(contents) ~= "table" then
+					raise("Table: a cell's contents must be blocks, not " .. describe(contents))
+				end
 				local inl
 				if #contents == 1 and is_element(contents[1]) and INLINE_CONTENT[contents[1].tag] then
 					inl = contents[1].content
@@ -596,7 +601,8 @@ local function to_galley_model(el)
 				end
 				cells[j] = positioned(inl, cell)
 			end
-			rows[#rows + 1] = positioned({ header = header or rawget(row, "_header") or false, cells = cells }, row)
+			rows[#rows + 1] = positioned({ header = header or type(row) == "table" and rawget(row, "_header") or false,
+				cells = cells }, row)
 		end
 	end
 	add(type(el.head) == "table" and el.head.rows, true)
