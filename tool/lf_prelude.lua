@@ -1739,6 +1739,20 @@ function internals.set_globals(format, source)
 		resource_path = setmetatable({ path.directory(source) }, List),
 		source_url = nil, user_data_dir = nil, trace = false, verbosity = "WARNING",
 	}
+	-- What galley's reader and writers do, in pandoc's terms, for filters that ask.
+	G.PANDOC_READER_OPTIONS = {
+		extensions = setmetatable({ "pipe_tables", "strikeout", "task_lists", "footnotes",
+			"autolink_bare_uris", "header_attributes", "yaml_metadata_block",
+			"east_asian_line_breaks" }, List),
+		standalone = true, columns = 80, tab_stop = 4, default_image_extension = "",
+		indented_code_classes = setmetatable({}, List), abbreviations = setmetatable({}, List),
+		track_changes = "accept-changes",
+	}
+	G.PANDOC_WRITER_OPTIONS = {
+		extensions = setmetatable({}, List), columns = 72, wrap_text = "wrap-auto",
+		number_sections = false, table_of_contents = false, toc_depth = 3, dpi = 96,
+		html_math_method = "plain", variables = {}, section_divs = false, tab_stop = 4,
+	}
 end
 
 -- A filter's own globals, reading through to the shared ones, and the modules require

@@ -24,6 +24,8 @@ function Pandoc(doc)
 	fails("must_be_at_least", function() PANDOC_VERSION:must_be_at_least("9.0") end, "9%.0")
 	check("FORMAT", FORMAT, "tree")
 	check("PANDOC_STATE", PANDOC_STATE.input_files[1], "tests/golden/pandoc-utils.md")
+	check("PANDOC_READER_OPTIONS", PANDOC_READER_OPTIONS.extensions:includes("pipe_tables"), true)
+	check("PANDOC_WRITER_OPTIONS", PANDOC_WRITER_OPTIONS.columns, 72)
 	check("PANDOC_SCRIPT_FILE", PANDOC_SCRIPT_FILE:match("pandoc%-utils%.lua$") ~= nil, true)
 	-- pandoc.utils
 	local u = pandoc.utils
