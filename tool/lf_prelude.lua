@@ -1,6 +1,7 @@
 -- The Lua half of galley's filter engine: elements, constructors, walking, running a filter.
 -- lf.c runs this chunk once per document, before any filter, and gets back the internals
--- table at its end; filters see only the `galley` module and the safe standard libraries.
+-- table at its end; filters see the `pandoc` and `galley` modules and the safe standard
+-- libraries, each filter file in an environment of its own.
 
 local getinfo, traceback = debug.getinfo, debug.traceback
 local type, pairs, ipairs, setmetatable, getmetatable, rawget, error, tostring =
@@ -152,7 +153,6 @@ local function raise(message)
 	end
 	error(message, 0)
 end
-internals.raise = raise
 
 local function describe(x)
 	if is_element(x) then return "a " .. x.tag end
@@ -167,18 +167,23 @@ local splitting = true
 
 local function text_inlines(s, out)
 	local pos, n = 1, #s
-	if not splitting or n > 0 and not find(s, "[ \t]") then
+	if not splitting or n > 0 and not find(s, "[ \t\r\n]") then
 		out[#out + 1] = new("Str", { text = s })
 		return out
 	end
 	local origin = caller()
 	while pos <= n do
-		local a, b = find(s, "[ \t]+", pos)
+		local a, b = find(s, "[ \t\r\n]+", pos)
 		if a == nil then a, b = n + 1, n end
 		if a > pos then
 			out[#out + 1] = setmetatable({ tag = "Str", text = sub(s, pos, a - 1), _origin = origin }, Element)
 		end
-		if a <= n then out[#out + 1] = setmetatable({ tag = "Space", _origin = origin }, Element) end
+		if a <= n then
+			-- pandoc.Inlines: spaces are a Space, a run with a line break a SoftBreak
+			local nl = find(s, "\n", a, true)
+			local tag = nl and nl <= b and "SoftBreak" or "Space"
+			out[#out + 1] = setmetatable({ tag = tag, _origin = origin }, Element)
+		end
 		pos = b + 1
 	end
 	return out
@@ -239,7 +244,6 @@ local function as_blocks(x, what)
 	end
 	return list
 end
-internals.as_blocks = as_blocks
 
 local function make_attr(identifier, classes, attributes)
 	if type(identifier) == "table" then
@@ -392,7 +396,6 @@ function pandoc.Table(caption, colspecs, head, bodies, foot, attr)
 	for i, spec in ipairs(colspecs or {}) do aligns[i] = ALIGN[spec[1] or spec.align] or "default" end
 	return galley_table(rows, aligns, caption, attr)
 end
-internals.UNALIGN = UNALIGN
 
 function pandoc.Str(text) return new("Str", { text = tostring(text) }) end
 function pandoc.Space() return new("Space", {}) end
@@ -1584,7 +1587,6 @@ Version.__eq = function(a, b) return version_compare(a, b) == 0 end
 Version.__tostring = function(v) return concat(v, ".") end
 Version.__concat = function(a, b) return tostring(a) .. tostring(b) end
 function pandoc.types.Version(v) return setmetatable(version_parts(v), Version) end
-internals.Version = pandoc.types.Version
 
 -- pandoc.text: UTF-8 aware string functions (case only for ASCII letters).
 function pandoc.text.len(s) return utf8.len(s) end
