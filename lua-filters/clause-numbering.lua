@@ -124,7 +124,7 @@ end
 local function base_level(blocks, skip)
 	local base = 7
 	for _, b in ipairs(blocks) do
-		if b.tag == "Heading" and not skip(b) and b.level < base then base = b.level end
+		if b.tag == "Header" and not skip(b) and b.level < base then base = b.level end
 	end
 	return base
 end
@@ -132,7 +132,7 @@ end
 local function deepest_level(blocks, skip)
 	local deepest = 0
 	for _, b in ipairs(blocks) do
-		if b.tag == "Heading" and not skip(b) and b.level > deepest then deepest = b.level end
+		if b.tag == "Header" and not skip(b) and b.level > deepest then deepest = b.level end
 	end
 	return deepest
 end
@@ -150,7 +150,7 @@ end
 local function number_gb(doc)
 	local counts, annexes, annex = {}, 0, nil
 	for _, b in ipairs(doc.blocks) do
-		if b.tag == "Heading" then
+		if b.tag == "Header" then
 			local typed = take_typed(b, "gb")
 			local title = heading_text(b)
 			if unnumbered(b) or (b.level == 1 and GB_UNNUMBERED[title]) then
@@ -229,7 +229,7 @@ local function number_gongwen(doc)
 	local base = base_level(doc.blocks, unnumbered)
 	local counts = {}
 	for _, b in ipairs(doc.blocks) do
-		if b.tag == "Heading" and not unnumbered(b) then
+		if b.tag == "Header" and not unnumbered(b) then
 			local depth = b.level - base + 1
 			local typed = take_typed(b, "gongwen")
 			counts[depth] = (counts[depth] or 0) + 1
@@ -256,7 +256,7 @@ local function number_articles(doc)
 	local kinds = levels >= 3 and { "章", "节", "条" } or levels == 2 and { "章", "条" } or { "条" }
 	local chapter, section, article = 0, 0, 0
 	for _, b in ipairs(doc.blocks) do
-		if b.tag == "Heading" and not unnumbered(b) then
+		if b.tag == "Header" and not unnumbered(b) then
 			local kind = kinds[b.level - base + 1]
 			local typed = take_typed(b, "articles")
 			local n
@@ -298,7 +298,7 @@ local SCHEMES = {
 	none = function() end,
 }
 
-return {
+return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	Doc = function(doc)
 		local scheme = doc.meta.numbering
 		if scheme == nil or scheme == false then return nil end

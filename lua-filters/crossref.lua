@@ -134,7 +134,7 @@ local function figures_and_tables(doc)
 	local taken = {}
 	for i, b in ipairs(blocks) do
 		if taken[i] then goto continue end
-		if b.tag == "Heading" and b.level == 1 then
+		if b.tag == "Header" and b.level == 1 then
 			local letter = b.attr.attributes["annex"]
 			if letter ~= annex then annex, figures, tables = letter, 0, 0 end
 		end
@@ -205,7 +205,7 @@ local function number_notes(doc)
 		notes, examples = {}, {}
 	end
 	for _, b in ipairs(doc.blocks) do
-		if b.tag == "Heading" then
+		if b.tag == "Header" then
 			flush()
 		elseif lead_of(b, "注") then
 			notes[#notes + 1] = b
@@ -243,7 +243,7 @@ local function collect_targets(doc)
 			local id = b.attr and b.attr.identifier
 			if id and id ~= "" then
 				local words = b.attr.attributes["number-ref"]
-				if not words and b.tag == "Heading" then words = utils.stringify(b.content) end
+				if not words and b.tag == "Header" then words = utils.stringify(b.content) end
 				targets[id] = { words = words or id, element = b }
 			end
 			if b.tag == "Para" then visit_inlines(b.content, depth + 1) end
@@ -285,7 +285,7 @@ end
 
 -- Numbering first (it builds figures and tables); references then see the numbers.
 local targets = {}
-return {
+return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	{
 		Doc = function(doc)
 			local scheme = doc.meta.numbering and utils.stringify(doc.meta.numbering) or ""

@@ -96,7 +96,7 @@ local function check_order(doc)
 	local highest, highest_title = 0, nil
 	local seen = {}
 	for k, b in ipairs(doc.blocks) do
-		if b.tag == "Heading" and b.level == 1 then
+		if b.tag == "Header" and b.level == 1 then
 			local title, rank = title_of(b), rank_of(b)
 			if rank then
 				seen[title] = true
@@ -133,7 +133,7 @@ end
 -- Annexes: one kind each, given by the class and not typed, and each mentioned in the text.
 local function check_annexes(doc, mentioned)
 	for _, b in ipairs(doc.blocks) do
-		if b.tag == "Heading" and b.level == 1 and has_class(b, "annex") then
+		if b.tag == "Header" and b.level == 1 and has_class(b, "annex") then
 			local letter = b.attr.attributes["annex"] or "?"
 			if has_class(b, "normative") and has_class(b, "informative") then
 				galley.warn("annex " .. letter .. " is marked both .normative and .informative", b)
@@ -241,8 +241,8 @@ local function scan(blocks, numbers, mentioned, annex)
 		end
 	end
 	for _, b in ipairs(blocks) do
-		if b.tag == "Heading" and b.level == 1 then annex = b.attr.attributes["annex"] end
-		if b.tag == "Para" or b.tag == "Heading" and not has_class(b, "annex") then
+		if b.tag == "Header" and b.level == 1 then annex = b.attr.attributes["annex"] end
+		if b.tag == "Para" or b.tag == "Header" and not has_class(b, "annex") then
 			inlines(b.content)
 		elseif b.tag == "BulletList" or b.tag == "OrderedList" then
 			for _, item in ipairs(b.content) do scan(item, numbers, mentioned, annex) end
@@ -258,7 +258,7 @@ local function scan(blocks, numbers, mentioned, annex)
 	end
 end
 
-return {
+return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	Doc = function(doc)
 		if doc.meta.checks == false or doc.meta.checks == "false" then return nil end
 		check_order(doc)

@@ -174,7 +174,7 @@ local function scan_text(blocks)
 		end
 	end
 	for _, b in ipairs(blocks) do
-		if b.tag == "Para" or b.tag == "Heading" then
+		if b.tag == "Para" or b.tag == "Header" then
 			inlines(b.content)
 		elseif b.tag == "BulletList" or b.tag == "OrderedList" then
 			for _, item in ipairs(b.content) do scan_text(item) end
@@ -188,7 +188,7 @@ local function scan_text(blocks)
 	end
 end
 
-return {
+return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	Doc = function(doc)
 		if doc.meta.checks == false or doc.meta.checks == "false" then return nil end
 		local meta = doc.meta

@@ -20,7 +20,7 @@ local function break_of(block)
 end
 
 local function columns_of(block)
-	if block.tag ~= "Heading" then return nil end
+	if block.tag ~= "Header" then return nil end
 	for _, c in ipairs(block.attr.classes) do
 		if c:match("^columns%-[234]$") then return c end
 	end
@@ -46,7 +46,7 @@ function place(blocks)
 			i = i + 1
 		elseif cols then
 			local inner, j = {}, i + 1
-			while blocks[j] and not (blocks[j].tag == "Heading" and blocks[j].level <= b.level) do
+			while blocks[j] and not (blocks[j].tag == "Header" and blocks[j].level <= b.level) do
 				inner[#inner + 1] = blocks[j]
 				j = j + 1
 			end
@@ -77,7 +77,7 @@ function place(blocks)
 	return out
 end
 
-return {
+return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	Doc = function(doc)
 		doc.blocks = place(doc.blocks)
 		return doc

@@ -58,7 +58,7 @@ end
 local function entries_of(doc)
 	local list = {}
 	for _, b in ipairs(doc.blocks) do
-		if b.tag == "Heading" and has_class(b, "term") and b.attr.identifier ~= "" then
+		if b.tag == "Header" and has_class(b, "term") and b.attr.identifier ~= "" then
 			local zh, en = split_heading(b)
 			local number = b.attr.attributes["number"]
 			if number == nil then
@@ -160,7 +160,7 @@ local function build(block, entries)
 	return div
 end
 
-return {
+return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	Doc = function(doc)
 		local entries = nil
 		for i, b in ipairs(doc.blocks) do

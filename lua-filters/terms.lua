@@ -191,7 +191,7 @@ local function entry(t, level)
 		attr.attributes["pinyin"] = t.key
 	end
 	local blocks = {
-		galley.Heading(level, { galley.Str(t.zh), galley.Str(IDEO_SPACE),
+		galley.Header(level, { galley.Str(t.zh), galley.Str(IDEO_SPACE),
 			galley.Span({ galley.Str(t.en) }, galley.Attr("", { "term-en" })) }, attr),
 	}
 	if t.abbr then blocks[#blocks + 1] = galley.Para({ galley.Str(t.abbr) }) end
@@ -323,7 +323,7 @@ local function mark_uses(doc, opts, targets)
 	function walk_blocks(list)
 		for _, b in ipairs(list) do
 			local tag = b.tag
-			if tag == "Heading" then
+			if tag == "Header" then
 				own = has_class(b, "term") and b.attr.identifier or nil
 			elseif tag == "Para" then
 				b.content = walk_inlines(b.content)
@@ -405,7 +405,7 @@ local function options_of(meta)
 	return opts
 end
 
-return {
+return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	Doc = function(doc)
 		load_bases(doc.meta)
 		load_front_matter(doc.meta)
@@ -428,7 +428,7 @@ return {
 		local pending_level = {}	-- a terms block's entries' heading level
 		local level = 1
 		for _, b in ipairs(out) do
-			if b.tag == "Heading" then level = b.level + 1 end
+			if b.tag == "Header" then level = b.level + 1 end
 			if code_kind(b) == "terms" then pending_level[b] = math.min(level, 6) end
 		end
 		local has_glossary = false
@@ -452,7 +452,7 @@ return {
 		doc.blocks = final
 		-- Headings of class term written by hand count as entries too.
 		for _, b in ipairs(final) do
-			if b.tag == "Heading" and has_class(b, "term") and b.attr.identifier ~= "" then
+			if b.tag == "Header" and has_class(b, "term") and b.attr.identifier ~= "" then
 				entries[b.attr.identifier] = true
 			end
 		end

@@ -104,7 +104,7 @@ end
 -- The headings, figures and tables in document order, looking into Divs.
 local function collect(blocks, out)
 	for _, b in ipairs(blocks) do
-		if b.tag == "Heading" or b.tag == "Figure" or b.tag == "Table" then
+		if b.tag == "Header" or b.tag == "Figure" or b.tag == "Table" then
 			out[#out + 1] = b
 		elseif b.tag == "Div" and not has_class(b, "toc") then
 			collect(b.content, out)
@@ -136,7 +136,7 @@ local function contents_entries(items, o, mode)
 	local depth = tonumber(o.depth and utils.stringify(o.depth)) or 2
 	local entries = {}
 	for _, h in ipairs(items) do
-		if h.tag ~= "Heading" or h.level > depth or has_class(h, "unlisted") or
+		if h.tag ~= "Header" or h.level > depth or has_class(h, "unlisted") or
 			has_class(h, "toc-title") or has_class(h, "term") or h.attr.identifier == "" then
 			goto continue
 		end
@@ -195,7 +195,7 @@ local function build(doc, o)
 	local out = {}
 	local function add_list(classes, heading, entries, id)
 		if #entries == 0 and classes[2] then return end
-		local blocks = { galley.Heading(1, { galley.Str(heading) },
+		local blocks = { galley.Header(1, { galley.Str(heading) },
 			galley.Attr(id, { "unnumbered", "toc-title" })) }
 		for _, e in ipairs(entries) do blocks[#blocks + 1] = e end
 		out[#out + 1] = galley.Div(blocks, galley.Attr("", classes))
@@ -215,7 +215,7 @@ local function build(doc, o)
 	return out
 end
 
-return {
+return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	Doc = function(doc)
 		local blocks_at = {}
 		for i, b in ipairs(doc.blocks) do

@@ -117,7 +117,7 @@ end
 
 function check_blocks(blocks)
 	for _, b in ipairs(blocks) do
-		if b.tag == "Para" or b.tag == "Heading" then
+		if b.tag == "Para" or b.tag == "Header" then
 			check_inlines(b.content, {})
 		elseif b.tag == "BulletList" or b.tag == "OrderedList" then
 			for _, item in ipairs(b.content) do check_blocks(item) end
@@ -134,7 +134,7 @@ function check_blocks(blocks)
 	end
 end
 
-return {
+return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	Doc = function(doc)
 		if doc.meta.checks == false or doc.meta.checks == "false" then return nil end
 		check_blocks(doc.blocks)

@@ -18,6 +18,16 @@ for src in $(find content -name '*.md' | grep -v -F "$articles" | sort) $issues;
 	check "content: $src has no script" sh -c "! grep -qiE '<script|(href|src)=\"javascript:' '$html'"
 done
 
+# A pandoc filter that changes nothing, run before galley's filters (-M filters=) and
+# after them (-L), leaves each document's HTML as it was: pandoc's view and back is exact.
+for src in $(find content -name '*.md' | grep -v -F "$articles" | sort) $issues; do
+	"$G" build -q -t html -o - "$src" >"$c.plain.html" 2>/dev/null
+	"$G" build -q -t html -o - -L tests/golden/pandoc-noop.lua "$src" >"$c.last.html" 2>/dev/null
+	"$G" build -q -t html -o - -M filters=tests/golden/pandoc-noop.lua "$src" >"$c.first.html" 2>/dev/null
+	same "content: $src through pandoc's view last" "$c.plain.html" "$c.last.html"
+	same "content: $src through pandoc's view first" "$c.plain.html" "$c.first.html"
+done
+
 b=$c/bulletin/2026-3.html
 check "bulletin: bold ends at the full stop" \
 	grep -qF '<strong>务必于10月15日前报送材料。</strong>逾期' "$b"

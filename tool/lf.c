@@ -19,8 +19,9 @@
 #include "msg.h"
 #include "utf8.h"
 
-/* The prelude (tool/lf_prelude.lua), compiled in by the Makefile. */
-extern const char lf_prelude[];
+/* The prelude (tool/lf_prelude.lua) as Lua bytecode, made by the Makefile with out/bin/gen-prelude. */
+extern const unsigned char lf_prelude[];
+extern const size_t lf_prelude_len;
 
 #define DEFAULT_STEPS	200000		/* thousands of VM instructions per filter */
 #define DEFAULT_MEMORY	((size_t)256 << 20)
@@ -224,6 +225,19 @@ l_locate(lua_State *L)
 		file = lf_get_file(L, 1);
 		lua_getfield(L, 1, "text");
 		text = lua_tostring(L, -1);
+		/* A piece of a run pandoc's view split at spaces: follow the run from its start. */
+		lua_getfield(L, 1, "_run");
+		lua_getfield(L, 1, "_off");
+		if (text != NULL && lua_type(L, -2) == LUA_TSTRING && lua_isinteger(L, -1)) {
+			size_t runlen, tlen = strlen(text);
+			const char *run = lua_tolstring(L, -2, &runlen);
+			lua_Integer off = lua_tointeger(L, -1);
+			if (off >= 0 && (size_t)off + tlen <= runlen &&
+			    memcmp(run + off, text, tlen) == 0 && i >= 1 && (size_t)i <= tlen) {
+				text = run;
+				i += off;
+			}
+		}
 		lua_getfield(L, 1, "_line");
 		line = lua_tointeger(L, -1);
 		lua_getfield(L, 1, "_col");
@@ -243,6 +257,19 @@ l_locate(lua_State *L)
 	lua_pushinteger(L, at_col);
 	lua_setfield(L, -2, "col");
 	return 1;
+}
+
+/* internals.meta_place(key): the line and column where the front-matter value of key starts, or nothing. */
+static int
+l_meta_place(lua_State *L)
+{
+	const struct meta *m = meta_get(lf_get(L)->doc->meta, luaL_checkstring(L, 1));
+
+	if (m == NULL || m->line <= 0)
+		return 0;
+	lua_pushinteger(L, m->line);
+	lua_pushinteger(L, m->col);
+	return 2;
 }
 
 /* galley.error(message [, where]): an error there; the filter goes on, the build fails. */
@@ -272,12 +299,44 @@ l_parse_attr(lua_State *L)
 	return 1;
 }
 
+/*
+ * An error raised inside the prelude ("galley:123: attempt to call a nil
+ * value") is the filter's doing: it is put at the filter line that called
+ * into the prelude (the innermost Lua frame outside it), where pandoc would
+ * put it.
+ */
+static void
+blame_filter(lua_State *L)
+{
+	const char *message = lua_tostring(L, 1), *rest;
+	lua_Debug ar;
+	int level;
+
+	if (message == NULL || strncmp(message, "galley:", 7) != 0)
+		return;
+	for (rest = message + 7; *rest >= '0' && *rest <= '9'; rest++)
+		;
+	if (*rest != ':')
+		return;
+	for (rest++; *rest == ' '; rest++)
+		;
+	for (level = 1; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 ||
+		    strcmp(ar.what, "C") == 0 || strcmp(ar.source, "=galley") == 0)
+			continue;
+		lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, rest);
+		lua_replace(L, 1);
+		return;
+	}
+}
+
 static int
 traceback_handler(lua_State *L)
 {
 	/* A stopped filter runs no more Lua, not even the traceback's. */
 	if (lf_get(L)->stopped)
 		return 1;
+	blame_filter(L);
 	lf_push_internals(L);
 	lua_getfield(L, -1, "traceback");
 	lua_pushvalue(L, 1);
@@ -443,6 +502,23 @@ l_load_text(lua_State *L)
 	return 1;
 }
 
+/* os.getenv without --trust-filters: the environment is not the filters' to read. */
+static int
+l_no_getenv(lua_State *L)
+{
+	luaL_checkstring(L, 1);
+	lua_pushnil(L);
+	return 1;
+}
+
+/* os.exit, os.execute, … without --trust-filters: an error at the filter's line, naming the function. */
+static int
+l_os_denied(lua_State *L)
+{
+	return luaL_error(L, "os.%s is not available to filters without --trust-filters",
+	    lua_tostring(L, lua_upvalueindex(1)));
+}
+
 static int
 setup(struct lf *lf, const struct lf_opts *opts)
 {
@@ -452,6 +528,26 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	/* Before the prelude, which may keep the functions it uses. */
 	lf_watch_wrap(L);
 	if (!opts->trusted) {
+		/* os's clock and dates only (pandoc filters read them): no environment, files or processes. */
+		static const char *const keep[] = { "time", "clock", "date", "difftime" };
+		static const char *const denied[] = { "execute", "exit", "remove", "rename",
+		    "tmpname", "setlocale" };
+		size_t i;
+		luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);
+		lua_createtable(L, 0, 5);
+		for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+			lua_getfield(L, -2, keep[i]);
+			lua_setfield(L, -2, keep[i]);
+		}
+		lua_pushcfunction(L, l_no_getenv);
+		lua_setfield(L, -2, "getenv");
+		for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
+			lua_pushstring(L, denied[i]);
+			lua_pushcclosure(L, l_os_denied, 1);
+			lua_setfield(L, -2, denied[i]);
+		}
+		lua_setglobal(L, "os");
+		lua_pop(L, 1);
 		lua_pushnil(L);
 		lua_setglobal(L, "dofile");
 		lua_pushnil(L);
@@ -459,7 +555,8 @@ setup(struct lf *lf, const struct lf_opts *opts)
 		lua_pushcfunction(L, l_load_text);
 		lua_setglobal(L, "load");
 	}
-	if (luaL_loadbufferx(L, lf_prelude, strlen(lf_prelude), "=galley", "t") != LUA_OK ||
+	/* Bytecode only here: galley made it at build time; filters can load source only. */
+	if (luaL_loadbufferx(L, (const char *)lf_prelude, lf_prelude_len, "=galley", "b") != LUA_OK ||
 	    lua_pcall(L, 0, 1, 0) != LUA_OK) {
 		msg_at(MSG_ERROR, NULL, 0, 0, "internal error in the filter prelude: %s",
 		    lua_tostring(L, -1));
@@ -470,6 +567,8 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_pushnil(L);
 	lua_setglobal(L, "debug");
 	lf_push_internals(L);
+	lua_pushcfunction(L, l_meta_place);
+	lua_setfield(L, -2, "meta_place");
 	lua_getfield(L, -1, "galley");
 	lua_pushcfunction(L, l_warn);
 	lua_setfield(L, -2, "warn");
@@ -477,6 +576,10 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_setfield(L, -2, "error");
 	lua_pushcfunction(L, l_locate);
 	lua_setfield(L, -2, "locate");
+	lua_getfield(L, -2, "pandoc");
+	lua_getfield(L, -1, "utils");
+	lf_pandoc_register(L, lua_absindex(L, -1), lua_absindex(L, -4));
+	lua_pop(L, 2);
 	lua_getfield(L, -1, "utils");
 	lua_pushcfunction(L, l_parse_attr);
 	lua_setfield(L, -2, "parse_attr");
@@ -489,9 +592,12 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lua_pushstring(L, opts->outputs ? opts->outputs : "");
 	lua_setfield(L, -2, "outputs");
 	lua_setglobal(L, "galley");
-	lua_pop(L, 1);
+	/* pandoc, PANDOC_VERSION, PANDOC_API_VERSION, PANDOC_STATE, FORMAT */
+	lua_getfield(L, -1, "set_globals");
 	lua_pushstring(L, opts->format ? opts->format : "html");
-	lua_setglobal(L, "FORMAT");
+	lua_pushstring(L, lf->doc->files[0]);
+	lua_call(L, 2, 0);
+	lua_pop(L, 1);
 	return 0;
 }
 
@@ -525,16 +631,23 @@ run_filter(struct lf *lf, const char *path)
 		lua_pop(L, 1);
 		return -1;
 	}
-	if (lua_pcall(L, 0, 1, base) != LUA_OK) {
-		report(lf, "");
+	/* Its own globals: what one filter defines, the next does not see. */
+	lf_push_env(L, path);
+	lua_pushvalue(L, -1);
+	lua_insert(L, base);		/* env, handler, chunk, env */
+	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
+	if (lua_pcall(L, 0, 1, base + 1) != LUA_OK) {
+		report(lf, "");
+		lua_pop(L, 2);
 		return -1;
 	}
 	if (lua_isnil(L, -1)) {
 		/* pandoc's other form: a filter that defines global functions. */
 		lua_pop(L, 1);
-		lua_pushglobaltable(L);
+		lua_pushvalue(L, base);
 	}
+	lua_remove(L, base);
 	lf_push_internals(L);
 	lua_getfield(L, -1, "run");
 	lua_remove(L, -2);
@@ -601,6 +714,15 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 	lf.filter = filters[n - 1];
 	lf.place.filter = lf.filter;
 	lf.steps = 0;
+	/* Back to galley's view of the document (text runs, Para, metadata as text). */
+	lf_push_internals(lf.L);
+	lua_getfield(lf.L, -1, "finish");
+	lua_remove(lf.L, -2);
+	lua_insert(lf.L, -2);
+	if (lua_pcall(lf.L, 1, 1, 0) != LUA_OK) {
+		report(&lf, "");
+		goto out;
+	}
 	h.root = doc_node_new(DOC_DOCUMENT, 1, 1);
 	lf.notes = doc_node_new(DOC_DOCUMENT, 0, 0);
 	lf.note_map_len = 1;

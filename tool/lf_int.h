@@ -71,6 +71,12 @@ void lf_watch_wrap(lua_State *L);
 void lf_watch_arm(struct lf *lf);
 /* Adds read_data to the galley table and pinyin, compare to utils (absolute indices). */
 void lf_data_register(lua_State *L, int galley, int utils);
+/* lua_pcall'd or called from Lua: internals.read_markdown(text), pandoc.read's parser (lf_model.c). */
+int lf_read_markdown(lua_State *L);
+/* Pushes a fresh environment for the filter at path, with its own require (lf_pandoc.c). */
+void lf_push_env(lua_State *L, const char *path);
+/* Adds sha1 to pandoc.utils and read_markdown to the internals, both absolute indices (lf_pandoc.c). */
+void lf_pandoc_register(lua_State *L, int utils, int internals);
 /* Adds matcher to utils (an absolute index). */
 void lf_match_register(lua_State *L, int utils);
 

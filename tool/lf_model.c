@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "mem.h"
+#include "md.h"
 #include "meta.h"
 #include "msg.h"
 #include "utf8.h"
@@ -21,6 +22,8 @@
  * and the footnotes by number, so that a reference finds its note at once. */
 struct push {
 	int		 mt;
+	int		 inlines, blocks, list, attr;	/* the metatables of lists and Attr */
+	int		 positions;	/* 0: the nodes are not the document's (pandoc.read) */
 	const struct doc_node **notes;	/* notes[num], NULL where none */
 	size_t		 note_count;
 };
@@ -35,8 +38,9 @@ set_str(lua_State *L, const char *key, const char *value)
 	lua_setfield(L, -2, key);
 }
 
-void
-lf_push_attr(lua_State *L, const struct doc_attr *a)
+/* Sets field "attr" of the table on top of the stack to a, with the Attr and List metatables at attr_mt, list_mt. */
+static void
+push_attr(lua_State *L, const struct doc_attr *a, int attr_mt, int list_mt)
 {
 	size_t i;
 
@@ -47,6 +51,8 @@ lf_push_attr(lua_State *L, const struct doc_attr *a)
 		lua_pushstring(L, a->classes[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
+	lua_pushvalue(L, list_mt);
+	lua_setmetatable(L, -2);
 	lua_setfield(L, -2, "classes");
 	lua_createtable(L, 0, (int)a->nkv);
 	for (i = 0; i < a->nkv; i++) {
@@ -54,7 +60,20 @@ lf_push_attr(lua_State *L, const struct doc_attr *a)
 		lua_setfield(L, -2, a->kv[i].key);
 	}
 	lua_setfield(L, -2, "attributes");
+	lua_pushvalue(L, attr_mt);
+	lua_setmetatable(L, -2);
 	lua_setfield(L, -2, "attr");
+}
+
+void
+lf_push_attr(lua_State *L, const struct doc_attr *a)
+{
+	lf_push_internals(L);
+	lua_getfield(L, -1, "Attr");
+	lua_getfield(L, -2, "List");
+	lua_pushvalue(L, -4);	/* the table to set "attr" of */
+	push_attr(L, a, lua_absindex(L, -3), lua_absindex(L, -2));
+	lua_pop(L, 4);
 }
 
 static const char *
@@ -136,7 +155,7 @@ push_node(lua_State *L, const struct doc_node *n, const struct push *p)
 	luaL_checkstack(L, 8, "document nested too deeply");
 	switch (n->type) {
 	case DOC_PARA:		tag = "Para"; break;
-	case DOC_HEADING:	tag = "Heading"; break;
+	case DOC_HEADING:	tag = "Header"; break;
 	case DOC_BLOCKQUOTE:	tag = "BlockQuote"; break;
 	case DOC_LIST:		tag = n->flags & DOC_ORDERED ? "OrderedList" : "BulletList"; break;
 	case DOC_CODEBLOCK:	tag = "CodeBlock"; break;
@@ -164,12 +183,13 @@ push_node(lua_State *L, const struct doc_node *n, const struct push *p)
 	}
 	lua_createtable(L, 0, 6);
 	set_str(L, "tag", tag);
-	set_position(L, n, "_line", "_col");
+	if (p->positions)
+		set_position(L, n, "_line", "_col");
 	if (n->origin)
 		set_str(L, "_origin", n->origin);
 	if (n->type != DOC_TEXT && n->type != DOC_SOFTBREAK &&
 	    n->type != DOC_LINEBREAK && n->type != DOC_NOTEREF)
-		lf_push_attr(L, &n->attr);
+		push_attr(L, &n->attr, p->attr, p->list);
 	switch (n->type) {
 	case DOC_HEADING:
 		lua_pushinteger(L, n->level);
@@ -203,6 +223,8 @@ push_node(lua_State *L, const struct doc_node *n, const struct push *p)
 		break;
 	case DOC_LIST:
 		lua_newtable(L);	/* content: one list of blocks per item */
+		lua_pushvalue(L, p->list);
+		lua_setmetatable(L, -2);
 		lua_newtable(L);	/* tasks */
 		for (c = n->first, i = 1; c != NULL; c = c->next, i++) {
 			if (c->flags & DOC_TASK) {
@@ -210,7 +232,8 @@ push_node(lua_State *L, const struct doc_node *n, const struct push *p)
 				lua_rawseti(L, -2, i);
 			}
 			push_blocks(L, c->first, p);
-			set_position(L, c, "_line", "_col");
+			if (p->positions)
+				set_position(L, c, "_line", "_col");
 			lua_rawseti(L, -3, i);
 		}
 		lua_setfield(L, -3, "tasks");
@@ -252,11 +275,13 @@ push_node(lua_State *L, const struct doc_node *n, const struct push *p)
 			lua_createtable(L, 0, 2);
 			lua_pushboolean(L, (c->flags & DOC_HEADER) != 0);
 			lua_setfield(L, -2, "header");
-			set_position(L, c, "_line", "_col");
+			if (p->positions)
+				set_position(L, c, "_line", "_col");
 			lua_newtable(L);
 			for (cell = c->first, j = 1; cell != NULL; cell = cell->next, j++) {
 				push_inlines(L, cell->first, p);
-				set_position(L, cell, "_line", "_col");
+				if (p->positions)
+					set_position(L, cell, "_line", "_col");
 				lua_rawseti(L, -2, j);
 			}
 			lua_setfield(L, -2, "cells");
@@ -270,7 +295,7 @@ push_node(lua_State *L, const struct doc_node *n, const struct push *p)
 		note = n->num >= 0 && (size_t)n->num < p->note_count ? p->notes[n->num] : NULL;
 		push_blocks(L, note ? note->first : NULL, p);
 		lua_setfield(L, -2, "content");
-		if (note)
+		if (note && p->positions)
 			set_position(L, note, "_noteline", "_notecol");
 		break;
 	default:
@@ -286,6 +311,8 @@ push_inlines(lua_State *L, const struct doc_node *first, const struct push *p)
 	lua_Integer i = 1;
 
 	lua_newtable(L);
+	lua_pushvalue(L, p->inlines);
+	lua_setmetatable(L, -2);
 	for (; first != NULL; first = first->next) {
 		push_node(L, first, p);
 		lua_rawseti(L, -2, i++);
@@ -298,6 +325,8 @@ push_blocks(lua_State *L, const struct doc_node *first, const struct push *p)
 	lua_Integer i = 1;
 
 	lua_newtable(L);
+	lua_pushvalue(L, p->blocks);
+	lua_setmetatable(L, -2);
 	for (; first != NULL; first = first->next) {
 		if (first->type == DOC_FOOTNOTE)
 			continue;	/* they travel inside their Note inlines */
@@ -340,33 +369,101 @@ lf_push_meta(lua_State *L, const struct meta *m, int strings)
 	}
 }
 
-/* lua_pcall'd: pushes the document table { blocks = …, meta = … }. */
+/* Pushes the metatables push_node() needs into p; fields index the stack. */
+static void
+push_metatables(lua_State *L, struct push *p)
+{
+	lf_push_internals(L);
+	lua_getfield(L, -1, "Element");
+	p->mt = lua_gettop(L);
+	lua_getfield(L, -2, "Inlines");
+	p->inlines = lua_gettop(L);
+	lua_getfield(L, -3, "Blocks");
+	p->blocks = lua_gettop(L);
+	lua_getfield(L, -4, "List");
+	p->list = lua_gettop(L);
+	lua_getfield(L, -5, "Attr");
+	p->attr = lua_gettop(L);
+}
+
+/* Pushes the footnotes of the blocks from first on as p->notes (a userdata on the stack). */
+static void
+push_notes(lua_State *L, const struct doc_node *first, struct push *p)
+{
+	const struct doc_node *c;
+	size_t size;
+
+	for (c = first; c != NULL; c = c->next)
+		if (c->type == DOC_FOOTNOTE && c->num >= 0 && (size_t)c->num >= p->note_count)
+			p->note_count = (size_t)c->num + 1;
+	/* Lua's memory, so that an error while pushing cannot leak it. */
+	size = (p->note_count ? p->note_count : 1) * sizeof(*p->notes);
+	p->notes = lua_newuserdatauv(L, size, 0);
+	memset(p->notes, 0, size);
+	for (c = first; c != NULL; c = c->next)
+		if (c->type == DOC_FOOTNOTE && c->num >= 0 && p->notes[c->num] == NULL)
+			p->notes[c->num] = c;
+}
+
+/* lua_pcall'd with nothing: pushes the document table { blocks = …, meta = … }. */
 int
 lf_push_document(lua_State *L)
 {
 	struct lf *lf = lf_get(L);
-	struct push p = { 0, NULL, 0 };
-	const struct doc_node *c;
-	size_t size;
+	struct push p;
 
-	lf_push_internals(L);
-	lua_getfield(L, -1, "Element");
-	p.mt = lua_gettop(L);
-	for (c = lf->doc->root->first; c != NULL; c = c->next)
-		if (c->type == DOC_FOOTNOTE && c->num >= 0 && (size_t)c->num >= p.note_count)
-			p.note_count = (size_t)c->num + 1;
-	/* Lua's memory, so that an error while pushing cannot leak it. */
-	size = (p.note_count ? p.note_count : 1) * sizeof(*p.notes);
-	p.notes = lua_newuserdatauv(L, size, 0);
-	memset(p.notes, 0, size);
-	for (c = lf->doc->root->first; c != NULL; c = c->next)
-		if (c->type == DOC_FOOTNOTE && c->num >= 0 && p.notes[c->num] == NULL)
-			p.notes[c->num] = c;
+	memset(&p, 0, sizeof(p));
+	p.positions = 1;
+	push_metatables(L, &p);
+	push_notes(L, lf->doc->root->first, &p);
 	lua_createtable(L, 0, 2);
 	push_blocks(L, lf->doc->root->first, &p);
 	lua_setfield(L, -2, "blocks");
 	lf_push_meta(L, lf->doc->meta, 0);
 	lua_setfield(L, -2, "meta");
+	return 1;
+}
+
+/* Frees the document a pandoc.read holder userdata holds. */
+static int
+read_gc(lua_State *L)
+{
+	struct doc **d = lua_touserdata(L, 1);
+
+	doc_free(*d);
+	*d = NULL;
+	return 0;
+}
+
+/*
+ * internals.read_markdown(text): the blocks galley's Markdown parser makes of
+ * text, in galley's view and without source positions (they are not the
+ * document's).  A parse error is a Lua error.
+ */
+int
+lf_read_markdown(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	struct doc **holder;
+	struct push p;
+
+	if (utf8_check(s, len) < len)
+		return luaL_error(L, "pandoc.read: the text is not UTF-8");
+	memset(&p, 0, sizeof(p));
+	push_metatables(L, &p);
+	/* A Lua error while pushing must not leak the document: a userdata frees it. */
+	holder = lua_newuserdatauv(L, sizeof(*holder), 0);
+	*holder = NULL;
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, read_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	*holder = doc_new("pandoc.read");
+	if (md_parse(*holder, s, len) != 0)
+		return luaL_error(L, "pandoc.read: galley could not read the Markdown");
+	push_notes(L, (*holder)->root->first, &p);
+	push_blocks(L, (*holder)->root->first, &p);
 	return 1;
 }
 
@@ -545,16 +642,18 @@ note_to_model(lua_State *L, int idx, struct doc_node *ref, int depth)
 static void
 element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 {
+	/* The commonest first: the lookup is a linear search. */
 	static const struct { const char *tag; enum doc_type type; } tags[] = {
-		{ "Para", DOC_PARA }, { "Heading", DOC_HEADING },
+		{ "Str", DOC_TEXT }, { "Para", DOC_PARA }, { "SoftBreak", DOC_SOFTBREAK },
+		{ "Space", DOC_TEXT }, { "Header", DOC_HEADING }, { "Plain", DOC_PARA },
+		{ "Heading", DOC_HEADING },
 		{ "BlockQuote", DOC_BLOCKQUOTE }, { "BulletList", DOC_LIST },
 		{ "OrderedList", DOC_LIST }, { "CodeBlock", DOC_CODEBLOCK },
 		{ "RawBlock", DOC_RAWBLOCK }, { "HorizontalRule", DOC_HR },
 		{ "Table", DOC_TABLE }, { "Div", DOC_DIV }, { "Figure", DOC_FIGURE },
-		{ "Str", DOC_TEXT }, { "Emph", DOC_EMPH }, { "Strong", DOC_STRONG },
+		{ "Emph", DOC_EMPH }, { "Strong", DOC_STRONG },
 		{ "Strikeout", DOC_STRIKE }, { "Code", DOC_CODE }, { "Link", DOC_LINK },
-		{ "Image", DOC_IMAGE }, { "SoftBreak", DOC_SOFTBREAK },
-		{ "LineBreak", DOC_LINEBREAK }, { "RawInline", DOC_RAWINLINE },
+		{ "Image", DOC_IMAGE }, { "LineBreak", DOC_LINEBREAK }, { "RawInline", DOC_RAWINLINE },
 		{ "Note", DOC_NOTEREF }, { "Span", DOC_SPAN },
 	};
 	struct lf *lf = lf_get(L);
@@ -701,6 +800,11 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 		n->text = dup_field(L, idx, "text");
 		break;
 	case DOC_TEXT:
+		/* A Space is the spaces it stands for (" " unless read from the source). */
+		n->text = dup_field(L, idx, strcmp(tag, "Space") == 0 ? "_text" : "text");
+		if (n->text == NULL && strcmp(tag, "Space") == 0)
+			n->text = mem_strdup(" ");
+		break;
 	case DOC_CODE:
 		n->text = dup_field(L, idx, "text");
 		break;

@@ -1,44 +1,111 @@
 -- The Lua half of galley's filter engine: elements, constructors, walking, running a filter.
 -- lf.c runs this chunk once per document, before any filter, and gets back the internals
--- table at its end; filters see only the `galley` module and the safe standard libraries.
+-- table at its end; filters see the `pandoc` and `galley` modules and the safe standard
+-- libraries, each filter file in an environment of its own.
 
 local getinfo, traceback = debug.getinfo, debug.traceback
 local type, pairs, ipairs, setmetatable, getmetatable, rawget, error, tostring =
 	type, pairs, ipairs, setmetatable, getmetatable, rawget, error, tostring
 local concat, sort = table.concat, table.sort
 
+local G = _G
 local galley = { utils = {} }
-local internals = { galley = galley, current = nil }
+-- pandoc's module: the same constructors as galley's, pandoc's names and utilities.
+local pandoc = { utils = {}, text = {}, path = {}, system = {}, mediabag = {}, types = {} }
+local internals = { galley = galley, pandoc = pandoc, current = nil }
+local find, sub, gsub, rep = string.find, string.sub, string.gsub, string.rep
 
 local BLOCK = {
-	Para = true, Heading = true, BlockQuote = true, BulletList = true,
+	Para = true, Plain = true, Header = true, BlockQuote = true, BulletList = true,
 	OrderedList = true, CodeBlock = true, RawBlock = true, HorizontalRule = true,
 	Table = true, Figure = true, Div = true,
 }
 local INLINE = {
-	Str = true, Emph = true, Strong = true, Strikeout = true, Code = true,
+	Str = true, Space = true, Emph = true, Strong = true, Strikeout = true, Code = true,
 	Link = true, Image = true, SoftBreak = true, LineBreak = true,
 	RawInline = true, Note = true, Span = true,
 }
--- pandoc's names for the same elements, so that pandoc filters read naturally.
-local ALIAS = { Header = "Heading", Text = "Str", Strikethrough = "Strikeout" }
+-- Other names for the same elements: galley's older ones and pandoc's.
+local ALIAS = { Heading = "Header", Text = "Str", Strikethrough = "Strikeout", Doc = "Pandoc" }
 
 -- What each element holds: fields that are lists of inlines, of blocks, or of lists of blocks.
 local INLINE_CONTENT = {
-	Para = true, Heading = true, Emph = true, Strong = true, Strikeout = true,
+	Para = true, Plain = true, Header = true, Emph = true, Strong = true, Strikeout = true,
 	Link = true, Image = true, Span = true,
 }
 local BLOCK_CONTENT = { BlockQuote = true, Div = true, Note = true, Figure = true }
 local ITEM_CONTENT = { BulletList = true, OrderedList = true }
 
+-- Lists: pandoc.List, and its kinds Inlines and Blocks (lists of elements that can be walked).
+local List = {}
+List.__index = List
+local Inlines = setmetatable({}, { __index = List })
+Inlines.__index = Inlines
+local Blocks = setmetatable({}, { __index = List })
+Blocks.__index = Blocks
+internals.List, internals.Inlines, internals.Blocks = List, Inlines, Blocks
+
 local methods = {}
+-- Fields pandoc reads through an element's attr.
+local SHORTCUT = { identifier = true, classes = true, attributes = true }
+local Attr = {}
+Attr.__index = Attr
+internals.Attr = Attr
+-- Keys __index answers besides the methods; any other missing field is nil at once
+-- (galley reads many missing fields when it takes a document back).
+local COMPUTED = { t = true, identifier = true, classes = true, attributes = true,
+	caption = true, listAttributes = true }
 local Element = {
 	__index = function(el, key)
+		local m = methods[key]
+		if m then return m end
+		if not COMPUTED[key] then return nil end
 		if key == "t" then return rawget(el, "tag") end
-		return methods[key]
+		if SHORTCUT[key] then
+			local a = rawget(el, "attr")
+			return a and a[key]
+		end
+		local tag = rawget(el, "tag")
+		if key == "caption" and tag == "Image" then return rawget(el, "content") end
+		if key == "listAttributes" and tag == "OrderedList" then
+			return { start = el.start, style = el.style, delimiter = el.delimiter }
+		end
+		return nil
+	end,
+	__newindex = function(el, key, value)
+		if SHORTCUT[key] then
+			local a = rawget(el, "attr")
+			if a == nil then
+				a = setmetatable({ identifier = "", classes = setmetatable({}, List), attributes = {} }, Attr)
+				rawset(el, "attr", a)
+			end
+			if key == "classes" and type(value) == "table" then setmetatable(value, List) end
+			a[key] = value
+		elseif key == "t" then
+			rawset(el, "tag", value)
+		elseif key == "caption" and rawget(el, "tag") == "Image" then
+			rawset(el, "content", value)
+		elseif key == "listAttributes" and type(value) == "table" then
+			rawset(el, "start", value.start or value[1])
+			rawset(el, "style", value.style or value[2])
+			rawset(el, "delimiter", value.delimiter or value[3])
+		else
+			rawset(el, key, value)
+		end
 	end,
 }
 internals.Element = Element
+
+-- pairs over an element skips galley's bookkeeping (_line, _col, _origin, …), which
+-- pandoc's elements do not have: filters that dump elements show pandoc's fields.
+local function next_field(t, k)
+	local v
+	repeat
+		k, v = next(t, k)
+	until type(k) ~= "string" or sub(k, 1, 1) ~= "_"
+	return k, v
+end
+Element.__pairs = function(t) return next_field, t, nil end
 
 local function is_element(x)
 	return type(x) == "table" and getmetatable(x) == Element
@@ -68,24 +135,73 @@ local function new(tag, fields)
 	return setmetatable(fields, Element)
 end
 
+-- Raises a misuse of the API at the filter line that called into galley; after a tail
+-- call (return pandoc.Header(…)) that line is gone, and the running filter function's
+-- first line stands for it.
+local function raise(message)
+	for level = 3, 12 do
+		local info = getinfo(level, "Sl")
+		if info == nil then break end
+		if info.what ~= "C" and info.source ~= "=galley" then
+			error(info.short_src .. ":" .. (info.currentline or 0) .. ": " .. message, 0)
+		end
+	end
+	local fn = internals.current_fn
+	if fn then
+		local info = getinfo(fn, "S")
+		error(info.short_src .. ":" .. (info.linedefined or 0) .. ": " .. message, 0)
+	end
+	error(message, 0)
+end
+
 local function describe(x)
 	if is_element(x) then return "a " .. x.tag end
 	if type(x) == "table" then return "a table without a tag" end
 	return "a " .. type(x)
 end
 
+-- Str and Space elements for text as pandoc splits it: a run of spaces or tabs is one Space.
+-- Whether constructors split text at spaces and make pandoc's tables and captions: in
+-- galley's view a string stays one Str.
+local splitting = true
+
+local function text_inlines(s, out)
+	local pos, n = 1, #s
+	if not splitting or n > 0 and not find(s, "[ \t\r\n]") then
+		out[#out + 1] = new("Str", { text = s })
+		return out
+	end
+	local origin = caller()
+	while pos <= n do
+		local a, b = find(s, "[ \t\r\n]+", pos)
+		if a == nil then a, b = n + 1, n end
+		if a > pos then
+			out[#out + 1] = setmetatable({ tag = "Str", text = sub(s, pos, a - 1), _origin = origin }, Element)
+		end
+		if a <= n then
+			-- pandoc.Inlines: spaces are a Space, a run with a line break a SoftBreak
+			local nl = find(s, "\n", a, true)
+			local tag = nl and nl <= b and "SoftBreak" or "Space"
+			out[#out + 1] = setmetatable({ tag = tag, _origin = origin }, Element)
+		end
+		pos = b + 1
+	end
+	return out
+end
+
 local function as_inlines(x, what)
-	if x == nil then return {} end
-	if type(x) == "string" then return { new("Str", { text = x }) } end
+	if x == nil then return setmetatable({}, Inlines) end
+	if type(x) == "string" then return text_inlines(x, setmetatable({}, Inlines)) end
 	if is_element(x) then x = { x } end
 	if type(x) ~= "table" then
-		error(what .. ": expected inlines, got " .. describe(x), 3)
+		raise(what .. ": expected inlines, got " .. describe(x))
 	end
-	local list = {}
+	local list = setmetatable({}, Inlines)
 	for i, el in ipairs(x) do
-		if type(el) == "string" then el = new("Str", { text = el }) end
-		if not is_element(el) or category(el) ~= "inline" then
-			error(what .. ": item " .. i .. " is " .. describe(el) .. ", not an inline", 3)
+		if type(el) == "string" then
+			el = new("Str", { text = el })
+		elseif getmetatable(el) ~= Element or not INLINE[el.tag] then
+			raise(what .. ": item " .. i .. " is " .. describe(el) .. ", not an inline")
 		end
 		list[i] = el
 	end
@@ -93,32 +209,48 @@ local function as_inlines(x, what)
 end
 
 local function as_blocks(x, what)
-	if x == nil then return {} end
-	if type(x) == "string" then return { new("Para", { content = { new("Str", { text = x }) } }) } end
+	if x == nil then return setmetatable({}, Blocks) end
+	if type(x) == "string" then
+		-- pandoc makes a Plain of a string where blocks are expected; galley's view a Para
+		return setmetatable({ new(splitting and "Plain" or "Para",
+			{ content = text_inlines(x, setmetatable({}, Inlines)) }) }, Blocks)
+	end
 	if is_element(x) then
 		if category(x) == "inline" then
-			return { new("Para", { content = { x } }) }
+			return setmetatable({ new("Plain", { content = setmetatable({ x }, Inlines) }) }, Blocks)
 		end
 		x = { x }
 	end
 	if type(x) ~= "table" then
-		error(what .. ": expected blocks, got " .. describe(x), 3)
+		raise(what .. ": expected blocks, got " .. describe(x))
 	end
-	local list = {}
+	local list = setmetatable({}, Blocks)
+	local inlines = nil
 	for i, el in ipairs(x) do
-		if not is_element(el) or category(el) ~= "block" then
-			error(what .. ": item " .. i .. " is " .. describe(el) .. ", not a block", 3)
+		local tag = getmetatable(el) == Element and el.tag
+		if BLOCK[tag] then
+			inlines = nil
+			list[#list + 1] = el
+		elseif type(el) == "string" or INLINE[tag] then
+			-- pandoc's rule: inlines among blocks are gathered into a Plain.
+			if inlines == nil then
+				inlines = setmetatable({}, Inlines)
+				list[#list + 1] = new("Plain", { content = inlines })
+			end
+			inlines[#inlines + 1] = type(el) == "string" and new("Str", { text = el }) or el
+		else
+			raise(what .. ": item " .. i .. " is " .. describe(el) .. ", not a block")
 		end
-		list[i] = el
 	end
 	return list
 end
 
-function galley.Attr(identifier, classes, attributes)
+local function make_attr(identifier, classes, attributes)
 	if type(identifier) == "table" then
-		return galley.Attr(identifier.identifier, identifier.classes, identifier.attributes)
+		local a = identifier
+		return make_attr(a.identifier or a[1], a.classes or a[2], a.attributes or a[3])
 	end
-	local attr = { identifier = identifier or "", classes = {}, attributes = {} }
+	local attr = setmetatable({ identifier = identifier or "", classes = setmetatable({}, List), attributes = {} }, Attr)
 	for i, c in ipairs(classes or {}) do attr.classes[i] = tostring(c) end
 	for k, v in pairs(attributes or {}) do
 		if type(k) == "number" and type(v) == "table" then
@@ -129,50 +261,83 @@ function galley.Attr(identifier, classes, attributes)
 	end
 	return attr
 end
-local Attr = galley.Attr
+pandoc.Attr = make_attr
+function Attr.clone(a) return make_attr(a) end
+local function AttrOf(x) return make_attr(x) end
 
-function galley.Para(content) return new("Para", { content = as_inlines(content, "Para"), attr = Attr() }) end
-function galley.Heading(level, content, attr)
+function pandoc.Para(content) return new("Para", { content = as_inlines(content, "Para"), attr = AttrOf() }) end
+function pandoc.Plain(content) return new("Plain", { content = as_inlines(content, "Plain"), attr = AttrOf() }) end
+function pandoc.Header(level, content, attr)
 	if type(level) ~= "number" or level < 1 or level > 6 or level % 1 ~= 0 then
-		error("Heading: level must be a whole number from 1 to 6", 2)
+		raise("Header: level must be a whole number from 1 to 6")
 	end
-	return new("Heading", { level = level, content = as_inlines(content, "Heading"), attr = Attr(attr) })
+	return new("Header", { level = level, content = as_inlines(content, "Header"), attr = AttrOf(attr) })
 end
-galley.Header = galley.Heading
-function galley.BlockQuote(content) return new("BlockQuote", { content = as_blocks(content, "BlockQuote"), attr = Attr() }) end
-function galley.Div(content, attr) return new("Div", { content = as_blocks(content, "Div"), attr = Attr(attr) }) end
+function pandoc.BlockQuote(content) return new("BlockQuote", { content = as_blocks(content, "BlockQuote"), attr = AttrOf() }) end
+function pandoc.Div(content, attr) return new("Div", { content = as_blocks(content, "Div"), attr = AttrOf(attr) }) end
 
 local function as_items(items, what)
-	local list = {}
+	local list = setmetatable({}, List)
+	if is_element(items) then items = { items } end
 	for i, item in ipairs(items or {}) do list[i] = as_blocks(item, what) end
 	return list
 end
-function galley.BulletList(items)
-	return new("BulletList", { content = as_items(items, "BulletList"), tight = true, tasks = {}, attr = Attr() })
+function pandoc.BulletList(items)
+	return new("BulletList", { content = as_items(items, "BulletList"), tight = true, tasks = {}, attr = AttrOf() })
 end
-function galley.OrderedList(items, listattrs)
+function pandoc.OrderedList(items, listattrs)
 	listattrs = listattrs or {}
 	return new("OrderedList", {
-		content = as_items(items, "OrderedList"), tight = true, tasks = {}, attr = Attr(),
+		content = as_items(items, "OrderedList"), tight = true, tasks = {}, attr = AttrOf(),
 		start = listattrs.start or listattrs[1] or 1,
 		style = listattrs.style or listattrs[2] or "Decimal",
 		delimiter = listattrs.delimiter or listattrs[3] or "Period",
 	})
 end
-function galley.CodeBlock(text, attr) return new("CodeBlock", { text = tostring(text), attr = Attr(attr) }) end
-function galley.RawBlock(format, text) return new("RawBlock", { format = tostring(format), text = tostring(text), attr = Attr() }) end
-function galley.HorizontalRule() return new("HorizontalRule", { attr = Attr() }) end
-function galley.Figure(content, caption, attr)
-	return new("Figure", { content = as_blocks(content, "Figure"), caption = as_inlines(caption, "Figure caption"), attr = Attr(attr) })
+function pandoc.ListAttributes(start, style, delimiter)
+	return { start = start or 1, style = style or "DefaultStyle", delimiter = delimiter or "DefaultDelim" }
+end
+function pandoc.CodeBlock(text, attr) return new("CodeBlock", { text = tostring(text), attr = AttrOf(attr) }) end
+function pandoc.RawBlock(format, text) return new("RawBlock", { format = tostring(format), text = tostring(text), attr = AttrOf() }) end
+function pandoc.HorizontalRule() return new("HorizontalRule", { attr = AttrOf() }) end
+
+-- A caption as pandoc gives it (Caption {long = Blocks, short = Inlines}), or inlines, as inlines.
+local blocks_to_inlines
+local function caption_inlines(caption, what)
+	if type(caption) == "table" and not is_element(caption) and (caption.long or caption.short) then
+		if caption.long and #caption.long > 0 then return blocks_to_inlines(as_blocks(caption.long, what)) end
+		return as_inlines(caption.short, what)
+	end
+	if type(caption) == "table" and is_element(caption[1]) and category(caption[1]) == "block" then
+		return blocks_to_inlines(as_blocks(caption, what))
+	end
+	return as_inlines(caption, what)
+end
+-- A caption as pandoc's view has it: { long = Blocks, short = Inlines or nil }.
+local function as_caption(caption, what)
+	if type(caption) == "table" and not is_element(caption) and
+			(rawget(caption, "long") ~= nil or rawget(caption, "short") ~= nil) then
+		return { long = as_blocks(caption.long, what), short = caption.short and as_inlines(caption.short, what) }
+	end
+	if caption == nil or (type(caption) == "table" and caption[1] == nil and not is_element(caption)) then
+		return { long = setmetatable({}, Blocks) }
+	end
+	if type(caption) == "table" and is_element(caption[1]) and category(caption[1]) == "block" then
+		return { long = as_blocks(caption, what) }
+	end
+	return { long = setmetatable({ new("Plain", { content = as_inlines(caption, what) }) }, Blocks) }
+end
+function pandoc.Figure(content, caption, attr)
+	return new("Figure", { content = as_blocks(content, "Figure"),
+		caption = splitting and as_caption(caption, "Figure caption") or caption_inlines(caption, "Figure caption"),
+		attr = AttrOf(attr) })
 end
 
--- galley's own table constructor (pandoc's Table differs): rows = { { header = bool,
--- cells = { inlines, … } }, … }, aligns = { "left" | "center" | "right" | "default", … }.
-function galley.Table(rows, aligns, caption, attr)
+local function galley_table(rows, aligns, caption, attr)
 	local list = {}
 	for i, row in ipairs(rows or {}) do
 		if type(row) ~= "table" or type(row.cells) ~= "table" then
-			error("Table: row " .. i .. " must be a table with cells", 2)
+			raise("Table: row " .. i .. " must be a table with cells")
 		end
 		local cells = {}
 		for j, cell in ipairs(row.cells) do cells[j] = as_inlines(cell, "Table cell") end
@@ -180,24 +345,103 @@ function galley.Table(rows, aligns, caption, attr)
 	end
 	local a = {}
 	for i, v in ipairs(aligns or {}) do a[i] = tostring(v) end
-	return new("Table", { rows = list, aligns = a, caption = as_inlines(caption, "Table caption"), attr = Attr(attr) })
+	return new("Table", { rows = list, aligns = a, caption = caption_inlines(caption, "Table caption"), attr = AttrOf(attr) })
 end
-function galley.Str(text) return new("Str", { text = tostring(text) }) end
-function galley.Emph(content) return new("Emph", { content = as_inlines(content, "Emph"), attr = Attr() }) end
-function galley.Strong(content) return new("Strong", { content = as_inlines(content, "Strong"), attr = Attr() }) end
-function galley.Strikeout(content) return new("Strikeout", { content = as_inlines(content, "Strikeout"), attr = Attr() }) end
-function galley.Span(content, attr) return new("Span", { content = as_inlines(content, "Span"), attr = Attr(attr) }) end
-function galley.Code(text, attr) return new("Code", { text = tostring(text), attr = Attr(attr) }) end
-function galley.Link(content, target, title, attr)
-	return new("Link", { content = as_inlines(content, "Link"), target = tostring(target or ""), title = title and tostring(title), attr = Attr(attr) })
+-- galley's own table constructor: rows = { { header = bool, cells = { inlines, … } }, … },
+-- aligns = { "left" | "center" | "right" | "default", … }.
+function galley.Table(rows, aligns, caption, attr) return galley_table(rows, aligns, caption, attr) end
+
+-- pandoc's table model, as far as galley's tables carry it: a cell's blocks become its
+-- inlines, spans, widths and the attributes of rows, heads and bodies are dropped.
+local ALIGN = { AlignLeft = "left", AlignCenter = "center", AlignRight = "right", AlignDefault = "default" }
+local UNALIGN = { left = "AlignLeft", center = "AlignCenter", right = "AlignRight", default = "AlignDefault" }
+function pandoc.Cell(contents, align, rowspan, colspan, attr)
+	return { contents = as_blocks(contents, "Cell"), alignment = align or "AlignDefault",
+		row_span = rowspan or 1, col_span = colspan or 1, attr = AttrOf(attr) }
 end
-function galley.Image(caption, src, title, attr)
-	return new("Image", { content = as_inlines(caption, "Image"), src = tostring(src or ""), title = title and tostring(title), attr = Attr(attr) })
+function pandoc.Row(cells, attr) return { cells = setmetatable(cells or {}, List), attr = AttrOf(attr) } end
+function pandoc.TableHead(rows, attr) return { rows = setmetatable(rows or {}, List), attr = AttrOf(attr) } end
+function pandoc.TableFoot(rows, attr) return { rows = setmetatable(rows or {}, List), attr = AttrOf(attr) } end
+function pandoc.TableBody(body, head, row_head_columns, attr)
+	return { body = setmetatable(body or {}, List), head = setmetatable(head or {}, List),
+		row_head_columns = row_head_columns or 0, attr = AttrOf(attr) }
 end
-function galley.SoftBreak() return new("SoftBreak", {}) end
-function galley.LineBreak() return new("LineBreak", {}) end
-function galley.RawInline(format, text) return new("RawInline", { format = tostring(format), text = tostring(text), attr = Attr() }) end
-function galley.Note(content) return new("Note", { content = as_blocks(content, "Note") }) end
+function pandoc.Caption(long, short) return { long = as_blocks(long, "Caption"), short = short and as_inlines(short, "Caption") } end
+function pandoc.Table(caption, colspecs, head, bodies, foot, attr)
+	if splitting then
+		-- pandoc's view: pandoc's model; galley's comes back when the document does
+		return new("Table", { caption = as_caption(caption, "Table caption"),
+			colspecs = setmetatable(colspecs or {}, List), head = head or pandoc.TableHead(),
+			bodies = setmetatable(bodies or {}, List), foot = foot or pandoc.TableFoot(),
+			attr = AttrOf(attr) })
+	end
+	local rows = {}
+	local function add(rowlist, header)
+		for _, row in ipairs(rowlist or {}) do
+			local cells = {}
+			for j, cell in ipairs(row.cells or row) do
+				local contents = cell.contents or cell
+				cells[j] = blocks_to_inlines(as_blocks(contents, "Table cell"))
+			end
+			rows[#rows + 1] = { header = header, cells = cells }
+		end
+	end
+	add(head and head.rows, true)
+	for _, body in ipairs(bodies or {}) do
+		add(body.head, true)
+		add(body.body, false)
+	end
+	add(foot and foot.rows, false)
+	local aligns = {}
+	for i, spec in ipairs(colspecs or {}) do aligns[i] = ALIGN[spec[1] or spec.align] or "default" end
+	return galley_table(rows, aligns, caption, attr)
+end
+
+function pandoc.Str(text) return new("Str", { text = tostring(text) }) end
+function pandoc.Space() return new("Space", {}) end
+function pandoc.Emph(content) return new("Emph", { content = as_inlines(content, "Emph"), attr = AttrOf() }) end
+function pandoc.Strong(content) return new("Strong", { content = as_inlines(content, "Strong"), attr = AttrOf() }) end
+function pandoc.Strikeout(content) return new("Strikeout", { content = as_inlines(content, "Strikeout"), attr = AttrOf() }) end
+function pandoc.Span(content, attr) return new("Span", { content = as_inlines(content, "Span"), attr = AttrOf(attr) }) end
+function pandoc.Code(text, attr) return new("Code", { text = tostring(text), attr = AttrOf(attr) }) end
+function pandoc.Link(content, target, title, attr)
+	return new("Link", { content = as_inlines(content, "Link"), target = tostring(target or ""), title = title and tostring(title), attr = AttrOf(attr) })
+end
+function pandoc.Image(caption, src, title, attr)
+	return new("Image", { content = as_inlines(caption, "Image"), src = tostring(src or ""), title = title and tostring(title), attr = AttrOf(attr) })
+end
+function pandoc.SoftBreak() return new("SoftBreak", {}) end
+function pandoc.LineBreak() return new("LineBreak", {}) end
+function pandoc.RawInline(format, text) return new("RawInline", { format = tostring(format), text = tostring(text), attr = AttrOf() }) end
+function pandoc.Note(content) return new("Note", { content = as_blocks(content, "Note") }) end
+
+-- pandoc's elements galley's model has no place for: a clear error at the calling line.
+for _, name in ipairs({ "Math", "Quoted", "Cite", "Citation", "Superscript", "Subscript",
+		"SmallCaps", "Underline", "LineBlock", "DefinitionList" }) do
+	pandoc[name] = function()
+		raise("pandoc." .. name .. ": galley's documents have no " .. name .. " elements")
+	end
+end
+
+function pandoc.Inlines(x) return as_inlines(x, "Inlines") end
+function pandoc.Blocks(x) return as_blocks(x, "Blocks") end
+function pandoc.Meta(t) return t or {} end
+function pandoc.MetaInlines(x) return as_inlines(x, "MetaInlines") end
+function pandoc.MetaBlocks(x) return as_blocks(x, "MetaBlocks") end
+function pandoc.MetaString(s) return tostring(s) end
+function pandoc.MetaBool(b) return b and true or false end
+function pandoc.MetaList(x) return setmetatable(type(x) == "table" and not is_element(x) and x or { x }, List) end
+function pandoc.MetaMap(t) return t or {} end
+function pandoc.Pandoc(blocks, meta)
+	return setmetatable({ tag = "Pandoc", blocks = as_blocks(blocks, "Pandoc"), meta = meta or {} }, Element)
+end
+
+-- galley's module has the same constructors, under galley's older names too.
+for k, v in pairs(pandoc) do
+	if type(v) == "function" then galley[k] = v end
+end
+galley.Heading = pandoc.Header
+galley.Table = function(rows, aligns, caption, attr) return galley_table(rows, aligns, caption, attr) end
 
 -- As deep as galley follows elements (lf.c's limit too): deeper is a runaway
 -- filter or an element inside itself, which would otherwise overflow the stack.
@@ -222,7 +466,7 @@ local function clone(x, depth)
 	depth = (depth or 0) + 1
 	if depth > MAX_DEPTH then too_deep(x) end
 	local copy = {}
-	for k, v in pairs(x) do copy[k] = clone(v, depth) end
+	for k, v in next, x do copy[k] = clone(v, depth) end
 	return setmetatable(copy, getmetatable(x))
 end
 methods.clone = function(x) return clone(x) end
@@ -256,6 +500,136 @@ end
 
 local walk_inlines, walk_blocks
 
+-- Calls fi on each list of inlines and fb on each list of blocks a Table or Figure holds
+-- besides its content (caption, cells), putting back what they return; either model.
+local function table_children(el, fi, fb)
+	local cap = rawget(el, "caption")
+	if type(cap) == "table" and (rawget(cap, "long") ~= nil or rawget(cap, "short") ~= nil) then
+		if rawget(cap, "long") ~= nil then cap.long = fb(cap.long) end
+		if rawget(cap, "short") ~= nil then cap.short = fi(cap.short) end
+	else
+		el.caption = fi(cap or {})
+	end
+	if el.tag ~= "Table" then return end
+	if rawget(el, "rows") ~= nil then
+		for _, row in ipairs(el.rows) do
+			if type(row) == "table" and type(row.cells) == "table" then
+				for j, cell in ipairs(row.cells) do row.cells[j] = fi(cell) end
+			end
+		end
+		return
+	end
+	local function rows(list)
+		for _, row in ipairs(type(list) == "table" and list or {}) do
+			for _, cell in ipairs(type(row) == "table" and type(row.cells) == "table" and row.cells or {}) do
+				if type(cell) == "table" then cell.contents = fb(cell.contents or {}) end
+			end
+		end
+	end
+	if type(el.head) == "table" then rows(el.head.rows) end
+	for _, body in ipairs(type(el.bodies) == "table" and el.bodies or {}) do
+		if type(body) == "table" then
+			rows(body.head)
+			rows(body.body)
+		end
+	end
+	if type(el.foot) == "table" then rows(el.foot.rows) end
+end
+
+local function positioned(to, from)
+	if type(from) == "table" and type(to) == "table" then
+		to._line, to._col, to._file = rawget(from, "_line"), rawget(from, "_col"), rawget(from, "_file")
+	end
+	return to
+end
+
+-- galley's table (rows, aligns) and caption (inlines) as pandoc's model: the leading
+-- header rows are the head, the others one body; a cell's inlines are its Plain.
+local function to_pandoc_model(el)
+	local cap = rawget(el, "caption")
+	if type(cap) ~= "table" or rawget(cap, "long") == nil then
+		el.caption = as_caption(cap and #cap > 0 and cap or nil, "caption")
+	end
+	if el.tag ~= "Table" or rawget(el, "rows") == nil then return end
+	local head, body, in_head = setmetatable({}, List), setmetatable({}, List), true
+	for _, row in ipairs(el.rows) do
+		local cells = setmetatable({}, List)
+		for j, cell in ipairs(row.cells or {}) do
+			local contents = setmetatable({}, Blocks)
+			if #cell > 0 then contents[1] = setmetatable({ tag = "Plain", content = cell }, Element) end
+			cells[j] = positioned({ attr = make_attr(), alignment = "AlignDefault", row_span = 1,
+				col_span = 1, contents = contents }, cell)
+		end
+		local r = positioned({ attr = make_attr(), cells = cells }, row)
+		if row.header and in_head then
+			head[#head + 1] = r
+		else
+			in_head = false
+			r._header = row.header or nil
+			body[#body + 1] = r
+		end
+	end
+	local colspecs = setmetatable({}, List)
+	for i, a in ipairs(el.aligns or {}) do colspecs[i] = { UNALIGN[a] or "AlignDefault" } end
+	rawset(el, "rows", nil)
+	rawset(el, "aligns", nil)
+	el.colspecs = colspecs
+	el.head = { attr = make_attr(), rows = head }
+	el.bodies = setmetatable({ { attr = make_attr(), head = setmetatable({}, List), body = body,
+		row_head_columns = 0 } }, List)
+	el.foot = { attr = make_attr(), rows = setmetatable({}, List) }
+end
+
+-- And back: every row of the head, bodies and foot in order, a cell's blocks as inlines.
+local function to_galley_model(el)
+	local cap = rawget(el, "caption")
+	if type(cap) == "table" and (rawget(cap, "long") ~= nil or rawget(cap, "short") ~= nil) then
+		el.caption = caption_inlines(cap, "caption")
+	end
+	if el.tag ~= "Table" or rawget(el, "rows") ~= nil then return end
+	local rows = {}
+	local function add(list, header)
+		for _, row in ipairs(type(list) == "table" and list or {}) do
+			local cells = {}
+			for j, cell in ipairs(type(row) == "table" and type(row.cells) == "table" and row.cells or {}) do
+				local contents = type(cell) == "table" and cell.contents or {}
+				if type(contents) ~= "table" then
+					raise("Table: a cell's contents must be blocks, not " .. describe(contents))
+				end
+				local inl
+				if #contents == 1 and is_element(contents[1]) and INLINE_CONTENT[contents[1].tag] then
+					inl = contents[1].content
+				else
+					inl = blocks_to_inlines(contents, { new("LineBreak", {}) })
+				end
+				cells[j] = positioned(inl, cell)
+			end
+			rows[#rows + 1] = positioned({ header = header or type(row) == "table" and rawget(row, "_header") or false,
+				cells = cells }, row)
+		end
+	end
+	add(type(el.head) == "table" and el.head.rows, true)
+	for _, b in ipairs(type(el.bodies) == "table" and el.bodies or {}) do
+		add(b.head, true)
+		add(b.body, false)
+	end
+	add(type(el.foot) == "table" and el.foot.rows, false)
+	local aligns = {}
+	for i, spec in ipairs(type(el.colspecs) == "table" and el.colspecs or {}) do
+		aligns[i] = ALIGN[type(spec) == "table" and (spec[1] or spec.align) or spec] or "default"
+	end
+	for _, k in ipairs({ "head", "bodies", "foot", "colspecs" }) do rawset(el, k, nil) end
+	el.rows, el.aligns = rows, aligns
+end
+
+-- A list the walk makes in place of list: its kind's metatable, and a list item's or
+-- table cell's source position, kept across the walk.
+local function new_list(list, mt)
+	return setmetatable({ _line = rawget(list, "_line"), _col = rawget(list, "_col"),
+		_file = rawget(list, "_file"), _source = rawget(list, "_source"),
+		_plain = rawget(list, "_plain") }, mt)
+end
+
 -- Walks the lists an element holds (its children), bottom-up, with the functions fns;
 -- depth counts the elements above (none for a document's blocks).
 local function walk_children(el, fns, kind, depth)
@@ -270,19 +644,17 @@ local function walk_children(el, fns, kind, depth)
 		for i, item in ipairs(el.content) do el.content[i] = walk_blocks(item, fns, kind, depth) end
 	end
 	if tag == "Figure" or tag == "Table" then
-		el.caption = walk_inlines(el.caption or {}, fns, kind, depth)
-	end
-	if tag == "Table" then
-		for _, row in ipairs(el.rows) do
-			for j, cell in ipairs(row.cells) do row.cells[j] = walk_inlines(cell, fns, kind, depth) end
-		end
+		table_children(el, function(l) return walk_inlines(l, fns, kind, depth) end,
+			function(l) return walk_blocks(l, fns, kind, depth) end)
 	end
 end
 
-local function walk_list(list, fns, kind, depth, this_kind, generic, plural)
+local function walk_list(list, fns, kind, depth, this_kind, generic, plural, mt)
 	-- A new list only once a function returns something: a walk that changes
 	-- nothing in a list (most lists, in most walks) costs no allocation.
 	local out = nil
+	-- pandoc's view: every list a filter sees has its methods (galley's view skips the cost)
+	if fns._lists and getmetatable(list) == nil then setmetatable(list, mt) end
 	for i, el in ipairs(list) do
 		walk_children(el, fns, kind, depth)
 		local fn, name = nil, el.tag
@@ -292,13 +664,11 @@ local function walk_list(list, fns, kind, depth, this_kind, generic, plural)
 		end
 		local result = nil
 		if fn then
-			internals.current = el
+			internals.current, internals.current_fn = el, fn
 			result = fn(el)
 		end
 		if result ~= nil and out == nil then
-			-- A list item or table cell keeps its source position across the walk.
-			out = table.move(list, 1, i - 1, 1, { _line = rawget(list, "_line"),
-				_col = rawget(list, "_col"), _file = rawget(list, "_file") })
+			out = table.move(list, 1, i - 1, 1, new_list(list, mt))
 		end
 		if out then splice(out, result, el, kind, name, fn) end
 	end
@@ -307,7 +677,7 @@ local function walk_list(list, fns, kind, depth, this_kind, generic, plural)
 		local fn = fns[plural]
 		local result = fn(out)
 		if result ~= nil then
-			local checked = {}
+			local checked = new_list(out, mt)
 			for _, r in ipairs(type(result) == "table" and not is_element(result) and result or { result }) do
 				splice(checked, r, nil, kind, plural, fn)
 			end
@@ -318,10 +688,68 @@ local function walk_list(list, fns, kind, depth, this_kind, generic, plural)
 end
 
 function walk_inlines(list, fns, kind, depth)
-	return walk_list(list, fns, kind, depth, "inline", "Inline", "Inlines")
+	return walk_list(list, fns, kind, depth, "inline", "Inline", "Inlines", Inlines)
 end
 function walk_blocks(list, fns, kind, depth)
-	return walk_list(list, fns, kind, depth, "block", "Block", "Blocks")
+	return walk_list(list, fns, kind, depth, "block", "Block", "Blocks", Blocks)
+end
+
+-- pandoc's other order, traverse = 'topdown': a list's function, then each element's,
+-- then the children of what it returned, unless the function returned false second.
+local topdown_inlines, topdown_blocks
+
+local function topdown_children(el, fns, depth)
+	local tag = el.tag
+	depth = (depth or 0) + 1
+	if depth > MAX_DEPTH then too_deep(el) end
+	if INLINE_CONTENT[tag] then
+		el.content = topdown_inlines(el.content, fns, depth)
+	elseif BLOCK_CONTENT[tag] then
+		el.content = topdown_blocks(el.content, fns, depth)
+	elseif ITEM_CONTENT[tag] then
+		for i, item in ipairs(el.content) do el.content[i] = topdown_blocks(item, fns, depth) end
+	end
+	if tag == "Figure" or tag == "Table" then
+		table_children(el, function(l) return topdown_inlines(l, fns, depth) end,
+			function(l) return topdown_blocks(l, fns, depth) end)
+	end
+end
+
+local function topdown_list(list, fns, depth, kind, generic, plural, mt)
+	local fn = fns[plural]
+	if fn then
+		local result = fn(list)
+		if result ~= nil then
+			local checked = new_list(list, mt)
+			for _, r in ipairs(type(result) == "table" and not is_element(result) and result or { result }) do
+				splice(checked, r, nil, kind, plural, fn)
+			end
+			list = checked
+		end
+	end
+	local out = new_list(list, mt)
+	for _, el in ipairs(list) do
+		local f, name = fns[el.tag], el.tag
+		if f == nil then f, name = fns[generic], generic end
+		local result, descend = nil, true
+		if f then
+			internals.current, internals.current_fn = el, f
+			result, descend = f(el)
+		end
+		local from = #out + 1
+		splice(out, result, el, kind, name, f)
+		if descend ~= false then
+			for i = from, #out do topdown_children(out[i], fns, depth) end
+		end
+	end
+	return out
+end
+
+function topdown_inlines(list, fns, depth)
+	return topdown_list(list, fns, depth, "inline", "Inline", "Inlines", Inlines)
+end
+function topdown_blocks(list, fns, depth)
+	return topdown_list(list, fns, depth, "block", "Block", "Blocks", Blocks)
 end
 
 -- The functions of a filter table under their canonical names, and which of the two
@@ -332,7 +760,6 @@ local function normalise(filter)
 	for name, fn in pairs(filter) do
 		if type(fn) == "function" then fns[ALIAS[name] or name] = fn end
 	end
-	if fns.Pandoc and not fns.Doc then fns.Doc = fns.Pandoc end
 	local passes = {
 		inline = fns.Inline ~= nil or fns.Inlines ~= nil,
 		block = fns.Block ~= nil or fns.Blocks ~= nil,
@@ -341,30 +768,66 @@ local function normalise(filter)
 		if INLINE[tag] then passes.inline = true end
 		if BLOCK[tag] then passes.block = true end
 	end
+	local traverse = rawget(filter, "traverse")
+	if traverse ~= nil and traverse ~= "topdown" and traverse ~= "typewise" then
+		error("traverse must be 'topdown' or 'typewise', not " .. tostring(traverse), 0)
+	end
+	passes.topdown = traverse == "topdown"
 	return fns, passes
 end
 
-function methods.walk(el, filter)
-	local fns, passes = normalise(filter)
-	local copy = clone(el)
+local to_pandoc_meta, walk_meta
+
+-- Walks the blocks of a list, an element or a document with one filter; returns the result.
+local function walk_with(x, fns, passes, meta)
+	if passes.topdown then
+		if rawget(x, "blocks") then x.blocks = topdown_blocks(x.blocks, fns)
+		elseif getmetatable(x) == Inlines then x = topdown_inlines(x, fns)
+		elseif getmetatable(x) == Blocks then x = topdown_blocks(x, fns)
+		else topdown_children(x, fns) end
+		return x
+	end
 	for _, kind in ipairs({ "inline", "block" }) do
 		if passes[kind] then
-			if rawget(copy, "blocks") then
-				copy.blocks = walk_blocks(copy.blocks, fns, kind)
-			else
-				walk_children(copy, fns, kind)
-			end
+			if rawget(x, "blocks") then
+				-- pandoc walks the metadata first, then the blocks.
+				if meta then x.meta = walk_meta(x.meta, fns, kind) end
+				x.blocks = walk_blocks(x.blocks, fns, kind)
+			elseif getmetatable(x) == Inlines then x = walk_inlines(x, fns, kind)
+			elseif getmetatable(x) == Blocks then x = walk_blocks(x, fns, kind)
+			else walk_children(x, fns, kind) end
 		end
 	end
-	return copy
+	return x
 end
 
--- Runs one filter table over doc = { blocks = …, meta = … } and returns the new doc.
-local function run_one(filter, doc)
-	local fns, passes = normalise(filter)
-	if passes.inline then doc.blocks = walk_blocks(doc.blocks, fns, "inline") end
-	if passes.block then doc.blocks = walk_blocks(doc.blocks, fns, "block") end
-	internals.current = nil
+-- pandoc's MetaInlines and MetaBlocks are walked with the inline functions too.
+function walk_meta(meta, fns, kind, depth)
+	depth = (depth or 0) + 1
+	if depth > 64 or type(meta) ~= "table" then return meta end
+	local mt = getmetatable(meta)
+	if mt == Inlines then return walk_inlines(meta, fns, kind) end
+	if mt == Blocks then return walk_blocks(meta, fns, kind) end
+	if mt ~= nil and mt ~= List then return meta end
+	if mt == List or meta[1] ~= nil then
+		for i, v in ipairs(meta) do
+			if type(v) == "table" then meta[i] = walk_meta(v, fns, kind, depth) end
+		end
+		return meta
+	end
+	-- a map, in key order as pandoc's
+	local keys = {}
+	for k, v in pairs(meta) do
+		if type(k) == "string" and type(v) == "table" then keys[#keys + 1] = k end
+	end
+	sort(keys)
+	for _, k in ipairs(keys) do meta[k] = walk_meta(meta[k], fns, kind, depth) end
+	return meta
+end
+
+-- Calls a filter's Meta, then its Pandoc function on doc; returns the document they leave.
+local function meta_and_pandoc(fns, doc)
+	internals.current, internals.current_fn = nil, fns.Meta
 	if fns.Meta then
 		local meta = fns.Meta(doc.meta)
 		if meta ~= nil then
@@ -374,39 +837,202 @@ local function run_one(filter, doc)
 			doc.meta = meta
 		end
 	end
-	if fns.Doc then
-		local result = fns.Doc(setmetatable(doc, Element))
+	if fns.Pandoc then
+		internals.current_fn = fns.Pandoc
+		local result = fns.Pandoc(setmetatable(doc, Element))
 		if result ~= nil then
 			if type(result) ~= "table" or type(result.blocks) ~= "table" then
-				error(site(fns.Doc) .. ": function 'Doc' returned " .. describe(result) ..
+				error(site(fns.Pandoc) .. ": function 'Pandoc' returned " .. describe(result) ..
 					"; expected a document with blocks and meta", 0)
 			end
 			doc = result
 		end
 	end
-	doc.blocks = as_blocks(doc.blocks, "document")
 	return doc
 end
 
--- A filter is a table of functions or, as in pandoc, a list of such tables run in order.
-function internals.run(filter, doc)
-	if type(filter) ~= "table" then
-		error("the filter must return a table of functions, not " .. describe(filter), 0)
-	end
-	if filter[1] == nil then return run_one(filter, doc) end
-	for i, one in ipairs(filter) do
-		if type(one) ~= "table" then
-			error("item " .. i .. " of the filter list is " .. describe(one) ..
-				", not a table of functions", 0)
+function methods.walk(el, filter)
+	local fns, passes = normalise(filter)
+	fns._lists = true
+	local copy = clone(el)
+	if rawget(copy, "blocks") then
+		copy = walk_with(copy, fns, passes, true)
+		if getmetatable(copy) == Element and (fns.Meta or fns.Pandoc) then
+			copy = meta_and_pandoc(fns, copy)
 		end
-		doc = run_one(one, doc)
+		return copy
 	end
-	return doc
+	return walk_with(copy, fns, passes)
+end
+Inlines.walk = methods.walk
+Blocks.walk = methods.walk
+-- pandoc 2's functions, still used by many filters.
+function pandoc.walk_block(el, filter) return methods.walk(el, filter) end
+function pandoc.walk_inline(el, filter) return methods.walk(el, filter) end
+
+-- ---- the two views of a document --------------------------------------------------
+-- A filter sees pandoc's view unless it sets galley_view = true: then text runs keep their
+-- spaces in one Str, tight list items and figures hold Para, metadata are plain strings,
+-- as galley's own filters expect.  The document changes view only when the next filter
+-- wants the other one.
+
+-- Splits a Str into Str and Space as pandoc does; pieces remember the run they came
+-- from (_run, _off) for galley.locate.
+local function split_str(s, out)
+	local text = s.text
+	if type(text) ~= "string" or not find(text, "[ \t]") then
+		out[#out + 1] = s
+		return
+	end
+	local pos, n = 1, #text
+	local line, col, file, origin = rawget(s, "_line"), rawget(s, "_col"), rawget(s, "_file"), rawget(s, "_origin")
+	while pos <= n do
+		local a, b = find(text, "[ \t]+", pos)
+		if a == nil then a, b = n + 1, n end
+		if a > pos then
+			out[#out + 1] = setmetatable({ tag = "Str", text = sub(text, pos, a - 1), _line = line,
+				_col = col, _file = file, _origin = origin, _run = text, _off = pos - 1 }, Element)
+		end
+		if a <= n then
+			local w = sub(text, a, b)
+			out[#out + 1] = setmetatable({ tag = "Space", _text = w ~= " " and w or nil }, Element)
+		end
+		pos = b + 1
+	end
 end
 
-function internals.traceback(message)
-	if type(message) ~= "string" then message = describe(message) end
-	return traceback(message, 2)
+local pandoc_inlines, pandoc_blocks
+
+-- The conversions follow only galley's own elements: an element a filter gave a
+-- metatable of its own is left for galley to read (and report) as it stands.
+local function pandoc_children(el, depth)
+	if getmetatable(el) ~= Element then return end
+	local tag = el.tag
+	depth = (depth or 0) + 1
+	if depth > MAX_DEPTH then too_deep(el) end
+	if INLINE_CONTENT[tag] then
+		el.content = pandoc_inlines(el.content, depth)
+	elseif BLOCK_CONTENT[tag] then
+		el.content = pandoc_blocks(el.content, tag == "Figure", depth)
+	elseif ITEM_CONTENT[tag] then
+		setmetatable(el.content, List)
+		for i, item in ipairs(el.content) do el.content[i] = pandoc_blocks(item, el.tight, depth) end
+	end
+	if (tag == "Link" or tag == "Image") and rawget(el, "title") == nil then
+		rawset(el, "title", "")	-- pandoc's links always have a title, "" for none
+	end
+	if tag == "Figure" or tag == "Table" then
+		to_pandoc_model(el)
+		table_children(el, function(l) return pandoc_inlines(l, depth) end,
+			function(l) return pandoc_blocks(l, false, depth) end)
+	end
+end
+
+function pandoc_inlines(list, depth)
+	if type(list) ~= "table" or getmetatable(list) ~= nil and getmetatable(list) ~= Inlines and getmetatable(list) ~= List then return list end
+	local out = new_list(list, Inlines)
+	for _, el in ipairs(list) do
+		if type(el) == "table" and getmetatable(el) == Element and el.tag == "Str" then
+			split_str(el, out)
+		else
+			if type(el) == "table" then pandoc_children(el, depth) end
+			out[#out + 1] = el
+		end
+	end
+	return out
+end
+
+function pandoc_blocks(list, plain, depth)
+	if type(list) ~= "table" or getmetatable(list) ~= nil and getmetatable(list) ~= Blocks and getmetatable(list) ~= List then return list end
+	setmetatable(list, Blocks)
+	for _, el in ipairs(list) do
+		if type(el) == "table" then
+			pandoc_children(el, depth)
+			if getmetatable(el) == Element then
+				local tag = el.tag
+				if plain and tag == "Para" then
+					el.tag = "Plain"
+				elseif tag == "CodeBlock" and type(el.text) == "string" and sub(el.text, -1) == "\n" then
+					-- pandoc's code blocks do not end with the line's newline
+					el.text = sub(el.text, 1, -2)
+				end
+			end
+		end
+	end
+	return list
+end
+
+local galley_inlines, galley_blocks
+
+local function galley_children(el, depth)
+	if getmetatable(el) ~= Element then return end
+	local tag = el.tag
+	depth = (depth or 0) + 1
+	if depth > MAX_DEPTH then too_deep(el) end
+	if INLINE_CONTENT[tag] then
+		el.content = galley_inlines(el.content, depth)
+	elseif BLOCK_CONTENT[tag] then
+		el.content = galley_blocks(el.content, depth)
+	elseif ITEM_CONTENT[tag] then
+		for i, item in ipairs(el.content) do el.content[i] = galley_blocks(item, depth) end
+	end
+	if tag == "Figure" or tag == "Table" then
+		table_children(el, function(l) return galley_inlines(l, depth) end,
+			function(l) return galley_blocks(l, depth) end)
+		to_galley_model(el)
+	end
+end
+
+-- Joins Str and Space back into runs; a merged Str is a new element (the old ones may
+-- stand elsewhere too), placed where its first piece was.
+function galley_inlines(list, depth)
+	if type(list) ~= "table" or getmetatable(list) ~= nil and getmetatable(list) ~= Inlines and getmetatable(list) ~= List then return list end
+	local out = new_list(list, Inlines)
+	local run = nil		-- the Str being extended, made here
+	for _, el in ipairs(list) do
+		local tag = type(el) == "table" and getmetatable(el) == Element and el.tag
+		if (tag == "Str" and type(el.text) == "string") or tag == "Space" then
+			local text = tag == "Space" and (rawget(el, "_text") or " ") or el.text
+			if run then
+				run.text = run.text .. text
+			elseif tag == "Space" then
+				run = setmetatable({ tag = "Str", text = text }, Element)
+				out[#out + 1] = run
+			else
+				run = setmetatable({ tag = "Str", text = text, _line = rawget(el, "_line"),
+					_col = rawget(el, "_col"), _file = rawget(el, "_file"),
+					_origin = rawget(el, "_origin"), _run = rawget(el, "_run"),
+					_off = rawget(el, "_off") }, Element)
+				for k, v in pairs(el) do
+					if run[k] == nil then run[k] = v end
+				end
+				out[#out + 1] = run
+			end
+		else
+			run = nil
+			if tag then galley_children(el, depth) end
+			out[#out + 1] = el
+		end
+	end
+	return out
+end
+
+function galley_blocks(list, depth)
+	if type(list) ~= "table" or getmetatable(list) ~= nil and getmetatable(list) ~= Blocks and getmetatable(list) ~= List then return list end
+	setmetatable(list, Blocks)
+	for _, el in ipairs(list) do
+		if type(el) == "table" and getmetatable(el) == Element then
+			galley_children(el, depth)
+			local tag = el.tag
+			if tag == "Plain" then
+				el.tag = "Para"
+			elseif tag == "CodeBlock" and type(el.text) == "string" and el.text ~= "" and
+					sub(el.text, -1) ~= "\n" then
+				el.text = el.text .. "\n"
+			end
+		end
+	end
+	return list
 end
 
 -- Plain text of an element, a list, a document or a metadata value.
@@ -419,13 +1045,13 @@ local function stringify(x, out)
 		local tag = rawget(x, "tag")
 		if tag == "Str" or tag == "Code" then
 			out[#out + 1] = x.text
-		elseif tag == "SoftBreak" or tag == "LineBreak" then
+		elseif tag == "Space" or tag == "SoftBreak" or tag == "LineBreak" then
 			out[#out + 1] = " "
 		elseif tag == "Note" or tag == "RawInline" or tag == "RawBlock" then
 			return out
 		elseif tag == "CodeBlock" then
 			out[#out + 1] = x.text
-		elseif tag ~= nil then
+		elseif tag ~= nil and tag ~= "Pandoc" then
 			if x.content then
 				if ITEM_CONTENT[tag] then
 					for _, item in ipairs(x.content) do stringify(item, out) end
@@ -435,6 +1061,12 @@ local function stringify(x, out)
 			end
 		elseif rawget(x, "blocks") then
 			stringify(x.blocks, out)
+		elseif x[1] == nil and getmetatable(x) == nil then
+			-- a metadata map: its values in key order
+			local keys = {}
+			for k in pairs(x) do if type(k) == "string" and sub(k, 1, 1) ~= "_" then keys[#keys + 1] = k end end
+			sort(keys)
+			for _, k in ipairs(keys) do stringify(x[k], out) end
 		else
 			for i, v in ipairs(x) do
 				if i > 1 and is_element(v) and category(v) == "block" then out[#out + 1] = " " end
@@ -445,8 +1077,136 @@ local function stringify(x, out)
 	return out
 end
 
-function galley.utils.stringify(x)
-	return concat(stringify(x, {}))
+local function stringify_string(x) return concat(stringify(x, {})) end
+galley.utils.stringify = stringify_string
+
+-- Metadata in pandoc's view: strings read as Markdown become MetaInlines (one
+-- paragraph) or MetaBlocks, remembering their source so that an unchanged value
+-- goes back to galley as it came.
+function to_pandoc_meta(v, depth)
+	depth = (depth or 0) + 1
+	if depth > 64 then return v end
+	if type(v) == "string" then
+		local blocks = internals.read_markdown(v)
+		local value
+		if #blocks == 1 and blocks[1].tag == "Para" then
+			value = pandoc_inlines(blocks[1].content)
+		elseif #blocks == 0 then
+			value = setmetatable({}, Inlines)
+		else
+			value = pandoc_blocks(blocks)
+		end
+		rawset(value, "_source", v)
+		rawset(value, "_plain", stringify_string(value))
+		return value
+	elseif type(v) == "table" and not is_element(v) and getmetatable(v) == nil then
+		if v[1] ~= nil then
+			for i, x in ipairs(v) do v[i] = to_pandoc_meta(x, depth) end
+			return setmetatable(v, List)
+		end
+		for k, x in pairs(v) do v[k] = to_pandoc_meta(x, depth) end
+	end
+	return v
+end
+
+local function to_galley_meta(v, depth)
+	depth = (depth or 0) + 1
+	if depth > 64 or type(v) ~= "table" then return v end
+	local mt = getmetatable(v)
+	if mt ~= nil and mt ~= Element and mt ~= Inlines and mt ~= Blocks and mt ~= List then
+		return v	-- a filter's own table: galley reads (and reports) it as it stands
+	end
+	if is_element(v) or mt == Inlines or mt == Blocks then
+		local plain = stringify_string(v)
+		local source = rawget(v, "_source")
+		if source and plain == rawget(v, "_plain") then return source end
+		return plain
+	end
+	if mt == List or (mt == nil and v[1] ~= nil) then
+		local out = {}
+		for i, x in ipairs(v) do out[i] = to_galley_meta(x, depth) end
+		return out
+	end
+	local out = {}
+	for k, x in pairs(v) do out[k] = to_galley_meta(x, depth) end
+	return out
+end
+
+-- Gives the elements of a metadata value (not nested deeper) the place of its key's value,
+-- for messages about them.
+local function place_meta(v, line, col, depth)
+	depth = (depth or 0) + 1
+	if type(v) ~= "table" or depth > 3 then return end
+	if is_element(v) then
+		if rawget(v, "_line") == nil then rawset(v, "_line", line); rawset(v, "_col", col) end
+		return
+	end
+	for _, x in ipairs(v) do place_meta(x, line, col, depth) end
+end
+
+-- Puts doc in the view a filter wants: "pandoc" or "galley".
+local function to_view(doc, view)
+	if doc._view == view then return doc end
+	if view == "pandoc" then
+		doc.blocks = pandoc_blocks(as_blocks(doc.blocks, "document"))
+		doc.meta = to_pandoc_meta(doc.meta or {})
+		for k, v in pairs(doc.meta) do
+			if type(k) == "string" then
+				local line, col = internals.meta_place(k)
+				if line then place_meta(v, line, col) end
+			end
+		end
+	else
+		doc.blocks = galley_blocks(as_blocks(doc.blocks, "document"))
+		doc.meta = to_galley_meta(doc.meta or {})
+	end
+	doc._view = view
+	return doc
+end
+
+-- Runs one filter table over doc = { blocks = …, meta = … } and returns the new doc.
+local function run_one(filter, doc, galley_view)
+	local fns, passes = normalise(filter)
+	local own = rawget(filter, "galley_view")
+	if own ~= nil then galley_view = own end
+	doc = to_view(doc, galley_view == true and "galley" or "pandoc")
+	doc.tag = "Pandoc"
+	local view = doc._view
+	fns._lists = view == "pandoc"
+	splitting = view == "pandoc"
+	doc = walk_with(doc, fns, passes, view == "pandoc")
+	doc = meta_and_pandoc(fns, doc)
+	doc.blocks = as_blocks(doc.blocks, "document")
+	doc._view = view
+	return doc
+end
+
+-- A filter is a table of functions or, as in pandoc, a list of such tables run in order.
+function internals.run(filter, doc)
+	if type(filter) ~= "table" then
+		error("the filter must return a table of functions, not " .. describe(filter), 0)
+	end
+	doc._view = doc._view or "galley"
+	if filter[1] == nil then return run_one(filter, doc) end
+	for i, one in ipairs(filter) do
+		if type(one) ~= "table" then
+			error("item " .. i .. " of the filter list is " .. describe(one) ..
+				", not a table of functions", 0)
+		end
+		doc = run_one(one, doc, rawget(filter, "galley_view"))
+	end
+	return doc
+end
+
+-- The document as galley takes it back.
+function internals.finish(doc)
+	if type(doc) ~= "table" then return doc end
+	return to_view(doc, "galley")
+end
+
+function internals.traceback(message)
+	if type(message) ~= "string" then message = describe(message) end
+	return traceback(message, 2)
 end
 
 local DIGITS = { "一", "二", "三", "四", "五", "六", "七", "八", "九" }
@@ -472,7 +1232,7 @@ end
 -- Chinese numerals as in 第十二条, 一百零一, 一千零一十 (whole numbers below 10^8).
 function galley.utils.cjk_number(n)
 	if type(n) ~= "number" or n % 1 ~= 0 or n < 0 or n >= 100000000 then
-		error("cjk_number: expected a whole number from 0 to 99999999", 2)
+		raise("cjk_number: expected a whole number from 0 to 99999999")
 	end
 	if n == 0 then return "零" end
 	local high, low = n // 10000, n % 10000
@@ -529,7 +1289,7 @@ end
 -- a, b, …, z, aa, ab … as in GB/T 1.1 list items.
 function galley.utils.alpha(n)
 	if type(n) ~= "number" or n < 1 or n % 1 ~= 0 then
-		error("alpha: expected a whole number from 1", 2)
+		raise("alpha: expected a whole number from 1")
 	end
 	local s = ""
 	while n > 0 do
@@ -551,7 +1311,7 @@ end
 -- Sorts list in place by galley.utils.compare in language lang ("zh" by default), comparing
 -- key(item) when a key function is given; equal items keep their order.  Returns list.
 function galley.utils.sort(list, lang, key)
-	if type(list) ~= "table" then error("sort: expected a list", 2) end
+	if type(list) ~= "table" then raise("sort: expected a list") end
 	lang = lang or "zh"
 	local compare = galley.utils.compare
 	local items = {}
@@ -567,6 +1327,451 @@ function galley.utils.sort(list, lang, key)
 	end)
 	for i, item in ipairs(items) do list[i] = item.value end
 	return list
+end
+
+-- ---- pandoc.List ------------------------------------------------------------------
+
+local function list_new(mt, t)
+	return setmetatable(t or {}, mt)
+end
+function List:clone()
+	local copy = setmetatable({}, getmetatable(self))
+	for i, v in ipairs(self) do copy[i] = is_element(v) and clone(v) or v end
+	return copy
+end
+function List:extend(other)
+	for _, v in ipairs(other) do self[#self + 1] = v end
+	return self
+end
+function List:find(needle, init)
+	init = init or 1
+	if init < 0 then init = #self + init + 1 end
+	for i = init, #self do
+		if pandoc.utils.equals(self[i], needle) then return self[i], i end
+	end
+	return nil
+end
+function List:find_if(pred, init)
+	init = init or 1
+	if init < 0 then init = #self + init + 1 end
+	for i = init, #self do
+		if pred(self[i]) then return self[i], i end
+	end
+	return nil
+end
+function List:includes(needle, init)
+	return (select(2, self:find(needle, init))) ~= nil
+end
+function List:filter(pred)
+	local out = setmetatable({}, getmetatable(self))
+	for i, v in ipairs(self) do
+		if pred(v, i) then out[#out + 1] = v end
+	end
+	return out
+end
+function List:map(fn)
+	local out = setmetatable({}, List)
+	for i, v in ipairs(self) do out[i] = fn(v, i) end
+	return out
+end
+function List:insert(pos, value)
+	if value == nil then table.insert(self, pos) else table.insert(self, pos, value) end
+end
+function List:remove(pos) return table.remove(self, pos) end
+function List:sort(comp) table.sort(self, comp) end
+function List:at(i, default)
+	if i < 0 then i = #self + i + 1 end
+	local v = self[i]
+	if v == nil then return default end
+	return v
+end
+function List:iter(step)
+	local i, n = 0, #self
+	return function()
+		i = i + 1
+		if i <= n then return self[i] end
+	end
+end
+function List:new(t) return setmetatable(t or {}, self == pandoc.List and List or self) end
+List.__concat = function(a, b)
+	local out = setmetatable({}, getmetatable(a) or getmetatable(b))
+	for _, v in ipairs(a) do out[#out + 1] = v end
+	for _, v in ipairs(b) do out[#out + 1] = v end
+	return out
+end
+List.__eq = function(a, b) return pandoc.utils.equals(a, b) end
+Inlines.__concat, Inlines.__eq = List.__concat, List.__eq
+Blocks.__concat, Blocks.__eq = List.__concat, List.__eq
+function Inlines:clone() return List.clone(self) end
+function Blocks:clone() return List.clone(self) end
+pandoc.List = setmetatable({}, {
+	__index = List,
+	__call = function(_, t) return list_new(List, t) end,
+})
+pandoc.List.new = function(self, t)
+	if t == nil and self ~= pandoc.List then t = self end
+	return list_new(List, t)
+end
+
+-- ---- pandoc.utils ------------------------------------------------------------------
+
+local utils = pandoc.utils
+utils.stringify = stringify_string
+
+-- pandoc.utils.type: the type name pandoc gives a value.
+function utils.type(x)
+	local t = type(x)
+	if t ~= "table" then return t end
+	local mt = getmetatable(x)
+	if mt == Element then
+		local tag = rawget(x, "tag")
+		if tag == "Pandoc" or rawget(x, "blocks") then return "Pandoc" end
+		if BLOCK[tag] then return "Block" end
+		if INLINE[tag] then return "Inline" end
+		return "table"
+	end
+	if mt == Inlines then return "Inlines" end
+	if mt == Blocks then return "Blocks" end
+	if mt == List then return "List" end
+	if mt == Attr then return "Attr" end
+	if mt ~= nil and mt.__name then return mt.__name end
+	return "table"
+end
+
+-- Deep equality of elements, lists and plain values; galley's bookkeeping (_line, …) aside.
+local function equals(a, b, depth)
+	if rawequal(a, b) then return true end
+	if type(a) ~= "table" or type(b) ~= "table" then return false end
+	depth = (depth or 0) + 1
+	if depth > MAX_DEPTH then too_deep(a) end
+	for k, v in pairs(a) do
+		if not (type(k) == "string" and sub(k, 1, 1) == "_") and not equals(v, rawget(b, k), depth) then
+			return false
+		end
+	end
+	for k, v in pairs(b) do
+		if not (type(k) == "string" and sub(k, 1, 1) == "_") and rawget(a, k) == nil and v ~= nil then
+			return false
+		end
+	end
+	return true
+end
+function utils.equals(a, b) return equals(a, b) end
+
+function blocks_to_inlines(blocks, sep)
+	sep = sep or { new("Space", {}), new("Str", { text = "¶" }), new("Space", {}) }
+	local out = setmetatable({}, Inlines)
+	local first = true
+	local function add(list)
+		for _, b in ipairs(list) do
+			local tag = b.tag
+			if INLINE_CONTENT[tag] or tag == "CodeBlock" or tag == "RawBlock" then
+				if not first then for _, s in ipairs(sep) do out[#out + 1] = clone(s) end end
+				first = false
+				if tag == "CodeBlock" then
+					out[#out + 1] = new("Code", { text = b.text, attr = b.attr })
+				elseif tag == "RawBlock" then
+					out[#out + 1] = new("RawInline", { format = b.format, text = b.text })
+				else
+					for _, i in ipairs(b.content) do out[#out + 1] = i end
+				end
+			elseif BLOCK_CONTENT[tag] then
+				add(b.content)
+			elseif ITEM_CONTENT[tag] then
+				for _, item in ipairs(b.content) do add(item) end
+			end
+		end
+	end
+	add(as_blocks(blocks, "blocks_to_inlines"))
+	return out
+end
+utils.blocks_to_inlines = function(blocks, sep) return blocks_to_inlines(blocks, sep) end
+
+function utils.to_roman_numeral(n)
+	if type(n) ~= "number" or n < 1 or n >= 4000 or n % 1 ~= 0 then
+		raise("to_roman_numeral: expected a whole number from 1 to 3999")
+	end
+	local out = {}
+	for _, p in ipairs({ { 1000, "M" }, { 900, "CM" }, { 500, "D" }, { 400, "CD" }, { 100, "C" },
+			{ 90, "XC" }, { 50, "L" }, { 40, "XL" }, { 10, "X" }, { 9, "IX" }, { 5, "V" },
+			{ 4, "IV" }, { 1, "I" } }) do
+		while n >= p[1] do
+			out[#out + 1] = p[2]
+			n = n - p[1]
+		end
+	end
+	return concat(out)
+end
+for _, name in ipairs({ "citeproc", "references", "run_json_filter", "run_lua_filter" }) do
+	utils[name] = function()
+		raise("pandoc.utils." .. name .. " is not available in galley")
+	end
+end
+
+-- pandoc.utils.make_sections(number_sections, base_level, blocks): headings and what
+-- follows them, to the next heading of their level or above, in Divs of class section.
+function utils.make_sections(number, base_level, blocks)
+	blocks = as_blocks(blocks, "make_sections")
+	local counters = {}
+	local function build(list, from, level)
+		local out, i = setmetatable({}, Blocks), from
+		while i <= #list do
+			local b = list[i]
+			if b.tag == "Header" then
+				if b.level <= level then return out, i end
+				local h = clone(b)
+				local number_text
+				if number and not h.attr.classes:includes("unnumbered") then
+					counters[h.level] = (counters[h.level] or 0) + 1
+					for l = h.level + 1, 6 do counters[l] = nil end
+					local parts = {}
+					for l = (base_level or 1), h.level do parts[#parts + 1] = tostring(counters[l] or 0) end
+					number_text = concat(parts, ".")
+					h.attr.attributes.number = number_text
+				end
+				local inner
+				inner, i = build(list, i + 1, h.level)
+				table.insert(inner, 1, h)
+				local attr = make_attr(h.attr.identifier, { "section", "level" .. h.level })
+				if number_text then attr.attributes.number = number_text end
+				h.attr.identifier = ""
+				out[#out + 1] = new("Div", { content = inner, attr = attr })
+			else
+				out[#out + 1] = b
+				i = i + 1
+			end
+		end
+		return out, i
+	end
+	return (build(blocks, 1, 0))
+end
+
+local Version = {}
+Version.__name = "Version"
+local function version_parts(v)
+	if type(v) == "table" then
+		local parts = {}
+		for i, n in ipairs(v) do parts[i] = tonumber(n) or 0 end
+		return parts
+	end
+	if type(v) == "number" then v = tostring(v) end
+	if type(v) ~= "string" or not v:match("^%d+[%.%d]*$") then
+		raise("cannot read a version from " .. describe(v))
+	end
+	local parts = {}
+	for n in v:gmatch("%d+") do parts[#parts + 1] = tonumber(n) end
+	return parts
+end
+local function version_compare(a, b)
+	a, b = version_parts(a), version_parts(b)
+	for i = 1, math.max(#a, #b) do
+		local x, y = a[i] or 0, b[i] or 0
+		if x ~= y then return x < y and -1 or 1 end
+	end
+	return 0
+end
+Version.__index = function(v, k)
+	if k == "must_be_at_least" then
+		return function(self, min, msg)
+			if version_compare(self, min) < 0 then
+				error(msg and msg:gsub("%%s", tostring(min), 1):gsub("%%s", tostring(self), 1) or
+					("expected version " .. tostring(min) .. " or newer, got " .. tostring(self)), 2)
+			end
+		end
+	end
+	return nil
+end
+Version.__lt = function(a, b) return version_compare(a, b) < 0 end
+Version.__le = function(a, b) return version_compare(a, b) <= 0 end
+Version.__eq = function(a, b) return version_compare(a, b) == 0 end
+Version.__tostring = function(v) return concat(v, ".") end
+Version.__concat = function(a, b) return tostring(a) .. tostring(b) end
+function pandoc.types.Version(v) return setmetatable(version_parts(v), Version) end
+
+-- pandoc.text: UTF-8 aware string functions (case only for ASCII letters).
+function pandoc.text.len(s) return utf8.len(s) end
+function pandoc.text.lower(s) return (string.lower(s)) end
+function pandoc.text.upper(s) return (string.upper(s)) end
+function pandoc.text.reverse(s)
+	local chars = {}
+	for _, c in utf8.codes(s) do table.insert(chars, 1, utf8.char(c)) end
+	return concat(chars)
+end
+function pandoc.text.sub(s, i, j)
+	local n = utf8.len(s)
+	i = i or 1
+	j = j or -1
+	if i < 0 then i = math.max(n + i + 1, 1) elseif i == 0 then i = 1 end
+	if j < 0 then j = n + j + 1 elseif j > n then j = n end
+	if i > j then return "" end
+	local from = utf8.offset(s, i)
+	local to = utf8.offset(s, j + 1)
+	return sub(s, from, (to or #s + 1) - 1)
+end
+function pandoc.text.toencoding() raise("pandoc.text.toencoding: galley's text is UTF-8 only") end
+function pandoc.text.fromencoding() raise("pandoc.text.fromencoding: galley's text is UTF-8 only") end
+
+-- pandoc.path, for POSIX paths.
+local path = pandoc.path
+path.separator = "/"
+path.search_path_separator = ":"
+function path.split(p)
+	local out = setmetatable({}, List)
+	if sub(p, 1, 1) == "/" then out[1] = "/" end
+	for part in p:gmatch("[^/]+") do out[#out + 1] = part end
+	return out
+end
+function path.join(parts)
+	local out = ""
+	for i, part in ipairs(parts) do
+		if sub(part, 1, 1) == "/" then out = part
+		elseif i == 1 or out == "" then out = part
+		elseif sub(out, -1) == "/" then out = out .. part
+		else out = out .. "/" .. part end
+	end
+	return out
+end
+function path.is_absolute(p) return sub(p, 1, 1) == "/" end
+function path.is_relative(p) return sub(p, 1, 1) ~= "/" end
+function path.directory(p)
+	local dir = p:match("^(.*)/[^/]*$")
+	if dir == nil then return "." end
+	if dir == "" then return "/" end
+	return dir
+end
+function path.filename(p) return p:match("([^/]*)$") end
+function path.split_extension(p)
+	local base, ext = p:match("^(.*[^/%.])(%.[^/%.]*)$")
+	if base == nil then return p, "" end
+	return base, ext
+end
+function path.normalize(p)
+	local absolute = sub(p, 1, 1) == "/"
+	local parts = {}
+	for part in p:gmatch("[^/]+") do
+		if part ~= "." then parts[#parts + 1] = part end
+	end
+	local out = concat(parts, "/")
+	if absolute then out = "/" .. out end
+	if out == "" then out = "." end
+	if sub(p, -1) == "/" and out ~= "/" then out = out .. "/" end
+	return out
+end
+function path.make_relative(p, root, unsafe)
+	p, root = path.normalize(p), path.normalize(root)
+	if root == "." then return p end
+	if sub(p, 1, #root + 1) == root .. "/" then return sub(p, #root + 2) end
+	if p == root then return "." end
+	if not unsafe then return p end
+	local a, b = path.split(p), path.split(root)
+	local i = 1
+	while a[i] and b[i] and a[i] == b[i] do i = i + 1 end
+	local parts = {}
+	for _ = i, #b do parts[#parts + 1] = ".." end
+	for j = i, #a do parts[#parts + 1] = a[j] end
+	return concat(parts, "/")
+end
+function path.exists() raise("pandoc.path.exists: galley's filters do not look at files") end
+
+-- pandoc.system and pandoc.mediabag, as far as galley's sandbox goes.
+pandoc.system.os = "linux"
+pandoc.system.arch = "x86_64"
+for _, name in ipairs({ "environment", "get_working_directory", "list_directory", "make_directory",
+		"remove_directory", "with_environment", "with_temporary_directory", "with_working_directory",
+		"read_file", "write_file", "command", "copy", "rename", "remove", "times", "xdg", "cputime" }) do
+	pandoc.system[name] = function()
+		raise("pandoc.system." .. name .. " is not available: galley's filters run without the file system")
+	end
+end
+function pandoc.mediabag.list() return setmetatable({}, List) end
+function pandoc.mediabag.items() return function() return nil end end
+function pandoc.mediabag.lookup() return nil end
+function pandoc.mediabag.empty() end
+function pandoc.mediabag.delete() end
+for _, name in ipairs({ "insert", "fetch", "fill", "write", "make_data_uri" }) do
+	pandoc.mediabag[name] = function()
+		raise("pandoc.mediabag." .. name .. " is not available: galley takes images from the document's folder")
+	end
+end
+
+function pandoc.pipe(command)
+	raise("pandoc.pipe: galley's filters run no programs ('" .. tostring(command) .. "')")
+end
+
+-- pandoc.read: Markdown through galley's own parser (front matter is not read).
+function pandoc.read(text, format)
+	format = format or "markdown"
+	if type(format) == "table" then format = format.format end
+	local f = tostring(format):match("^[%w_]+")
+	if f ~= "markdown" and f ~= "commonmark" and f ~= "commonmark_x" and f ~= "gfm" and f ~= "markdown_strict" then
+		raise("pandoc.read: galley reads Markdown only, not '" .. tostring(format) .. "'")
+	end
+	if type(text) ~= "string" then raise("pandoc.read: expected a string, got " .. describe(text)) end
+	local blocks = pandoc_blocks(internals.read_markdown(text))
+	return setmetatable({ tag = "Pandoc", blocks = blocks, meta = {}, _view = "pandoc" }, Element)
+end
+
+-- pandoc.write: plain text (and galley's text runs as "native" is not offered).
+function pandoc.write(doc, format)
+	format = format or "html"
+	if type(format) == "table" then format = format.format end
+	if format ~= "plain" then
+		error("pandoc.write: galley writes '" .. tostring(format) ..
+			"' only as a whole document (galley build -t); filters get 'plain'", 2)
+	end
+	local blocks = rawget(doc, "blocks") or doc
+	local paras = {}
+	for _, b in ipairs(as_blocks(blocks, "pandoc.write")) do
+		paras[#paras + 1] = stringify_string(b)
+	end
+	return concat(paras, "\n\n") .. "\n"
+end
+
+-- The globals filters share: the two modules and pandoc's (the API of pandoc 3.1.11).
+function internals.set_globals(format, source)
+	G.pandoc = pandoc
+	galley.walk_block, galley.walk_inline = pandoc.walk_block, pandoc.walk_inline
+
+	G.PANDOC_VERSION = pandoc.types.Version("3.1.11")
+	G.PANDOC_API_VERSION = pandoc.types.Version("1.23.1")
+	G.FORMAT = format
+	G.PANDOC_STATE = {
+		input_files = setmetatable({ source }, List), output_file = nil,
+		log = setmetatable({}, List), request_headers = setmetatable({}, List),
+		resource_path = setmetatable({ path.directory(source) }, List),
+		source_url = nil, user_data_dir = nil, trace = false, verbosity = "WARNING",
+	}
+	-- What galley's reader and writers do, in pandoc's terms, for filters that ask.
+	G.PANDOC_READER_OPTIONS = {
+		extensions = setmetatable({ "pipe_tables", "strikeout", "task_lists", "footnotes",
+			"autolink_bare_uris", "header_attributes", "yaml_metadata_block",
+			"east_asian_line_breaks" }, List),
+		standalone = true, columns = 80, tab_stop = 4, default_image_extension = "",
+		indented_code_classes = setmetatable({}, List), abbreviations = setmetatable({}, List),
+		track_changes = "accept-changes",
+	}
+	G.PANDOC_WRITER_OPTIONS = {
+		extensions = setmetatable({}, List), columns = 72, wrap_text = "wrap-auto",
+		number_sections = false, table_of_contents = false, toc_depth = 3, dpi = 96,
+		html_math_method = "plain", variables = {}, section_divs = false, tab_stop = 4,
+	}
+end
+
+-- A filter's own globals, reading through to the shared ones, and the modules require
+-- gives it without a file.
+function internals.new_env(script)
+	local env = setmetatable({}, { __index = G })
+	env._G = env
+	env.PANDOC_SCRIPT_FILE = script
+	local loaded = {
+		pandoc = pandoc, ["pandoc.List"] = pandoc.List, ["pandoc.utils"] = pandoc.utils,
+		["pandoc.text"] = pandoc.text, ["pandoc.path"] = pandoc.path,
+		["pandoc.system"] = pandoc.system, ["pandoc.mediabag"] = pandoc.mediabag,
+		["pandoc.types"] = pandoc.types, text = pandoc.text, galley = galley,
+		string = string, table = table, math = math, utf8 = utf8,
+	}
+	env.package = { loaded = loaded, path = "", cpath = "", preload = {} }
+	return env, loaded
 end
 
 internals.is_element = is_element
