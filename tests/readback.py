@@ -27,6 +27,8 @@ import sys
 import tempfile
 
 CLOSING = set('，。、；：！？）》」』】〕〉”’')
+# Marks a solid heading sets in a full em between Han characters.
+FULL_WIDTH = set('、，：；！？（）《》')
 DPI = 150
 
 
@@ -103,9 +105,11 @@ def flat(ws):
 def check_heading(ws, failures, where):
     """Returns how many quotes were measured in the heading line ws."""
     runs = [w for w in ws if len(w[4]) >= 2 and all(han(c) for c in w[4])]
-    if not runs:
-        return 0
-    em = sorted((w[2] - w[0]) / len(w[4]) for w in runs)[len(runs) // 2]
+    if runs:
+        em = sorted((w[2] - w[0]) / len(w[4]) for w in runs)[len(runs) // 2]
+    else:
+        # A heading set solid is one word of Han and marks: its box is an em high.
+        em = sorted(w[3] - w[1] for w in ws)[len(ws) // 2]
     measured = 0
     for i, w in enumerate(ws):
         t = w[4]
@@ -117,9 +121,16 @@ def check_heading(ws, failures, where):
             measured += 1
             continue
         others = len(t) - quotes
-        if any(not (han(c) or c in '“”') for c in t):
+        if any(not (han(c) or c in '“”' or (c in FULL_WIDTH and runs == [])) for c in t):
             continue	# Latin or marks in the word: no estimate of the quote's advance
         adv = (w[2] - w[0] - others * em) / quotes
+        if not runs:
+            # Every character of the word is full width: the quotes' mean advance is
+            # what is left of the word's width.
+            measured += quotes
+            if adv < 0.8 * em:
+                failures.append('%s: its quotes take %.2f em (%r)' % (where, adv / em, t))
+            continue
         if t.endswith('”') and i + 1 < len(ws):
             cell = adv + ws[i + 1][0] - w[2]
             measured += 1
