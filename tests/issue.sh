@@ -86,6 +86,32 @@ bad_issue no-sections '1:1: error: an issue needs '\''sections'\'': a list of se
 title: 没有栏目
 YAML
 
+# Article paths are confined to the issue's folder as image paths are (img_resolve):
+# "..", a symbolic link out and an absolute path are refused at their issue.yaml line and
+# column, and --trust-paths lets each through.
+c=$i/confine
+rm -rf "$c" && mkdir -p "$c/issue"
+printf -- '---\ntitle: 机密\n---\n\n不该发表的文字。\n' >"$c/secret.md"
+printf -- '---\ntitle: 文章\n---\n\n正文。\n' >"$c/issue/a.md"
+ln -s ../secret.md "$c/issue/link.md"
+confined() {	# confined NAME ARTICLE EXPECTED-MESSAGE
+	printf 'title: 泄露\nsections:\n  - title: 甲\n    articles: [a.md, %s]\n' "$2" >"$c/issue/issue.yaml"
+	rm -rf "$c/out"
+	"$G" build -o "$c/out" "$c/issue" 2>"$c/err"
+	check "issue paths: $1 refused" test $? = 1
+	check "issue paths: $1 writes nothing" test ! -e "$c/out/issue.html"
+	if grep -qxF "galley: $c/issue/issue.yaml:4:22: error: article '$2': $3" "$c/err"; then ok; else
+		bad "issue paths: $1 says '$3'"
+		cat "$c/err"
+	fi
+	"$G" build --trust-paths -t html -o "$c/out" "$c/issue" 2>"$c/err"
+	check "issue paths: $1 accepted with --trust-paths" test $? = 0
+	check "issue paths: ... the outside article is in the issue" grep -qF '不该发表的文字' "$c/out/issue.html"
+}
+confined "a ../ path" ../secret.md "the path leads out of the document's folder (--trust-paths allows it)"
+confined "a symbolic link out" link.md "the file lies outside the document's folder (through a symbolic link; --trust-paths allows it)"
+confined "an absolute path" "$c/secret.md" "the path is absolute; give it relative to the document's folder (--trust-paths allows others)"
+
 # Messages about an article's text name the article's file, not issue.yaml.
 a=$i/articles
 mkdir -p "$a"

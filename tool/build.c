@@ -851,7 +851,7 @@ build_file(struct build *b, const char *path)
 	begin_document(b, &clock);
 	if (folder != NULL) {
 		/* issue_read() names issue.yaml first: the rule's source. */
-		if (issue_read(doc, build_dep_add, b, &srclen) == -1)
+		if (issue_read(doc, o->trust_paths, build_dep_add, b, &srclen) == -1)
 			goto done;
 		apply_overrides(doc->meta, o->overrides);
 		if (check_meta_types(doc->files[0], doc->meta) == -1)

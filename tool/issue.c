@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "build.h"
 #include "fs.h"
+#include "img.h"
 #include "mem.h"
 #include "meta.h"
 #include "msg.h"
@@ -29,6 +30,7 @@ struct reader {
 	size_t		 nseen;
 	struct doc_node	*notes;		/* a DOCUMENT holding the articles' footnotes */
 	int		 nnotes;
+	int		 trust;		/* --trust-paths: articles may lie outside the folder */
 };
 
 static const char *
@@ -360,12 +362,29 @@ read_article(struct reader *r, const struct meta *entry)
 	size_t i;
 	int file, min;
 
-	if (entry->type != META_STRING || *entry->str == '\0' || entry->str[0] == '/') {
+	struct buf why = BUF_INIT;
+	enum img_refusal refusal = IMG_UNREADABLE;
+	char *real;
+
+	if (entry->type != META_STRING || *entry->str == '\0') {
 		msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "an article must be a "
 		    "Markdown file named relative to the issue's folder");
 		return;
 	}
-	path = fs_join(r->doc->source, entry->str);
+	/*
+	 * Articles are confined as images are, by the same function: issue.yaml's own
+	 * folder is the document's folder.  A missing file is left to the read below.
+	 */
+	real = img_resolve(r->yaml, entry->str, r->trust, &why, &refusal);
+	free(real);
+	if (real == NULL && refusal != IMG_UNREADABLE) {
+		msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "article '%s': %s",
+		    entry->str, buf_str(&why));
+		buf_free(&why);
+		return;
+	}
+	buf_free(&why);
+	path = entry->str[0] == '/' ? mem_strdup(entry->str) : fs_join(r->doc->source, entry->str);
 	tidy = fs_tidy(path);
 	for (i = 0; i < r->nseen; i++)
 		if (strcmp(r->seen[i], tidy) == 0) {
@@ -409,7 +428,8 @@ read_article(struct reader *r, const struct meta *entry)
 	/* The article's own headings go under its title, keeping their steps. */
 	if ((min = min_heading_level(art->root, 7)) <= 6)
 		shift_headings(art->root, 3 - min);
-	rel = fs_join(base_name(r->doc->source), entry->str);
+	rel = entry->str[0] == '/' ? mem_strdup(entry->str) :
+	    fs_join(base_name(r->doc->source), entry->str);
 	from = fs_dirname(rel);
 	rebase_urls(art->root, from);
 	renumber_notes(art->root, r->nnotes);
@@ -498,7 +518,7 @@ read_section(struct reader *r, const struct meta *entry)
 }
 
 int
-issue_read(struct doc *doc, read_hook on_read, void *ctx, size_t *bytes)
+issue_read(struct doc *doc, int trust, read_hook on_read, void *ctx, size_t *bytes)
 {
 	struct reader r;
 	struct meta *map = meta_new(META_MAP, NULL, 0, 0);
@@ -512,6 +532,7 @@ issue_read(struct doc *doc, read_hook on_read, void *ctx, size_t *bytes)
 	r.on_read = on_read;
 	r.ctx = ctx;
 	r.bytes = bytes;
+	r.trust = trust;
 	r.notes = doc_node_new(DOC_DOCUMENT, 0, 0);
 	/* Positions of the document's own nodes (sections, front matter) are in issue.yaml. */
 	free(doc->files[0]);
