@@ -81,7 +81,8 @@ static const char help_text[] =
 "2 a usage error.  With several FILEs a summary line ends the run (documents,\n"
 "warnings, errors, time), and on a terminal a progress line shows which\n"
 "document is being built (not when $CI is set).  Styles are looked up in\n"
-"./styles, $GALLEY_DATA/styles and the installed data directory.\n"
+"./styles, $GALLEY_DATA/styles and the data directory of the executable\n"
+"(the source tree of a built out/bin/galley, else PREFIX/share/galley).\n"
 "$SOURCE_DATE_EPOCH, when set, is the PDF's creation date (builds are then\n"
 "byte-for-byte reproducible).\n";
 
