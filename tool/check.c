@@ -121,6 +121,7 @@ check_image_node(const struct doc *doc, const struct doc_node *n, int trust_path
 {
 	struct buf why = BUF_INIT;
 	enum img_refusal refusal = IMG_UNREADABLE;
+	struct img_info info;
 	const char *file;
 	char *path;
 	int line, col;
@@ -129,6 +130,14 @@ check_image_node(const struct doc *doc, const struct doc_node *n, int trust_path
 	if (n->url == NULL || *n->url == '\0')
 		return;
 	path = img_resolve(doc->source, n->url, trust_paths, &why, &refusal);
+	/*
+	 * For the page the file is read too (a truncated or damaged file), so that
+	 * every bad image is reported in this one walk, in order, before the layout.
+	 */
+	if (path != NULL && missing_is_error && img_probe(path, &info, &why) == -1) {
+		free(path);
+		path = NULL;
+	}
 	if (path == NULL && refusal != IMG_NOT_A_FILE) {
 		where(doc, n, &line, &col, &file);
 		msg_at(refusal == IMG_OUTSIDE || missing_is_error ? MSG_ERROR : MSG_WARNING,
