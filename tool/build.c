@@ -209,6 +209,47 @@ apply_overrides(struct meta *map, const struct meta *overrides)
 	}
 }
 
+/*
+ * Warns about characters that hide in text: control characters (other than
+ * tab and line ends) and the bidirectional embeddings, overrides and isolates
+ * (U+202A-U+202E, U+2066-U+2069), which reorder the text shown after them
+ * (a U+202E can make "gpj.exe" read "exe.jpg").  One warning a kind, at its
+ * first place, with the count.  src is valid UTF-8.
+ */
+static void
+check_hidden_chars(const char *path, const char *src, size_t len)
+{
+	size_t i = 0, step, count[2] = { 0, 0 }, first[2] = { 0, 0 };
+	int32_t cp, code[2] = { 0, 0 };
+	int kind, later, line, col;
+
+	while (i < len) {
+		step = utf8_decode(src + i, len - i, &cp);
+		if (step == 0)
+			step = 1;
+		kind = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    (cp >= 0x7F && cp <= 0x9F) ? 0 :
+		    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ? 1 : -1;
+		if (kind >= 0 && count[kind]++ == 0) {
+			first[kind] = i;
+			code[kind] = cp;
+		}
+		i += step;
+	}
+	/* In the order of their first places. */
+	later = count[0] && count[1] && first[1] < first[0] ? 0 : 1;
+	for (kind = 1 - later; kind >= 0 && kind <= 1; kind += later == 1 ? 1 : -1) {
+		if (count[kind] == 0)
+			continue;
+		locate(src, first[kind], &line, &col);
+		msg_at(MSG_WARNING, path, line, col, "%s U+%04X in the text (%zu %s, the "
+		    "first here); delete %s", kind == 0 ? "control character" :
+		    "bidirectional control", (unsigned)code[kind], count[kind],
+		    count[kind] == 1 ? "place" : "places", kind == 0 ? "it: it shows nothing" :
+		    "it: it reorders the text shown after it");
+	}
+}
+
 int
 build_parse(const char *path, const char *src, size_t len, struct doc *doc,
     const struct meta *overrides)
@@ -228,6 +269,7 @@ build_parse(const char *path, const char *src, size_t len, struct doc *doc,
 		src += 3;
 		len -= 3;
 	}
+	check_hidden_chars(path, src, len);
 	text = mem_strndup(src, len);
 	doc_set_text(doc, 0, mem_strndup(src, len), len);
 	if (take_front_matter(path, text, len, doc) == -1)

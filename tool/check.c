@@ -69,6 +69,25 @@ where(const struct doc *doc, const struct doc_node *n, int *line, int *col,
 	*file = doc_node_file(doc, n);
 }
 
+/* Whether raw HTML s is nothing but comments (<!-- … -->) and white space. */
+static int
+only_comments(const char *s)
+{
+	const char *end;
+
+	if (s == NULL)
+		return 0;
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		if (*s == '\0')
+			return 1;
+		if (strncmp(s, "<!--", 4) != 0 || (end = strstr(s + 4, "-->")) == NULL)
+			return 0;
+		s = end + 3;
+	}
+}
+
 static void
 check_node(struct safety *st, struct doc_node *n)
 {
@@ -88,7 +107,8 @@ check_node(struct safety *st, struct doc_node *n)
 		next = c->next;
 		if (!st->allow_raw &&
 		    (c->type == DOC_RAWBLOCK || c->type == DOC_RAWINLINE)) {
-			if (st->raw_count++ == 0)
+			/* An editor's note (<!-- 编者按 -->) is not content: it goes unremarked. */
+			if (!only_comments(c->text) && st->raw_count++ == 0)
 				where(st->doc, c, &st->raw_line, &st->raw_col,
 				    &st->raw_file);
 			doc_unlink(c);

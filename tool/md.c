@@ -178,11 +178,34 @@ is_ext(cmark_node *cn, const char *name)
 static void
 set_text(struct md *md, struct doc_node *n, const char *s)
 {
+	char *bom, *rest;
+
 	free(n->text);
 	n->text = md_string(md, s ? s : "");
+	/*
+	 * A U+FEFF inside the text is a byte-order mark pasted along with text from
+	 * another file: it shows nothing and no font has it, so it goes silently.
+	 */
+	while ((bom = strstr(n->text, "\xEF\xBB\xBF")) != NULL)
+		for (rest = bom + 3; (*bom++ = *rest++) != '\0';)
+			;
 }
 
 static struct doc_node *convert(struct md *md, cmark_node *cn, int depth);
+
+/* Whether the raw HTML s is a line break tag: <br>, <br/> or <br />, in any case. */
+static int
+is_br_tag(const char *s)
+{
+	if (s == NULL || s[0] != '<' || (s[1] != 'b' && s[1] != 'B') ||
+	    (s[2] != 'r' && s[2] != 'R'))
+		return 0;
+	for (s += 3; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s == '/')
+		s++;
+	return s[0] == '>' && s[1] == '\0';
+}
 
 static void
 set_block_scope(struct md *md, int first, int last)
@@ -307,7 +330,10 @@ convert(struct md *md, cmark_node *cn, int depth)
 	case CMARK_NODE_IMAGE:		type = DOC_IMAGE; break;
 	case CMARK_NODE_SOFTBREAK:	type = DOC_SOFTBREAK; break;
 	case CMARK_NODE_LINEBREAK:	type = DOC_LINEBREAK; break;
-	case CMARK_NODE_HTML_INLINE:	type = DOC_RAWINLINE; break;
+	case CMARK_NODE_HTML_INLINE:
+		/* <br> is the one way to break a line in a GFM table cell; it is safe. */
+		type = is_br_tag(cmark_node_get_literal(cn)) ? DOC_LINEBREAK : DOC_RAWINLINE;
+		break;
 	case CMARK_NODE_FOOTNOTE_REFERENCE: type = DOC_NOTEREF; break;
 	default:
 		/* Extension node types are run-time values, known by name. */
