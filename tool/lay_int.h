@@ -260,6 +260,9 @@ void lay_set_colophon(struct layout *lo);
  */
 int lay_condition_holds(const struct meta *meta, const char *cond, struct buf *value);
 
+/* Sets the running heads and feet (and the draft mark) on every page set (lay_furniture.c). */
+void lay_set_heads(struct layout *lo, struct look body);
+
 /* Counts a body text line with its baseline on the current page for the line numbers. */
 void lay_count_line(struct layout *lo, double baseline);
 /*
