@@ -252,19 +252,6 @@ renumber_notes(struct doc_node *n, int offset)
 		renumber_notes(c, offset);
 }
 
-/* "2026-09-12" as Chinese print writes dates, "2026年9月12日"; other text as it is. */
-static void
-put_date(struct buf *out, const char *s)
-{
-	int y, m, d, used = 0;
-
-	if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
-	    used == 10 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
-		buf_printf(out, "%d年%d月%d日", y, m, d);
-	else
-		buf_puts(out, s);
-}
-
 static struct doc_node *
 span(const char *cls, const char *text, const struct meta *at)
 {
@@ -307,7 +294,7 @@ make_byline(const struct meta *map)
 		if (text.len)
 			doc_append(p, text_node("\u3000", date->line, date->col));
 		buf_reset(&text);
-		put_date(&text, date->str);
+		meta_put_date(&text, date->str);
 		doc_append(p, span("byline-date", buf_str(&text), date));
 	}
 	buf_free(&text);

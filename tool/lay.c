@@ -334,7 +334,8 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 		}
 		for (size_t k = 0; k < take; k++)
 			lay_count_line(lo, lay_place_line(lo, &para.lines[placed + k], x0 +
-			    (lo->centre_lines ? (measure - para.lines[placed + k].width) / 2 : 0),
+			    (lo->centre_lines == 1 ? (measure - para.lines[placed + k].width) / 2 :
+			    lo->centre_lines == 2 ? measure - para.lines[placed + k].width : 0),
 			    pitch, size));
 		placed += take;
 		if (placed < para.nlines)
@@ -570,6 +571,13 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			break;
 		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
+		if (lo->flush_right) {
+			/* A closing 署名 or 日期 line (Div .signature), flush right, unjustified. */
+			lo->centre_lines = 2;
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 0);
+			lo->centre_lines = 0;
+			break;
+		}
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
 		    ps->size, pitch, 1, 0);
 		break;
@@ -630,7 +638,14 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			lay_set_columns(lo, n, ncols, x0, measure, body, depth);
 		else if (doc_attr_has_class(&n->attr, "keep"))
 			lay_set_keep(lo, n, x0, measure, body, depth);
-		else
+		else if (doc_attr_has_class(&n->attr, "signature")) {
+			/* Closing lines, a blank line under the text, each flush right. */
+			if (lo->y > ps->top)
+				lo->y += pitch;
+			lo->flush_right++;
+			lay_set_blocks(lo, n->first, x0, measure, body, depth);
+			lo->flush_right--;
+		} else
 			lay_set_blocks(lo, n->first, x0, measure, body, depth);
 		if (n->attr.id)
 			lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);

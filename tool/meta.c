@@ -353,3 +353,15 @@ meta_parse_data(const char *file, const char *yaml, size_t len, struct meta **ou
 		return -1;
 	return parse_data(file, yaml, len, out, 0);
 }
+
+void
+meta_put_date(struct buf *out, const char *s)
+{
+	int y, m, d, used = 0;
+
+	if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
+	    used == 10 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+		buf_printf(out, "%d年%d月%d日", y, m, d);
+	else
+		buf_puts(out, s);
+}
