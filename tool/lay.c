@@ -472,6 +472,57 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	buf_free(&title);
 }
 
+/* n (1-99) in Chinese numerals, as list numbers are written: 一, 十二, 二十; else in digits. */
+static void
+cjk_number(int n, struct buf *out)
+{
+	static const char *const digit[] = { "", "一", "二", "三", "四", "五", "六", "七",
+		"八", "九" };
+
+	if (n < 1 || n > 99) {
+		buf_printf(out, "%d", n);
+		return;
+	}
+	if (n >= 20)
+		buf_puts(out, digit[n / 10]);
+	if (n >= 10)
+		buf_puts(out, "十");
+	buf_puts(out, digit[n % 10]);
+}
+
+/*
+ * The label of item number of an ordered list, as the HTML's CSS prints it:
+ * a. a) for LowerAlpha, 一、（一）一） for CJKDecimal, 1、 for class comma,
+ * （1） for TwoParens (full-width, as Chinese documents write it), 1. 1).
+ */
+static void
+list_label(const struct doc_node *list, int number, char *label, size_t size)
+{
+	struct buf b = BUF_INIT;
+	const char *style = list->info ? list->info : "Decimal";
+	int parens = (list->flags & DOC_PARENS) != 0, paren = (list->flags & DOC_PAREN) != 0;
+
+	if (parens)
+		buf_puts(&b, "（");
+	if ((strcmp(style, "LowerAlpha") == 0 || strcmp(style, "UpperAlpha") == 0) &&
+	    number >= 1 && number <= 26)
+		buf_putc(&b, (char)((style[0] == 'L' ? 'a' : 'A') + number - 1));
+	else if (strcmp(style, "CJKDecimal") == 0)
+		cjk_number(number, &b);
+	else
+		buf_printf(&b, "%d", number);
+	if (parens)
+		buf_puts(&b, "）");
+	else if (paren)
+		buf_puts(&b, strcmp(style, "CJKDecimal") == 0 ? "）" : ")");
+	else if (strcmp(style, "CJKDecimal") == 0 || doc_attr_has_class(&list->attr, "comma"))
+		buf_puts(&b, "、");
+	else
+		buf_putc(&b, '.');
+	snprintf(label, size, "%s", buf_str(&b));
+	buf_free(&b);
+}
+
 static void
 set_list(struct layout *lo, const struct doc_node *list, double x0, double measure,
     struct look body, int depth)
@@ -482,18 +533,15 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 	int number = list->num;
 	char label[64];
 
+	/* A wide label (（一）, （12）) hangs in three ems. */
+	if ((list->flags & DOC_ORDERED) && ((list->flags & DOC_PARENS) ||
+	    (list->info && strcmp(list->info, "CJKDecimal") == 0)))
+		hang = 3 * ps->size;
 	for (item = list->first; item != NULL; item = item->next, number++) {
 		size_t before = lo->out->n;
-		if (list->flags & DOC_ORDERED) {
-			if (list->info && strcmp(list->info, "LowerAlpha") == 0 && number >= 1 &&
-			    number <= 26)
-				snprintf(label, sizeof(label), "%c%s", 'a' + number - 1,
-				    list->flags & DOC_PAREN ? ")" : ".");
-			else
-				snprintf(label, sizeof(label), "%s%d%s",
-				    list->flags & DOC_PARENS ? "(" : "", number,
-				    list->flags & (DOC_PAREN | DOC_PARENS) ? ")" : ".");
-		} else
+		if (list->flags & DOC_ORDERED)
+			list_label(list, number, label, sizeof(label));
+		else
 			snprintf(label, sizeof(label), "%s",
 			    doc_attr_has_class(&list->attr, "dash") ? "——" : "•");
 		lay_set_blocks(lo, item->first, x0 + hang, measure - hang, body, depth + 1);
@@ -510,8 +558,15 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			double y = lo->y;
 			lay_para_set(&run, 1, &st, &para);
 			if (para.nlines > 0) {
+				/* A box holds one font: （一） and 1、 mix the CJK and Latin ones. */
+				const struct lay_line *l = &para.lines[0];
+				size_t from = 0, i;
 				lo->page = first.page;
-				lay_add_glyph_box(lo, &para.lines[0], 0, para.lines[0].n, x0, first.y);
+				for (i = 1; i <= l->n; i++)
+					if (i == l->n || l->glyphs[i].font != l->glyphs[from].font) {
+						lay_add_glyph_box(lo, l, from, i, x0, first.y);
+						from = i;
+					}
 				lo->page = page;
 			}
 			lo->y = y;
