@@ -191,3 +191,43 @@ printf '中文,测试。\n' >>"$i/loc/meeting.md"
 "$G" check "$i/loc" 2>"$i/loc.err"
 check "issue: a check names the article's own line and column" \
 	grep -qF "$i/loc/meeting.md:$(wc -l <"$i/loc/meeting.md"):3: warning: use '，' instead of ','" "$i/loc.err"
+
+# Bulletin data: an article carries classes (columns-2 on one article, no empty heading
+# needed), a section of class unlisted stays off the cover's list of sections, and the
+# cover's contact line takes its own label.
+d=$i/data
+rm -rf "$d" && cp -R tests/issues/small "$d"
+cat >"$d/issue.yaml" <<'YAML'
+title: 测试会刊
+issue: "2026年 第1期"
+date: 2026-03-31
+publisher: 测试协会
+contact: https://www.example.org.cn
+contact-label: 官网
+sections:
+  - title: 协会动态
+    id: news
+    articles:
+      - {file: meeting.md, class: columns-2}
+      - training.md
+  - title: 编后记
+    id: afterword
+    class: unlisted
+    articles: [notes/standard.md]
+YAML
+"$G" build -t html,pdf,layout,tree -o "$d/out" "$d" 2>"$d/err"
+check "issue data: builds without messages" test ! -s "$d/err"
+check "issue data: the article's title has its classes" \
+	grep -qF '<h2 id="meeting" class="article-title columns-2">' "$d/out/data.html"
+check "issue data: ... and the article alone goes in columns" \
+	sh -c "grep -A1 '^  div .*meeting.md:2:8 .columns-2\$' '$d/out/data.tree' | grep -q 'heading .*level=2 #meeting .columns-2\$' && test \$(grep -c '^  div .*\.columns-2' '$d/out/data.tree') = 1"
+check "issue data: an unlisted section is not in the cover's list" \
+	sh -c "grep -q '\"sections\": list' '$d/out/data.tree' && ! grep -A3 '\"sections\": list' '$d/out/data.tree' | grep -q 编后记"
+check "issue data: ... but is in the issue" grep -qF '编后记' "$d/out/data.html"
+check "issue data: the contact line's own label on the cover" grep -q '"官网：' "$d/out/data.layout"
+check "issue data: ... and 地址 by default" \
+	sh -c "'$G' build -t layout -o - content/bulletin/2026-3 2>/dev/null | grep -q '\"地址：'"
+printf 'title: 错键\nsections:\n  - title: 甲\n    articles:\n      - {file: a.md, colour: red}\n' >"$d/issue.yaml"
+"$G" build -o "$d/out2" "$d" 2>"$d/err"
+check "issue data: an unknown key in an article map is an error at it" \
+	grep -qxF "galley: $d/issue.yaml:5:22: error: unknown key 'colour' in an article (known: file, class)" "$d/err"

@@ -75,9 +75,37 @@ is_text(const struct meta *m)
 	return m != NULL && m->type == META_STRING;
 }
 
+/* Whether the class value m (names separated by spaces, or a list of them) holds cls. */
+static int
+has_class(const struct meta *m, const char *cls)
+{
+	const struct meta *c;
+	const char *s, *end;
+	size_t n = strlen(cls);
+
+	if (m == NULL)
+		return 0;
+	if (m->type == META_LIST) {
+		for (c = m->first; c != NULL; c = c->next)
+			if (has_class(c, cls))
+				return 1;
+		return 0;
+	}
+	for (s = m->type == META_STRING ? m->str : ""; *s; s = end) {
+		while (*s == ' ')
+			s++;
+		for (end = s; *end && *end != ' '; end++)
+			;
+		if ((size_t)(end - s) == n && strncmp(s, cls, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Copies issue.yaml's keys to out as a document's front matter: 'sections'
- * becomes the list of the section titles (what the cover shows as 本期栏目).
+ * becomes the list of the section titles (what the cover shows as 本期栏目),
+ * but for those of class unlisted.
  */
 static void
 issue_meta(const struct meta *map, struct meta *out)
@@ -92,7 +120,8 @@ issue_meta(const struct meta *map, struct meta *out)
 		}
 		list = meta_new(META_LIST, "sections", c->line, c->col);
 		for (s = c->first; s != NULL; s = s->next)
-			if (s->type == META_MAP && is_text(title = meta_get(s, "title"))) {
+			if (s->type == META_MAP && is_text(title = meta_get(s, "title")) &&
+			    !has_class(meta_get(s, "class"), "unlisted")) {
 				struct meta *item = meta_new(META_STRING, NULL, title->line,
 				    title->col);
 				item->str = mem_strdup(title->str);
@@ -337,22 +366,40 @@ check_article_meta(const char *path, const struct meta *map)
 	return rc;
 }
 
-/* Adds the article issue.yaml names at entry (in the current section) to the document. */
+/*
+ * Adds the article issue.yaml names at entry (in the current section) to the
+ * document: a file name, or a map of 'file' and 'class' (classes for the
+ * article's title heading: columns-2 sets that article in columns).
+ */
 static void
 read_article(struct reader *r, const struct meta *entry)
 {
 	struct doc *art = NULL;
 	struct doc_node *title, *byline, *c, *next;
-	struct buf src = BUF_INIT;
-	const struct meta *m;
-	char *path, *tidy, *rel = NULL, *from = NULL, *stem = NULL;
+	struct buf src = BUF_INIT, why = BUF_INIT;
+	enum img_refusal refusal = IMG_UNREADABLE;
+	const struct meta *m, *cls = NULL;
+	char *path, *tidy, *rel = NULL, *from = NULL, *stem = NULL, *real;
 	size_t i;
 	int file, min;
 
-	struct buf why = BUF_INIT;
-	enum img_refusal refusal = IMG_UNREADABLE;
-	char *real;
-
+	if (entry->type == META_MAP) {
+		for (m = entry->first; m != NULL; m = m->next)
+			if (strcmp(m->key, "file") != 0 && strcmp(m->key, "class") != 0)
+				msg_at(MSG_ERROR, r->yaml, m->key_line, m->key_col, "unknown key "
+				    "'%s' in an article (known: file, class)", m->key);
+		if ((cls = meta_get(entry, "class")) != NULL && !meta_is_string_list(cls)) {
+			msg_at(MSG_ERROR, r->yaml, cls->line, cls->col, "'class' must be class "
+			    "names (columns-2) or a list of them");
+			return;
+		}
+		if ((m = meta_get(entry, "file")) == NULL) {
+			msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "an article given "
+			    "as a map needs 'file', the Markdown file");
+			return;
+		}
+		entry = m;
+	}
 	if (entry->type != META_STRING || *entry->str == '\0') {
 		msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "an article must be a "
 		    "Markdown file named relative to the issue's folder");
@@ -406,6 +453,8 @@ read_article(struct reader *r, const struct meta *entry)
 		goto out;
 	}
 	title->level = 2;
+	if (cls != NULL)
+		add_classes(&title->attr, cls);
 	stem = fs_stem(path);
 	if ((m = meta_get(art->meta, "id")) != NULL && *m->str) {
 		free(title->attr.id);
