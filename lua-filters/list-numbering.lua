@@ -44,12 +44,9 @@ return {
 	Doc = function(doc)
 		local name = doc.meta["list-numbering"]
 		if name == nil then return nil end
+		-- galley checks the value against its keys (galley keys) before filters run.
 		local scheme = SCHEMES[tostring(name)]
-		if scheme == nil then
-			galley.warn("unknown list-numbering '" .. tostring(name) ..
-				"' (known: gongwen, 1、, 一、, （一）, （1）, 1.)", "list-numbering")
-			return nil
-		end
+		if scheme == nil then return nil end
 		restyle(doc.blocks, scheme, 0)
 		return doc
 	end,

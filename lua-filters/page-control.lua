@@ -88,9 +88,7 @@ return {
 			if n:match("^[234]$") then
 				local div = galley.Div(doc.blocks, galley.Attr("", { "columns-" .. n }))
 				doc.blocks = { div }
-			elseif n ~= "1" then
-				galley.warn("'columns' must be 1, 2, 3 or 4, not '" .. n .. "'", "columns")
-			end
+			end	-- other values: galley checked them against its keys (galley keys)
 		end
 		return doc
 	end,

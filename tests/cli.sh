@@ -252,3 +252,22 @@ run sh -c "cd '$t/doc' && GALLEY_DATA='$ROOT' '$G' build --trust-paths -o '$t/ou
 check "terms: --trust-paths lets them through" status_is 0
 run sh -c "cd '$t' && GALLEY_DATA='$ROOT' '$G' build -o '$t/out' doc/up.md"
 check "terms: inside the working directory's tree: exit 0" status_is 0
+
+# The configuration keys come from one table: `galley keys` prints it, styles/README.md
+# holds the same text between its markers, an unknown key near a known one is a warning
+# that names it, with a stable diagnostic id.
+"$G" keys >"$d/keys.md"
+awk '/^<!-- galley keys -->/ { on = 1; next } /^<!-- end galley keys -->/ { on = 0 } on' \
+	styles/README.md >"$d/keys.readme"
+same "galley keys: styles/README.md is current (make keys-doc)" "$d/keys.readme" "$d/keys.md"
+check "galley keys: lists a key with its type and default" grep -qF '| `columns` | 1 \| 2 \| 3 \| 4 | 1 |' "$d/keys.md"
+printf -- '---\ntilte: 错字\n---\n\n正文。\n' >"$d/typo.md"
+run "$G" check "$d/typo.md"
+check "did you mean: a warning" status_is 0
+check "did you mean: names the key and the id" \
+	stderr_has "galley: $d/typo.md:2:1: warning: unknown key 'tilte' in front matter; did you mean 'title'? [key-near-miss]"
+printf -- '---\ntitle: 栏数\ncolumns: 5\n---\n\n正文。\n' >"$d/choice.md"
+run "$G" check "$d/choice.md"
+check "a bad choice: an error" status_is 1
+check "a bad choice: says the choices and the id" \
+	stderr_has "galley: $d/choice.md:3:10: error: front matter: 'columns' must be one of 1, 2, 3, 4, not '5' [key-choice]"

@@ -67,12 +67,18 @@ sections:
   - title: 乙
     articles: [./a.md]
 YAML
-bad_issue unknown-key '4:5: error: unknown key '\''colour'\'' in a section (known: title, id, class, articles)' <<'YAML'
+bad_issue unknown-key '4:5: error: unknown key '\''colour'\'' in a section (known: title, id, class, articles) [key-unknown]' <<'YAML'
 title: 错键
 sections:
   - title: 甲
     colour: red
     articles: [a.md]
+YAML
+bad_issue near-miss '4:5: error: unknown key '\''artciles'\'' in a section; did you mean '\''articles'\''? (known: title, id, class, articles) [key-unknown]' <<'YAML'
+title: 拼错
+sections:
+  - title: 甲
+    artciles: [a.md]
 YAML
 bad_issue no-articles '5:5: error: section '\''乙'\'' has no articles' <<'YAML'
 title: 空栏目
@@ -120,7 +126,7 @@ printf -- '---\ntitle: 一\n---\n\n## 小节 {#same}\n\n正文。\n' >"$a/one.md
 printf -- '---\ntitle: 二\nsubject: 多余\n---\n\n## 小节 {#same}\n\n![图](none.png)\n' >"$a/two.md"
 "$G" build -o "$i/a.out" "$a" 2>"$i/a.err"
 check "issue: an unknown key in an article's front matter, at the article" grep -qxF \
-	"galley: $a/two.md:3:1: error: unknown key 'subject' in an article's front matter (known: title, author, byline, date, id)" "$i/a.err"
+	"galley: $a/two.md:3:1: error: unknown key 'subject' in an article's front matter (known: title, author, byline, date, id) [key-unknown]" "$i/a.err"
 sed -i '/^subject/d' "$a/two.md"
 "$G" build -t pdf -o "$i/a.out" "$a" 2>"$i/a.err"
 check "issue: a duplicate id in another article names both files" grep -qxF \
@@ -230,4 +236,4 @@ check "issue data: ... and 地址 by default" \
 printf 'title: 错键\nsections:\n  - title: 甲\n    articles:\n      - {file: a.md, colour: red}\n' >"$d/issue.yaml"
 "$G" build -o "$d/out2" "$d" 2>"$d/err"
 check "issue data: an unknown key in an article map is an error at it" \
-	grep -qxF "galley: $d/issue.yaml:5:22: error: unknown key 'colour' in an article (known: file, class)" "$d/err"
+	grep -qxF "galley: $d/issue.yaml:5:22: error: unknown key 'colour' in an article (known: class, file) [key-unknown]" "$d/err"

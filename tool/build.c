@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "meta.h"
 #include "msg.h"
+#include "schema.h"
 #include "utf8.h"
 #include "xml.h"
 
@@ -159,42 +160,6 @@ take_front_matter(const char *path, char *src, size_t len, struct doc *doc)
 	return 0;
 }
 
-/* The known front-matter keys whose values must be strings (or a bool, for 'unsafe'). */
-static int
-check_meta_types(const char *path, const struct meta *map)
-{
-	static const char *const strings[] = {
-		"title", "subtitle", "date", "lang", "style"
-	};
-	const struct meta *m;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
-		m = meta_get(map, strings[i]);
-		if (m != NULL && m->type != META_STRING) {
-			msg_at(MSG_ERROR, path, m->line, m->col,
-			    "front matter: '%s' must be a single line of text",
-			    strings[i]);
-			rc = -1;
-		}
-	}
-	for (i = 0; i < 2; i++) {
-		const char *key = i == 0 ? "unsafe" : "comments-form";
-		if ((m = meta_get(map, key)) != NULL && m->type != META_BOOL) {
-			msg_at(MSG_ERROR, path, m->line, m->col,
-			    "front matter: '%s' must be true or false", key);
-			rc = -1;
-		}
-	}
-	if ((m = meta_get(map, "filters")) != NULL && !meta_is_string_list(m)) {
-		msg_at(MSG_ERROR, path, m->line, m->col,
-		    "front matter: 'filters' must be a name or a list of names");
-		rc = -1;
-	}
-	return rc;
-}
-
 static void
 apply_overrides(struct meta *map, const struct meta *overrides)
 {
@@ -252,7 +217,7 @@ check_hidden_chars(const char *path, const char *src, size_t len)
 
 int
 build_parse(const char *path, const char *src, size_t len, struct doc *doc,
-    const struct meta *overrides)
+    const struct meta *overrides, enum schema_place place)
 {
 	char *text;
 	size_t bad;
@@ -275,7 +240,7 @@ build_parse(const char *path, const char *src, size_t len, struct doc *doc,
 	if (take_front_matter(path, text, len, doc) == -1)
 		goto out;
 	apply_overrides(doc->meta, overrides);
-	if (check_meta_types(path, doc->meta) == -1 || lay_check_meta(path, doc->meta) == -1)
+	if (schema_check(place, path, doc->meta) == -1 || lay_check_meta(path, doc->meta) == -1)
 		goto out;
 	if (md_parse(doc, text, len) == -1)
 		goto out;
@@ -859,7 +824,7 @@ build_memory(struct build *b, const char *path, const char *src, size_t len,
 
 	begin_document(b, &clock);
 	dep_add(&b->deps, path);
-	if (build_parse(path, src, len, doc, b->opts->overrides) == 0) {
+	if (build_parse(path, src, len, doc, b->opts->overrides, SCHEMA_FRONT_MATTER) == 0) {
 		lap(b, STAGE_PARSE, &clock);
 		rc = run_pipeline(b, doc, path, len, outs, NULL, &clock);
 	}
@@ -896,7 +861,7 @@ build_file(struct build *b, const char *path)
 		if (issue_read(doc, o->trust_paths, build_dep_add, b, &srclen) == -1)
 			goto done;
 		apply_overrides(doc->meta, o->overrides);
-		if (check_meta_types(doc->files[0], doc->meta) == -1)
+		if (schema_check(SCHEMA_ISSUE, doc->files[0], doc->meta) == -1)
 			goto done;
 	} else {
 		dep_add(&b->deps, path);
@@ -905,7 +870,8 @@ build_file(struct build *b, const char *path)
 			goto done;
 		}
 		srclen = src.len;
-		if (build_parse(path, src.data, src.len, doc, o->overrides) == -1)
+		if (build_parse(path, src.data, src.len, doc, o->overrides,
+		    SCHEMA_FRONT_MATTER) == -1)
 			goto done;
 	}
 	lap(b, STAGE_PARSE, &clock);

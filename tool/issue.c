@@ -13,6 +13,7 @@
 #include "mem.h"
 #include "meta.h"
 #include "msg.h"
+#include "schema.h"
 
 #define ISSUE_FILE	"issue.yaml"
 
@@ -330,42 +331,6 @@ make_byline(const struct meta *map)
 	return p;
 }
 
-/* The front-matter keys an article may have; all must be text but author, which may list names. */
-static int
-check_article_meta(const char *path, const struct meta *map)
-{
-	static const char *const known[] = { "title", "author", "byline", "date", "id" };
-	const struct meta *m, *c;
-	size_t i;
-	int rc = 0;
-
-	for (m = map->first; m != NULL; m = m->next) {
-		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			if (strcmp(m->key, known[i]) == 0)
-				break;
-		if (i == sizeof(known) / sizeof(known[0])) {
-			msg_at(MSG_ERROR, path, m->key_line, m->key_col, "unknown key '%s' in "
-			    "an article's front matter (known: title, author, byline, date, id)",
-			    m->key);
-			rc = -1;
-			continue;
-		}
-		if (strcmp(m->key, "author") == 0 && m->type == META_LIST) {
-			for (c = m->first; c != NULL && c->type == META_STRING; c = c->next)
-				;
-			if (c == NULL)
-				continue;
-		}
-		if (m->type != META_STRING) {
-			msg_at(MSG_ERROR, path, m->line, m->col, "'%s' must be a single line of "
-			    "text%s", m->key, strcmp(m->key, "author") == 0 ?
-			    " or a list of names" : "");
-			rc = -1;
-		}
-	}
-	return rc;
-}
-
 /*
  * Adds the article issue.yaml names at entry (in the current section) to the
  * document: a file name, or a map of 'file' and 'class' (classes for the
@@ -384,15 +349,9 @@ read_article(struct reader *r, const struct meta *entry)
 	int file, min;
 
 	if (entry->type == META_MAP) {
-		for (m = entry->first; m != NULL; m = m->next)
-			if (strcmp(m->key, "file") != 0 && strcmp(m->key, "class") != 0)
-				msg_at(MSG_ERROR, r->yaml, m->key_line, m->key_col, "unknown key "
-				    "'%s' in an article (known: file, class)", m->key);
-		if ((cls = meta_get(entry, "class")) != NULL && !meta_is_string_list(cls)) {
-			msg_at(MSG_ERROR, r->yaml, cls->line, cls->col, "'class' must be class "
-			    "names (columns-2) or a list of them");
+		if (schema_check(SCHEMA_ARTICLE, r->yaml, entry) == -1)
 			return;
-		}
+		cls = meta_get(entry, "class");
 		if ((m = meta_get(entry, "file")) == NULL) {
 			msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "an article given "
 			    "as a map needs 'file', the Markdown file");
@@ -439,8 +398,7 @@ read_article(struct reader *r, const struct meta *entry)
 	}
 	*r->bytes += src.len;
 	art = doc_new(path);
-	if (build_parse(path, buf_str(&src), src.len, art, NULL) == -1 ||
-	    check_article_meta(path, art->meta) == -1)
+	if (build_parse(path, buf_str(&src), src.len, art, NULL, SCHEMA_ARTICLE_META) == -1)
 		goto out;
 	if ((m = meta_get(art->meta, "title")) != NULL && *m->str) {
 		title = doc_node_new(DOC_HEADING, m->line, m->col);
@@ -502,24 +460,17 @@ out:
 static void
 read_section(struct reader *r, const struct meta *entry)
 {
-	static const char *const known[] = { "title", "id", "class", "articles" };
 	const struct meta *m, *title, *id, *cls, *articles;
 	struct doc_node *h;
-	size_t i;
 
 	if (entry->type != META_MAP) {
 		msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "a section must be a map "
 		    "of title, id, class and articles");
 		return;
 	}
-	for (m = entry->first; m != NULL; m = m->next) {
-		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			if (strcmp(m->key, known[i]) == 0)
-				break;
-		if (i == sizeof(known) / sizeof(known[0]))
-			msg_at(MSG_ERROR, r->yaml, m->key_line, m->key_col, "unknown key '%s' "
-			    "in a section (known: title, id, class, articles)", m->key);
-	}
+	/* Unknown keys and the kinds of values; what is missing or empty is said below. */
+	if (schema_check(SCHEMA_SECTION, r->yaml, entry) == -1)
+		return;
 	title = meta_get(entry, "title");
 	id = meta_get(entry, "id");
 	cls = meta_get(entry, "class");
@@ -527,15 +478,9 @@ read_section(struct reader *r, const struct meta *entry)
 	if (!is_text(title) || *title->str == '\0')
 		msg_at(MSG_ERROR, r->yaml, title ? title->line : entry->line,
 		    title ? title->col : entry->col, "a section needs a 'title' (one line of text)");
-	if (id && (!is_text(id) || *id->str == '\0'))
+	if (id && *id->str == '\0')
 		msg_at(MSG_ERROR, r->yaml, id->line, id->col, "'id' must be one word");
-	if (cls && !meta_is_string_list(cls))
-		msg_at(MSG_ERROR, r->yaml, cls->line, cls->col, "'class' must be class names "
-		    "(columns-2) or a list of them");
-	if (articles && articles->type != META_LIST)
-		msg_at(MSG_ERROR, r->yaml, articles->line, articles->col, "'articles' must be "
-		    "a list of Markdown files");
-	else if (articles == NULL || articles->first == NULL)
+	if (articles == NULL || articles->first == NULL)
 		msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "section '%s' has no "
 		    "articles", is_text(title) ? title->str : "");
 	if (is_text(title) && *title->str) {
@@ -624,7 +569,8 @@ issue_read_meta(const char *path, struct meta *map, read_hook on_read, void *ctx
 		doc = doc_new(path);
 		if (fs_read(path, &src) == -1)
 			msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
-		else if (build_parse(path, buf_str(&src), src.len, doc, NULL) == 0) {
+		else if (build_parse(path, buf_str(&src), src.len, doc, NULL,
+		    SCHEMA_FRONT_MATTER) == 0) {
 			const struct meta *c;
 			for (c = doc->meta->first; c != NULL; c = c->next)
 				meta_append(map, meta_clone(c, c->key));
