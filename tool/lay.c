@@ -332,6 +332,8 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 			if (take == 0 && lo->y <= lo->ps->top)
 				take = fit > 0 ? fit : 1;	/* a page holds at least something */
 		}
+		if (placed == 0)
+			lo->para_first = lo->out->n;
 		for (size_t k = 0; k < take; k++)
 			lay_count_line(lo, lay_place_line(lo, &para.lines[placed + k], x0 +
 			    (lo->centre_lines == 1 ? (measure - para.lines[placed + k].width) / 2 :
@@ -466,8 +468,14 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	if (label.len > 0 && doc_attr_has_class(&n->attr, "term"))
 		buf_puts(&title, "\u3000");
 	doc_stringify(n, &title);
-	lay_add_anchor(lo, before, n->attr.id, doc_attr_has_class(&n->attr, "unlisted") ? 0 :
-	    n->level, buf_str(&title), size * 1.2);
+	/*
+	 * At the heading's first line, not at the first box set since `before`: a
+	 * heading moved on to the next page (or column) lets the notes of the page
+	 * it leaves be set first.
+	 */
+	lay_add_anchor(lo, lo->para_first > before ? lo->para_first : before, n->attr.id,
+	    doc_attr_has_class(&n->attr, "unlisted") ? 0 : n->level, buf_str(&title),
+	    size * 1.2);
 	buf_free(&label);
 	buf_free(&title);
 }

@@ -34,6 +34,7 @@ struct layout {
 							   are set flush right */
 	unsigned			 flags;		/* LAY_TRUST_PATHS */
 	size_t				 body_first;	/* the body's first box, after cover and head */
+	size_t				 para_first;	/* the first box of the last paragraph flushed */
 	struct font			**fallback;	/* the style's fallback fonts */
 	size_t				 nfallback;
 	struct coll			*text;		/* ICU's line breaking, owned */
