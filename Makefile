@@ -73,7 +73,7 @@ DATA_FILES = $(shell find styles lua-filters -type f | sort) \
 DEPFILES  = $(DOCS:content/%.md=out/%.d) $(ISSUES:content/%=out/%.d)
 NO_DEPFILE = $(filter-out $(wildcard $(DEPFILES)),$(DEPFILES))
 
-.PHONY: all deps deps-browser fuzz-deps docs test test-browser valgrind regen install bench fuzz fuzzers clean
+.PHONY: keys-doc all deps deps-browser fuzz-deps docs test test-browser valgrind regen install bench fuzz fuzzers clean
 .DELETE_ON_ERROR:
 
 all: deps $(GALLEY) docs
@@ -206,6 +206,13 @@ valgrind: deps $(GALLEY)
 # Rewrites the expected outputs of the golden tests; review them with `git diff`.
 regen: deps $(GALLEY)
 	@sh tests/run.sh --regen $(GALLEY)
+
+# styles/README.md's key reference is `galley keys`, between its markers.
+keys-doc: $(GALLEY)
+	@$(GALLEY) keys >out/keys.md && awk -v ref=out/keys.md \
+		'/^<!-- galley keys -->/ { print; while ((getline l < ref) > 0) print l; skip = 1; next } \
+		 /^<!-- end galley keys -->/ { skip = 0 } !skip' styles/README.md >out/README.tmp && \
+		mv out/README.tmp styles/README.md
 
 bench: deps $(GALLEY)
 	@sh tests/bench.sh $(GALLEY)

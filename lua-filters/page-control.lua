@@ -8,6 +8,8 @@
 --     end.  A heading inside marked .span runs across the columns.
 --   * Blocks between the HTML comments <!-- keep --> and <!-- end keep -->
 --     go into a Div {.keep}: they are set on one page when they fit on one.
+--   * `columns: 2` (3, 4) in the front matter sets the whole document in
+--     columns: its blocks go into one Div {.columns-2}.
 
 local function break_of(block)
 	if block.tag ~= "Para" or #block.content ~= 1 or block.content[1].tag ~= "Str" then
@@ -80,6 +82,14 @@ end
 return { galley_view = true, -- galley's view: text runs keep their spaces (filters.md)
 	Doc = function(doc)
 		doc.blocks = place(doc.blocks)
+		local n = doc.meta.columns
+		if n ~= nil then
+			n = tostring(n)
+			if n:match("^[234]$") then
+				local div = galley.Div(doc.blocks, galley.Attr("", { "columns-" .. n }))
+				doc.blocks = { div }
+			end	-- other values: galley checked them against its keys (galley keys)
+		end
 		return doc
 	end,
 }

@@ -37,3 +37,16 @@ check "checks: build --strict writes nothing" test ! -e "$c/strict/check-gb-word
 # checks: false in the front matter (or -M checks=false) turns them off.
 "$G" check --strict -M checks=false tests/golden/check-gb-wording.md 2>"$c/stderr"
 check "checks: checks=false turns the checks off" test $? = 0
+
+# Characters that hide in text: a control character and a bidi override (U+202E, which
+# makes "gpj.exe" read "exe.jpg") are warnings of galley check, at their first place;
+# a U+FEFF inside the text goes silently (tests/golden/hidden-chars.*).
+"$G" check tests/golden/hidden-chars.md 2>"$TMP/hidden.err"
+check "check: hidden characters are warnings (exit 0)" test $? = 0
+check "check: ... the bidi override at its place" grep -qxF \
+	"galley: tests/golden/hidden-chars.md:7:4: warning: bidirectional control U+202E in the text (2 places, the first here); delete it: it reorders the text shown after it" "$TMP/hidden.err"
+check "check: ... the control character at its place" grep -qF \
+	"galley: tests/golden/hidden-chars.md:9:3: warning: control character U+0007" "$TMP/hidden.err"
+check "check: ... nothing about U+FEFF" sh -c "! grep -q FEFF '$TMP/hidden.err'"
+"$G" check --strict tests/golden/hidden-chars.md 2>/dev/null
+check "check: ... errors under --strict" test $? = 1

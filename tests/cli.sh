@@ -135,8 +135,18 @@ check "unchanged output keeps its timestamp" \
 # Styles are found through $GALLEY_DATA when the working directory has none.
 (cd "$d" && GALLEY_DATA="$ROOT" "$G" build -o "$d/env" ok.md) >/dev/null 2>&1
 check "GALLEY_DATA: styles found" test -s "$d/env/ok.html"
-(cd "$d" && "$G" build -o "$d/noenv" ok.md) >/dev/null 2>"$d/stderr"
+# A binary in a build tree (out/bin/galley) run from another directory uses its source
+# tree's styles and filters: the PDF needs page.yaml, the filters crossref.lua and more.
+(cd "$d" && "$G" build -t html,pdf -o "$d/elsewhere" ok.md) >/dev/null 2>"$d/stderr"
+check "build tree binary from another directory: builds" test -s "$d/elsewhere/ok.html" -a -s "$d/elsewhere/ok.pdf"
+check "build tree binary from another directory: no messages" test ! -s "$d/stderr"
+# A copy of the binary with no data beside it says where it looked and names GALLEY_DATA.
+mkdir -p "$d/lone/bin"
+cp "$G" "$d/lone/bin/galley"
+(cd "$d" && "$d/lone/bin/galley" build -o "$d/noenv" ok.md) >/dev/null 2>"$d/stderr"
 check "no data directory: unknown style named" stderr_has "unknown style 'article'"
+check "no data directory: the message names GALLEY_DATA" \
+	stderr_has "(looked in ./styles, $d/lone/share/galley/styles; set GALLEY_DATA to the folder holding galley's styles/ and lua-filters/)"
 
 # make install puts the binary and its data under PREFIX, and the installed
 # galley finds its styles from anywhere.
@@ -145,8 +155,11 @@ if [ "$label" = galley ]; then
 	check "make install: binary" test -x "$d/inst/bin/galley"
 	check "make install: styles" test -f "$d/inst/share/galley/styles/article/html.xsl"
 	check "make install: lua-filters" test -d "$d/inst/share/galley/lua-filters"
-	(cd "$d" && "$d/inst/bin/galley" build -o "$d/inst-out" ok.md) >/dev/null 2>&1
+	(cd "$d" && "$d/inst/bin/galley" build -t html,pdf -o "$d/inst-out" ok.md) >/dev/null 2>"$d/stderr"
 	check "installed galley finds its styles" test -s "$d/inst-out/ok.html"
+	check "installed galley finds its page styles and filters" test -s "$d/inst-out/ok.pdf" -a ! -s "$d/stderr"
+	check "installed galley looks in its PREFIX, not the source tree" \
+		sh -c "cd '$d' && '$d/inst/bin/galley' build -s nosuch -o '$d/inst-out' ok.md 2>&1 | grep -qF '$d/inst/share/galley/styles;'"
 fi
 
 # A broken stylesheet is reported at the stylesheet, and nothing is written.
@@ -239,3 +252,22 @@ run sh -c "cd '$t/doc' && GALLEY_DATA='$ROOT' '$G' build --trust-paths -o '$t/ou
 check "terms: --trust-paths lets them through" status_is 0
 run sh -c "cd '$t' && GALLEY_DATA='$ROOT' '$G' build -o '$t/out' doc/up.md"
 check "terms: inside the working directory's tree: exit 0" status_is 0
+
+# The configuration keys come from one table: `galley keys` prints it, styles/README.md
+# holds the same text between its markers, an unknown key near a known one is a warning
+# that names it, with a stable diagnostic id.
+"$G" keys >"$d/keys.md"
+awk '/^<!-- galley keys -->/ { on = 1; next } /^<!-- end galley keys -->/ { on = 0 } on' \
+	styles/README.md >"$d/keys.readme"
+same "galley keys: styles/README.md is current (make keys-doc)" "$d/keys.readme" "$d/keys.md"
+check "galley keys: lists a key with its type and default" grep -qF '| `columns` | 1 \| 2 \| 3 \| 4 | 1 |' "$d/keys.md"
+printf -- '---\ntilte: 错字\n---\n\n正文。\n' >"$d/typo.md"
+run "$G" check "$d/typo.md"
+check "did you mean: a warning" status_is 0
+check "did you mean: names the key and the id" \
+	stderr_has "galley: $d/typo.md:2:1: warning: unknown key 'tilte' in front matter; did you mean 'title'? [key-near-miss]"
+printf -- '---\ntitle: 栏数\ncolumns: 5\n---\n\n正文。\n' >"$d/choice.md"
+run "$G" check "$d/choice.md"
+check "a bad choice: an error" status_is 1
+check "a bad choice: says the choices and the id" \
+	stderr_has "galley: $d/choice.md:3:10: error: front matter: 'columns' must be one of 1, 2, 3, 4, not '5' [key-choice]"

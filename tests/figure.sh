@@ -94,6 +94,16 @@ bad_image "an absolute path" /etc/passwd "the path is absolute"
 bad_image "a symbolic link out of the folder" images/link.png "the file lies outside the document's folder"
 bad_image "a remote image" https://example.org/a.png "remote images are not fetched"
 bad_image "a data: URL" "data:image/png;base64,iVBOR" "images in data: URLs are not supported"
+# Every bad image of a document is reported in one run, in order: a truncated PNG
+# on line 5 and a missing file on line 7 (before, the truncated one showed only once
+# the missing one was fixed).
+printf -- '---\ntitle: 两张坏图\n---\n\n![甲](images/truncated.png)\n\n![乙](images/missing.png)\n' >"$f/doc/figs.md"
+"$G" build -t pdf -o "$f/a" "$f/doc/figs.md" >/dev/null 2>"$f/err"
+echo "exit $?" >>"$f/err"
+printf '%s\n' "galley: $f/doc/figs.md:5:1: error: image 'images/truncated.png': truncated PNG (a chunk runs past the end of the file)" \
+	"galley: $f/doc/figs.md:7:1: error: image 'images/missing.png': cannot read: No such file or directory" \
+	"exit 1" >"$f/err.want"
+same "figure: two bad images, both reported in one run" "$f/err.want" "$f/err"
 # --trust-paths lets the same paths through.
 for url in ../outside.png "$f/outside.png" images/link.png; do
 	printf -- '---\ntitle: 图的读回\n---\n\n![外面的图](%s)\n' "$url" >"$f/doc/figs.md"

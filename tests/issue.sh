@@ -67,12 +67,18 @@ sections:
   - title: 乙
     articles: [./a.md]
 YAML
-bad_issue unknown-key '4:5: error: unknown key '\''colour'\'' in a section (known: title, id, class, articles)' <<'YAML'
+bad_issue unknown-key '4:5: error: unknown key '\''colour'\'' in a section (known: title, id, class, articles) [key-unknown]' <<'YAML'
 title: 错键
 sections:
   - title: 甲
     colour: red
     articles: [a.md]
+YAML
+bad_issue near-miss '4:5: error: unknown key '\''artciles'\'' in a section; did you mean '\''articles'\''? (known: title, id, class, articles) [key-unknown]' <<'YAML'
+title: 拼错
+sections:
+  - title: 甲
+    artciles: [a.md]
 YAML
 bad_issue no-articles '5:5: error: section '\''乙'\'' has no articles' <<'YAML'
 title: 空栏目
@@ -86,6 +92,32 @@ bad_issue no-sections '1:1: error: an issue needs '\''sections'\'': a list of se
 title: 没有栏目
 YAML
 
+# Article paths are confined to the issue's folder as image paths are (img_resolve):
+# "..", a symbolic link out and an absolute path are refused at their issue.yaml line and
+# column, and --trust-paths lets each through.
+c=$i/confine
+rm -rf "$c" && mkdir -p "$c/issue"
+printf -- '---\ntitle: 机密\n---\n\n不该发表的文字。\n' >"$c/secret.md"
+printf -- '---\ntitle: 文章\n---\n\n正文。\n' >"$c/issue/a.md"
+ln -s ../secret.md "$c/issue/link.md"
+confined() {	# confined NAME ARTICLE EXPECTED-MESSAGE
+	printf 'title: 泄露\nsections:\n  - title: 甲\n    articles: [a.md, %s]\n' "$2" >"$c/issue/issue.yaml"
+	rm -rf "$c/out"
+	"$G" build -o "$c/out" "$c/issue" 2>"$c/err"
+	check "issue paths: $1 refused" test $? = 1
+	check "issue paths: $1 writes nothing" test ! -e "$c/out/issue.html"
+	if grep -qxF "galley: $c/issue/issue.yaml:4:22: error: article '$2': $3" "$c/err"; then ok; else
+		bad "issue paths: $1 says '$3'"
+		cat "$c/err"
+	fi
+	"$G" build --trust-paths -t html -o "$c/out" "$c/issue" 2>"$c/err"
+	check "issue paths: $1 accepted with --trust-paths" test $? = 0
+	check "issue paths: ... the outside article is in the issue" grep -qF '不该发表的文字' "$c/out/issue.html"
+}
+confined "a ../ path" ../secret.md "the path leads out of the document's folder (--trust-paths allows it)"
+confined "a symbolic link out" link.md "the file lies outside the document's folder (through a symbolic link; --trust-paths allows it)"
+confined "an absolute path" "$c/secret.md" "the path is absolute; give it relative to the document's folder (--trust-paths allows others)"
+
 # Messages about an article's text name the article's file, not issue.yaml.
 a=$i/articles
 mkdir -p "$a"
@@ -94,7 +126,7 @@ printf -- '---\ntitle: 一\n---\n\n## 小节 {#same}\n\n正文。\n' >"$a/one.md
 printf -- '---\ntitle: 二\nsubject: 多余\n---\n\n## 小节 {#same}\n\n![图](none.png)\n' >"$a/two.md"
 "$G" build -o "$i/a.out" "$a" 2>"$i/a.err"
 check "issue: an unknown key in an article's front matter, at the article" grep -qxF \
-	"galley: $a/two.md:3:1: error: unknown key 'subject' in an article's front matter (known: title, author, byline, date, id)" "$i/a.err"
+	"galley: $a/two.md:3:1: error: unknown key 'subject' in an article's front matter (known: title, author, byline, date, id) [key-unknown]" "$i/a.err"
 sed -i '/^subject/d' "$a/two.md"
 "$G" build -t pdf -o "$i/a.out" "$a" 2>"$i/a.err"
 check "issue: a duplicate id in another article names both files" grep -qxF \
@@ -165,3 +197,43 @@ printf '中文,测试。\n' >>"$i/loc/meeting.md"
 "$G" check "$i/loc" 2>"$i/loc.err"
 check "issue: a check names the article's own line and column" \
 	grep -qF "$i/loc/meeting.md:$(wc -l <"$i/loc/meeting.md"):3: warning: use '，' instead of ','" "$i/loc.err"
+
+# Bulletin data: an article carries classes (columns-2 on one article, no empty heading
+# needed), a section of class unlisted stays off the cover's list of sections, and the
+# cover's contact line takes its own label.
+d=$i/data
+rm -rf "$d" && cp -R tests/issues/small "$d"
+cat >"$d/issue.yaml" <<'YAML'
+title: 测试会刊
+issue: "2026年 第1期"
+date: 2026-03-31
+publisher: 测试协会
+contact: https://www.example.org.cn
+contact-label: 官网
+sections:
+  - title: 协会动态
+    id: news
+    articles:
+      - {file: meeting.md, class: columns-2}
+      - training.md
+  - title: 编后记
+    id: afterword
+    class: unlisted
+    articles: [notes/standard.md]
+YAML
+"$G" build -t html,pdf,layout,tree -o "$d/out" "$d" 2>"$d/err"
+check "issue data: builds without messages" test ! -s "$d/err"
+check "issue data: the article's title has its classes" \
+	grep -qF '<h2 id="meeting" class="article-title columns-2">' "$d/out/data.html"
+check "issue data: ... and the article alone goes in columns" \
+	sh -c "grep -A1 '^  div .*meeting.md:2:8 .columns-2\$' '$d/out/data.tree' | grep -q 'heading .*level=2 #meeting .columns-2\$' && test \$(grep -c '^  div .*\.columns-2' '$d/out/data.tree') = 1"
+check "issue data: an unlisted section is not in the cover's list" \
+	sh -c "grep -q '\"sections\": list' '$d/out/data.tree' && ! grep -A3 '\"sections\": list' '$d/out/data.tree' | grep -q 编后记"
+check "issue data: ... but is in the issue" grep -qF '编后记' "$d/out/data.html"
+check "issue data: the contact line's own label on the cover" grep -q '"官网：' "$d/out/data.layout"
+check "issue data: ... and 地址 by default" \
+	sh -c "'$G' build -t layout -o - content/bulletin/2026-3 2>/dev/null | grep -q '\"地址：'"
+printf 'title: 错键\nsections:\n  - title: 甲\n    articles:\n      - {file: a.md, colour: red}\n' >"$d/issue.yaml"
+"$G" build -o "$d/out2" "$d" 2>"$d/err"
+check "issue data: an unknown key in an article map is an error at it" \
+	grep -qxF "galley: $d/issue.yaml:5:22: error: unknown key 'colour' in an article (known: class, file) [key-unknown]" "$d/err"

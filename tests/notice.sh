@@ -101,3 +101,18 @@ check "notice: 版记 with 抄送 and 印发 on the last page" sh -c \
 	     END { print r[p], bottom[p] }' >"$n/colophon"
 check "notice: the 版记's three rules, the last on the type area's bottom edge" awk '
 	{ exit !($1 == 3 && $2 > 742.1 && $2 < 743.2) }' "$n/colophon"
+
+# A subtitle is set in the notice too, under the title, in both outputs; and a notice
+# with neither issuer nor document number draws no red 版头 rule.
+printf -- '---\ntitle: 关于开展会员信息核查的通知\nsubtitle: （第二批）\naddressee: 各会员单位：\nstyle: notice\n---\n\n正文。\n' >"$n/sub.md"
+"$G" build -t html,pdf,layout -o "$n" "$n/sub.md" 2>"$n/sub.err"
+check "notice: a notice with a subtitle builds without messages" test ! -s "$n/sub.err"
+check "notice: the subtitle in the HTML" grep -qF '<h1 class="doc-title">关于开展会员信息核查的通知</h1><p class="doc-subtitle">（第二批）</p>' "$n/sub.html"
+lines "$n/sub.pdf" >"$n/sub.lines"
+check "notice: the subtitle in the PDF, on the line under the title" awk '
+	/关于开展会员信息核查的通知/ { t = $2 } /（第二批）/ { s = $2 }
+	END { exit !(t && s > t && s - t < 40) }' "$n/sub.lines"
+check "notice: no red rule without issuer or document number" \
+	sh -c "! grep -q '^  rule .*#e60012' '$n/sub.layout'"
+check "notice: ... while the real notice has it" \
+	sh -c "'$G' build -t layout -o - content/notice/implementation-rules.md 2>/dev/null | grep -q '^  rule .*#e60012'"

@@ -245,3 +245,18 @@ check "pdf: the colour is reset to black after the red" grep -q '^0 g$' "$p/noti
 pdftotext -enc UTF-8 -f 1 -l 1 "$ntc" "$p/ntc1.txt" 2>/dev/null
 check "pdf: the notice's page 1 shows the 发文字号 and the title" \
 	sh -c "grep -qF '溪安协〔2026〕7' '$p/ntc1.txt' && grep -q '^关于印发' '$p/ntc1.txt'"
+
+# A title and a heading of 40,000 characters (over libharu's 65,535 bytes for a string,
+# which gave "libharu error 0x1025"): the PDF is written, their outline entry and
+# document information shortened, with a warning naming each and the count kept.
+python3 -c "
+open('$p/longtitle.md', 'w').write('---\\ntitle: ' + '题' * 40000 + '\\n---\\n\\n# ' + '章' * 40000 + '\\n\\n正文。\\n')"
+"$G" build -t pdf -o "$p/lt" "$p/longtitle.md" 2>"$p/lt.err"
+check "pdf: a 40,000-character title still makes a PDF" test $? = 0 -a -s "$p/lt/longtitle.pdf"
+check "pdf: ... the heading shortened in the outline, with a warning" grep -qxF \
+	"galley: $p/longtitle.md: warning: the heading '章章章章章章章章章章章章…' in the outline is 40000 characters long: shortened to 31999, within the PDF's limit for a text string" "$p/lt.err"
+check "pdf: ... the title shortened in the document information, with a warning" grep -qxF \
+	"galley: $p/longtitle.md: warning: the title in the document information is 40000 characters long: shortened to 31999, within the PDF's limit for a text string" "$p/lt.err"
+check "pdf: ... the document information holds the shortened title" \
+	sh -c "pdfinfo -enc UTF-8 '$p/lt/longtitle.pdf' | grep '^Title:' | grep -q '题…\$'"
+

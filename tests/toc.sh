@@ -62,3 +62,14 @@ toc_check() {
 toc_check "$c/t-xaf-001.pdf" standard 40
 toc_check "$c/2026-3.pdf" bulletin 18
 toc_check "$c/toc-gb.pdf" toc-gb 8
+
+# A heading pushed on to the next page (here the top of a column) while the page it
+# leaves has footnotes: its contents entry gives the page it is on, not the page of the
+# notes set before it (the 2026-3 issue with its Q&A article in two columns).
+mkdir -p "$c/rep/bulletin"
+cp -R content/terms "$c/rep/"
+cp -R content/bulletin/2026-3 "$c/rep/bulletin/"
+sed -i 's/^      - credit-faq.md$/      - {file: credit-faq.md, class: columns-2}/' "$c/rep/bulletin/2026-3/issue.yaml"
+if "$G" build -q --trust-paths -t pdf -o "$c/rep" "$c/rep/bulletin/2026-3" 2>"$c/err"; then ok
+else bad "toc: the issue with a Q&A in columns builds"; cat "$c/err"; fi
+toc_check "$c/rep/2026-3.pdf" "bulletin with a Q&A in columns" 18

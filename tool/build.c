@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "meta.h"
 #include "msg.h"
+#include "schema.h"
 #include "utf8.h"
 #include "xml.h"
 
@@ -159,42 +160,6 @@ take_front_matter(const char *path, char *src, size_t len, struct doc *doc)
 	return 0;
 }
 
-/* The known front-matter keys whose values must be strings (or a bool, for 'unsafe'). */
-static int
-check_meta_types(const char *path, const struct meta *map)
-{
-	static const char *const strings[] = {
-		"title", "subtitle", "date", "lang", "style"
-	};
-	const struct meta *m;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
-		m = meta_get(map, strings[i]);
-		if (m != NULL && m->type != META_STRING) {
-			msg_at(MSG_ERROR, path, m->line, m->col,
-			    "front matter: '%s' must be a single line of text",
-			    strings[i]);
-			rc = -1;
-		}
-	}
-	for (i = 0; i < 2; i++) {
-		const char *key = i == 0 ? "unsafe" : "comments-form";
-		if ((m = meta_get(map, key)) != NULL && m->type != META_BOOL) {
-			msg_at(MSG_ERROR, path, m->line, m->col,
-			    "front matter: '%s' must be true or false", key);
-			rc = -1;
-		}
-	}
-	if ((m = meta_get(map, "filters")) != NULL && !meta_is_string_list(m)) {
-		msg_at(MSG_ERROR, path, m->line, m->col,
-		    "front matter: 'filters' must be a name or a list of names");
-		rc = -1;
-	}
-	return rc;
-}
-
 static void
 apply_overrides(struct meta *map, const struct meta *overrides)
 {
@@ -209,9 +174,50 @@ apply_overrides(struct meta *map, const struct meta *overrides)
 	}
 }
 
+/*
+ * Warns about characters that hide in text: control characters (other than
+ * tab and line ends) and the bidirectional embeddings, overrides and isolates
+ * (U+202A-U+202E, U+2066-U+2069), which reorder the text shown after them
+ * (a U+202E can make "gpj.exe" read "exe.jpg").  One warning a kind, at its
+ * first place, with the count.  src is valid UTF-8.
+ */
+static void
+check_hidden_chars(const char *path, const char *src, size_t len)
+{
+	size_t i = 0, step, count[2] = { 0, 0 }, first[2] = { 0, 0 };
+	int32_t cp, code[2] = { 0, 0 };
+	int kind, later, line, col;
+
+	while (i < len) {
+		step = utf8_decode(src + i, len - i, &cp);
+		if (step == 0)
+			step = 1;
+		kind = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    (cp >= 0x7F && cp <= 0x9F) ? 0 :
+		    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ? 1 : -1;
+		if (kind >= 0 && count[kind]++ == 0) {
+			first[kind] = i;
+			code[kind] = cp;
+		}
+		i += step;
+	}
+	/* In the order of their first places. */
+	later = count[0] && count[1] && first[1] < first[0] ? 0 : 1;
+	for (kind = 1 - later; kind >= 0 && kind <= 1; kind += later == 1 ? 1 : -1) {
+		if (count[kind] == 0)
+			continue;
+		locate(src, first[kind], &line, &col);
+		msg_at(MSG_WARNING, path, line, col, "%s U+%04X in the text (%zu %s, the "
+		    "first here); delete %s", kind == 0 ? "control character" :
+		    "bidirectional control", (unsigned)code[kind], count[kind],
+		    count[kind] == 1 ? "place" : "places", kind == 0 ? "it: it shows nothing" :
+		    "it: it reorders the text shown after it");
+	}
+}
+
 int
 build_parse(const char *path, const char *src, size_t len, struct doc *doc,
-    const struct meta *overrides)
+    const struct meta *overrides, enum schema_place place)
 {
 	char *text;
 	size_t bad;
@@ -228,12 +234,13 @@ build_parse(const char *path, const char *src, size_t len, struct doc *doc,
 		src += 3;
 		len -= 3;
 	}
+	check_hidden_chars(path, src, len);
 	text = mem_strndup(src, len);
 	doc_set_text(doc, 0, mem_strndup(src, len), len);
 	if (take_front_matter(path, text, len, doc) == -1)
 		goto out;
 	apply_overrides(doc->meta, overrides);
-	if (check_meta_types(path, doc->meta) == -1 || lay_check_meta(path, doc->meta) == -1)
+	if (schema_check(place, path, doc->meta) == -1 || lay_check_meta(path, doc->meta) == -1)
 		goto out;
 	if (md_parse(doc, text, len) == -1)
 		goto out;
@@ -817,7 +824,7 @@ build_memory(struct build *b, const char *path, const char *src, size_t len,
 
 	begin_document(b, &clock);
 	dep_add(&b->deps, path);
-	if (build_parse(path, src, len, doc, b->opts->overrides) == 0) {
+	if (build_parse(path, src, len, doc, b->opts->overrides, SCHEMA_FRONT_MATTER) == 0) {
 		lap(b, STAGE_PARSE, &clock);
 		rc = run_pipeline(b, doc, path, len, outs, NULL, &clock);
 	}
@@ -851,10 +858,10 @@ build_file(struct build *b, const char *path)
 	begin_document(b, &clock);
 	if (folder != NULL) {
 		/* issue_read() names issue.yaml first: the rule's source. */
-		if (issue_read(doc, build_dep_add, b, &srclen) == -1)
+		if (issue_read(doc, o->trust_paths, build_dep_add, b, &srclen) == -1)
 			goto done;
 		apply_overrides(doc->meta, o->overrides);
-		if (check_meta_types(doc->files[0], doc->meta) == -1)
+		if (schema_check(SCHEMA_ISSUE, doc->files[0], doc->meta) == -1)
 			goto done;
 	} else {
 		dep_add(&b->deps, path);
@@ -863,7 +870,8 @@ build_file(struct build *b, const char *path)
 			goto done;
 		}
 		srclen = src.len;
-		if (build_parse(path, src.data, src.len, doc, o->overrides) == -1)
+		if (build_parse(path, src.data, src.len, doc, o->overrides,
+		    SCHEMA_FRONT_MATTER) == -1)
 			goto done;
 	}
 	lap(b, STAGE_PARSE, &clock);

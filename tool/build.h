@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "doc.h"
+#include "schema.h"
 
 #define OUT_HTML	0x01
 #define OUT_XML		0x02
@@ -84,8 +85,12 @@ int build_index(struct build *b, char *const *paths, size_t n);
  */
 int build_finish(struct build *b);
 
-/* The source after front matter, with the front matter's lines blanked; for tests. */
+/*
+ * Parses the source src[0..len) of path into doc: its front matter (with the
+ * -M overrides, checked against the keys of place: an issue's article has
+ * its own) and its Markdown.  Returns 0, or -1 after reporting.
+ */
 int build_parse(const char *path, const char *src, size_t len, struct doc *doc,
-    const struct meta *overrides);
+    const struct meta *overrides, enum schema_place place);
 
 #endif

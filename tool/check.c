@@ -69,6 +69,25 @@ where(const struct doc *doc, const struct doc_node *n, int *line, int *col,
 	*file = doc_node_file(doc, n);
 }
 
+/* Whether raw HTML s is nothing but comments (<!-- … -->) and white space. */
+static int
+only_comments(const char *s)
+{
+	const char *end;
+
+	if (s == NULL)
+		return 0;
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		if (*s == '\0')
+			return 1;
+		if (strncmp(s, "<!--", 4) != 0 || (end = strstr(s + 4, "-->")) == NULL)
+			return 0;
+		s = end + 3;
+	}
+}
+
 static void
 check_node(struct safety *st, struct doc_node *n)
 {
@@ -88,7 +107,8 @@ check_node(struct safety *st, struct doc_node *n)
 		next = c->next;
 		if (!st->allow_raw &&
 		    (c->type == DOC_RAWBLOCK || c->type == DOC_RAWINLINE)) {
-			if (st->raw_count++ == 0)
+			/* An editor's note (<!-- 编者按 -->) is not content: it goes unremarked. */
+			if (!only_comments(c->text) && st->raw_count++ == 0)
 				where(st->doc, c, &st->raw_line, &st->raw_col,
 				    &st->raw_file);
 			doc_unlink(c);
@@ -121,6 +141,7 @@ check_image_node(const struct doc *doc, const struct doc_node *n, int trust_path
 {
 	struct buf why = BUF_INIT;
 	enum img_refusal refusal = IMG_UNREADABLE;
+	struct img_info info;
 	const char *file;
 	char *path;
 	int line, col;
@@ -129,6 +150,14 @@ check_image_node(const struct doc *doc, const struct doc_node *n, int trust_path
 	if (n->url == NULL || *n->url == '\0')
 		return;
 	path = img_resolve(doc->source, n->url, trust_paths, &why, &refusal);
+	/*
+	 * For the page the file is read too (a truncated or damaged file), so that
+	 * every bad image is reported in this one walk, in order, before the layout.
+	 */
+	if (path != NULL && missing_is_error && img_probe(path, &info, &why) == -1) {
+		free(path);
+		path = NULL;
+	}
 	if (path == NULL && refusal != IMG_NOT_A_FILE) {
 		where(doc, n, &line, &col, &file);
 		msg_at(refusal == IMG_OUTSIDE || missing_is_error ? MSG_ERROR : MSG_WARNING,

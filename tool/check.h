@@ -19,7 +19,8 @@ void check_safety(struct doc *doc, int allow_raw);
  * (img_resolve): a path out of the document's folder is an error unless
  * trust_paths.  A missing or unreadable file is an error when missing_is_error
  * (the PDF cannot be made without it), else a warning (a browser shows a
- * broken image).  Remote and data: URLs are a browser's to fetch; the PDF's
+ * broken image); then the file is also read (img_probe), so that a truncated
+ * or damaged image is reported with the others in one run.  Remote and data: URLs are a browser's to fetch; the PDF's
  * layout reports those it cannot show.
  */
 void check_images(const struct doc *doc, int trust_paths, int missing_is_error);

@@ -3,27 +3,45 @@
 
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fs.h"
 #include "mem.h"
 
 /*
- * The installed data directory is PREFIX/share/galley beside PREFIX/bin/galley,
- * found from the running executable so that an installed tree can be moved.
+ * The data directory that goes with the running executable, found from
+ * /proc/self/exe so that galley works from any directory and an installed
+ * tree can be moved: a binary in a build tree (SRC/out/bin/galley, SRC
+ * holding styles/) uses its source tree; any other uses PREFIX/share/galley
+ * beside PREFIX/bin/galley.
  */
 static char *
 installed_dir(void)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *bin, *prefix, *dir;
+	char *bin, *prefix, *dir, *probe;
+	const char *base;
 
 	if (n <= 0)
 		return NULL;
 	exe[n] = '\0';
 	bin = fs_dirname(exe);
 	prefix = fs_dirname(bin);
+	base = strrchr(prefix, '/');
+	if (strcmp(base ? base + 1 : prefix, "out") == 0) {
+		dir = fs_dirname(prefix);
+		probe = fs_join(dir, "styles/common/html.xsl");
+		if (fs_is_file(probe)) {
+			free(probe);
+			free(bin);
+			free(prefix);
+			return dir;
+		}
+		free(probe);
+		free(dir);
+	}
 	dir = fs_join(prefix, "share/galley");
 	free(bin);
 	free(prefix);
@@ -79,4 +97,6 @@ data_describe(const char *what, struct buf *out)
 		buf_printf(out, "%s%s/%s", n++ ? ", " : "", dir, what);
 		free(dir);
 	}
+	buf_puts(out, "; set GALLEY_DATA to the folder holding galley's styles/ and "
+	    "lua-filters/");
 }

@@ -6,13 +6,16 @@
 
 /*
  * Returns the path of the first existing file rel ("styles/article/html.xsl")
- * under ., $GALLEY_DATA and PREFIX/share/galley (PREFIX/bin holding the
- * running galley), or NULL.  The caller
- * frees the result.
+ * under ., $GALLEY_DATA and the running executable's data directory (the
+ * source tree SRC of SRC/out/bin/galley, else PREFIX/share/galley beside
+ * PREFIX/bin/galley), or NULL.  The caller frees the result.
  */
 char *data_find(const char *rel);
 
-/* Appends the list of places data_find() looks, for messages ("./styles, …"). */
+/*
+ * Appends the list of places data_find() looks, for messages ("./styles, …"),
+ * and how to name another one (GALLEY_DATA).
+ */
 void data_describe(const char *what, struct buf *out);
 
 #endif

@@ -102,8 +102,8 @@ img_resolve(const char *docpath, const char *url, int trust, struct buf *why,
 		goto out;
 	}
 	if (name.data[0] == '/' && !trust) {
-		buf_puts(why, "the path is absolute; image paths are relative to the document's "
-		    "folder (--trust-paths allows others)");
+		buf_puts(why, "the path is absolute; give it relative to the document's folder "
+		    "(--trust-paths allows others)");
 		kind = IMG_OUTSIDE;
 		goto out;
 	}

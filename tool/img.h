@@ -35,7 +35,8 @@ enum img_refusal {
  * a symbolic link) unless trust is set.  Returns a new string the caller
  * frees (the file's real path), or NULL with the reason appended to why and,
  * when refusal is not NULL, its kind in *refusal.  Every output that names
- * an image file goes through here: one set of path rules for HTML and PDF.
+ * an image file goes through here: one set of path rules for HTML and PDF;
+ * an issue's articles (issue.c) are held to the same rules, named from issue.yaml.
  */
 char *img_resolve(const char *docpath, const char *url, int trust, struct buf *why,
     enum img_refusal *refusal);

@@ -9,9 +9,11 @@
 #include "buf.h"
 #include "build.h"
 #include "fs.h"
+#include "img.h"
 #include "mem.h"
 #include "meta.h"
 #include "msg.h"
+#include "schema.h"
 
 #define ISSUE_FILE	"issue.yaml"
 
@@ -29,6 +31,7 @@ struct reader {
 	size_t		 nseen;
 	struct doc_node	*notes;		/* a DOCUMENT holding the articles' footnotes */
 	int		 nnotes;
+	int		 trust;		/* --trust-paths: articles may lie outside the folder */
 };
 
 static const char *
@@ -73,9 +76,37 @@ is_text(const struct meta *m)
 	return m != NULL && m->type == META_STRING;
 }
 
+/* Whether the class value m (names separated by spaces, or a list of them) holds cls. */
+static int
+has_class(const struct meta *m, const char *cls)
+{
+	const struct meta *c;
+	const char *s, *end;
+	size_t n = strlen(cls);
+
+	if (m == NULL)
+		return 0;
+	if (m->type == META_LIST) {
+		for (c = m->first; c != NULL; c = c->next)
+			if (has_class(c, cls))
+				return 1;
+		return 0;
+	}
+	for (s = m->type == META_STRING ? m->str : ""; *s; s = end) {
+		while (*s == ' ')
+			s++;
+		for (end = s; *end && *end != ' '; end++)
+			;
+		if ((size_t)(end - s) == n && strncmp(s, cls, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Copies issue.yaml's keys to out as a document's front matter: 'sections'
- * becomes the list of the section titles (what the cover shows as 本期栏目).
+ * becomes the list of the section titles (what the cover shows as 本期栏目),
+ * but for those of class unlisted.
  */
 static void
 issue_meta(const struct meta *map, struct meta *out)
@@ -90,7 +121,8 @@ issue_meta(const struct meta *map, struct meta *out)
 		}
 		list = meta_new(META_LIST, "sections", c->line, c->col);
 		for (s = c->first; s != NULL; s = s->next)
-			if (s->type == META_MAP && is_text(title = meta_get(s, "title"))) {
+			if (s->type == META_MAP && is_text(title = meta_get(s, "title")) &&
+			    !has_class(meta_get(s, "class"), "unlisted")) {
 				struct meta *item = meta_new(META_STRING, NULL, title->line,
 				    title->col);
 				item->str = mem_strdup(title->str);
@@ -250,19 +282,6 @@ renumber_notes(struct doc_node *n, int offset)
 		renumber_notes(c, offset);
 }
 
-/* "2026-09-12" as Chinese print writes dates, "2026年9月12日"; other text as it is. */
-static void
-put_date(struct buf *out, const char *s)
-{
-	int y, m, d, used = 0;
-
-	if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
-	    used == 10 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
-		buf_printf(out, "%d年%d月%d日", y, m, d);
-	else
-		buf_puts(out, s);
-}
-
 static struct doc_node *
 span(const char *cls, const char *text, const struct meta *at)
 {
@@ -305,67 +324,60 @@ make_byline(const struct meta *map)
 		if (text.len)
 			doc_append(p, text_node("\u3000", date->line, date->col));
 		buf_reset(&text);
-		put_date(&text, date->str);
+		meta_put_date(&text, date->str);
 		doc_append(p, span("byline-date", buf_str(&text), date));
 	}
 	buf_free(&text);
 	return p;
 }
 
-/* The front-matter keys an article may have; all must be text but author, which may list names. */
-static int
-check_article_meta(const char *path, const struct meta *map)
-{
-	static const char *const known[] = { "title", "author", "byline", "date", "id" };
-	const struct meta *m, *c;
-	size_t i;
-	int rc = 0;
-
-	for (m = map->first; m != NULL; m = m->next) {
-		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			if (strcmp(m->key, known[i]) == 0)
-				break;
-		if (i == sizeof(known) / sizeof(known[0])) {
-			msg_at(MSG_ERROR, path, m->key_line, m->key_col, "unknown key '%s' in "
-			    "an article's front matter (known: title, author, byline, date, id)",
-			    m->key);
-			rc = -1;
-			continue;
-		}
-		if (strcmp(m->key, "author") == 0 && m->type == META_LIST) {
-			for (c = m->first; c != NULL && c->type == META_STRING; c = c->next)
-				;
-			if (c == NULL)
-				continue;
-		}
-		if (m->type != META_STRING) {
-			msg_at(MSG_ERROR, path, m->line, m->col, "'%s' must be a single line of "
-			    "text%s", m->key, strcmp(m->key, "author") == 0 ?
-			    " or a list of names" : "");
-			rc = -1;
-		}
-	}
-	return rc;
-}
-
-/* Adds the article issue.yaml names at entry (in the current section) to the document. */
+/*
+ * Adds the article issue.yaml names at entry (in the current section) to the
+ * document: a file name, or a map of 'file' and 'class' (classes for the
+ * article's title heading: columns-2 sets that article in columns).
+ */
 static void
 read_article(struct reader *r, const struct meta *entry)
 {
 	struct doc *art = NULL;
 	struct doc_node *title, *byline, *c, *next;
-	struct buf src = BUF_INIT;
-	const struct meta *m;
-	char *path, *tidy, *rel = NULL, *from = NULL, *stem = NULL;
+	struct buf src = BUF_INIT, why = BUF_INIT;
+	enum img_refusal refusal = IMG_UNREADABLE;
+	const struct meta *m, *cls = NULL;
+	char *path, *tidy, *rel = NULL, *from = NULL, *stem = NULL, *real;
 	size_t i;
 	int file, min;
 
-	if (entry->type != META_STRING || *entry->str == '\0' || entry->str[0] == '/') {
+	if (entry->type == META_MAP) {
+		if (schema_check(SCHEMA_ARTICLE, r->yaml, entry) == -1)
+			return;
+		cls = meta_get(entry, "class");
+		if ((m = meta_get(entry, "file")) == NULL) {
+			msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "an article given "
+			    "as a map needs 'file', the Markdown file");
+			return;
+		}
+		entry = m;
+	}
+	if (entry->type != META_STRING || *entry->str == '\0') {
 		msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "an article must be a "
 		    "Markdown file named relative to the issue's folder");
 		return;
 	}
-	path = fs_join(r->doc->source, entry->str);
+	/*
+	 * Articles are confined as images are, by the same function: issue.yaml's own
+	 * folder is the document's folder.  A missing file is left to the read below.
+	 */
+	real = img_resolve(r->yaml, entry->str, r->trust, &why, &refusal);
+	free(real);
+	if (real == NULL && refusal != IMG_UNREADABLE) {
+		msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "article '%s': %s",
+		    entry->str, buf_str(&why));
+		buf_free(&why);
+		return;
+	}
+	buf_free(&why);
+	path = entry->str[0] == '/' ? mem_strdup(entry->str) : fs_join(r->doc->source, entry->str);
 	tidy = fs_tidy(path);
 	for (i = 0; i < r->nseen; i++)
 		if (strcmp(r->seen[i], tidy) == 0) {
@@ -386,8 +398,7 @@ read_article(struct reader *r, const struct meta *entry)
 	}
 	*r->bytes += src.len;
 	art = doc_new(path);
-	if (build_parse(path, buf_str(&src), src.len, art, NULL) == -1 ||
-	    check_article_meta(path, art->meta) == -1)
+	if (build_parse(path, buf_str(&src), src.len, art, NULL, SCHEMA_ARTICLE_META) == -1)
 		goto out;
 	if ((m = meta_get(art->meta, "title")) != NULL && *m->str) {
 		title = doc_node_new(DOC_HEADING, m->line, m->col);
@@ -400,6 +411,8 @@ read_article(struct reader *r, const struct meta *entry)
 		goto out;
 	}
 	title->level = 2;
+	if (cls != NULL)
+		add_classes(&title->attr, cls);
 	stem = fs_stem(path);
 	if ((m = meta_get(art->meta, "id")) != NULL && *m->str) {
 		free(title->attr.id);
@@ -409,7 +422,8 @@ read_article(struct reader *r, const struct meta *entry)
 	/* The article's own headings go under its title, keeping their steps. */
 	if ((min = min_heading_level(art->root, 7)) <= 6)
 		shift_headings(art->root, 3 - min);
-	rel = fs_join(base_name(r->doc->source), entry->str);
+	rel = entry->str[0] == '/' ? mem_strdup(entry->str) :
+	    fs_join(base_name(r->doc->source), entry->str);
 	from = fs_dirname(rel);
 	rebase_urls(art->root, from);
 	renumber_notes(art->root, r->nnotes);
@@ -446,24 +460,17 @@ out:
 static void
 read_section(struct reader *r, const struct meta *entry)
 {
-	static const char *const known[] = { "title", "id", "class", "articles" };
 	const struct meta *m, *title, *id, *cls, *articles;
 	struct doc_node *h;
-	size_t i;
 
 	if (entry->type != META_MAP) {
 		msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "a section must be a map "
 		    "of title, id, class and articles");
 		return;
 	}
-	for (m = entry->first; m != NULL; m = m->next) {
-		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			if (strcmp(m->key, known[i]) == 0)
-				break;
-		if (i == sizeof(known) / sizeof(known[0]))
-			msg_at(MSG_ERROR, r->yaml, m->key_line, m->key_col, "unknown key '%s' "
-			    "in a section (known: title, id, class, articles)", m->key);
-	}
+	/* Unknown keys and the kinds of values; what is missing or empty is said below. */
+	if (schema_check(SCHEMA_SECTION, r->yaml, entry) == -1)
+		return;
 	title = meta_get(entry, "title");
 	id = meta_get(entry, "id");
 	cls = meta_get(entry, "class");
@@ -471,15 +478,9 @@ read_section(struct reader *r, const struct meta *entry)
 	if (!is_text(title) || *title->str == '\0')
 		msg_at(MSG_ERROR, r->yaml, title ? title->line : entry->line,
 		    title ? title->col : entry->col, "a section needs a 'title' (one line of text)");
-	if (id && (!is_text(id) || *id->str == '\0'))
+	if (id && *id->str == '\0')
 		msg_at(MSG_ERROR, r->yaml, id->line, id->col, "'id' must be one word");
-	if (cls && !meta_is_string_list(cls))
-		msg_at(MSG_ERROR, r->yaml, cls->line, cls->col, "'class' must be class names "
-		    "(columns-2) or a list of them");
-	if (articles && articles->type != META_LIST)
-		msg_at(MSG_ERROR, r->yaml, articles->line, articles->col, "'articles' must be "
-		    "a list of Markdown files");
-	else if (articles == NULL || articles->first == NULL)
+	if (articles == NULL || articles->first == NULL)
 		msg_at(MSG_ERROR, r->yaml, entry->line, entry->col, "section '%s' has no "
 		    "articles", is_text(title) ? title->str : "");
 	if (is_text(title) && *title->str) {
@@ -498,7 +499,7 @@ read_section(struct reader *r, const struct meta *entry)
 }
 
 int
-issue_read(struct doc *doc, read_hook on_read, void *ctx, size_t *bytes)
+issue_read(struct doc *doc, int trust, read_hook on_read, void *ctx, size_t *bytes)
 {
 	struct reader r;
 	struct meta *map = meta_new(META_MAP, NULL, 0, 0);
@@ -512,6 +513,7 @@ issue_read(struct doc *doc, read_hook on_read, void *ctx, size_t *bytes)
 	r.on_read = on_read;
 	r.ctx = ctx;
 	r.bytes = bytes;
+	r.trust = trust;
 	r.notes = doc_node_new(DOC_DOCUMENT, 0, 0);
 	/* Positions of the document's own nodes (sections, front matter) are in issue.yaml. */
 	free(doc->files[0]);
@@ -567,7 +569,8 @@ issue_read_meta(const char *path, struct meta *map, read_hook on_read, void *ctx
 		doc = doc_new(path);
 		if (fs_read(path, &src) == -1)
 			msg_at(MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
-		else if (build_parse(path, buf_str(&src), src.len, doc, NULL) == 0) {
+		else if (build_parse(path, buf_str(&src), src.len, doc, NULL,
+		    SCHEMA_FRONT_MATTER) == 0) {
 			const struct meta *c;
 			for (c = doc->meta->first; c != NULL; c = c->next)
 				meta_append(map, meta_clone(c, c->key));

@@ -27,11 +27,14 @@ char *issue_yaml_path(const char *folder);
  * Relative image and link URLs of an article, written from the article's
  * folder, are rewritten from the issue's parent folder, where the document's
  * outputs go.  Nodes keep their own file (doc->files[0] is issue.yaml).
+ * Article paths are held to img_resolve()'s rules from issue.yaml's folder
+ * (no absolute path, nothing out of the folder through ".." or a symbolic
+ * link) unless trust (--trust-paths) is set.
  * Calls on_read(ctx, path) for issue.yaml and every article file; adds the
  * bytes of the files read to *bytes.  Returns 0, or -1 after reporting every
  * error at its file, line and column.
  */
-int issue_read(struct doc *doc, void (*on_read)(void *ctx, const char *path), void *ctx,
+int issue_read(struct doc *doc, int trust, void (*on_read)(void *ctx, const char *path), void *ctx,
     size_t *bytes);
 
 /*

@@ -332,9 +332,12 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 			if (take == 0 && lo->y <= lo->ps->top)
 				take = fit > 0 ? fit : 1;	/* a page holds at least something */
 		}
+		if (placed == 0)
+			lo->para_first = lo->out->n;
 		for (size_t k = 0; k < take; k++)
 			lay_count_line(lo, lay_place_line(lo, &para.lines[placed + k], x0 +
-			    (lo->centre_lines ? (measure - para.lines[placed + k].width) / 2 : 0),
+			    (lo->centre_lines == 1 ? (measure - para.lines[placed + k].width) / 2 :
+			    lo->centre_lines == 2 ? measure - para.lines[placed + k].width : 0),
 			    pitch, size));
 		placed += take;
 		if (placed < para.nlines)
@@ -478,10 +481,67 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	if (label.len > 0 && doc_attr_has_class(&n->attr, "term"))
 		buf_puts(&title, "\u3000");
 	doc_stringify(n, &title);
-	lay_add_anchor(lo, before, n->attr.id, doc_attr_has_class(&n->attr, "unlisted") ? 0 :
-	    n->level, buf_str(&title), size * 1.2);
+	/*
+	 * At the heading's first line, not at the first box set since `before`: a
+	 * heading moved on to the next page (or column) lets the notes of the page
+	 * it leaves be set first.
+	 */
+	lay_add_anchor(lo, lo->para_first > before ? lo->para_first : before, n->attr.id,
+	    doc_attr_has_class(&n->attr, "unlisted") ? 0 : n->level, buf_str(&title),
+	    size * 1.2);
 	buf_free(&label);
 	buf_free(&title);
+}
+
+/* n (1-99) in Chinese numerals, as list numbers are written: 一, 十二, 二十; else in digits. */
+static void
+cjk_number(int n, struct buf *out)
+{
+	static const char *const digit[] = { "", "一", "二", "三", "四", "五", "六", "七",
+		"八", "九" };
+
+	if (n < 1 || n > 99) {
+		buf_printf(out, "%d", n);
+		return;
+	}
+	if (n >= 20)
+		buf_puts(out, digit[n / 10]);
+	if (n >= 10)
+		buf_puts(out, "十");
+	buf_puts(out, digit[n % 10]);
+}
+
+/*
+ * The label of item number of an ordered list, as the HTML's CSS prints it:
+ * a. a) for LowerAlpha, 一、（一）一） for CJKDecimal, 1、 for class comma,
+ * （1） for TwoParens (full-width, as Chinese documents write it), 1. 1).
+ */
+static void
+list_label(const struct doc_node *list, int number, char *label, size_t size)
+{
+	struct buf b = BUF_INIT;
+	const char *style = list->info ? list->info : "Decimal";
+	int parens = (list->flags & DOC_PARENS) != 0, paren = (list->flags & DOC_PAREN) != 0;
+
+	if (parens)
+		buf_puts(&b, "（");
+	if ((strcmp(style, "LowerAlpha") == 0 || strcmp(style, "UpperAlpha") == 0) &&
+	    number >= 1 && number <= 26)
+		buf_putc(&b, (char)((style[0] == 'L' ? 'a' : 'A') + number - 1));
+	else if (strcmp(style, "CJKDecimal") == 0)
+		cjk_number(number, &b);
+	else
+		buf_printf(&b, "%d", number);
+	if (parens)
+		buf_puts(&b, "）");
+	else if (paren)
+		buf_puts(&b, strcmp(style, "CJKDecimal") == 0 ? "）" : ")");
+	else if (strcmp(style, "CJKDecimal") == 0 || doc_attr_has_class(&list->attr, "comma"))
+		buf_puts(&b, "、");
+	else
+		buf_putc(&b, '.');
+	snprintf(label, size, "%s", buf_str(&b));
+	buf_free(&b);
 }
 
 static void
@@ -494,18 +554,15 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 	int number = list->num;
 	char label[64];
 
+	/* A wide label (（一）, （12）) hangs in three ems. */
+	if ((list->flags & DOC_ORDERED) && ((list->flags & DOC_PARENS) ||
+	    (list->info && strcmp(list->info, "CJKDecimal") == 0)))
+		hang = 3 * ps->size;
 	for (item = list->first; item != NULL; item = item->next, number++) {
 		size_t before = lo->out->n;
-		if (list->flags & DOC_ORDERED) {
-			if (list->info && strcmp(list->info, "LowerAlpha") == 0 && number >= 1 &&
-			    number <= 26)
-				snprintf(label, sizeof(label), "%c%s", 'a' + number - 1,
-				    list->flags & DOC_PAREN ? ")" : ".");
-			else
-				snprintf(label, sizeof(label), "%s%d%s",
-				    list->flags & DOC_PARENS ? "(" : "", number,
-				    list->flags & (DOC_PAREN | DOC_PARENS) ? ")" : ".");
-		} else
+		if (list->flags & DOC_ORDERED)
+			list_label(list, number, label, sizeof(label));
+		else
 			snprintf(label, sizeof(label), "%s",
 			    doc_attr_has_class(&list->attr, "dash") ? "——" : "•");
 		lay_set_blocks(lo, item->first, x0 + hang, measure - hang, body, depth + 1);
@@ -522,8 +579,15 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			double y = lo->y;
 			lay_para_set(&run, 1, &st, &para);
 			if (para.nlines > 0) {
+				/* A box holds one font: （一） and 1、 mix the CJK and Latin ones. */
+				const struct lay_line *l = &para.lines[0];
+				size_t from = 0, i;
 				lo->page = first.page;
-				lay_add_glyph_box(lo, &para.lines[0], 0, para.lines[0].n, x0, first.y);
+				for (i = 1; i <= l->n; i++)
+					if (i == l->n || l->glyphs[i].font != l->glyphs[from].font) {
+						lay_add_glyph_box(lo, l, from, i, x0, first.y);
+						from = i;
+					}
 				lo->page = page;
 			}
 			lo->y = y;
@@ -583,6 +647,13 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			break;
 		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
+		if (lo->flush_right) {
+			/* A closing 署名 or 日期 line (Div .signature), flush right, unjustified. */
+			lo->centre_lines = 2;
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 0);
+			lo->centre_lines = 0;
+			break;
+		}
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
 		    ps->size, pitch, 1, 0);
 		break;
@@ -643,7 +714,14 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			lay_set_columns(lo, n, ncols, x0, measure, body, depth);
 		else if (doc_attr_has_class(&n->attr, "keep"))
 			lay_set_keep(lo, n, x0, measure, body, depth);
-		else
+		else if (doc_attr_has_class(&n->attr, "signature")) {
+			/* Closing lines, a blank line under the text, each flush right. */
+			if (lo->y > ps->top)
+				lo->y += pitch;
+			lo->flush_right++;
+			lay_set_blocks(lo, n->first, x0, measure, body, depth);
+			lo->flush_right--;
+		} else
 			lay_set_blocks(lo, n->first, x0, measure, body, depth);
 		if (n->attr.id)
 			lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);

@@ -10,6 +10,7 @@
 #include "lay_int.h"
 #include "lay_para.h"
 #include "mem.h"
+#include "meta.h"
 #include "msg.h"
 
 /* Which of the style's fonts a text uses. */
@@ -309,7 +310,11 @@ lay_meta_text(const struct meta *meta, const char *key, struct buf *out)
 	if (m == NULL)
 		return 0;
 	if (m->type == META_STRING || m->type == META_BOOL) {
-		buf_puts(out, m->str);
+		/* The document's date as print writes it: 2024-04-25 is 2024年4月25日. */
+		if (strcmp(key, "date") == 0)
+			meta_put_date(out, m->str);
+		else
+			buf_puts(out, m->str);
 		return out->len - from;
 	}
 	if (strcmp(key, "cc") == 0)
@@ -468,13 +473,30 @@ blank(const char *s)
 	return *s == '\0';
 }
 
-/* An element's `if` (stage: 征求意见稿|送审稿), and the draft mark's. */
+/*
+ * An element's `if` (stage: 征求意见稿|送审稿), and the draft mark's; "!" before
+ * it holds when it does not ("!title-block: false"), and "KEY|KEY" (no colon)
+ * when either key is there ("issuer|doc-number").
+ */
 int
 lay_condition_holds(const struct meta *meta, const char *cond, struct buf *value)
 {
 	const char *colon = strchr(cond, ':'), *alt, *bar;
 	char key[64];
 	size_t len = colon ? (size_t)(colon - cond) : strlen(cond);
+
+	if (cond[0] == '!')
+		return !lay_condition_holds(meta, cond + 1, value);
+	if (colon == NULL && (bar = strchr(cond, '|')) != NULL) {
+		len = (size_t)(bar - cond);
+		if (len > 0 && len < sizeof(key)) {
+			memcpy(key, cond, len);
+			key[len] = '\0';
+			if (lay_condition_holds(meta, key, value))
+				return 1;
+		}
+		return lay_condition_holds(meta, bar + 1, value);
+	}
 
 	while (len > 0 && cond[len - 1] == ' ')
 		len--;

@@ -28,9 +28,13 @@ struct layout {
 	int				 page;
 	int				 failed;
 	int				 body_started;	/* front-roman: the first chapter is set */
-	int				 centre_lines;	/* the paragraph being flushed is centred */
+	int				 centre_lines;	/* the paragraph being flushed is centred (1)
+							   or flush right (2) */
+	int				 flush_right;	/* inside a Div .signature: paragraphs
+							   are set flush right */
 	unsigned			 flags;		/* LAY_TRUST_PATHS */
 	size_t				 body_first;	/* the body's first box, after cover and head */
+	size_t				 para_first;	/* the first box of the last paragraph flushed */
 	struct font			**fallback;	/* the style's fallback fonts */
 	size_t				 nfallback;
 	struct coll			*text;		/* ICU's line breaking, owned */

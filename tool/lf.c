@@ -738,6 +738,17 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 		report_taken(&lf, status);
 		goto out;
 	}
+	/* References to notes passed after the outermost note's content (lf_model.c). */
+	for (i = 0; i < lf.nheld; i++) {
+		int old = -lf.held[i]->num;
+		if (lf.note_map[old] == 0) {
+			/* A filter dropped the note's content: it stays, empty. */
+			struct doc_node *note = doc_node_new(DOC_FOOTNOTE, 0, 0);
+			note->num = lf.note_map[old] = ++lf.note_count;
+			doc_append(lf.notes, note);
+		}
+		lf.held[i]->num = lf.note_map[old];
+	}
 	for (c = lf.notes->first; c != NULL; c = c->next) {
 		char id[32];
 		snprintf(id, sizeof(id), "fn-%d", c->num);
@@ -761,6 +772,7 @@ out:
 	meta_free(h.meta);
 	doc_node_free(lf.notes);
 	free(lf.note_map);
+	free(lf.held);
 	filters_over(&lf);
 	lua_close(lf.L);
 	msg_watchdog_disarm();

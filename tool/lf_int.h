@@ -35,6 +35,8 @@ struct lf {
 	int		*note_map;	/* old number → new number */
 	size_t		 note_map_len;
 	int		 note_count;
+	struct doc_node	**held;		/* references to hoisted notes, num -old until numbered */
+	size_t		 nheld, held_cap;
 	const struct doc_node *converting;	/* the element coming back now, for messages */
 };
 

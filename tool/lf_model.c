@@ -26,10 +26,23 @@ struct push {
 	int		 positions;	/* 0: the nodes are not the document's (pandoc.read) */
 	const struct doc_node **notes;	/* notes[num], NULL where none */
 	size_t		 note_count;
+	/*
+	 * A note referred to from inside another note is not nested in it (a chain
+	 * of 3,000 notes would be 9,000 elements deep): its reference is a Note
+	 * with no content and _hoisted set, and its content follows the outermost
+	 * note's own, as a Div of class galley-note with _note its number.
+	 * in_note is how deep the pushing is inside notes; hoisted[num] whether a
+	 * note's content was pushed so; pending the notes waiting, a stack.
+	 */
+	int		 in_note;
+	unsigned char	*hoisted;
+	int		*pending;
+	size_t		 npending;
 };
 
-static void push_blocks(lua_State *L, const struct doc_node *first, const struct push *p);
-static void push_inlines(lua_State *L, const struct doc_node *first, const struct push *p);
+static void push_blocks(lua_State *L, const struct doc_node *first, struct push *p);
+static void push_inlines(lua_State *L, const struct doc_node *first, struct push *p);
+static void push_note_content(lua_State *L, const struct doc_node *note, struct push *p);
 
 static void
 set_str(lua_State *L, const char *key, const char *value)
@@ -130,7 +143,7 @@ get_position(lua_State *L, int idx, struct doc_node *n, const char *line, const 
 
 /* Sets the element's "caption" from n's CAPTION child; returns the child after it. */
 static const struct doc_node *
-push_caption(lua_State *L, const struct doc_node *n, const struct push *p)
+push_caption(lua_State *L, const struct doc_node *n, struct push *p)
 {
 	const struct doc_node *c = n->first;
 
@@ -145,7 +158,7 @@ push_caption(lua_State *L, const struct doc_node *n, const struct push *p)
 
 /* Pushes one element (a table with the Element metatable at p->mt). */
 static void
-push_node(lua_State *L, const struct doc_node *n, const struct push *p)
+push_node(lua_State *L, const struct doc_node *n, struct push *p)
 {
 	static const char *const aligns[] = { "left", "center", "right", "default" };
 	const struct doc_node *c, *note;
@@ -293,7 +306,20 @@ push_node(lua_State *L, const struct doc_node *n, const struct push *p)
 		lua_pushinteger(L, n->num);
 		lua_setfield(L, -2, "_n");
 		note = n->num >= 0 && (size_t)n->num < p->note_count ? p->notes[n->num] : NULL;
-		push_blocks(L, note ? note->first : NULL, p);
+		if (p->in_note > 0 && note != NULL) {
+			lua_pushboolean(L, 1);
+			lua_setfield(L, -2, "_hoisted");
+			lua_newtable(L);
+			lua_setfield(L, -2, "content");
+			if (!p->hoisted[n->num]) {
+				p->hoisted[n->num] = 1;
+				p->pending[p->npending++] = n->num;
+			}
+			break;
+		}
+		if (note)
+			p->hoisted[n->num] = 1;	/* a reference inside a note needs no copy */
+		push_note_content(L, note, p);
 		lua_setfield(L, -2, "content");
 		if (note && p->positions)
 			set_position(L, note, "_noteline", "_notecol");
@@ -305,8 +331,53 @@ push_node(lua_State *L, const struct doc_node *n, const struct push *p)
 	lua_setmetatable(L, -2);
 }
 
+/*
+ * Pushes the content of an outermost note (NULL: none): its blocks, then a
+ * Div of class galley-note for each note it refers to, directly or through
+ * others, in reading order (a note's own, then those it refers to).
+ */
 static void
-push_inlines(lua_State *L, const struct doc_node *first, const struct push *p)
+push_note_content(lua_State *L, const struct doc_node *note, struct push *p)
+{
+	static char *note_class[] = { "galley-note" };
+	static const struct doc_attr note_div = { NULL, note_class, 1, NULL, 0 };
+	size_t base = p->npending, mark = base, i, j;
+	lua_Integer k;
+	int num, tmp;
+
+	p->in_note++;
+	push_blocks(L, note ? note->first : NULL, p);
+	k = (lua_Integer)lua_rawlen(L, -1) + 1;
+	for (;;) {
+		/* The note just pushed added the notes it refers to in reading order: first on top. */
+		for (i = mark, j = p->npending; i + 1 < j; i++, j--) {
+			tmp = p->pending[i];
+			p->pending[i] = p->pending[j - 1];
+			p->pending[j - 1] = tmp;
+		}
+		if (p->npending == base)
+			break;
+		num = p->pending[--p->npending];
+		mark = p->npending;
+		note = p->notes[num];
+		lua_createtable(L, 0, 6);
+		set_str(L, "tag", "Div");
+		push_attr(L, &note_div, p->attr, p->list);
+		lua_pushinteger(L, num);
+		lua_setfield(L, -2, "_note");
+		if (p->positions)
+			set_position(L, note, "_line", "_col");
+		push_blocks(L, note->first, p);
+		lua_setfield(L, -2, "content");
+		lua_pushvalue(L, p->mt);
+		lua_setmetatable(L, -2);
+		lua_rawseti(L, -2, k++);
+	}
+	p->in_note--;
+}
+
+static void
+push_inlines(lua_State *L, const struct doc_node *first, struct push *p)
 {
 	lua_Integer i = 1;
 
@@ -320,7 +391,7 @@ push_inlines(lua_State *L, const struct doc_node *first, const struct push *p)
 }
 
 static void
-push_blocks(lua_State *L, const struct doc_node *first, const struct push *p)
+push_blocks(lua_State *L, const struct doc_node *first, struct push *p)
 {
 	lua_Integer i = 1;
 
@@ -386,7 +457,10 @@ push_metatables(lua_State *L, struct push *p)
 	p->attr = lua_gettop(L);
 }
 
-/* Pushes the footnotes of the blocks from first on as p->notes (a userdata on the stack). */
+/*
+ * Pushes the footnotes of the blocks from first on as p->notes, and the room
+ * for hoisting nested ones (p->hoisted, p->pending): userdata on the stack.
+ */
 static void
 push_notes(lua_State *L, const struct doc_node *first, struct push *p)
 {
@@ -403,6 +477,9 @@ push_notes(lua_State *L, const struct doc_node *first, struct push *p)
 	for (c = first; c != NULL; c = c->next)
 		if (c->type == DOC_FOOTNOTE && c->num >= 0 && p->notes[c->num] == NULL)
 			p->notes[c->num] = c;
+	p->hoisted = lua_newuserdatauv(L, p->note_count ? p->note_count : 1, 0);
+	memset(p->hoisted, 0, p->note_count ? p->note_count : 1);
+	p->pending = lua_newuserdatauv(L, (p->note_count ? p->note_count : 1) * sizeof(*p->pending), 0);
 }
 
 /* lua_pcall'd with nothing: pushes the document table { blocks = …, meta = … }. */
@@ -620,10 +697,20 @@ note_to_model(lua_State *L, int idx, struct doc_node *ref, int depth)
 	struct lf *lf = lf_get(L);
 	struct doc_node *note;
 	lua_Integer old = opt_integer(L, idx, "_n", 0);
-	int content;
+	int content, hoisted;
 
 	if (old > 0 && (size_t)old < lf->note_map_len && lf->note_map[old] > 0) {
 		ref->num = lf->note_map[old];	/* a second reference to the same note */
+		return;
+	}
+	lua_getfield(L, idx, "_hoisted");
+	hoisted = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (hoisted && old > 0 && (size_t)old < lf->note_map_len) {
+		/* Its galley-note Div, later in the outermost note, numbers it; see lf_run. */
+		ref->num = -(int)old;
+		lf->held = mem_grow(lf->held, &lf->held_cap, lf->nheld + 1, sizeof(*lf->held));
+		lf->held[lf->nheld++] = ref;
 		return;
 	}
 	ref->num = ++lf->note_count;
@@ -636,6 +723,45 @@ note_to_model(lua_State *L, int idx, struct doc_node *ref, int depth)
 	content = table_field(L, idx, "content");
 	blocks_to_model(L, content, note, depth + 1);
 	lua_pop(L, 1);
+}
+
+/*
+ * The content of a note that was referred to from inside another note (a Div
+ * of class galley-note, see struct push): a FOOTNOTE numbered now, in reading
+ * order.  Returns 0 when the element at idx is not such a Div.
+ */
+static int
+hoisted_note_to_model(lua_State *L, int idx, int depth)
+{
+	struct lf *lf = lf_get(L);
+	struct doc_node *note;
+	lua_Integer old;
+	int is_note = 0, t;
+
+	lua_getfield(L, idx, "tag");
+	if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "Div") == 0) {
+		lua_getfield(L, idx, "_note");
+		is_note = lua_isinteger(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	if (!is_note)
+		return 0;
+	old = opt_integer(L, idx, "_note", 0);
+	if (old <= 0 || (size_t)old >= lf->note_map_len)
+		return 0;
+	if (lf->note_map[old] > 0)
+		return 1;	/* a filter copied it: the note came back already */
+	lf->note_map[old] = ++lf->note_count;
+	note = doc_node_new(DOC_FOOTNOTE, (int)opt_integer(L, idx, "_line", 0),
+	    (int)opt_integer(L, idx, "_col", 0));
+	note->file = lf_get_file(L, idx);
+	note->num = lf->note_count;
+	doc_append(lf->notes, note);
+	t = table_field(L, idx, "content");
+	blocks_to_model(L, t, note, depth + 1);
+	lua_pop(L, 1);
+	return 1;
 }
 
 /* Converts the element at idx and appends it to parent. */
@@ -670,6 +796,8 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 		luaL_error(L, "expected an element, found a %s", luaL_typename(L, idx));
 	if ((tag = opt_string(L, idx, "tag")) == NULL)
 		luaL_error(L, "expected an element, found a table without a tag");
+	if (hoisted_note_to_model(L, idx, depth))
+		return;
 	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
 		if (strcmp(tags[i].tag, tag) == 0)
 			break;

@@ -1,4 +1,4 @@
-/* The galley command line: `galley build`, `galley check`, `galley index`, --help and --version. */
+/* The galley command line: `galley build`, `galley check`, `galley index`, `galley keys`, --help and --version. */
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -8,9 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "build.h"
 #include "doc.h"
 #include "msg.h"
+#include "schema.h"
 
 #ifndef GALLEY_VERSION
 #define GALLEY_VERSION "0.0"
@@ -27,6 +29,7 @@ static const char usage_text[] =
 "       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict]\n"
 "                    [--filter-time SECONDS] FILE...\n"
 "       galley index [-o DIR] [--depfile FILE] [--self-contained] ISSUE...\n"
+"       galley keys\n"
 "       galley --help | --version\n";
 
 static const char help_text[] =
@@ -42,6 +45,8 @@ static const char help_text[] =
 "  index            write DIR/index.html, the list of the bulletin issues\n"
 "                   built into DIR, newest first (an ISSUE is a folder with\n"
 "                   issue.yaml, its issue.yaml, or a Markdown file)\n"
+"  keys             print the front-matter and issue.yaml keys (type,\n"
+"                   default, meaning) and the diagnostic ids, as Markdown\n"
 "\n"
 "Options:\n"
 "  -o DIR           output directory (default: .); '-' writes one output to\n"
@@ -81,7 +86,8 @@ static const char help_text[] =
 "2 a usage error.  With several FILEs a summary line ends the run (documents,\n"
 "warnings, errors, time), and on a terminal a progress line shows which\n"
 "document is being built (not when $CI is set).  Styles are looked up in\n"
-"./styles, $GALLEY_DATA/styles and the installed data directory.\n"
+"./styles, $GALLEY_DATA/styles and the data directory of the executable\n"
+"(the source tree of a built out/bin/galley, else PREFIX/share/galley).\n"
 "$SOURCE_DATE_EPOCH, when set, is the PDF's creation date (builds are then\n"
 "byte-for-byte reproducible).\n";
 
@@ -294,6 +300,14 @@ main(int argc, char *argv[])
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
 		fputs(usage_text, stdout);
 		fputs(help_text, stdout);
+		goto out;
+	}
+	if (argc == 2 && strcmp(argv[1], "keys") == 0) {
+		/* The configuration keys and diagnostic ids, from the one table (schema.c). */
+		struct buf ref = BUF_INIT;
+		schema_describe(&ref);
+		fputs(buf_str(&ref), stdout);
+		buf_free(&ref);
 		goto out;
 	}
 	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {

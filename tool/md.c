@@ -178,11 +178,34 @@ is_ext(cmark_node *cn, const char *name)
 static void
 set_text(struct md *md, struct doc_node *n, const char *s)
 {
+	char *bom, *rest;
+
 	free(n->text);
 	n->text = md_string(md, s ? s : "");
+	/*
+	 * A U+FEFF inside the text is a byte-order mark pasted along with text from
+	 * another file: it shows nothing and no font has it, so it goes silently.
+	 */
+	while ((bom = strstr(n->text, "\xEF\xBB\xBF")) != NULL)
+		for (rest = bom + 3; (*bom++ = *rest++) != '\0';)
+			;
 }
 
 static struct doc_node *convert(struct md *md, cmark_node *cn, int depth);
+
+/* Whether the raw HTML s is a line break tag: <br>, <br/> or <br />, in any case. */
+static int
+is_br_tag(const char *s)
+{
+	if (s == NULL || s[0] != '<' || (s[1] != 'b' && s[1] != 'B') ||
+	    (s[2] != 'r' && s[2] != 'R'))
+		return 0;
+	for (s += 3; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s == '/')
+		s++;
+	return s[0] == '>' && s[1] == '\0';
+}
 
 static void
 set_block_scope(struct md *md, int first, int last)
@@ -307,7 +330,10 @@ convert(struct md *md, cmark_node *cn, int depth)
 	case CMARK_NODE_IMAGE:		type = DOC_IMAGE; break;
 	case CMARK_NODE_SOFTBREAK:	type = DOC_SOFTBREAK; break;
 	case CMARK_NODE_LINEBREAK:	type = DOC_LINEBREAK; break;
-	case CMARK_NODE_HTML_INLINE:	type = DOC_RAWINLINE; break;
+	case CMARK_NODE_HTML_INLINE:
+		/* <br> is the one way to break a line in a GFM table cell; it is safe. */
+		type = is_br_tag(cmark_node_get_literal(cn)) ? DOC_LINEBREAK : DOC_RAWINLINE;
+		break;
 	case CMARK_NODE_FOOTNOTE_REFERENCE: type = DOC_NOTEREF; break;
 	default:
 		/* Extension node types are run-time values, known by name. */
@@ -756,6 +782,155 @@ fix_inlines(struct md *md, struct doc_node *n, int in_link)
 			drop_han_spaces(md, c);
 }
 
+/*
+ * ---- Fenced divs ----------------------------------------------------------
+ * cmark-gfm has no syntax for a Div; galley reads pandoc's minimally, so that
+ * an editor can mark blocks with a class (::: signature … :::).  cmark sees
+ * the fences as text: a paragraph "::: NAME" or "::: {#id .class}" opens a
+ * Div (its first line alone, or a whole paragraph), ":::" closes it.
+ */
+
+/* The length of the fence that starts s (three or more colons), or 0. */
+static size_t
+fence_length(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] == ':')
+		n++;
+	return n >= 3 ? n : 0;
+}
+
+/* Whether t (a text node's text) is an opening fence; fills attr with its class or attributes. */
+static int
+is_div_opener(const char *t, struct doc_attr *attr)
+{
+	size_t n = fence_length(t), len, i;
+
+	if (n == 0)
+		return 0;
+	for (t += n; *t == ' ' || *t == '\t'; t++)
+		;
+	len = strlen(t);
+	while (len > 0 && (t[len - 1] == ' ' || t[len - 1] == '\t' || t[len - 1] == ':'))
+		len--;	/* pandoc allows colons after the name too */
+	if (len == 0)
+		return 0;
+	if (t[0] == '{')
+		return doc_attr_parse(t, len, attr);
+	for (i = 0; i < len; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
+		    (t[i] >= '0' && t[i] <= '9') || t[i] == '-' || t[i] == '_'))
+			return 0;
+	doc_attr_add_class(attr, t, len);
+	return 1;
+}
+
+/* Whether t is a closing fence: colons and nothing else but spaces. */
+static int
+is_div_closer(const char *t)
+{
+	size_t n = fence_length(t);
+
+	if (n == 0)
+		return 0;
+	for (t += n; *t == ' ' || *t == '\t'; t++)
+		;
+	return *t == '\0';
+}
+
+/* Removes n and the break before or after it (dir -1 or 1) from its paragraph. */
+static void
+drop_line(struct doc_node *n, int dir)
+{
+	struct doc_node *br = dir < 0 ? n->prev : n->next;
+
+	if (br && (br->type == DOC_SOFTBREAK || br->type == DOC_LINEBREAK)) {
+		doc_unlink(br);
+		doc_node_free(br);
+	}
+	doc_unlink(n);
+	doc_node_free(n);
+}
+
+/* In a signature, each line of the source is a line: a 署名 above its 日期. */
+static void
+keep_lines(struct doc_node *n)
+{
+	struct doc_node *c;
+
+	for (c = n->first; c != NULL; c = c->next) {
+		if (c->type == DOC_SOFTBREAK)
+			c->type = DOC_LINEBREAK;
+		else if (c->type == DOC_PARA || c->type == DOC_DIV)
+			keep_lines(c);
+	}
+}
+
+static void
+fenced_divs(struct md *md, struct doc_node *parent)
+{
+	struct doc_node *c, *next, *div, *open[32];
+	struct doc_attr attr;
+	int depth = 0;
+
+	for (c = parent->first; c != NULL; c = next) {
+		next = c->next;
+		if (c->type != DOC_PARA) {
+			if (c->first != NULL && c->type != DOC_TABLE)
+				fenced_divs(md, c);
+			if (depth > 0) {
+				doc_unlink(c);
+				doc_append(open[depth - 1], c);
+			}
+			continue;
+		}
+		memset(&attr, 0, sizeof(attr));
+		if (c->first && c->first->type == DOC_TEXT && depth < 32 &&
+		    is_div_opener(c->first->text, &attr) &&
+		    (c->first->next == NULL || c->first->next->type == DOC_SOFTBREAK)) {
+			div = doc_node_new(DOC_DIV, c->line, c->col);
+			div->attr = attr;
+			doc_insert_before(c, div);
+			if (depth > 0) {
+				doc_unlink(div);
+				doc_append(open[depth - 1], div);
+			}
+			open[depth++] = div;
+			drop_line(c->first, 1);
+			if (c->first == NULL) {
+				doc_unlink(c);
+				doc_node_free(c);
+				continue;
+			}
+		} else
+			doc_attr_clear(&attr);
+		if (depth > 0) {
+			doc_unlink(c);
+			doc_append(open[depth - 1], c);
+		}
+		if (depth > 0 && c->last && c->last->type == DOC_TEXT &&
+		    is_div_closer(c->last->text) &&
+		    (c->last->prev == NULL || c->last->prev->type == DOC_SOFTBREAK)) {
+			drop_line(c->last, -1);
+			if (c->first == NULL) {
+				doc_unlink(c);
+				doc_node_free(c);
+			}
+			div = open[--depth];
+			if (doc_attr_has_class(&div->attr, "signature"))
+				keep_lines(div);
+		}
+	}
+	if (depth > 0) {
+		msg_at(MSG_WARNING, md->doc->source, open[0]->line, open[0]->col,
+		    "this ::: block is not closed: end it with a line ':::'");
+		while (depth > 0)
+			if (doc_attr_has_class(&open[--depth]->attr, "signature"))
+				keep_lines(open[depth]);
+	}
+}
+
 static int
 contains(const char *s, size_t len, const char *needle, size_t n)
 {
@@ -891,6 +1066,8 @@ md_parse(struct doc *doc, const char *src, size_t len)
 		}
 	if (!md.failed && check_note_loops(&md, doc->root, footnotes) == -1)
 		md.failed = 1;
+	if (!md.failed && contains(md.text, md.len, ":::", 3))
+		fenced_divs(&md, doc->root);
 	if (!md.failed)
 		fix_inlines(&md, doc->root, 0);
 	free(md.line_start);

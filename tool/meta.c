@@ -21,11 +21,14 @@ struct reader {
 	int		 first_line;
 	size_t		 lines;		/* newlines in the YAML text */
 	int		 open;		/* the parser is initialised */
+	int		 quiet;		/* a first try: errors are not reported */
 };
 
 static int
 fail_at(struct reader *r, const yaml_mark_t *mark, const char *what)
 {
+	if (r->quiet)
+		return -1;
 	msg_at(MSG_ERROR, r->file, r->first_line + (int)mark->line,
 	    (int)mark->column + 1, "%s: %s", r->what, what);
 	return -1;
@@ -176,9 +179,10 @@ read_value(struct reader *r, const char *key, int depth, struct meta **out)
  */
 static int
 open_reader(struct reader *r, const char *file, const char *what, int first_line,
-    const char *yaml, size_t len)
+    const char *yaml, size_t len, int quiet)
 {
 	memset(r, 0, sizeof(*r));
+	r->quiet = quiet;
 	r->file = file;
 	r->what = what;
 	r->first_line = first_line;
@@ -226,14 +230,66 @@ close_reader(struct reader *r)
 	yaml_parser_delete(&r->parser);
 }
 
-int
-meta_parse(const char *file, const char *yaml, size_t len, int first_line,
-    struct meta *map)
+/*
+ * Finds a line "key：value" in yaml[0..len): a key (no space, quote or colon
+ * in it, after any indentation and "- ") followed by U+FF1A, the colon of a
+ * Chinese keyboard, where YAML needs ':'.  Returns its line (0 the first)
+ * with the colon's column (from 1, in characters) in *col, or -1.
+ */
+static int
+fullwidth_colon(const char *yaml, size_t len, int *col)
+{
+	size_t i = 0, start;
+	int line = 0, chars;
+
+	while (i < len) {
+		chars = 0;
+		while (i < len && yaml[i] == ' ')
+			i++, chars++;
+		if (i + 1 < len && yaml[i] == '-' && yaml[i + 1] == ' ')
+			i += 2, chars += 2;
+		start = i;
+		while (i < len && !strchr(" \t\n:#'\"[{", yaml[i]) &&
+		    !(i + 2 < len && memcmp(yaml + i, "\xEF\xBC\x9A", 3) == 0)) {
+			chars += ((unsigned char)yaml[i] & 0xC0) != 0x80;
+			i++;
+		}
+		if (i > start && i + 2 < len && memcmp(yaml + i, "\xEF\xBC\x9A", 3) == 0) {
+			*col = chars + 1;
+			return line;
+		}
+		while (i < len && yaml[i] != '\n')
+			i++;
+		i++;
+		line++;
+	}
+	return -1;
+}
+
+/*
+ * After a failed quiet parse: a full-width colon where ':' is meant is said so,
+ * since libyaml's own message ("could not find expected ':'") does not show it.
+ */
+static int
+report_slip(const char *file, const char *what, int first_line, const char *yaml, size_t len)
+{
+	int line, col;
+
+	if ((line = fullwidth_colon(yaml, len, &col)) < 0)
+		return 0;
+	msg_at(MSG_ERROR, file, first_line + line, col, "%s: the line has '：' (a "
+	    "full-width colon) where ':' is meant: write 'key: value'", what);
+	return 1;
+}
+
+static int
+parse_map(const char *file, const char *yaml, size_t len, int first_line, struct meta *map,
+    int quiet)
 {
 	struct reader r;
 	int rc;
 
-	rc = open_reader(&r, file, "front matter", first_line, yaml, len);
+	rc = open_reader(&r, file, "front matter", first_line, yaml, len, quiet);
 	if (rc == 1 && r.event.type != YAML_MAPPING_START_EVENT) {
 		fail_at(&r, &r.event.start_mark,
 		    "expected 'key: value' lines (a YAML mapping)");
@@ -246,13 +302,37 @@ meta_parse(const char *file, const char *yaml, size_t len, int first_line,
 }
 
 int
-meta_parse_data(const char *file, const char *yaml, size_t len, struct meta **out)
+meta_parse(const char *file, const char *yaml, size_t len, int first_line,
+    struct meta *map)
+{
+	struct meta *before = map->last, *c, *next;
+
+	if (parse_map(file, yaml, len, first_line, map, 1) != -1)
+		return 0;
+	/* The first try's members are dropped: the second, which reports, starts afresh. */
+	for (c = before ? before->next : map->first; c != NULL; c = next) {
+		next = c->next;
+		c->next = NULL;
+		meta_free(c);
+	}
+	if (before)
+		before->next = NULL;
+	else
+		map->first = NULL;
+	map->last = before;
+	if (report_slip(file, "front matter", first_line, yaml, len))
+		return -1;
+	return parse_map(file, yaml, len, first_line, map, 0);
+}
+
+static int
+parse_data(const char *file, const char *yaml, size_t len, struct meta **out, int quiet)
 {
 	struct reader r;
 	int rc;
 
 	*out = NULL;
-	rc = open_reader(&r, file, "YAML", 1, yaml, len);
+	rc = open_reader(&r, file, "YAML", 1, yaml, len, quiet);
 	if (rc == 1 && read_value(&r, NULL, 1, out) == -1)
 		rc = -1;
 	if (rc == 1 && finish_reader(&r) == -1) {
@@ -262,4 +342,26 @@ meta_parse_data(const char *file, const char *yaml, size_t len, struct meta **ou
 	}
 	close_reader(&r);
 	return rc == 1 ? 0 : rc;
+}
+
+int
+meta_parse_data(const char *file, const char *yaml, size_t len, struct meta **out)
+{
+	if (parse_data(file, yaml, len, out, 1) != -1)
+		return 0;
+	if (report_slip(file, "YAML", 1, yaml, len))
+		return -1;
+	return parse_data(file, yaml, len, out, 0);
+}
+
+void
+meta_put_date(struct buf *out, const char *s)
+{
+	int y, m, d, used = 0;
+
+	if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
+	    used == 10 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+		buf_printf(out, "%d年%d月%d日", y, m, d);
+	else
+		buf_puts(out, s);
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "doc.h"
 
 /*
@@ -22,5 +23,11 @@ int meta_parse(const char *file, const char *yaml, size_t len, int first_line,
  * reporting the error at its line and column (*out is then NULL).
  */
 int meta_parse_data(const char *file, const char *yaml, size_t len, struct meta **out);
+
+/*
+ * Appends s to out, a date written 2024-04-25 as Chinese print writes dates,
+ * 2024年4月25日; other text as it is.
+ */
+void meta_put_date(struct buf *out, const char *s);
 
 #endif

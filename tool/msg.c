@@ -80,6 +80,12 @@ msg_configure(int strict, int quiet)
 	sink.quiet = quiet;
 }
 
+int
+msg_strict(void)
+{
+	return sink.strict;
+}
+
 static void
 emit(enum msg_level level, const char *where, const char *body)
 {

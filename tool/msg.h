@@ -12,6 +12,9 @@ enum msg_level {
 /* Sets whether warnings count as errors (--strict) and whether warnings are shown at all. */
 void msg_configure(int strict, int quiet);
 
+/* Whether warnings count as errors: a message may then leave out what a warning goes on to do. */
+int msg_strict(void);
+
 /*
  * Prints "galley: FILE:LINE:COL: error: text" to standard error.  file may be
  * NULL (a message about the run, not a document); line and col may be 0 when

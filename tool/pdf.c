@@ -398,12 +398,35 @@ draw_image(struct writer *w, HPDF_Page page, const struct lay_box *b, double hei
 	buf_printf(c, " cm /%s Do Q\n", name);
 }
 
-/* A PDF text string in UTF-16BE with its byte-order mark, for Chinese titles. */
+/*
+ * The UTF-16 code units a PDF text string keeps: libharu refuses a string over
+ * 65,535 bytes (its error 0x1025), and a title that long is a mistake anyway.
+ */
+#define PDF_TEXT_UNITS	32000
+
+/* The characters in s[0..len), a malformed byte counting as one. */
+static size_t
+count_chars(const char *s, size_t len)
+{
+	size_t i, n = 0, step;
+	int32_t cp;
+
+	for (i = 0; i < len; i += step, n++)
+		if ((step = utf8_decode(s + i, len - i, &cp)) == 0)
+			step = 1;
+	return n;
+}
+
+/*
+ * A PDF text string in UTF-16BE with its byte-order mark, for Chinese titles.
+ * Text over PDF_TEXT_UNITS is cut at a character and ends with '…', with a
+ * warning at line:col of the source naming what (such as "the title").
+ */
 static HPDF_Binary
-text_string(struct writer *w, const char *utf8)
+text_string(struct writer *w, const char *utf8, const char *what, int line, int col)
 {
 	struct buf u = BUF_INIT;
-	size_t i = 0, len = strlen(utf8), step, k, units;
+	size_t i = 0, len = strlen(utf8), step, k, units, total = 0, kept = 0;
 	uint16_t unit[2];
 	int32_t cp;
 	HPDF_Binary bin;
@@ -414,8 +437,17 @@ text_string(struct writer *w, const char *utf8)
 			step = 1;
 			cp = 0xFFFD;
 		}
+		units = utf16_encode(cp, unit);
+		if (total + units >= PDF_TEXT_UNITS) {
+			msg_at(MSG_WARNING, w->info->source, line, col, "%s is %zu characters "
+			    "long: shortened to %zu, within the PDF's limit for a text string",
+			    what, kept + count_chars(utf8 + i, len - i), kept);
+			buf_put(&u, "\x20\x26", 2);	/* … */
+			break;
+		}
 		i += step;
-		for (units = utf16_encode(cp, unit), k = 0; k < units; k++) {
+		kept++;
+		for (total += units, k = 0; k < units; k++) {
 			buf_putc(&u, (char)(unit[k] >> 8));
 			buf_putc(&u, (char)(unit[k] & 0xFF));
 		}
@@ -726,6 +758,26 @@ destination(HPDF_Doc pdf, HPDF_Page *pages, int page, double y, double height)
 	return d;
 }
 
+/* A heading's outline entry, its first characters named should it be shortened. */
+static HPDF_Binary
+outline_title(struct writer *w, const char *title)
+{
+	struct buf what = BUF_INIT;
+	size_t i = 0, n, step, len = strlen(title);
+	int32_t cp;
+	HPDF_Binary bin;
+
+	for (n = 0; n < 12 && i < len; n++, i += step)
+		if ((step = utf8_decode(title + i, len - i, &cp)) == 0)
+			step = 1;
+	buf_puts(&what, "the heading '");
+	buf_put(&what, title, i);
+	buf_puts(&what, i < len ? "…' in the outline" : "' in the outline");
+	bin = text_string(w, title, buf_str(&what), 0, 0);
+	buf_free(&what);
+	return bin;
+}
+
 /* Bookmarks nested by heading level; a level skipped hangs under the nearest above. */
 static void
 add_outline(struct writer *w, const struct lay_doc *ld, HPDF_Page *pages)
@@ -745,7 +797,7 @@ add_outline(struct writer *w, const struct lay_doc *ld, HPDF_Page *pages)
 		o = HPDF_CreateOutline(w->pdf, parents[up], "", NULL);
 		if (o == NULL)
 			return;
-		HPDF_Dict_Add(o, "Title", text_string(w, b->title ? b->title : ""));
+		HPDF_Dict_Add(o, "Title", outline_title(w, b->title ? b->title : ""));
 		HPDF_Outline_SetDestination(o, destination(w->pdf, pages, b->page, b->y, ld->height));
 		HPDF_Outline_SetOpened(o, level == 1 ? HPDF_TRUE : HPDF_FALSE);
 		parents[level] = o;
@@ -802,7 +854,8 @@ add_cover_label(struct writer *w, const struct lay_doc *ld)
 	if (d == NULL)
 		return;
 	if (ld->cover_label && *ld->cover_label)
-		HPDF_Dict_Add(d, "P", text_string(w, ld->cover_label));
+		HPDF_Dict_Add(d, "P", text_string(w, ld->cover_label, "the cover's page label",
+		    0, 0));
 	HPDF_Catalog_AddPageLabel(w->pdf->catalog, 0, d);
 }
 
@@ -811,10 +864,13 @@ static void
 add_info(struct writer *w)
 {
 	static const struct {
-		const char	*key, *name;
+		const char	*key, *name, *what;
 	} keys[] = {
-		{ "title", "Title" }, { "author", "Author" }, { "subject", "Subject" },
-		{ "description", "Subject" }, { "keywords", "Keywords" },
+		{ "title", "Title", "the title in the document information" },
+		{ "author", "Author", "the author in the document information" },
+		{ "subject", "Subject", "the subject in the document information" },
+		{ "description", "Subject", "the description in the document information" },
+		{ "keywords", "Keywords", "the keywords in the document information" },
 	};
 	const struct meta *meta = w->info->meta, *m, *c;
 	struct buf text = BUF_INIT;
@@ -835,7 +891,8 @@ add_info(struct writer *w)
 		} else if (m->type == META_STRING)
 			buf_puts(&text, m->str);
 		if (text.len > 0 && w->pdf->info)
-			HPDF_Dict_Add(w->pdf->info, keys[i].name, text_string(w, buf_str(&text)));
+			HPDF_Dict_Add(w->pdf->info, keys[i].name, text_string(w, buf_str(&text),
+			    keys[i].what, m->line, m->col));
 	}
 	if (w->info->epoch >= 0) {
 		time_t t = (time_t)w->info->epoch;

@@ -49,7 +49,11 @@
       <xsl:if test="normalize-space($publisher) != '' or normalize-space($date) != ''">
         <p class="masthead-info">
           <span class="publisher"><xsl:value-of select="$publisher"/></span>
-          <span class="date"><xsl:value-of select="$date"/></span>
+          <span class="date">
+            <xsl:call-template name="zh-date">
+              <xsl:with-param name="date" select="$date"/>
+            </xsl:call-template>
+          </span>
         </p>
       </xsl:if>
     </header>

@@ -294,8 +294,9 @@
     <xsl:variable name="authors"
         select="$author-fields/item[normalize-space(.) != '']
                 | $author-fields[not(item)][normalize-space(.) != '']"/>
-    <xsl:if test="normalize-space($title) != '' or normalize-space($subtitle) != ''
-                  or $authors or normalize-space($date) != ''">
+    <xsl:if test="(normalize-space($title) != '' or normalize-space($subtitle) != ''
+                   or $authors or normalize-space($date) != '')
+                  and normalize-space(key('meta', 'title-block')[1]) != 'false'">
       <header class="title-block">
         <xsl:if test="normalize-space($title) != ''">
           <h1 class="title"><xsl:value-of select="$title"/></h1>
@@ -314,10 +315,35 @@
           </p>
         </xsl:if>
         <xsl:if test="normalize-space($date) != ''">
-          <p class="date"><xsl:value-of select="$date"/></p>
+          <p class="date">
+            <xsl:call-template name="zh-date">
+              <xsl:with-param name="date" select="$date"/>
+            </xsl:call-template>
+          </p>
         </xsl:if>
       </header>
     </xsl:if>
+  </xsl:template>
+
+  <!-- A date written 2024-04-25 as Chinese print writes it, 2024年4月25日
+       (the PDF does the same); other text as it is. -->
+  <xsl:template name="zh-date">
+    <xsl:param name="date"/>
+    <xsl:variable name="d" select="normalize-space($date)"/>
+    <xsl:choose>
+      <xsl:when test="string-length($d) = 10 and substring($d, 5, 1) = '-'
+                      and substring($d, 8, 1) = '-'
+                      and translate($d, '0123456789', '') = '--'
+                      and number(substring($d, 6, 2)) &gt;= 1
+                      and number(substring($d, 6, 2)) &lt;= 12
+                      and number(substring($d, 9, 2)) &gt;= 1
+                      and number(substring($d, 9, 2)) &lt;= 31">
+        <xsl:value-of select="concat(number(substring($d, 1, 4)), '年',
+                              number(substring($d, 6, 2)), '月',
+                              number(substring($d, 9, 2)), '日')"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$date"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- ===== Contents lists ============================================ -->

@@ -116,8 +116,16 @@
         <xsl:with-param name="name" select="'addressee'"/>
       </xsl:call-template>
     </xsl:variable>
+    <xsl:variable name="subtitle">
+      <xsl:call-template name="notice-meta">
+        <xsl:with-param name="name" select="'subtitle'"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:if test="$title != ''">
       <h1 class="doc-title"><xsl:value-of select="$title"/></h1>
+    </xsl:if>
+    <xsl:if test="$subtitle != ''">
+      <p class="doc-subtitle"><xsl:value-of select="$subtitle"/></p>
     </xsl:if>
     <xsl:if test="$addressee != ''">
       <p class="addressee">
@@ -180,7 +188,11 @@
             <p class="signature"><xsl:value-of select="$signature"/></p>
           </xsl:if>
           <xsl:if test="$date != ''">
-            <p class="date"><xsl:value-of select="$date"/></p>
+            <p class="date">
+              <xsl:call-template name="zh-date">
+                <xsl:with-param name="date" select="$date"/>
+              </xsl:call-template>
+            </p>
           </xsl:if>
         </div>
       </div>

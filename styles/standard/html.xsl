@@ -64,6 +64,9 @@
       <hr class="cover-rule"/>
       <h1 class="cover-title"><xsl:call-template name="document-title"/></h1>
       <xsl:call-template name="cover-line">
+        <xsl:with-param name="name" select="'subtitle'"/>
+      </xsl:call-template>
+      <xsl:call-template name="cover-line">
         <xsl:with-param name="name" select="'title-en'"/>
         <xsl:with-param name="lang" select="'en'"/>
       </xsl:call-template>
