@@ -513,7 +513,7 @@ read_gc(lua_State *L)
 }
 
 /*
- * internals.read_markdown(text): the blocks galley's Markdown parser makes of
+ * internals.read_markdown(text [, quiet]): the blocks galley's Markdown parser makes of
  * text, in galley's view and without source positions (they are not the
  * document's).  A parse error is a Lua error.
  */
@@ -522,6 +522,7 @@ lf_read_markdown(lua_State *L)
 {
 	size_t len;
 	const char *s = luaL_checklstring(L, 1, &len);
+	int quiet = lua_toboolean(L, 2), rc;
 	struct doc **holder;
 	struct push p;
 
@@ -537,7 +538,16 @@ lf_read_markdown(lua_State *L)
 	lua_setfield(L, -2, "__gc");
 	lua_setmetatable(L, -2);
 	*holder = doc_new("pandoc.read");
-	if (md_parse(*holder, s, len) != 0)
+	/*
+	 * Metadata read for pandoc's view (quiet) says nothing: its text was
+	 * galley's front matter, not something the filter asked to read.
+	 */
+	if (quiet)
+		msg_hold();
+	rc = md_parse(*holder, s, len);
+	if (quiet)
+		msg_release(0);
+	if (rc != 0)
 		return luaL_error(L, "pandoc.read: galley could not read the Markdown");
 	push_notes(L, (*holder)->root->first, &p);
 	push_blocks(L, (*holder)->root->first, &p);

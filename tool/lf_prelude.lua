@@ -1087,7 +1087,7 @@ function to_pandoc_meta(v, depth)
 	depth = (depth or 0) + 1
 	if depth > 64 then return v end
 	if type(v) == "string" then
-		local blocks = internals.read_markdown(v)
+		local blocks = internals.read_markdown(v, true)
 		local value
 		if #blocks == 1 and blocks[1].tag == "Para" then
 			value = pandoc_inlines(blocks[1].content)
