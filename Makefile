@@ -11,7 +11,7 @@ DEB_PACKAGES = gcc make pkg-config \
 	liblua5.4-dev libhpdf-dev libharfbuzz-dev libfontconfig-dev libyaml-dev \
 	libicu-dev zlib1g-dev \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
-	poppler-utils qpdf time valgrind
+	poppler-utils qpdf time valgrind python3
 # What `make test-browser` needs besides: the browser and the test's language.
 BROWSER_PACKAGES = chromium python3
 # Only for `make fuzz`: clang and its libFuzzer runtime.

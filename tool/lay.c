@@ -289,34 +289,62 @@ lay_bottom(const struct layout *lo)
 	return b;
 }
 
-/*
- * Sets the runs collected so far as a paragraph and places its lines, keeping
- * two lines together at a page's foot and head (孤行不成页).  keep_next asks
- * for room for two more body lines after it (headings).
- */
-void
-lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
-    double size, double pitch, int justify, int keep_next)
+/* Whether nothing is set yet in the current column (or on the page): no break helps there. */
+static int
+at_top(const struct layout *lo)
 {
-	struct lay_para_style st = { measure, indent, (enum lay_punct)lo->ps->punct,
-	    justify, lo->file, lo->fallback, lo->nfallback, lo->text };
-	struct lay_para para;
-	double body_pitch = lo->ps->size * lo->ps->leading;
-	size_t placed = 0, fit, take;
+	return lo->y <= (lo->ncols > 1 ? lo->col_top : lo->ps->top) + 1e-6;
+}
 
-	if (lo->nruns == 0)
-		return;
-	lay_para_set(lo->runs, lo->nruns, &st, &para);
-	lo->nruns = 0;
-	if (keep_next && lo->y + para.nlines * pitch + 2 * body_pitch > lay_bottom(lo) &&
-	    lo->y > lo->ps->top)
-		lay_new_page(lo);
-	while (placed < para.nlines) {
-		size_t left = para.nlines - placed;
+static void
+frag_free(struct lay_frag *f)
+{
+	lay_para_free(&f->para);
+	free(f->title);
+	f->title = NULL;
+}
+
+/* The room the first n lines of f take, with the notes they refer to. */
+static double
+frag_head(struct layout *lo, const struct lay_frag *f, size_t n)
+{
+	double h = 0, notes = 0;
+
+	for (size_t k = 0; k < n && k < f->para.nlines; k++) {
+		if (lo->nnotes > 0)
+			notes += lay_notes_need(lo, &f->para.lines[k], notes > 0);
+		h += f->pitch;
+	}
+	return h + notes;
+}
+
+/* The lines of f a page must hold when it holds any: two, or three when a widow would be left. */
+static size_t
+least_lines(const struct lay_frag *f)
+{
+	return f->para.nlines <= 3 ? f->para.nlines : 2;
+}
+
+/*
+ * Places f's lines from the current position, keeping two lines together at
+ * a page's foot and head (孤行不成页), then its anchor over its first line.
+ * fresh: it was moved to this page or column, and the space above it is dropped.
+ */
+static void
+place_frag(struct layout *lo, struct lay_frag *f, int fresh)
+{
+	struct lay_para *para = &f->para;
+	size_t placed = 0, fit, take, first = lo->out->n;
+	double pitch = f->pitch;
+
+	if (lo->y > lo->ps->top && !fresh)
+		lo->y += f->before;
+	while (placed < para->nlines) {
+		size_t left = para->nlines - placed;
 		double notes = 0, need;
 		/* Lines fit while they and the notes they refer to fit. */
 		for (fit = 0; fit < left; fit++) {
-			need = lo->nnotes > 0 ? lay_notes_need(lo, &para.lines[placed + fit],
+			need = lo->nnotes > 0 ? lay_notes_need(lo, &para->lines[placed + fit],
 			    notes > 0) : 0;
 			if (lo->y + (double)(fit + 1) * pitch + notes + need > lay_bottom(lo) + 1e-6)
 				break;
@@ -332,15 +360,124 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 			if (take == 0 && lo->y <= lo->ps->top)
 				take = fit > 0 ? fit : 1;	/* a page holds at least something */
 		}
-		for (size_t k = 0; k < take; k++)
-			lay_count_line(lo, lay_place_line(lo, &para.lines[placed + k], x0 +
-			    (lo->centre_lines ? (measure - para.lines[placed + k].width) / 2 : 0),
-			    pitch, size));
+		for (size_t k = 0; k < take; k++) {
+			struct lay_line *line = &para->lines[placed + k];
+			double baseline = lay_place_line(lo, line, f->x0 +
+			    (f->flags & LAY_CENTRE ? (f->measure - line->width) / 2 : 0), pitch, f->size);
+			if (!(f->flags & LAY_UNNUMBERED))
+				lay_count_line(lo, baseline);
+		}
 		placed += take;
-		if (placed < para.nlines)
+		if (placed < para->nlines)
 			lay_new_page(lo);
 	}
-	lay_para_free(&para);
+	lo->y += f->after;
+	if (f->anchored)
+		lay_add_anchor(lo, first, f->id, f->level, f->title, f->above);
+}
+
+/* The height of the pending fragments, set from the current position. */
+static double
+pending_height(struct layout *lo)
+{
+	double h = 0;
+
+	for (size_t i = 0; i < lo->npending; i++) {
+		const struct lay_frag *f = &lo->pending[i];
+		if (i > 0 || lo->y > lo->ps->top)
+			h += f->before;
+		h += frag_head(lo, f, f->para.nlines) + f->after;
+	}
+	return h;
+}
+
+void
+lay_flow_settle(struct layout *lo, double need)
+{
+	struct lay_frag *pending = lo->pending;
+	size_t n = lo->npending;
+	double h, page;
+	int fresh = 0;
+
+	if (n == 0)
+		return;
+	h = pending_height(lo) + need;
+	page = lay_bottom(lo) - (lo->ncols > 1 ? lo->col_top : lo->ps->top);
+	/* A heading never ends a page: it goes over with what it is kept with, if they fit there. */
+	if (lo->y + h > lay_bottom(lo) + 1e-6 && !at_top(lo) && h <= page + 1e-6) {
+		lay_new_page(lo);
+		fresh = 1;
+	}
+	/* Taken off the list first: what they place settles nothing. */
+	lo->pending = NULL;
+	lo->npending = lo->pcap = 0;
+	for (size_t i = 0; i < n; i++) {
+		place_frag(lo, &pending[i], fresh && i == 0);
+		frag_free(&pending[i]);
+	}
+	free(pending);
+	lo->pending_end = lo->out->n;
+}
+
+void
+lay_flow_drop(struct layout *lo)
+{
+	for (size_t i = 0; i < lo->npending; i++)
+		frag_free(&lo->pending[i]);
+	lo->npending = 0;
+}
+
+void
+lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int keep_next)
+{
+	struct lay_para_style st = { f->measure, indent, (enum lay_punct)lo->ps->punct,
+	    (f->flags & LAY_JUSTIFY) != 0, lo->file, lo->fallback, lo->nfallback, lo->text };
+	size_t have = 0, least;
+
+	if (lo->nruns == 0) {
+		free(f->title);
+		return;
+	}
+	lay_para_set(lo->runs, lo->nruns, &st, &f->para);
+	lo->nruns = 0;
+	/* Lines of body text kept with the headings already. */
+	for (size_t i = 0; i < lo->npending; i++)
+		if (lo->pending[i].flags & LAY_CHAIN)
+			have += lo->pending[i].para.nlines;
+	/* A heading goes with two lines of text: a one-line paragraph is not enough. */
+	if (!keep_next && (f->flags & LAY_CHAIN) && lo->npending > 0)
+		keep_next = have + f->para.nlines < 2;
+	if (keep_next) {
+		lo->pending = mem_grow(lo->pending, &lo->pcap, lo->npending + 1,
+		    sizeof(*lo->pending));
+		lo->pending[lo->npending++] = *f;
+		return;
+	}
+	/*
+	 * What is kept with this goes with its first lines, as many as a page must
+	 * hold, and room for a line of what follows when that makes less than two
+	 * (a list item of one line after a heading).
+	 */
+	least = least_lines(f);
+	lay_flow_settle(lo, frag_head(lo, f, least) + (have + least < 2 && lo->npending > 0 ?
+	    (double)(2 - have - least) * f->pitch : 0));
+	place_frag(lo, f, 0);
+	frag_free(f);
+}
+
+void
+lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
+    double size, double pitch, int flags, int keep_next)
+{
+	struct lay_frag f;
+
+	memset(&f, 0, sizeof(f));
+	f.x0 = x0;
+	f.measure = measure;
+	f.size = size;
+	f.pitch = pitch;
+	f.flags = (unsigned)flags;
+	lay_flow_paragraph(lo, &f, indent, keep_next);
 }
 
 /* A place links and the outline can lead to, where the box at index `at` starts. */
@@ -404,7 +541,7 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	    ps->heading_size[n->level - 1];
 	struct buf label = BUF_INIT, title = BUF_INIT;
 	struct look f = { NULL, NULL, 0, NULL, 0 };
-	size_t before;
+	struct lay_frag frag;
 	/* On a character grid headings keep to the grid's lines; elsewhere they get air. */
 	int on_grid = ps->grid_chars > 0;
 	double pitch = on_grid ? ps->size * ps->leading : size * 1.5;
@@ -423,6 +560,7 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	if (ps->front_roman && !lo->body_started && n->level == 1 &&
 	    doc_attr_get(&n->attr, "number") != NULL) {
 		/* The body's page 1 starts with its first numbered chapter. */
+		lay_flow_settle(lo, 0);
 		lo->body_started = 1;
 		if (lo->out->n > lo->body_first)
 			lay_new_page(lo);
@@ -432,14 +570,13 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	/* Chapters on a new (or a right-hand) page when the style or the heading asks. */
 	if ((n->level == 1 && ps->chapter_start != CHAPTER_SAME && lo->ncols == 0) || annex ||
 	    doc_attr_has_class(&n->attr, "new-page") || doc_attr_has_class(&n->attr, "recto")) {
+		lay_flow_settle(lo, 0);
 		if (lo->y > ps->top && lo->out->n > lo->body_first)
 			lay_new_page(lo);
 		if ((ps->chapter_start == CHAPTER_RECTO || doc_attr_has_class(&n->attr, "recto")) &&
 		    lo->page % 2 == 0)
 			lay_new_page(lo);
 	}
-	if (lo->y > ps->top && !on_grid)
-		lo->y += size * 0.5;
 	if (label.len > 0 && doc_attr_has_class(&n->attr, "term")) {
 		/* A GB/T 1.1 term entry: the number on a line of its own, above the term. */
 		if (label.len >= 3 && strcmp(label.data + label.len - 3, "\u3000") == 0)
@@ -449,15 +586,6 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	} else if (label.len > 0)
 		lay_add_run(lo, buf_str(&label), label.len, f, size, n->line);
 	lay_collect_runs(lo, n, f, size, n->line);
-	before = lo->out->n;
-	lo->centre_lines = centred;
-	/* Contents and index are no text to comment on: their titles get no line numbers. */
-	lo->unnumbered += apparatus;
-	lay_flush_paragraph(lo, x0, measure, 0, size, pitch, 0, 1);
-	lo->unnumbered -= apparatus;
-	lo->centre_lines = 0;
-	if (!on_grid)
-		lo->y += size * 0.25;
 	if (annex)
 		heading_label(n, &title);	/* the outline's entry on one line */
 	else
@@ -465,8 +593,22 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	if (label.len > 0 && doc_attr_has_class(&n->attr, "term"))
 		buf_puts(&title, "\u3000");
 	doc_stringify(n, &title);
-	lay_add_anchor(lo, before, n->attr.id, doc_attr_has_class(&n->attr, "unlisted") ? 0 :
-	    n->level, buf_str(&title), size * 1.2);
+	memset(&frag, 0, sizeof(frag));
+	frag.x0 = x0;
+	frag.measure = measure;
+	frag.size = size;
+	frag.pitch = pitch;
+	frag.before = on_grid ? 0 : size * 0.5;
+	frag.after = on_grid ? 0 : size * 0.25;
+	/* Contents and index are no text to comment on: their titles get no line numbers. */
+	frag.flags = (centred ? LAY_CENTRE : 0) | (apparatus ? LAY_UNNUMBERED : 0);
+	frag.anchored = 1;
+	frag.id = n->attr.id;
+	frag.level = doc_attr_has_class(&n->attr, "unlisted") ? 0 : n->level;
+	frag.title = mem_strdup(buf_str(&title));
+	frag.above = size * 1.2;
+	/* A heading is kept with what follows it. */
+	lay_flow_paragraph(lo, &frag, 0, 1);
 	buf_free(&label);
 	buf_free(&title);
 }
@@ -496,6 +638,9 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			snprintf(label, sizeof(label), "%s",
 			    doc_attr_has_class(&list->attr, "dash") ? "——" : "•");
 		lay_set_blocks(lo, item->first, x0 + hang, measure - hang, body, depth + 1);
+		/* Headings kept with the item went before its first line. */
+		if (lo->pending_end > before && lo->pending_end <= lo->out->n)
+			before = lo->pending_end;
 		/* The label hangs in the indent, on the item's first line. */
 		if (lo->out->n > before) {
 			struct lay_box first = lo->out->boxes[before];
@@ -544,34 +689,38 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 	switch (n->type) {
 	case DOC_PARA:
 		if (doc_attr_has_class(&n->attr, "index-entry")) {
+			lay_flow_settle(lo, 2 * pitch);
 			lay_set_toc_entry(lo, n, x0, measure, body);
 			break;
 		}
 		if (doc_attr_has_class(&n->attr, "index-letter") ||
 		    doc_attr_has_class(&n->attr, "index-title")) {
 			/* An index's part title (centred) and group letters, kept with what follows. */
+			/* The index, like the contents, is no text: no line numbers. */
 			lay_collect_runs(lo, n, body, ps->size, n->line);
-			lo->centre_lines = doc_attr_has_class(&n->attr, "index-title");
-			lo->unnumbered++;	/* the index, like the contents, is no text */
-			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
-			lo->unnumbered--;
-			lo->centre_lines = 0;
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, LAY_UNNUMBERED |
+			    (doc_attr_has_class(&n->attr, "index-title") ? LAY_CENTRE : 0), 1);
 			break;
 		}
 		if (doc_attr_has_class(&n->attr, "byline")) {
 			/* An article's author and date, centred under its title in 楷体. */
 			if ((f.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0)) == NULL)
 				break;
+			struct lay_frag frag;
+			memset(&frag, 0, sizeof(frag));
 			lay_collect_runs(lo, n, f, ps->size, n->line);
-			lo->centre_lines = 1;
-			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
-			lo->centre_lines = 0;
-			lo->y += ps->size * 0.5;
+			frag.x0 = x0;
+			frag.measure = measure;
+			frag.size = ps->size;
+			frag.pitch = pitch;
+			frag.after = ps->size * 0.5;
+			frag.flags = LAY_CENTRE;
+			lay_flow_paragraph(lo, &frag, 0, 1);
 			break;
 		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
-		    ps->size, pitch, 1, 0);
+		    ps->size, pitch, LAY_JUSTIFY | (depth == 0 ? LAY_CHAIN : 0), 0);
 		break;
 	case DOC_HEADING:
 		set_heading(lo, n, x0, measure);
@@ -592,6 +741,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 		f.latin = lay_get_font(lo, ps->mono, 0, 0);
 		if (!f.latin)
 			break;
+		lay_flow_settle(lo, 2 * ps->size * 1.3);
 		for (; *s; s = nl + 1) {
 			nl = strchr(s, '\n');
 			if (nl == NULL)
@@ -608,6 +758,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 		break;
 	}
 	case DOC_HR:
+		lay_flow_settle(lo, pitch);
 		if (lo->y + pitch > lay_bottom(lo))
 			lay_new_page(lo);
 		lay_add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
@@ -618,13 +769,15 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 		int ncols = columns_of(n);
 		if (doc_attr_has_class(&n->attr, "page-break")) {
 			/* An explicit break; .recto ends on a left page so the next is a right one. */
+			lay_flow_settle(lo, 0);
 			if (lo->y > ps->top || lo->col > 0)
 				lay_new_page(lo);
 			if (doc_attr_has_class(&n->attr, "recto") && lo->page % 2 == 0)
 				lay_new_page(lo);
-		} else if (doc_attr_has_class(&n->attr, "toc-entry"))
+		} else if (doc_attr_has_class(&n->attr, "toc-entry")) {
+			lay_flow_settle(lo, 2 * pitch);
 			lay_set_toc_entry(lo, n, x0, measure, body);
-		else if (doc_attr_has_class(&n->attr, "toc-group"))
+		} else if (doc_attr_has_class(&n->attr, "toc-group"))
 			lay_set_toc_group(lo, n, x0, measure, body);
 		else if (ncols > 0 && lo->ncols == 0)
 			lay_set_columns(lo, n, ncols, x0, measure, body, depth);
@@ -747,6 +900,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	if (body.cjk && body.latin)
 		lay_set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
 		    body, 0);
+	lay_flow_settle(&lo, 0);	/* a heading last of all */
 	if (!lo.failed) {
 		lay_set_closing(&lo);
 		lay_set_colophon(&lo);
@@ -760,11 +914,15 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	if (!lo.failed && refs == NULL && lo.nuses > 0)
 		lo.refs_patched = lay_refs_patch(&lo);
 	if (!lo.failed) {
+		lay_set_column_rules(&lo);
 		lay_set_heads(&lo, body);
 		/* Line numbers last: text extraction reads them after the page's text. */
 		lay_set_line_numbers(&lo, body);
 		sort_by_page(out);	/* list labels and running heads come after their page's text */
 	}
+	lay_flow_drop(&lo);
+	free(lo.pending);
+	free(lo.colruns);
 	lay_notes_free(&lo);
 	lay_images_free(&lo);
 	free(lo.wide_tables);
