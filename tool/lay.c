@@ -289,6 +289,137 @@ lay_bottom(const struct layout *lo)
 	return b;
 }
 
+/*
+ * Paragraphs already shaped, by what they were set from (the runs' text,
+ * fonts, sizes, marks and links, and the paragraph style): the runs of columns
+ * are set again and again while they are balanced, {.keep} twice, and the
+ * passes that settle page references set the whole document again; each
+ * paragraph is shaped once.  The fragments placed borrow their lines from
+ * here.  A paragraph whose shaping said something (a missing glyph) is not
+ * kept, so that the last pass says it again; nor is anything once the kept
+ * glyphs pass SHAPES_MAX bytes, so that a long document's memory stays bounded.
+ */
+#define SHAPES_MAX	(24u << 20)
+
+struct lay_shape {
+	uint64_t	 hash;
+	unsigned char	*key;		/* owned */
+	size_t		 keylen;
+	struct lay_para	 para;		/* owned */
+};
+
+struct lay_shapes {
+	struct lay_shape	*v;	/* open addressing, cap a power of two */
+	size_t			 n, cap;
+	size_t			 bytes;	/* of the glyphs kept */
+	struct buf		 key;	/* the key being made */
+};
+
+static void
+put(struct buf *b, const void *p, size_t n)
+{
+	buf_put(b, p, n);
+}
+
+static void
+shapes_free(struct lay_shapes *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->v[i].key != NULL) {
+			free(c->v[i].key);
+			lay_para_free(&c->v[i].para);
+		}
+	free(c->v);
+	buf_free(&c->key);
+	free(c);
+}
+
+/* Finds the slot of key in c: its entry, or the empty slot it would go in. */
+static struct lay_shape *
+shape_slot(struct lay_shape *v, size_t cap, uint64_t hash, const unsigned char *key, size_t len)
+{
+	size_t i = (size_t)hash & (cap - 1);
+
+	while (v[i].key != NULL && (v[i].hash != hash || v[i].keylen != len ||
+	    memcmp(v[i].key, key, len) != 0))
+		i = (i + 1) & (cap - 1);
+	return &v[i];
+}
+
+/*
+ * Sets the collected runs by st into *out, as lay_para_set() does, or finds
+ * them shaped before.  Returns 1 when *out is borrowed from the shapes (the
+ * caller must not free it), 0 when it is the caller's.
+ */
+static int
+shape(struct layout *lo, const struct lay_para_style *st, struct lay_para *out)
+{
+	struct lay_shapes *c = lo->shapes;
+	struct lay_shape *slot;
+	uint64_t hash = 14695981039346656037u;
+	size_t i, said, bytes;
+
+	if (c == NULL || c->bytes > SHAPES_MAX) {
+		lay_para_set(lo->runs, lo->nruns, st, out);
+		return 0;
+	}
+	buf_reset(&c->key);
+	for (i = 0; i < lo->nruns; i++) {
+		const struct lay_run *r = &lo->runs[i];
+		put(&c->key, &r->len, sizeof(r->len));
+		put(&c->key, r->text, r->len);
+		put(&c->key, &r->cjk, sizeof(r->cjk));
+		put(&c->key, &r->latin, sizeof(r->latin));
+		put(&c->key, &r->size, sizeof(r->size));
+		put(&c->key, &r->line, sizeof(r->line));
+		put(&c->key, &r->deco, sizeof(r->deco));
+		put(&c->key, &r->href, sizeof(r->href));
+		put(&c->key, &r->rise, sizeof(r->rise));
+	}
+	put(&c->key, &st->measure, sizeof(st->measure));
+	put(&c->key, &st->indent, sizeof(st->indent));
+	put(&c->key, &st->punct, sizeof(st->punct));
+	put(&c->key, &st->justify, sizeof(st->justify));
+	put(&c->key, &st->file, sizeof(st->file));
+	for (i = 0; i < c->key.len; i++)
+		hash = (hash ^ (unsigned char)c->key.data[i]) * 1099511628211u;
+	if (c->cap > 0) {
+		slot = shape_slot(c->v, c->cap, hash, (unsigned char *)c->key.data, c->key.len);
+		if (slot->key != NULL) {
+			*out = slot->para;
+			return 1;
+		}
+	}
+	said = msg_held();
+	lay_para_set(lo->runs, lo->nruns, st, out);
+	if (msg_held() != said)
+		return 0;
+	if ((c->n + 1) * 2 > c->cap) {
+		/* Grown to keep it at most half full; the entries moved to their new slots. */
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct lay_shape *v = mem_zalloc(cap, sizeof(*v));
+		for (i = 0; i < c->cap; i++)
+			if (c->v[i].key != NULL)
+				*shape_slot(v, cap, c->v[i].hash, c->v[i].key, c->v[i].keylen) = c->v[i];
+		free(c->v);
+		c->v = v;
+		c->cap = cap;
+	}
+	slot = shape_slot(c->v, c->cap, hash, (unsigned char *)c->key.data, c->key.len);
+	slot->hash = hash;
+	slot->keylen = c->key.len;
+	slot->key = mem_alloc(c->key.len ? c->key.len : 1);
+	memcpy(slot->key, c->key.data, c->key.len);
+	slot->para = *out;
+	for (i = 0, bytes = 0; i < out->nlines; i++)
+		bytes += out->lines[i].n * sizeof(*out->lines[i].glyphs);
+	c->bytes += bytes + c->key.len;
+	c->n++;
+	return 1;
+}
+
 /* Whether nothing is set yet in the current column (or on the page): no break helps there. */
 static int
 at_top(const struct layout *lo)
@@ -299,7 +430,9 @@ at_top(const struct layout *lo)
 static void
 frag_free(struct lay_frag *f)
 {
-	lay_para_free(&f->para);
+	if (!f->borrowed)
+		lay_para_free(&f->para);
+	memset(&f->para, 0, sizeof(f->para));
 	free(f->title);
 	f->title = NULL;
 }
@@ -438,7 +571,7 @@ lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int kee
 		free(f->title);
 		return;
 	}
-	lay_para_set(lo->runs, lo->nruns, &st, &f->para);
+	f->borrowed = shape(lo, &st, &f->para);
 	lo->nruns = 0;
 	/* Lines of body text kept with the headings already. */
 	for (size_t i = 0; i < lo->npending; i++)
@@ -864,7 +997,7 @@ sort_by_page(struct lay_doc *out)
 static int
 set_document(const struct doc *doc, const struct lay_page_style *ps,
     struct font_set *fonts, unsigned flags, const struct lay_refs *refs,
-    struct layout *lo_out, struct lay_doc *out)
+    struct lay_shapes *shapes, struct layout *lo_out, struct lay_doc *out)
 {
 	struct layout lo;
 	struct look body;
@@ -880,6 +1013,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lo.out = out;
 	lo.flags = flags;
 	lo.refs = refs;
+	lo.shapes = shapes;
 	memset(&body, 0, sizeof(body));
 	lo.text = coll_new();
 	lo.fallback = mem_zalloc(ps->nfallback + 1, sizeof(*lo.fallback));
@@ -947,6 +1081,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 {
 	struct lay_refs refs = { NULL, 0 }, next;
 	struct layout lo;
+	struct lay_shapes *shapes = mem_zalloc(1, sizeof(*shapes));
 	int pass, rc, settled;
 
 	/*
@@ -956,7 +1091,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	 */
 	for (pass = 1;; pass++) {
 		msg_hold();
-		rc = set_document(doc, ps, fonts, flags, pass > 1 ? &refs : NULL, &lo, out);
+		rc = set_document(doc, ps, fonts, flags, pass > 1 ? &refs : NULL, shapes, &lo, out);
 		if (rc != 0 || lo.nuses == 0)
 			break;
 		if (lo.refs_patched) {
@@ -983,6 +1118,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	msg_release(1);
 	lay_uses_free(&lo);
 	lay_refs_free(&refs);
+	shapes_free(shapes);
 	return rc;
 }
 

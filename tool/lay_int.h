@@ -3,6 +3,7 @@
 #define GALLEY_LAY_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "doc.h"
 #include "font.h"
@@ -41,6 +42,7 @@ struct lay_frag {
 	int		 level;
 	double		 above;
 	int		 anchored;
+	int		 borrowed;	/* para is the shapes' (lay.c), not its own */
 };
 
 /* A run of balanced columns (lay_columns.c): its rules are drawn last (lay_furniture.c). */
@@ -54,6 +56,8 @@ struct lay_colrun {
 struct lay_range {
 	size_t	 from, to;
 };
+
+struct lay_shapes;
 
 struct layout {
 	const struct doc		*doc;
@@ -77,6 +81,8 @@ struct layout {
 	/* Fragments kept with what follows, in order, waiting for it (lay_flow_settle). */
 	struct lay_frag			*pending;
 	size_t				 npending, pcap;
+	/* Paragraphs shaped so far, in this pass and those before (lay.c). */
+	struct lay_shapes		*shapes;	/* the passes' */
 	size_t				 pending_end;	/* the box after the last pending ones placed */
 	/* Footnotes (lay_note.c). */
 	struct lay_note			*notes;		/* the document's, in order */
