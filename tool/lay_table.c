@@ -114,14 +114,21 @@ share_room(struct table *t, const double *mins, const double *maxs, const double
 	free(fixed);
 }
 
-/* The lines a cell of one-line width nat takes in a column w wide (padding pad each side). */
+/*
+ * About the lines a cell takes in a column w wide (padding pad each side):
+ * nat its width on one line, word its widest Latin word (0: none).  A line
+ * broken between words (Latin) loses about half a word at its end; Chinese,
+ * which breaks between characters, next to nothing.
+ */
 static double
-cell_lines(double nat, double w, double pad)
+cell_lines(const double *cell, double w, double pad)
 {
-	double room = w - 2 * pad, n;
+	double nat = cell[0], room = w - 2 * pad - cell[1] / 2, n;
 
-	if (nat <= 0 || room <= 0)
+	if (nat <= w - 2 * pad + 1e-6)
 		return 1;
+	if (room <= 1)
+		room = 1;
 	n = ceil(nat / room - 1e-9);
 	return n < 1 ? 1 : n;
 }
@@ -135,7 +142,7 @@ table_lines(const struct table *t, const double *nat, const double *w)
 	for (size_t r = 0; r < t->nrows; r++) {
 		double most = 1;
 		for (size_t c = 0; c < t->ncols; c++)
-			most = fmax(most, cell_lines(nat[r * t->ncols + c], w[c], t->pad));
+			most = fmax(most, cell_lines(&nat[2 * (r * t->ncols + c)], w[c], t->pad));
 		total += most;
 	}
 	return total;
@@ -154,16 +161,20 @@ table_lines(const struct table *t, const double *nat, const double *w)
  */
 static void
 fit_room(struct table *t, const double *mins, const double *maxs, const double *nat,
-    double measure)
+    const double *floor, double measure)
 {
 	double *w = t->width, *trial = mem_alloc(t->ncols * sizeof(*trial));
 	double *next = mem_alloc(t->ncols * sizeof(*next));
 	double room = measure, height, wish = 0;
 	size_t r, c;
 
-	/* No column narrower than four characters that has more (a head of four stays whole). */
+	/*
+	 * No column narrower than four characters that has more (a head of four
+	 * stays whole), nor than its widest word and a point (the line breaker
+	 * needs no less for the word to stay whole).
+	 */
 	for (c = 0; c < t->ncols; c++) {
-		w[c] = fmin(maxs[c], fmax(mins[c], 4 * t->size + 2 * t->pad));
+		w[c] = fmin(maxs[c], fmax(fmax(mins[c] + 1, floor[c]), 4 * t->size + 2 * t->pad));
 		room -= w[c];
 	}
 	if (room < 0) {
@@ -184,9 +195,11 @@ fit_room(struct table *t, const double *mins, const double *maxs, const double *
 				continue;
 			/* The next width at which a cell of the column takes a line less. */
 			for (r = 0; r < t->nrows; r++) {
-				double nl = nat[r * t->ncols + c], n = cell_lines(nl, w[c], t->pad);
+				const double *cell = &nat[2 * (r * t->ncols + c)];
+				double n = cell_lines(cell, w[c], t->pad);
 				if (n > 1)
-					to = fmin(to, nl / (n - 1) + 2 * t->pad + 1e-3);
+					to = fmin(to, (n > 2 ? cell[0] / (n - 1) + cell[1] / 2 : cell[0]) +
+					    2 * t->pad + 1e-3);
 			}
 			next[c] = to;
 			joint += to - w[c];
@@ -233,6 +246,22 @@ fit_room(struct table *t, const double *mins, const double *maxs, const double *
 	free(next);
 }
 
+/* Whether the collected runs hold a Latin word (four letters or more). */
+static int
+latin_words(const struct layout *lo)
+{
+	for (size_t i = 0; i < lo->nruns; i++) {
+		int letters = 0;
+		for (size_t k = 0; k < lo->runs[i].len; k++) {
+			char ch = lo->runs[i].text[k];
+			letters = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ? letters + 1 : 0;
+			if (letters >= 4)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* How a table's columns met the measure (column_widths). */
 enum table_fit {
 	FIT_WHOLE,	/* every unbreakable run whole */
@@ -258,7 +287,7 @@ column_widths(struct layout *lo, struct table *t, double measure, double *need)
 	double *leasts = mem_zalloc(t->ncols, sizeof(*leasts));
 	double *maxs = mem_zalloc(t->ncols, sizeof(*maxs));
 	double *mass = mem_zalloc(t->ncols, sizeof(*mass));
-	double *nat = mem_zalloc(t->nrows * t->ncols, sizeof(*nat));
+	double *nat = mem_zalloc(2 * t->nrows * t->ncols, sizeof(*nat));	/* width, word */
 	struct lay_para_style st = cell_style(lo, measure);
 	double summax = 0, summin = 0, sumleast = 0, mn, lst, mx;
 	enum table_fit fit = FIT_WHOLE;
@@ -273,7 +302,6 @@ column_widths(struct layout *lo, struct table *t, double measure, double *need)
 			if (lo->nruns == 0)
 				continue;
 			lay_para_measure(lo->runs, lo->nruns, &st, &mn, &lst, &mx);
-			lo->nruns = 0;
 			if (mn > mins[c])
 				mins[c] = mn;
 			if (lst > leasts[c])
@@ -281,7 +309,10 @@ column_widths(struct layout *lo, struct table *t, double measure, double *need)
 			if (mx > maxs[c])
 				maxs[c] = mx;
 			mass[c] += mx;
-			nat[r * t->ncols + c] = mx;
+			nat[2 * (r * t->ncols + c)] = mx;
+			/* The widest word of a cell with Latin words; 0 for one without. */
+			nat[2 * (r * t->ncols + c) + 1] = latin_words(lo) ? mn : 0;
+			lo->nruns = 0;
 		}
 		mins[c] += 2 * t->pad;
 		leasts[c] += 2 * t->pad;
@@ -297,8 +328,21 @@ column_widths(struct layout *lo, struct table *t, double measure, double *need)
 	} else if (summax <= measure) {	/* it fits: the room left goes to all alike */
 		for (c = 0; c < t->ncols; c++)
 			t->width[c] = maxs[c] + (measure - summax) * maxs[c] / summax;
-	} else if (summin <= measure)
-		fit_room(t, mins, maxs, nat, measure);
+	} else if (summin <= measure) {
+		/*
+		 * Columns of Latin words keep at least the width the
+		 * shares give them: the lines' estimate is rough where lines break
+		 * between words, and narrower they break words.
+		 */
+		double *floor = mem_zalloc(t->ncols, sizeof(*floor));
+		share_room(t, mins, maxs, mass, measure);
+		for (c = 0; c < t->ncols; c++)
+			for (r = 0; r < t->nrows; r++)
+				if (nat[2 * (r * t->ncols + c) + 1] > 0)
+					floor[c] = t->width[c];
+		fit_room(t, mins, maxs, nat, floor, measure);
+		free(floor);
+	}
 	else if (sumleast <= measure) {
 		share_room(t, leasts, mins, mass, measure);
 		fit = FIT_BROKEN;
