@@ -46,6 +46,8 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 		lo->nnote_boxes--;
 	while (lo->ncolruns > 0 && lo->colruns[lo->ncolruns - 1].from >= m->boxes)
 		lo->ncolruns--;
+	if (lo->pending_end > m->boxes)
+		lo->pending_end = 0;	/* the headings placed since are placed again */
 	lo->page = m->page;
 	lo->col = m->col;
 	lo->y = m->y;
