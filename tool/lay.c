@@ -295,9 +295,13 @@ lay_bottom(const struct layout *lo)
  * are set again and again while they are balanced, {.keep} twice, and the
  * passes that settle page references set the whole document again; each
  * paragraph is shaped once.  The fragments placed borrow their lines from
- * here.  A paragraph whose shaping said something (a missing glyph) is not
- * kept, so that the last pass says it again; nor is anything once the kept
- * glyphs pass SHAPES_MAX bytes, so that a long document's memory stays bounded.
+ * here.  Only what will be set again is kept: the paragraphs of columns and
+ * {.keep}, and all of them when the document has a page reference in running
+ * text, which a second pass fills (kept memory is not free: the pages of a
+ * long document set once came out a third slower with everything kept).  A
+ * paragraph whose shaping said something (a missing glyph) is not kept, so
+ * that the last pass says it again; nor is anything once the kept glyphs pass
+ * SHAPES_MAX bytes, so that a long document's memory stays bounded.
  */
 #define SHAPES_MAX	(24u << 20)
 
@@ -312,6 +316,7 @@ struct lay_shapes {
 	struct lay_shape	*v;	/* open addressing, cap a power of two */
 	size_t			 n, cap;
 	size_t			 bytes;	/* of the glyphs kept */
+	int			 all;	/* every paragraph, not only columns' and keeps' */
 	struct buf		 key;	/* the key being made */
 };
 
@@ -361,7 +366,8 @@ shape(struct layout *lo, const struct lay_para_style *st, struct lay_para *out)
 	uint64_t hash = 14695981039346656037u;
 	size_t i, said, bytes;
 
-	if (c == NULL || c->bytes > SHAPES_MAX) {
+	if (c == NULL || c->bytes > SHAPES_MAX || (!c->all && lo->ncols <= 1 &&
+	    lo->rewindable == 0)) {
 		lay_para_set(lo->runs, lo->nruns, st, out);
 		return 0;
 	}
@@ -1072,6 +1078,40 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	return lo.failed ? -1 : 0;
 }
 
+static int
+is_entry(const struct doc_node *n)
+{
+	return (n->type == DOC_DIV && doc_attr_has_class(&n->attr, "toc-entry")) ||
+	    (n->type == DOC_PARA && doc_attr_has_class(&n->attr, "index-entry"));
+}
+
+/*
+ * Whether doc has a page reference outside the contents and index entries,
+ * which the first pass cannot fill in place: the document will be set again.
+ * Walked by the parent links, without recursion.
+ */
+static int
+refs_in_text(const struct doc *doc)
+{
+	const struct doc_node *n = doc->root->first;
+
+	while (n != NULL) {
+		if (n->type == DOC_SPAN && doc_attr_has_class(&n->attr, "page-ref"))
+			return 1;
+		if (n->first != NULL && !is_entry(n)) {
+			n = n->first;
+			continue;
+		}
+		while (n->next == NULL) {
+			n = n->parent;
+			if (n == NULL || n == doc->root)
+				return 0;
+		}
+		n = n->next;
+	}
+	return 0;
+}
+
 /* Passes after which page references that still move are left as they are. */
 #define MAX_PASSES	4
 
@@ -1083,6 +1123,8 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	struct layout lo;
 	struct lay_shapes *shapes = mem_zalloc(1, sizeof(*shapes));
 	int pass, rc, settled;
+
+	shapes->all = refs_in_text(doc);
 
 	/*
 	 * Page references (contents, index) show the pages the pass before

@@ -185,6 +185,7 @@ lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double me
 
 	lay_flow_settle(lo, 2 * lo->ps->size * lo->ps->leading);
 	lay_mark(lo, &start);
+	lo->rewindable++;
 	lay_set_blocks(lo, div->first, x0, measure, body, depth);
 	lay_flow_settle(lo, 0);
 	/*
@@ -199,5 +200,6 @@ lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double me
 		lay_new_page(lo);
 		lay_set_blocks(lo, div->first, x0, measure, body, depth);
 	}
+	lo->rewindable--;
 	lay_mark_free(&start);
 }

@@ -83,6 +83,7 @@ struct layout {
 	size_t				 npending, pcap;
 	/* Paragraphs shaped so far, in this pass and those before (lay.c). */
 	struct lay_shapes		*shapes;	/* the passes' */
+	int				 rewindable;	/* > 0: in a {.keep}, set again from a mark */
 	size_t				 pending_end;	/* the box after the last pending ones placed */
 	/* Footnotes (lay_note.c). */
 	struct lay_note			*notes;		/* the document's, in order */
