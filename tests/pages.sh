@@ -23,16 +23,11 @@ for src in content/bulletin/2026-2 content/bulletin/2026-3 content/manual/*.md \
 	then ok; else bad "pages: no column rule through text in $src"; cat "$pg/struck"; fi
 done
 
-# The bench's document at 1x (tests/bench.sh makes it the same way): content/'s
-# samples, front matter dropped, one after another.
+# The bench's document at 1x, made by tests/bench.sh's own unit() and make_doc(): six
+# units of content/'s samples (front matter dropped, headings made distinct), 120 pages.
 cp content/bulletin/2026-3/images/* "$pg/bench/images/"
-{ printf -- '---\ntitle: 基准测试文档\nstyle: article\nterm-bases: %s\n---\n\n' \
-	"$ROOT/content/terms/security.yaml"
-  for f in content/bulletin/2026-3/*.md content/standard/*.md content/notice/*.md; do
-	awk 'NR == 1 && /^---$/ { fm = 1; next } fm && /^---$/ { fm = 0; next } fm { next }
-		{ print }' "$f"
-	echo
-  done; } >"$pg/bench/bench.md"
+eval "$(sed -n '/^unit() {/,/^}/p; /^make_doc() {/,/^}/p' tests/bench.sh)"
+make_doc 6 "$pg/bench/bench.md"
 if "$G" build -q --trust-paths -t layout,pdf -o "$pg/bench" "$pg/bench/bench.md" 2>"$pg/err"
 then
 	if python3 tests/readback.py "$pg/bench/bench.pdf" "$pg/bench/bench.md" >"$pg/stranded"
