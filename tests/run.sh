@@ -110,6 +110,7 @@ for G in "$@"; do
 		. tests/notice.sh
 		. tests/badinput.sh
 		. tests/fuzz.sh
+		. tests/pages.sh
 	fi
 	if [ $vg_started = 1 ]; then vg_collect; fi
 done

@@ -290,33 +290,200 @@ lay_bottom(const struct layout *lo)
 }
 
 /*
- * Sets the runs collected so far as a paragraph and places its lines, keeping
- * two lines together at a page's foot and head (孤行不成页).  keep_next asks
- * for room for two more body lines after it (headings).
+ * Paragraphs already shaped, by what they were set from (the runs' text,
+ * fonts, sizes, marks and links, and the paragraph style): the runs of columns
+ * are set again and again while they are balanced, {.keep} twice, and the
+ * passes that settle page references set the whole document again; each
+ * paragraph is shaped once.  The fragments placed borrow their lines from
+ * here.  Only what will be set again is kept: the paragraphs of columns and
+ * {.keep}, and all of them when the document has a page reference in running
+ * text, which a second pass fills (kept memory is not free: the pages of a
+ * long document set once came out a third slower with everything kept).  A
+ * paragraph whose shaping said something (a missing glyph) is not kept, so
+ * that the last pass says it again; nor is anything once the kept glyphs pass
+ * SHAPES_MAX bytes, so that a long document's memory stays bounded.
  */
-void
-lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
-    double size, double pitch, int justify, int keep_next)
-{
-	struct lay_para_style st = { measure, indent, (enum lay_punct)lo->ps->punct,
-	    justify, lo->file, lo->fallback, lo->nfallback, lo->text, lo->ps->hang_punct };
-	struct lay_para para;
-	double body_pitch = lo->ps->size * lo->ps->leading;
-	size_t placed = 0, fit, take;
+#define SHAPES_MAX	(24u << 20)
 
-	if (lo->nruns == 0)
+struct lay_shape {
+	uint64_t	 hash;
+	unsigned char	*key;		/* owned */
+	size_t		 keylen;
+	struct lay_para	 para;		/* owned */
+};
+
+struct lay_shapes {
+	struct lay_shape	*v;	/* open addressing, cap a power of two */
+	size_t			 n, cap;
+	size_t			 bytes;	/* of the glyphs kept */
+	int			 all;	/* every paragraph, not only columns' and keeps' */
+	struct buf		 key;	/* the key being made */
+};
+
+static void
+put(struct buf *b, const void *p, size_t n)
+{
+	buf_put(b, p, n);
+}
+
+static void
+shapes_free(struct lay_shapes *c)
+{
+	if (c == NULL)
 		return;
-	lay_para_set(lo->runs, lo->nruns, &st, &para);
-	lo->nruns = 0;
-	if (keep_next && lo->y + para.nlines * pitch + 2 * body_pitch > lay_bottom(lo) &&
-	    lo->y > lo->ps->top)
-		lay_new_page(lo);
-	while (placed < para.nlines) {
-		size_t left = para.nlines - placed;
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->v[i].key != NULL) {
+			free(c->v[i].key);
+			lay_para_free(&c->v[i].para);
+		}
+	free(c->v);
+	buf_free(&c->key);
+	free(c);
+}
+
+/* Finds the slot of key in c: its entry, or the empty slot it would go in. */
+static struct lay_shape *
+shape_slot(struct lay_shape *v, size_t cap, uint64_t hash, const unsigned char *key, size_t len)
+{
+	size_t i = (size_t)hash & (cap - 1);
+
+	while (v[i].key != NULL && (v[i].hash != hash || v[i].keylen != len ||
+	    memcmp(v[i].key, key, len) != 0))
+		i = (i + 1) & (cap - 1);
+	return &v[i];
+}
+
+/*
+ * Sets the collected runs by st into *out, as lay_para_set() does, or finds
+ * them shaped before.  Returns 1 when *out is borrowed from the shapes (the
+ * caller must not free it), 0 when it is the caller's.
+ */
+static int
+shape(struct layout *lo, const struct lay_para_style *st, struct lay_para *out)
+{
+	struct lay_shapes *c = lo->shapes;
+	struct lay_shape *slot;
+	uint64_t hash = 14695981039346656037u;
+	size_t i, said, bytes;
+
+	if (c == NULL || c->bytes > SHAPES_MAX || (!c->all && lo->ncols <= 1 &&
+	    lo->rewindable == 0)) {
+		lay_para_set(lo->runs, lo->nruns, st, out);
+		return 0;
+	}
+	buf_reset(&c->key);
+	for (i = 0; i < lo->nruns; i++) {
+		const struct lay_run *r = &lo->runs[i];
+		put(&c->key, &r->len, sizeof(r->len));
+		put(&c->key, r->text, r->len);
+		put(&c->key, &r->cjk, sizeof(r->cjk));
+		put(&c->key, &r->latin, sizeof(r->latin));
+		put(&c->key, &r->size, sizeof(r->size));
+		put(&c->key, &r->line, sizeof(r->line));
+		put(&c->key, &r->deco, sizeof(r->deco));
+		put(&c->key, &r->href, sizeof(r->href));
+		put(&c->key, &r->rise, sizeof(r->rise));
+	}
+	put(&c->key, &st->measure, sizeof(st->measure));
+	put(&c->key, &st->indent, sizeof(st->indent));
+	put(&c->key, &st->punct, sizeof(st->punct));
+	put(&c->key, &st->justify, sizeof(st->justify));
+	put(&c->key, &st->file, sizeof(st->file));
+	for (i = 0; i < c->key.len; i++)
+		hash = (hash ^ (unsigned char)c->key.data[i]) * 1099511628211u;
+	if (c->cap > 0) {
+		slot = shape_slot(c->v, c->cap, hash, (unsigned char *)c->key.data, c->key.len);
+		if (slot->key != NULL) {
+			*out = slot->para;
+			return 1;
+		}
+	}
+	said = msg_held();
+	lay_para_set(lo->runs, lo->nruns, st, out);
+	if (msg_held() != said)
+		return 0;
+	if ((c->n + 1) * 2 > c->cap) {
+		/* Grown to keep it at most half full; the entries moved to their new slots. */
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct lay_shape *v = mem_zalloc(cap, sizeof(*v));
+		for (i = 0; i < c->cap; i++)
+			if (c->v[i].key != NULL)
+				*shape_slot(v, cap, c->v[i].hash, c->v[i].key, c->v[i].keylen) = c->v[i];
+		free(c->v);
+		c->v = v;
+		c->cap = cap;
+	}
+	slot = shape_slot(c->v, c->cap, hash, (unsigned char *)c->key.data, c->key.len);
+	slot->hash = hash;
+	slot->keylen = c->key.len;
+	slot->key = mem_alloc(c->key.len ? c->key.len : 1);
+	memcpy(slot->key, c->key.data, c->key.len);
+	slot->para = *out;
+	for (i = 0, bytes = 0; i < out->nlines; i++)
+		bytes += out->lines[i].n * sizeof(*out->lines[i].glyphs);
+	c->bytes += bytes + c->key.len;
+	c->n++;
+	return 1;
+}
+
+/* Whether nothing is set yet in the current column (or on the page): no break helps there. */
+static int
+at_top(const struct layout *lo)
+{
+	return lo->y <= (lo->ncols > 1 ? lo->col_top : lo->ps->top) + 1e-6;
+}
+
+static void
+frag_free(struct lay_frag *f)
+{
+	if (!f->borrowed)
+		lay_para_free(&f->para);
+	memset(&f->para, 0, sizeof(f->para));
+	free(f->title);
+	f->title = NULL;
+}
+
+/* The room the first n lines of f take, with the notes they refer to. */
+static double
+frag_head(struct layout *lo, const struct lay_frag *f, size_t n)
+{
+	double h = 0, notes = 0;
+
+	for (size_t k = 0; k < n && k < f->para.nlines; k++) {
+		if (lo->nnotes > 0)
+			notes += lay_notes_need(lo, &f->para.lines[k], notes > 0);
+		h += f->pitch;
+	}
+	return h + notes;
+}
+
+/* The lines of f a page must hold when it holds any: two, or three when a widow would be left. */
+static size_t
+least_lines(const struct lay_frag *f)
+{
+	return f->para.nlines <= 3 ? f->para.nlines : 2;
+}
+
+/*
+ * Places f's lines from the current position, keeping two lines together at
+ * a page's foot and head (孤行不成页), then its anchor over its first line.
+ * fresh: it was moved to this page or column, and the space above it is dropped.
+ */
+static void
+place_frag(struct layout *lo, struct lay_frag *f, int fresh)
+{
+	struct lay_para *para = &f->para;
+	size_t placed = 0, fit, take, first = lo->out->n;
+	double pitch = f->pitch;
+
+	if (lo->y > lo->ps->top && !fresh)
+		lo->y += f->before;
+	while (placed < para->nlines) {
+		size_t left = para->nlines - placed;
 		double notes = 0, need;
 		/* Lines fit while they and the notes they refer to fit. */
 		for (fit = 0; fit < left; fit++) {
-			need = lo->nnotes > 0 ? lay_notes_need(lo, &para.lines[placed + fit],
+			need = lo->nnotes > 0 ? lay_notes_need(lo, &para->lines[placed + fit],
 			    notes > 0) : 0;
 			if (lo->y + (double)(fit + 1) * pitch + notes + need > lay_bottom(lo) + 1e-6)
 				break;
@@ -332,18 +499,126 @@ lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
 			if (take == 0 && lo->y <= lo->ps->top)
 				take = fit > 0 ? fit : 1;	/* a page holds at least something */
 		}
-		if (placed == 0)
-			lo->para_first = lo->out->n;
-		for (size_t k = 0; k < take; k++)
-			lay_count_line(lo, lay_place_line(lo, &para.lines[placed + k], x0 +
-			    (lo->centre_lines == 1 ? (measure - para.lines[placed + k].width) / 2 :
-			    lo->centre_lines == 2 ? measure - para.lines[placed + k].width : 0),
-			    pitch, size));
+		for (size_t k = 0; k < take; k++) {
+			struct lay_line *line = &para->lines[placed + k];
+			double baseline = lay_place_line(lo, line, f->x0 +
+			    (f->flags & LAY_CENTRE ? (f->measure - line->width) / 2 :
+			    f->flags & LAY_RIGHT ? f->measure - line->width : 0), pitch, f->size);
+			if (!(f->flags & LAY_UNNUMBERED))
+				lay_count_line(lo, baseline);
+		}
 		placed += take;
-		if (placed < para.nlines)
+		if (placed < para->nlines)
 			lay_new_page(lo);
 	}
-	lay_para_free(&para);
+	lo->y += f->after;
+	if (f->anchored)
+		lay_add_anchor(lo, first, f->id, f->level, f->title, f->above);
+}
+
+/* The height of the pending fragments, set from the current position. */
+static double
+pending_height(struct layout *lo)
+{
+	double h = 0;
+
+	for (size_t i = 0; i < lo->npending; i++) {
+		const struct lay_frag *f = &lo->pending[i];
+		if (i > 0 || lo->y > lo->ps->top)
+			h += f->before;
+		h += frag_head(lo, f, f->para.nlines) + f->after;
+	}
+	return h;
+}
+
+void
+lay_flow_settle(struct layout *lo, double need)
+{
+	struct lay_frag *pending = lo->pending;
+	size_t n = lo->npending;
+	double h, page;
+	int fresh = 0;
+
+	if (n == 0)
+		return;
+	h = pending_height(lo) + need;
+	page = lay_bottom(lo) - (lo->ncols > 1 ? lo->col_top : lo->ps->top);
+	/* A heading never ends a page: it goes over with what it is kept with, if they fit there. */
+	if (lo->y + h > lay_bottom(lo) + 1e-6 && !at_top(lo) && h <= page + 1e-6) {
+		lay_new_page(lo);
+		fresh = 1;
+	}
+	/* Taken off the list first: what they place settles nothing. */
+	lo->pending = NULL;
+	lo->npending = lo->pcap = 0;
+	for (size_t i = 0; i < n; i++) {
+		place_frag(lo, &pending[i], fresh && i == 0);
+		frag_free(&pending[i]);
+	}
+	free(pending);
+	lo->pending_end = lo->out->n;
+}
+
+void
+lay_flow_drop(struct layout *lo)
+{
+	for (size_t i = 0; i < lo->npending; i++)
+		frag_free(&lo->pending[i]);
+	lo->npending = 0;
+}
+
+void
+lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int keep_next)
+{
+	struct lay_para_style st = { f->measure, indent, (enum lay_punct)lo->ps->punct,
+	    (f->flags & LAY_JUSTIFY) != 0, lo->file, lo->fallback, lo->nfallback, lo->text,
+	    lo->ps->hang_punct };
+	size_t have = 0, least;
+
+	if (lo->nruns == 0) {
+		free(f->title);
+		return;
+	}
+	f->borrowed = shape(lo, &st, &f->para);
+	lo->nruns = 0;
+	/* Lines of body text kept with the headings already. */
+	for (size_t i = 0; i < lo->npending; i++)
+		if (lo->pending[i].flags & LAY_CHAIN)
+			have += lo->pending[i].para.nlines;
+	/* A heading goes with two lines of text: a one-line paragraph is not enough. */
+	if (!keep_next && (f->flags & LAY_CHAIN) && lo->npending > 0)
+		keep_next = have + f->para.nlines < 2;
+	if (keep_next) {
+		lo->pending = mem_grow(lo->pending, &lo->pcap, lo->npending + 1,
+		    sizeof(*lo->pending));
+		lo->pending[lo->npending++] = *f;
+		return;
+	}
+	/*
+	 * What is kept with this goes with its first lines, as many as a page must
+	 * hold, and room for a line of what follows when that makes less than two
+	 * (a list item of one line after a heading).
+	 */
+	least = least_lines(f);
+	lay_flow_settle(lo, frag_head(lo, f, least) + (have + least < 2 && lo->npending > 0 ?
+	    (double)(2 - have - least) * f->pitch : 0));
+	place_frag(lo, f, 0);
+	frag_free(f);
+}
+
+void
+lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
+    double size, double pitch, int flags, int keep_next)
+{
+	struct lay_frag f;
+
+	memset(&f, 0, sizeof(f));
+	f.x0 = x0;
+	f.measure = measure;
+	f.size = size;
+	f.pitch = pitch;
+	f.flags = (unsigned)flags;
+	lay_flow_paragraph(lo, &f, indent, keep_next);
 }
 
 /* A place links and the outline can lead to, where the box at index `at` starts. */
@@ -407,7 +682,7 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	    ps->heading_size[n->level - 1];
 	struct buf label = BUF_INIT, title = BUF_INIT;
 	struct look f = { NULL, NULL, 0, NULL, 0 };
-	size_t before;
+	struct lay_frag frag;
 	/* On a character grid headings keep to the grid's lines; elsewhere they get air. */
 	int on_grid = ps->grid_chars > 0;
 	double pitch = on_grid ? ps->size * ps->leading : size * 1.5;
@@ -439,6 +714,7 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	if (ps->front_roman && !lo->body_started && n->level == 1 &&
 	    doc_attr_get(&n->attr, "number") != NULL) {
 		/* The body's page 1 starts with its first numbered chapter. */
+		lay_flow_settle(lo, 0);
 		lo->body_started = 1;
 		if (lo->out->n > lo->body_first)
 			lay_new_page(lo);
@@ -448,14 +724,13 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	/* Chapters on a new (or a right-hand) page when the style or the heading asks. */
 	if ((n->level == 1 && ps->chapter_start != CHAPTER_SAME && lo->ncols == 0) || annex ||
 	    doc_attr_has_class(&n->attr, "new-page") || doc_attr_has_class(&n->attr, "recto")) {
+		lay_flow_settle(lo, 0);
 		if (lo->y > ps->top && lo->out->n > lo->body_first)
 			lay_new_page(lo);
 		if ((ps->chapter_start == CHAPTER_RECTO || doc_attr_has_class(&n->attr, "recto")) &&
 		    lo->page % 2 == 0)
 			lay_new_page(lo);
 	}
-	if (lo->y > ps->top && !on_grid)
-		lo->y += size * 0.5;
 	if (label.len > 0 && doc_attr_has_class(&n->attr, "term")) {
 		/* A GB/T 1.1 term entry: the number on a line of its own, above the term. */
 		if (label.len >= 3 && strcmp(label.data + label.len - 3, "\u3000") == 0)
@@ -465,15 +740,6 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	} else if (label.len > 0)
 		lay_add_run(lo, buf_str(&label), label.len, f, size, n->line);
 	lay_collect_runs(lo, n, f, size, n->line);
-	before = lo->out->n;
-	lo->centre_lines = centred;
-	/* Contents and index are no text to comment on: their titles get no line numbers. */
-	lo->unnumbered += apparatus;
-	lay_flush_paragraph(lo, x0, measure, 0, size, pitch, 0, 1);
-	lo->unnumbered -= apparatus;
-	lo->centre_lines = 0;
-	if (!on_grid)
-		lo->y += size * 0.25;
 	if (annex)
 		heading_label(n, &title);	/* the outline's entry on one line */
 	else
@@ -481,14 +747,22 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	if (label.len > 0 && doc_attr_has_class(&n->attr, "term"))
 		buf_puts(&title, "\u3000");
 	doc_stringify(n, &title);
-	/*
-	 * At the heading's first line, not at the first box set since `before`: a
-	 * heading moved on to the next page (or column) lets the notes of the page
-	 * it leaves be set first.
-	 */
-	lay_add_anchor(lo, lo->para_first > before ? lo->para_first : before, n->attr.id,
-	    doc_attr_has_class(&n->attr, "unlisted") ? 0 : n->level, buf_str(&title),
-	    size * 1.2);
+	memset(&frag, 0, sizeof(frag));
+	frag.x0 = x0;
+	frag.measure = measure;
+	frag.size = size;
+	frag.pitch = pitch;
+	frag.before = on_grid ? 0 : size * 0.5;
+	frag.after = on_grid ? 0 : size * 0.25;
+	/* Contents and index are no text to comment on: their titles get no line numbers. */
+	frag.flags = (centred ? LAY_CENTRE : 0) | (apparatus ? LAY_UNNUMBERED : 0);
+	frag.anchored = 1;
+	frag.id = n->attr.id;
+	frag.level = doc_attr_has_class(&n->attr, "unlisted") ? 0 : n->level;
+	frag.title = mem_strdup(buf_str(&title));
+	frag.above = size * 1.2;
+	/* A heading is kept with what follows it. */
+	lay_flow_paragraph(lo, &frag, 0, 1);
 	buf_free(&label);
 	buf_free(&title);
 }
@@ -566,6 +840,9 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 			snprintf(label, sizeof(label), "%s",
 			    doc_attr_has_class(&list->attr, "dash") ? "——" : "•");
 		lay_set_blocks(lo, item->first, x0 + hang, measure - hang, body, depth + 1);
+		/* Headings kept with the item went before its first line. */
+		if (lo->pending_end > before && lo->pending_end <= lo->out->n)
+			before = lo->pending_end;
 		/* The label hangs in the indent, on the item's first line. */
 		if (lo->out->n > before) {
 			struct lay_box first = lo->out->boxes[before];
@@ -621,41 +898,43 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 	switch (n->type) {
 	case DOC_PARA:
 		if (doc_attr_has_class(&n->attr, "index-entry")) {
+			lay_flow_settle(lo, 2 * pitch);
 			lay_set_toc_entry(lo, n, x0, measure, body);
 			break;
 		}
 		if (doc_attr_has_class(&n->attr, "index-letter") ||
 		    doc_attr_has_class(&n->attr, "index-title")) {
 			/* An index's part title (centred) and group letters, kept with what follows. */
+			/* The index, like the contents, is no text: no line numbers. */
 			lay_collect_runs(lo, n, body, ps->size, n->line);
-			lo->centre_lines = doc_attr_has_class(&n->attr, "index-title");
-			lo->unnumbered++;	/* the index, like the contents, is no text */
-			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
-			lo->unnumbered--;
-			lo->centre_lines = 0;
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, LAY_UNNUMBERED |
+			    (doc_attr_has_class(&n->attr, "index-title") ? LAY_CENTRE : 0), 1);
 			break;
 		}
 		if (doc_attr_has_class(&n->attr, "byline")) {
 			/* An article's author and date, centred under its title in 楷体. */
 			if ((f.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0)) == NULL)
 				break;
+			struct lay_frag frag;
+			memset(&frag, 0, sizeof(frag));
 			lay_collect_runs(lo, n, f, ps->size, n->line);
-			lo->centre_lines = 1;
-			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
-			lo->centre_lines = 0;
-			lo->y += ps->size * 0.5;
+			frag.x0 = x0;
+			frag.measure = measure;
+			frag.size = ps->size;
+			frag.pitch = pitch;
+			frag.after = ps->size * 0.5;
+			frag.flags = LAY_CENTRE;
+			lay_flow_paragraph(lo, &frag, 0, 1);
 			break;
 		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
 		if (lo->flush_right) {
 			/* A closing 署名 or 日期 line (Div .signature), flush right, unjustified. */
-			lo->centre_lines = 2;
-			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 0);
-			lo->centre_lines = 0;
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, LAY_RIGHT, 0);
 			break;
 		}
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
-		    ps->size, pitch, 1, 0);
+		    ps->size, pitch, LAY_JUSTIFY | (depth == 0 ? LAY_CHAIN : 0), 0);
 		break;
 	case DOC_HEADING:
 		set_heading(lo, n, x0, measure);
@@ -676,6 +955,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 		f.latin = lay_get_font(lo, ps->mono, 0, 0);
 		if (!f.latin)
 			break;
+		lay_flow_settle(lo, 2 * ps->size * 1.3);
 		for (; *s; s = nl + 1) {
 			nl = strchr(s, '\n');
 			if (nl == NULL)
@@ -692,6 +972,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 		break;
 	}
 	case DOC_HR:
+		lay_flow_settle(lo, pitch);
 		if (lo->y + pitch > lay_bottom(lo))
 			lay_new_page(lo);
 		lay_add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
@@ -702,13 +983,15 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 		int ncols = columns_of(n);
 		if (doc_attr_has_class(&n->attr, "page-break")) {
 			/* An explicit break; .recto ends on a left page so the next is a right one. */
+			lay_flow_settle(lo, 0);
 			if (lo->y > ps->top || lo->col > 0)
 				lay_new_page(lo);
 			if (doc_attr_has_class(&n->attr, "recto") && lo->page % 2 == 0)
 				lay_new_page(lo);
-		} else if (doc_attr_has_class(&n->attr, "toc-entry"))
+		} else if (doc_attr_has_class(&n->attr, "toc-entry")) {
+			lay_flow_settle(lo, 2 * pitch);
 			lay_set_toc_entry(lo, n, x0, measure, body);
-		else if (doc_attr_has_class(&n->attr, "toc-group"))
+		} else if (doc_attr_has_class(&n->attr, "toc-group"))
 			lay_set_toc_group(lo, n, x0, measure, body);
 		else if (ncols > 0 && lo->ncols == 0)
 			lay_set_columns(lo, n, ncols, x0, measure, body, depth);
@@ -716,6 +999,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			lay_set_keep(lo, n, x0, measure, body, depth);
 		else if (doc_attr_has_class(&n->attr, "signature")) {
 			/* Closing lines, a blank line under the text, each flush right. */
+			lay_flow_settle(lo, 0);
 			if (lo->y > ps->top)
 				lo->y += pitch;
 			lo->flush_right++;
@@ -802,7 +1086,7 @@ sort_by_page(struct lay_doc *out)
 static int
 set_document(const struct doc *doc, const struct lay_page_style *ps,
     struct font_set *fonts, unsigned flags, const struct lay_refs *refs,
-    struct layout *lo_out, struct lay_doc *out)
+    struct lay_shapes *shapes, struct layout *lo_out, struct lay_doc *out)
 {
 	struct layout lo;
 	struct look body;
@@ -818,6 +1102,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lo.out = out;
 	lo.flags = flags;
 	lo.refs = refs;
+	lo.shapes = shapes;
 	memset(&body, 0, sizeof(body));
 	lo.text = coll_new();
 	lo.fallback = mem_zalloc(ps->nfallback + 1, sizeof(*lo.fallback));
@@ -838,6 +1123,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	if (body.cjk && body.latin)
 		lay_set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
 		    body, 0);
+	lay_flow_settle(&lo, 0);	/* a heading last of all */
 	if (!lo.failed) {
 		lay_set_closing(&lo);
 		lay_set_colophon(&lo);
@@ -851,11 +1137,15 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	if (!lo.failed && refs == NULL && lo.nuses > 0)
 		lo.refs_patched = lay_refs_patch(&lo);
 	if (!lo.failed) {
+		lay_set_column_rules(&lo);
 		lay_set_heads(&lo, body);
 		/* Line numbers last: text extraction reads them after the page's text. */
 		lay_set_line_numbers(&lo, body);
 		sort_by_page(out);	/* list labels and running heads come after their page's text */
 	}
+	lay_flow_drop(&lo);
+	free(lo.pending);
+	free(lo.colruns);
 	lay_notes_free(&lo);
 	lay_images_free(&lo);
 	free(lo.wide_tables);
@@ -871,6 +1161,40 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	return lo.failed ? -1 : 0;
 }
 
+static int
+is_entry(const struct doc_node *n)
+{
+	return (n->type == DOC_DIV && doc_attr_has_class(&n->attr, "toc-entry")) ||
+	    (n->type == DOC_PARA && doc_attr_has_class(&n->attr, "index-entry"));
+}
+
+/*
+ * Whether doc has a page reference outside the contents and index entries,
+ * which the first pass cannot fill in place: the document will be set again.
+ * Walked by the parent links, without recursion.
+ */
+static int
+refs_in_text(const struct doc *doc)
+{
+	const struct doc_node *n = doc->root->first;
+
+	while (n != NULL) {
+		if (n->type == DOC_SPAN && doc_attr_has_class(&n->attr, "page-ref"))
+			return 1;
+		if (n->first != NULL && !is_entry(n)) {
+			n = n->first;
+			continue;
+		}
+		while (n->next == NULL) {
+			n = n->parent;
+			if (n == NULL || n == doc->root)
+				return 0;
+		}
+		n = n->next;
+	}
+	return 0;
+}
+
 /* Passes after which page references that still move are left as they are. */
 #define MAX_PASSES	4
 
@@ -880,7 +1204,10 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 {
 	struct lay_refs refs = { NULL, 0 }, next;
 	struct layout lo;
+	struct lay_shapes *shapes = mem_zalloc(1, sizeof(*shapes));
 	int pass, rc, settled;
+
+	shapes->all = refs_in_text(doc);
 
 	/*
 	 * Page references (contents, index) show the pages the pass before
@@ -889,7 +1216,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	 */
 	for (pass = 1;; pass++) {
 		msg_hold();
-		rc = set_document(doc, ps, fonts, flags, pass > 1 ? &refs : NULL, &lo, out);
+		rc = set_document(doc, ps, fonts, flags, pass > 1 ? &refs : NULL, shapes, &lo, out);
 		if (rc != 0 || lo.nuses == 0)
 			break;
 		if (lo.refs_patched) {
@@ -916,6 +1243,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	msg_release(1);
 	lay_uses_free(&lo);
 	lay_refs_free(&refs);
+	shapes_free(shapes);
 	return rc;
 }
 

@@ -93,6 +93,8 @@ struct lay_page_style {
 	int	 footnote_per_page;	/* notes numbered ① ② … afresh on each page */
 	int	 chapter_start;	/* enum lay_chapter_start: where level-1 headings start */
 	int	 table_rules;	/* enum lay_table_rules */
+	int	 table_natural;	/* 1: a table narrower than the measure stays so (booktabs);
+				   0: it is spread to the measure */
 	double	 table_size;	/* table text, points; 0: the body size */
 	double	 table_min_size;	/* a wide table's text shrinks down to this; 0: ¾ of its size */
 	double	 column_rule;	/* the rule between columns, points wide; 0: none */

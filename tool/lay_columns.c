@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lay_int.h"
+#include "mem.h"
 
 void
 lay_mark(const struct layout *lo, struct lay_mark *m)
@@ -40,6 +41,13 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 	}
 	out->n = m->boxes;
 	out->pages = m->pages;
+	/* Notes and column runs set since are set again. */
+	while (lo->nnote_boxes > 0 && lo->note_boxes[lo->nnote_boxes - 1].from >= m->boxes)
+		lo->nnote_boxes--;
+	while (lo->ncolruns > 0 && lo->colruns[lo->ncolruns - 1].from >= m->boxes)
+		lo->ncolruns--;
+	if (lo->pending_end > m->boxes)
+		lo->pending_end = 0;	/* the headings placed since are placed again */
 	lo->page = m->page;
 	lo->col = m->col;
 	lo->y = m->y;
@@ -64,6 +72,7 @@ set_run(struct layout *lo, const struct doc_node *first, const struct doc_node *
 	lo->col_top = lo->col_deepest = lo->y;
 	for (n = first; n != end && n != NULL && !lo->failed; n = n->next)
 		n = lay_set_block(lo, n, x0, width, body, depth);
+	lay_flow_settle(lo, 0);	/* a heading last in the run stays in it */
 }
 
 /* Leaves column mode below the deepest column on this page. */
@@ -78,45 +87,16 @@ end_run(struct layout *lo)
 	lo->balance_page = 0;
 }
 
-/*
- * Rules between the columns on each page of a run set since m, as deep as
- * the text on that page goes (the style's column-rule, 0 for none).
- */
+/* Records the run set since m: its rules are drawn when the pages are done. */
 static void
 add_column_rules(struct layout *lo, const struct lay_mark *m, int ncols, double x0,
     double width, double gap)
 {
-	double rule = lo->ps->column_rule;
-	size_t end = lo->out->n, i;
-	int page, keep = lo->page, k;
-
-	if (rule <= 0)
+	if (lo->ps->column_rule <= 0 || lo->out->n == m->boxes)
 		return;
-	for (page = m->page; page <= lo->page; page++) {
-		double top = 1e9, bottom = -1e9;
-		int beyond_first = 0;
-		for (i = m->boxes; i < end; i++) {
-			const struct lay_box *b = &lo->out->boxes[i];
-			double t, u;
-			if (b->page != page || (b->kind != BOX_GLYPHS && b->kind != BOX_IMAGE))
-				continue;
-			t = b->kind == BOX_GLYPHS ? b->y - b->size * 0.88 : b->y;
-			u = b->kind == BOX_GLYPHS ? b->y + b->size * 0.12 : b->y + b->h;
-			if (t < top)
-				top = t;
-			if (u > bottom)
-				bottom = u;
-			if (b->x >= x0 + width + gap / 2)
-				beyond_first = 1;
-		}
-		if (!beyond_first)
-			continue;
-		lo->page = page;
-		for (k = 1; k < ncols; k++)
-			lay_add_rule(lo, x0 + k * (width + gap) - gap / 2 - rule / 2, top, rule,
-			    bottom - top);
-	}
-	lo->page = keep;
+	lo->colruns = mem_grow(lo->colruns, &lo->crcap, lo->ncolruns + 1, sizeof(*lo->colruns));
+	lo->colruns[lo->ncolruns++] = (struct lay_colrun){ m->boxes, lo->out->n, m->page,
+	    lo->page, ncols, x0, width, gap };
 }
 
 /*
@@ -133,6 +113,8 @@ set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_n
 	struct lay_mark start;
 	int last, tries;
 
+	/* A heading over the columns goes with two lines of the first column. */
+	lay_flow_settle(lo, 2 * pitch);
 	lay_mark(lo, &start);
 	set_run(lo, first, end, ncols, x0, width, gap, body, depth);
 	last = lo->page;
@@ -201,13 +183,23 @@ lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double me
 {
 	struct lay_mark start;
 
+	lay_flow_settle(lo, 2 * lo->ps->size * lo->ps->leading);
 	lay_mark(lo, &start);
+	lo->rewindable++;
 	lay_set_blocks(lo, div->first, x0, measure, body, depth);
-	/* It went over a page but started below the top: start it on the next page instead. */
-	if (lo->page != start.page && start.y > lo->ps->top + 1e-6 && start.col + 1 >= lo->ncols) {
+	lay_flow_settle(lo, 0);
+	/*
+	 * It went over a page but started below the top: start it on the next page
+	 * instead, unless that leaves more than a third of this page empty, which is
+	 * worse than a broken keep.
+	 */
+	if (lo->page != start.page && start.y > lo->ps->top + 1e-6 && start.col + 1 >= lo->ncols &&
+	    lo->ps->height - lo->ps->bottom - start.y <= (lo->ps->height - lo->ps->bottom -
+	    lo->ps->top) / 3 + 1e-6) {
 		lay_rewind(lo, &start);
 		lay_new_page(lo);
 		lay_set_blocks(lo, div->first, x0, measure, body, depth);
 	}
+	lo->rewindable--;
 	lay_mark_free(&start);
 }

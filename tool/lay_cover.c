@@ -39,6 +39,10 @@ struct lay_element {
 	double		 tracking;	/* extra space between characters, ems */
 	double		 width;		/* the measure (text) or length (rule); 0: all there is */
 	char		*cond;		/* only when the front matter has this key */
+	char		*file;		/* the page.yaml naming it, owned, and where: */
+	int		 line, col;	/* for messages about it */
+	int		 fitted;	/* set again smaller: too wide for its place */
+	int		 wrap;		/* spaced-out text wraps at its measure */
 };
 
 /* ---- reading page.yaml --------------------------------------------------- */
@@ -50,6 +54,7 @@ element_free(struct lay_element *e)
 	free(e->family);
 	free(e->family_latin);
 	free(e->cond);
+	free(e->file);
 }
 
 static void
@@ -112,6 +117,9 @@ read_element(struct lay_page_style *ps, const char *path, const char *list,
 	int k, rc = 0, has_y = 0;
 
 	memset(e, 0, sizeof(*e));
+	e->file = mem_strdup(path);
+	e->line = map->line;
+	e->col = map->col;
 	e->y = -1;
 	e->align = ALIGN_CENTER;
 	e->leading = 1.25;
@@ -380,6 +388,37 @@ paint(struct layout *lo, size_t from, uint32_t color)
 			lo->out->boxes[from].color = color;
 }
 
+static double set_text(struct layout *lo, const struct lay_element *e, const char *text,
+    double y, double left, double measure, int measure_only);
+
+/*
+ * Sets text element e, whose widest line (width) is wider than the fit points
+ * its place has, smaller to fit, down to 0.6 of its size; spaced-out text that
+ * is still too wide then wraps.  Says so at the element in page.yaml: the
+ * style's fixed text never runs past the margins, nor off the paper.
+ */
+static double
+fit_text(struct layout *lo, const struct lay_element *e, const char *text, double y,
+    double left, double measure, int measure_only, struct lay_para *para, double width,
+    double fit)
+{
+	struct lay_element smaller = *e;
+	double size = e->size > 0 ? e->size : lo->ps->size;
+
+	lay_para_free(para);
+	smaller.fitted = 1;
+	smaller.size = size * fit / width * 0.999;
+	if (smaller.size < size * 0.6) {
+		smaller.size = size * 0.6;
+		smaller.wrap = 1;
+	}
+	if (!measure_only)
+		msg_at(MSG_WARNING, e->file, e->line, e->col, "the text \"%s\" is %.0f pt wide at "
+		    "%.1f pt, wider than the %.0f pt between the margins: set in %.1f pt%s", text,
+		    width, size, fit, smaller.size, smaller.wrap ? " and wrapped" : "");
+	return set_text(lo, &smaller, text, y, left, measure, measure_only);
+}
+
 /*
  * Sets one text element with its top at y; returns its bottom (the last line's
  * em box), or y when it came out empty.  With measure_only nothing is placed.
@@ -390,7 +429,7 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 {
 	const struct lay_page_style *ps = lo->ps;
 	double size = e->size > 0 ? e->size : ps->size, pitch = size * e->leading;
-	double track = e->tracking * size, avail = measure - e->x, x0, width;
+	double track = e->tracking * size, avail = measure - e->x, x0, width, fit;
 	struct lay_para_style st = { e->width > 0 && e->width < avail ? e->width : avail, 0,
 	    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
 	double hang = e->align == ALIGN_LEFT ? e->hang : 0;
@@ -414,7 +453,8 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 		if (*nl == '\0')
 			break;
 	}
-	if (track > 0)
+	fit = st.measure - hang;
+	if (track > 0 && !e->wrap)
 		st.measure = 1e6;	/* spaced-out text is one line a line break ends */
 	/* A hanging indent is a negative one: the first line reaches back over it. */
 	st.measure -= hang;
@@ -445,6 +485,11 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 		lay_para_set(lo->runs, lo->nruns, &st, &para);
 	}
 	lo->nruns = 0;
+	for (i = 0, width = 0; i < para.nlines; i++)
+		width = fmax(width, para.lines[i].width + (para.lines[i].n > 0 ?
+		    (double)(para.lines[i].n - 1) * track : 0));
+	if (width > fit + 0.01 && !e->fitted)
+		return fit_text(lo, e, text, y, left, measure, measure_only, &para, width, fit);
 	for (i = 0; i < para.nlines; i++) {
 		struct lay_line *line = &para.lines[i];
 		for (k = 0; k < line->n; k++)

@@ -149,6 +149,7 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double me
 	}
 	caption_h = (double)para.nlines * pitch;
 	if (image == NULL) {
+		lay_flow_settle(lo, 2 * pitch);
 		/* A figure of another shape (made by a filter): its blocks, then the caption. */
 		lo->unnumbered++;	/* figures get no line numbers, as in lineno */
 		lay_set_blocks(lo, rest, x0, measure, body, 1);
@@ -164,7 +165,10 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double me
 		scale = fmin(1, fmin(measure / w, room / h));
 		w *= scale;
 		h *= scale;
-		/* The figure and its caption move to the next page together when they must. */
+		/* A heading before it goes with it; the figure and its caption move to the
+		   next page together when they must. */
+		lay_flow_settle(lo, above + h + gap + caption_h);
+		above = lo->y > ps->top ? pitch * 0.5 : 0;
 		if (lo->y + above + h + gap + caption_h > lay_bottom(lo) + 1e-6 && lo->y > ps->top) {
 			lay_new_page(lo);
 			above = 0;

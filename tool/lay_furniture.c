@@ -196,3 +196,58 @@ lay_set_heads(struct layout *lo, struct look body)
 	buf_free(&text);
 	buf_free(&mark);
 }
+
+/* Whether box i is one of a page's footnotes. */
+static int
+in_notes(const struct layout *lo, size_t i)
+{
+	size_t lo_i = 0, hi = lo->nnote_boxes;
+
+	/* The ranges are in box order: a binary search. */
+	while (lo_i < hi) {
+		size_t mid = (lo_i + hi) / 2;
+		if (lo->note_boxes[mid].to <= i)
+			lo_i = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo_i < lo->nnote_boxes && lo->note_boxes[lo_i].from <= i;
+}
+
+void
+lay_set_column_rules(struct layout *lo)
+{
+	double rule = lo->ps->column_rule;
+	int keep = lo->page;
+
+	for (size_t r = 0; r < lo->ncolruns; r++) {
+		const struct lay_colrun *cr = &lo->colruns[r];
+		for (int page = cr->first_page; page <= cr->last_page; page++) {
+			double top = 1e9, bottom = -1e9;
+			int beyond_first = 0;
+			/* The columns' own text on the page: the notes under it run across them. */
+			for (size_t i = cr->from; i < cr->to; i++) {
+				const struct lay_box *b = &lo->out->boxes[i];
+				double t, u;
+				if (b->page != page || (b->kind != BOX_GLYPHS && b->kind != BOX_IMAGE) ||
+				    in_notes(lo, i))
+					continue;
+				t = b->kind == BOX_GLYPHS ? b->y - b->size * 0.88 : b->y;
+				u = b->kind == BOX_GLYPHS ? b->y + b->size * 0.12 : b->y + b->h;
+				if (t < top)
+					top = t;
+				if (u > bottom)
+					bottom = u;
+				if (b->x >= cr->x0 + cr->width + cr->gap / 2)
+					beyond_first = 1;
+			}
+			if (!beyond_first)
+				continue;
+			lo->page = page;
+			for (int k = 1; k < cr->ncols; k++)
+				lay_add_rule(lo, cr->x0 + k * (cr->width + cr->gap) - cr->gap / 2 -
+				    rule / 2, top, rule, bottom - top);
+		}
+	}
+	lo->page = keep;
+}

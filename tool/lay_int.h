@@ -3,6 +3,7 @@
 #define GALLEY_LAY_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "doc.h"
 #include "font.h"
@@ -17,6 +18,48 @@ struct look {
 	double		 rise;		/* points: superscripts */
 };
 
+/* How a paragraph's lines are set: lay_flush_paragraph()'s flags. */
+#define LAY_JUSTIFY	0x1	/* stretched to the measure, but the last line */
+#define LAY_CENTRE	0x2	/* each line centred in the measure */
+#define LAY_RIGHT	0x10	/* each line flush right: closing 署名 and 日期 */
+#define LAY_UNNUMBERED	0x4	/* no line numbers: titles of contents and index */
+#define LAY_CHAIN	0x8	/* body text, whose lines count for a heading's keep: one line
+				   alone after a heading is kept with the next paragraph too */
+
+/*
+ * A paragraph set into lines, to be placed as one piece of the flow: its
+ * lines break across pages by the widow and orphan rules; one kept with what
+ * follows (a heading) waits in the layout's pending list until that is placed.
+ */
+struct lay_frag {
+	struct lay_para	 para;		/* owned */
+	double		 x0, measure, size, pitch;
+	double		 before;	/* space above it, none at a page's top */
+	double		 after;		/* space below it */
+	unsigned	 flags;		/* LAY_JUSTIFY, LAY_CENTRE, LAY_RIGHT, LAY_UNNUMBERED */
+	/* Its anchor, set where its first line goes, when it has an id or a title. */
+	const char	*id;		/* borrowed from the document */
+	char		*title;		/* owned */
+	int		 level;
+	double		 above;
+	int		 anchored;
+	int		 borrowed;	/* para is the shapes' (lay.c), not its own */
+};
+
+/* A run of balanced columns (lay_columns.c): its rules are drawn last (lay_furniture.c). */
+struct lay_colrun {
+	size_t	 from, to;		/* its boxes */
+	int	 first_page, last_page, ncols;
+	double	 x0, width, gap;
+};
+
+/* Boxes [from, to) of the layout's output: a page's footnotes. */
+struct lay_range {
+	size_t	 from, to;
+};
+
+struct lay_shapes;
+
 struct layout {
 	const struct doc		*doc;
 	const char			*file;		/* the source of the block being set, for
@@ -28,19 +71,23 @@ struct layout {
 	int				 page;
 	int				 failed;
 	int				 body_started;	/* front-roman: the first chapter is set */
-	int				 centre_lines;	/* the paragraph being flushed is centred (1)
-							   or flush right (2) */
 	int				 flush_right;	/* inside a Div .signature: paragraphs
 							   are set flush right */
 	unsigned			 flags;		/* LAY_TRUST_PATHS */
 	size_t				 body_first;	/* the body's first box, after cover and head */
-	size_t				 para_first;	/* the first box of the last paragraph flushed */
 	struct font			**fallback;	/* the style's fallback fonts */
 	size_t				 nfallback;
 	struct coll			*text;		/* ICU's line breaking, owned */
 	struct lay_run			*runs;		/* the paragraph being collected */
 	size_t				 nruns, cap;
 	struct look			 body;		/* the body text's fonts */
+	/* Fragments kept with what follows, in order, waiting for it (lay_flow_settle). */
+	struct lay_frag			*pending;
+	size_t				 npending, pcap;
+	/* Paragraphs shaped so far, in this pass and those before (lay.c). */
+	struct lay_shapes		*shapes;	/* the passes' */
+	int				 rewindable;	/* > 0: in a {.keep}, set again from a mark */
+	size_t				 pending_end;	/* the box after the last pending ones placed */
 	/* Footnotes (lay_note.c). */
 	struct lay_note			*notes;		/* the document's, in order */
 	size_t				 nnotes;
@@ -60,6 +107,10 @@ struct layout {
 							   (columns may set a table twice) */
 	size_t				 nwide;
 	/* Columns (lay_columns.c). */
+	struct lay_colrun		*colruns;	/* the runs set, for their rules */
+	size_t				 ncolruns, crcap;
+	struct lay_range		*note_boxes;	/* each page's footnotes, set so far */
+	size_t				 nnote_boxes, nbcap;
 	double				 dx;		/* added to every box's x: the column's offset */
 	int				 ncols;		/* 0 or 1: none */
 	int				 col;		/* the current one, from 0 */
@@ -139,10 +190,26 @@ double lay_place_line(struct layout *lo, struct lay_line *line, double x0, doubl
 double lay_bottom(const struct layout *lo);
 /*
  * Sets the collected runs as a paragraph and places its lines (see lay.c);
- * keep_next keeps room for two more body lines (headings).
+ * flags are LAY_JUSTIFY (1), LAY_CENTRE, LAY_UNNUMBERED; keep_next keeps it
+ * with what follows: it is placed with that, or with at least two lines of it.
  */
 void lay_flush_paragraph(struct layout *lo, double x0, double measure, double indent,
-    double size, double pitch, int justify, int keep_next);
+    double size, double pitch, int flags, int keep_next);
+/*
+ * The same for the fragment f whose placement fields the caller filled (x0,
+ * measure, size, pitch, before, after, flags, anchor): its para is set here
+ * from the collected runs.  f is taken over (its title freed with it).
+ */
+void lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int keep_next);
+/*
+ * Places the fragments kept with what follows, with room for need points of
+ * it below them: on the next page (or column) when they and need do not fit
+ * here, unless they would not fit on an empty one either.  Every block not set
+ * through lay_flush_paragraph() calls it before it places anything.
+ */
+void lay_flow_settle(struct layout *lo, double need);
+/* Drops the pending fragments (a rewind went back before them). */
+void lay_flow_drop(struct layout *lo);
 /* An anchor for id where the box at index `at` starts, `above` points over it. */
 void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *title,
     double above);
@@ -264,6 +331,8 @@ void lay_set_colophon(struct layout *lo);
  */
 int lay_condition_holds(const struct meta *meta, const char *cond, struct buf *value);
 
+/* Draws the rules between the columns of the runs set, down to their text's foot, never into the notes. */
+void lay_set_column_rules(struct layout *lo);
 /* Sets the running heads and feet (and the draft mark) on every page set (lay_furniture.c). */
 void lay_set_heads(struct layout *lo, struct look body);
 

@@ -129,6 +129,7 @@ lay_notes_free(struct layout *lo)
 	free(lo->notes_by_href);
 	free(lo->note_queue);
 	free(lo->note_carry);
+	free(lo->note_boxes);
 }
 
 /* The note a mark's href names: marks carry the note's own href string. */
@@ -224,24 +225,52 @@ take_lines(struct layout *lo, struct lay_note *note, size_t from, double y)
 		queue(&lo->note_carry, &lo->ncarry, &lo->ccap, note, from + fit, left - fit);
 }
 
+/*
+ * Adds to *list the notes not yet begun that line refers to and that are not
+ * on it already (a note referred to twice is set once).
+ */
+static void
+add_refs(const struct layout *lo, const struct lay_line *line, struct lay_note ***list,
+    size_t *n, size_t *cap)
+{
+	struct lay_note *note;
+	size_t i, k;
+
+	for (i = 0; i < line->n; i++) {
+		if (!(line->glyphs[i].deco & LAY_NOTEREF) ||
+		    (note = note_of(lo, line->glyphs[i].href)) == NULL || note->begun)
+			continue;
+		for (k = 0; k < *n && (*list)[k] != note; k++)
+			;
+		if (k < *n)
+			continue;
+		*list = mem_grow(*list, cap, *n + 1, sizeof(**list));
+		(*list)[(*n)++] = note;
+	}
+}
+
 double
 lay_notes_need(struct layout *lo, const struct lay_line *line, int page_has_notes)
 {
 	double need = 0, pitch = note_pitch(lo);
-	size_t i;
+	struct lay_note **list = NULL;
+	size_t n = 0, cap = 0, i, k;
 
-	for (i = 0; i < line->n; i++) {
-		struct lay_note *note;
-		if (!(line->glyphs[i].deco & LAY_NOTEREF) ||
-		    (note = note_of(lo, line->glyphs[i].href)) == NULL || note->begun)
-			continue;
+	/* The notes the line refers to, and the notes their text refers to, and so on:
+	   all begin with the line (begin_notes), so all need their room with it. */
+	add_refs(lo, line, &list, &n, &cap);
+	for (i = 0; i < n; i++) {
+		struct lay_note *note = list[i];
 		if (note->lines == NULL)
 			set_note(lo, note);
+		for (k = 0; k < note->nlines; k++)
+			add_refs(lo, &note->lines[k], &list, &n, &cap);
 		if (!page_has_notes && lo->note_height == 0 && need == 0)
 			need += separator(lo);
 		/* Two lines of a long note are enough here: the rest may go over. */
 		need += (double)(note->nlines < 2 ? note->nlines : 2) * pitch;
 	}
+	free(list);
 	return need;
 }
 
@@ -352,7 +381,7 @@ lay_notes_flush(struct layout *lo)
 	const struct lay_page_style *ps = lo->ps;
 	double pitch = note_pitch(lo), size = note_size(lo);
 	double y = ps->height - ps->bottom - lo->note_height, dx = lo->dx;
-	size_t i, k;
+	size_t i, k, from = lo->out->n;
 
 	lo->dx = 0;	/* notes run across the page, whatever column the text is in */
 	if (lo->nqueue > 0) {
@@ -376,6 +405,11 @@ lay_notes_flush(struct layout *lo)
 		}
 	}
 	lo->dx = dx;
+	if (lo->out->n > from) {
+		lo->note_boxes = mem_grow(lo->note_boxes, &lo->nbcap, lo->nnote_boxes + 1,
+		    sizeof(*lo->note_boxes));
+		lo->note_boxes[lo->nnote_boxes++] = (struct lay_range){ from, lo->out->n };
+	}
 	lo->nqueue = 0;
 	lo->note_height = 0;
 	lo->page_notes = 0;

@@ -67,6 +67,7 @@ static const char *const front_names[] = { "arabic", "roman", "Roman", NULL };
 static const char *const chapter_names[] = { "same", "new-page", "recto", NULL };
 static const char *const note_numbering_names[] = { "document", "page", NULL };
 static const char *const table_rule_names[] = { "three-line", "grid", NULL };
+static const char *const table_width_names[] = { "full", "natural", NULL };
 static const char *const bool_names[] = { "false", "true", NULL };
 static const char *const weight_names[] = { "regular", "bold", NULL };
 /* enum lay_heading_face */
@@ -153,6 +154,7 @@ apply_page_keys(const char *path, const struct meta *map, struct lay_page_style 
 		    note_numbering_names },
 		{ "chapter-start", offsetof(struct lay_page_style, chapter_start), chapter_names },
 		{ "table-rules", offsetof(struct lay_page_style, table_rules), table_rule_names },
+		{ "table-width", offsetof(struct lay_page_style, table_natural), table_width_names },
 		{ "line-number-side", offsetof(struct lay_page_style, line_number_side), side_names },
 		{ "draft-mark-align", offsetof(struct lay_page_style, draft_mark_align), align_names },
 	};

@@ -1,5 +1,6 @@
 /* Tables: column widths from the cells' content, rows kept whole across pages, the head repeated. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +20,8 @@ struct table {
 	const char		 *aligns;
 	double			  size, pitch, pad, vpad;
 	struct look		  body, head;
-	double			  x0;
-	int			  rows_are_head;	/* the rows being placed are the head */
+	double			  x0;		/* the first column's left */
+	double			  mx0;		/* the measure's left: captions are centred in it */
 	/* The part of the table on the current page. */
 	double			  top;		/* its first rule */
 	double			 *rows;		/* the boundary below each row set so far */
@@ -56,13 +57,17 @@ cell_style(const struct layout *lo, double measure)
  * Widths for a table that fits only with some lines broken: a column whose
  * whole text needs no more than an even share of the room keeps it on one line
  * (dates, names); the others get their narrowest plus a share of what is left
- * in proportion to what they would like more.
+ * in proportion to how much text they hold (mass: their cells' widths on one
+ * line, added), so that a column of long text gets the room before one of
+ * short entries with a long one among them, and no column more than its
+ * text on one line needs.
  */
 static void
-share_room(struct table *t, const double *mins, const double *maxs, double measure)
+share_room(struct table *t, const double *mins, const double *maxs, const double *mass,
+    double measure)
 {
 	int *fixed = mem_zalloc(t->ncols, sizeof(*fixed));
-	double room = measure, wish = 0, least = 0;
+	double room = measure, wish, least = 0;
 	size_t c, nfree = t->ncols;
 	int changed = 1;
 
@@ -83,14 +88,178 @@ share_room(struct table *t, const double *mins, const double *maxs, double measu
 				changed = 1;
 			}
 	}
-	for (c = 0; c < t->ncols; c++)
-		if (!fixed[c])
-			wish += maxs[c] - mins[c];
-	for (c = 0; c < t->ncols; c++)
-		if (!fixed[c])
-			t->width[c] = mins[c] + (wish > 0 ? (room - least) * (maxs[c] - mins[c]) /
-			    wish : (room - least) / (double)nfree);
+	/* The rest by mass; a column its share would make wider than its text is given its text. */
+	for (changed = 1; changed && nfree > 0;) {
+		changed = 0;
+		wish = 0;
+		for (c = 0; c < t->ncols; c++)
+			if (!fixed[c])
+				wish += mass[c];
+		for (c = 0; c < t->ncols; c++) {
+			if (fixed[c])
+				continue;
+			t->width[c] = mins[c] + (wish > 0 ? (room - least) * mass[c] / wish :
+			    (room - least) / (double)nfree);
+			if (t->width[c] > maxs[c] + 1e-6) {
+				fixed[c] = 1;
+				t->width[c] = maxs[c];
+				room -= maxs[c];
+				least -= mins[c];
+				nfree--;
+				changed = 1;
+				break;
+			}
+		}
+	}
 	free(fixed);
+}
+
+/*
+ * About the lines a cell takes in a column w wide (padding pad each side):
+ * nat its width on one line, word its widest Latin word (0: none).  A line
+ * broken between words (Latin) loses about half a word at its end; Chinese,
+ * which breaks between characters, next to nothing.
+ */
+static double
+cell_lines(const double *cell, double w, double pad)
+{
+	double nat = cell[0], room = w - 2 * pad - cell[1] / 2, n;
+
+	if (nat <= w - 2 * pad + 1e-6)
+		return 1;
+	if (room <= 1)
+		room = 1;
+	n = ceil(nat / room - 1e-9);
+	return n < 1 ? 1 : n;
+}
+
+/* The table's height in lines with the columns w wide: each row as tall as its tallest cell. */
+static double
+table_lines(const struct table *t, const double *nat, const double *w)
+{
+	double total = 0;
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		double most = 1;
+		for (size_t c = 0; c < t->ncols; c++)
+			most = fmax(most, cell_lines(&nat[2 * (r * t->ncols + c)], w[c], t->pad));
+		total += most;
+	}
+	return total;
+}
+
+/*
+ * Widths for a table that fits only with some lines broken, found by making
+ * it as short as it can be: from every column at its narrowest (but four
+ * characters, when it has that much), the room goes
+ * step by step to the column whose widening saves the most lines per point,
+ * each step just wide enough for one of its cells to take a line less.  A
+ * column of long text thus gets the room before one of short entries with a
+ * long one among them.  Room left when no step saves a line makes whole the
+ * columns that need least for it, then goes to the others in proportion to
+ * what they would like more.
+ */
+static void
+fit_room(struct table *t, const double *mins, const double *maxs, const double *nat,
+    const double *floor, double measure)
+{
+	double *w = t->width, *trial = mem_alloc(t->ncols * sizeof(*trial));
+	double *next = mem_alloc(t->ncols * sizeof(*next));
+	double room = measure, height, wish = 0;
+	size_t r, c;
+
+	/*
+	 * No column narrower than four characters that has more (a head of four
+	 * stays whole), nor than its widest word and a point (the line breaker
+	 * needs no less for the word to stay whole).
+	 */
+	for (c = 0; c < t->ncols; c++) {
+		w[c] = fmin(maxs[c], fmax(fmax(mins[c] + 1, floor[c]), 4 * t->size + 2 * t->pad));
+		room -= w[c];
+	}
+	if (room < 0) {
+		room = measure;
+		for (c = 0; c < t->ncols; c++) {
+			w[c] = mins[c];
+			room -= mins[c];
+		}
+	}
+	height = table_lines(t, nat, w);
+	while (room > 1e-6) {
+		size_t best = SIZE_MAX;
+		double best_rate = 0, best_to = 0, joint = 0, h;
+		memcpy(next, w, t->ncols * sizeof(*w));
+		for (c = 0; c < t->ncols; c++) {
+			double to = maxs[c];
+			if (w[c] >= maxs[c] - 1e-6)
+				continue;
+			/* The next width at which a cell of the column takes a line less. */
+			for (r = 0; r < t->nrows; r++) {
+				const double *cell = &nat[2 * (r * t->ncols + c)];
+				double n = cell_lines(cell, w[c], t->pad);
+				if (n > 1)
+					to = fmin(to, (n > 2 ? cell[0] / (n - 1) + cell[1] / 2 : cell[0]) +
+					    2 * t->pad + 1e-3);
+			}
+			next[c] = to;
+			joint += to - w[c];
+			if (to - w[c] > room)
+				continue;
+			memcpy(trial, w, t->ncols * sizeof(*w));
+			trial[c] = to;
+			h = table_lines(t, nat, trial);
+			if (height - h > 1e-9 && (height - h) / (to - w[c]) > best_rate) {
+				best = c;
+				best_rate = (height - h) / (to - w[c]);
+				best_to = to;
+			}
+		}
+		if (best != SIZE_MAX) {
+			room -= best_to - w[best];
+			w[best] = best_to;
+		} else if (joint <= room && table_lines(t, nat, next) < height - 1e-9) {
+			/* Cells of two columns sharing a row may only save a line together. */
+			memcpy(w, next, t->ncols * sizeof(*w));
+			room -= joint;
+		} else
+			break;
+		height = table_lines(t, nat, w);
+	}
+	/* What is left makes whole first the columns that need least for it (names, dates). */
+	for (;;) {
+		size_t least = SIZE_MAX;
+		for (c = 0; c < t->ncols; c++)
+			if (w[c] < maxs[c] - 1e-6 && maxs[c] - w[c] <= room &&
+			    (least == SIZE_MAX || maxs[c] - w[c] < maxs[least] - w[least]))
+				least = c;
+		if (least == SIZE_MAX)
+			break;
+		room -= maxs[least] - w[least];
+		w[least] = maxs[least];
+	}
+	for (c = 0; c < t->ncols; c++)
+		wish += maxs[c] - w[c] > 0 ? maxs[c] - w[c] : 0;
+	for (c = 0; c < t->ncols && room > 1e-6; c++)
+		w[c] += wish > 0 ? room * (maxs[c] - w[c] > 0 ? maxs[c] - w[c] : 0) / wish :
+		    room / (double)t->ncols;
+	free(trial);
+	free(next);
+}
+
+/* Whether the collected runs hold a Latin word (four letters or more). */
+static int
+latin_words(const struct layout *lo)
+{
+	for (size_t i = 0; i < lo->nruns; i++) {
+		int letters = 0;
+		for (size_t k = 0; k < lo->runs[i].len; k++) {
+			char ch = lo->runs[i].text[k];
+			letters = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ? letters + 1 : 0;
+			if (letters >= 4)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 /* How a table's columns met the measure (column_widths). */
@@ -117,6 +286,8 @@ column_widths(struct layout *lo, struct table *t, double measure, double *need)
 	double *mins = mem_zalloc(t->ncols, sizeof(*mins));
 	double *leasts = mem_zalloc(t->ncols, sizeof(*leasts));
 	double *maxs = mem_zalloc(t->ncols, sizeof(*maxs));
+	double *mass = mem_zalloc(t->ncols, sizeof(*mass));
+	double *nat = mem_zalloc(2 * t->nrows * t->ncols, sizeof(*nat));	/* width, word */
 	struct lay_para_style st = cell_style(lo, measure);
 	double summax = 0, summin = 0, sumleast = 0, mn, lst, mx;
 	enum table_fit fit = FIT_WHOLE;
@@ -131,13 +302,17 @@ column_widths(struct layout *lo, struct table *t, double measure, double *need)
 			if (lo->nruns == 0)
 				continue;
 			lay_para_measure(lo->runs, lo->nruns, &st, &mn, &lst, &mx);
-			lo->nruns = 0;
 			if (mn > mins[c])
 				mins[c] = mn;
 			if (lst > leasts[c])
 				leasts[c] = lst;
 			if (mx > maxs[c])
 				maxs[c] = mx;
+			mass[c] += mx;
+			nat[2 * (r * t->ncols + c)] = mx;
+			/* The widest word of a cell with Latin words; 0 for one without. */
+			nat[2 * (r * t->ncols + c) + 1] = latin_words(lo) ? mn : 0;
+			lo->nruns = 0;
 		}
 		mins[c] += 2 * t->pad;
 		leasts[c] += 2 * t->pad;
@@ -147,13 +322,29 @@ column_widths(struct layout *lo, struct table *t, double measure, double *need)
 		summax += maxs[c];
 	}
 	*need = summin;
-	if (summax <= measure) {	/* it fits: the room left goes to all alike */
+	if (summax <= measure && lo->ps->table_natural) {
+		/* It fits and may stay narrower: each column its text on one line. */
+		memcpy(t->width, maxs, t->ncols * sizeof(*maxs));
+	} else if (summax <= measure) {	/* it fits: the room left goes to all alike */
 		for (c = 0; c < t->ncols; c++)
 			t->width[c] = maxs[c] + (measure - summax) * maxs[c] / summax;
-	} else if (summin <= measure)
-		share_room(t, mins, maxs, measure);
+	} else if (summin <= measure) {
+		/*
+		 * Columns of Latin words keep at least the width the
+		 * shares give them: the lines' estimate is rough where lines break
+		 * between words, and narrower they break words.
+		 */
+		double *floor = mem_zalloc(t->ncols, sizeof(*floor));
+		share_room(t, mins, maxs, mass, measure);
+		for (c = 0; c < t->ncols; c++)
+			for (r = 0; r < t->nrows; r++)
+				if (nat[2 * (r * t->ncols + c) + 1] > 0)
+					floor[c] = t->width[c];
+		fit_room(t, mins, maxs, nat, floor, measure);
+		free(floor);
+	}
 	else if (sumleast <= measure) {
-		share_room(t, leasts, mins, measure);
+		share_room(t, leasts, mins, mass, measure);
 		fit = FIT_BROKEN;
 	} else {
 		memcpy(t->width, leasts, t->ncols * sizeof(*leasts));
@@ -163,6 +354,8 @@ column_widths(struct layout *lo, struct table *t, double measure, double *need)
 	free(mins);
 	free(leasts);
 	free(maxs);
+	free(mass);
+	free(nat);
 	return fit;
 }
 
@@ -205,9 +398,8 @@ place_row(struct layout *lo, struct table *t, struct lay_para *cells, size_t fro
 
 	for (c = 0; c < t->ncols; x += t->width[c], c++) {
 		size_t n = cells[c].nlines > from ? cells[c].nlines - from : 0;
-		/* Heads are centred over their columns, as Chinese tables set them. */
-		char align = t->rows_are_head ? 'c' :
-		    t->aligns && c < strlen(t->aligns) ? t->aligns[c] : 'l';
+		/* Heads align as their columns do. */
+		char align = t->aligns && c < strlen(t->aligns) ? t->aligns[c] : 'l';
 		if (n > count)
 			n = count;
 		lo->y = top + t->vpad;
@@ -285,7 +477,7 @@ set_caption(struct layout *lo, const struct table *t, double measure, int contin
 	lay_para_set(lo->runs, lo->nruns, &st, &para);
 	lo->nruns = 0;
 	for (i = 0; i < para.nlines; i++)
-		lay_place_line(lo, &para.lines[i], t->x0 + (measure - para.lines[i].width) / 2,
+		lay_place_line(lo, &para.lines[i], t->mx0 + (measure - para.lines[i].width) / 2,
 		    t->pitch, t->size);
 	lo->y += t->size * 0.3;
 	lay_para_free(&para);
@@ -343,9 +535,7 @@ continue_table(struct layout *lo, struct table *t, double measure, struct lay_pa
 	t->top = lo->y;
 	for (r = 0; r < t->nhead; r++) {
 		double h = set_row(lo, t, r, cells);
-		t->rows_are_head = 1;
 		place_row(lo, t, cells, 0, (size_t)-1, h, 0);
-		t->rows_are_head = 0;
 		free_cells(cells, t->ncols);
 	}
 }
@@ -471,7 +661,7 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 		}
 	t.width = mem_zalloc(t.ncols, sizeof(*t.width));
 	t.size = size;
-	t.x0 = x0;
+	t.x0 = t.mx0 = x0;
 	how = column_widths(lo, &t, measure, &need);
 	if (how != FIT_WHOLE && size > floor_size) {
 		/* Too wide: smaller type first, down to the style's floor, then wrapping. */
@@ -482,6 +672,14 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	}
 	if (how != FIT_WHOLE)
 		report_too_wide(lo, &t, how, need, measure);
+	if (ps->table_natural) {
+		/* A table of its natural width is centred in the measure. */
+		double width = 0;
+		for (c = 0; c < t.ncols; c++)
+			width += t.width[c];
+		if (width < measure)
+			t.x0 = x0 + (measure - width) / 2;
+	}
 	cells = mem_zalloc(t.ncols, sizeof(*cells));
 
 	/* The caption, the head and the first row stay together. */
@@ -489,6 +687,8 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 		head_height += set_row(lo, &t, r, cells);
 		free_cells(cells, t.ncols);
 	}
+	/* A heading before the table goes with its caption, head and first row. */
+	lay_flow_settle(lo, head_height + 3 * t.pitch);
 	if (lo->y > ps->top)
 		lo->y += t.size * 0.5;
 	if (lo->y + head_height + 2 * t.pitch > lay_bottom(lo) && lo->y > ps->top)
@@ -522,9 +722,7 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 			set_row(lo, &t, r, cells);
 			height = (double)(most - from) * t.pitch + 2 * t.vpad;
 		}
-		t.rows_are_head = r < t.nhead;
 		place_row(lo, &t, cells, from, (size_t)-1, height, from > 0);
-		t.rows_are_head = 0;
 		free_cells(cells, t.ncols);
 	}
 	if (notes != NULL)

@@ -436,6 +436,7 @@ lay_set_toc_group(struct layout *lo, const struct doc_node *div, double x0, doub
 	const struct doc_node *page_ref, *text = entry_text(div, &page_ref);
 	double pitch = ps->size * ps->leading;
 	struct look f = body;
+	struct lay_frag frag;
 
 	f.cjk = lay_get_font(lo, ps->cjk_sans, ps->heading_bold, 0);
 	f.latin = lay_get_font(lo, ps->latin_sans, ps->heading_bold, 0);
@@ -444,9 +445,12 @@ lay_set_toc_group(struct layout *lo, const struct doc_node *div, double x0, doub
 	if (text->type == DOC_LINK)
 		f.href = text->url;
 	lay_collect_runs(lo, text, f, ps->size, div->line);
-	if (lo->y > ps->top)
-		lo->y += pitch * 0.5;
-	lo->unnumbered++;
-	lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
-	lo->unnumbered--;
+	memset(&frag, 0, sizeof(frag));
+	frag.x0 = x0;
+	frag.measure = measure;
+	frag.size = ps->size;
+	frag.pitch = pitch;
+	frag.before = pitch * 0.5;
+	frag.flags = LAY_UNNUMBERED;
+	lay_flow_paragraph(lo, &frag, 0, 1);
 }

@@ -177,6 +177,12 @@ msg_release(int keep)
 		msg_queue_free(&held);
 }
 
+size_t
+msg_held(void)
+{
+	return here.held.n;
+}
+
 void
 msg_divert(struct msg_queue *queue)
 {

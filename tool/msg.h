@@ -61,6 +61,8 @@ void msg_status(const char *text);
 /* Errors (including warnings promoted by --strict) and warnings printed so far. */
 int msg_errors(void);
 int msg_warnings(void);
+/* How many messages the calling thread holds (msg_hold): whether a step said anything. */
+size_t msg_held(void);
 
 /*
  * The filter watchdog bounds the CPU time of one document's filters, also
