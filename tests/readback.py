@@ -73,14 +73,16 @@ def page_image(pdf, n, tmp):
     return w, h, data[m.end():]
 
 
-def ink_right_of(img, x, y0, y1):
+def ink_right_of(img, x, y0, y1, reach):
+    """Dark pixels right of x, up to reach points: a hanging mark's ink goes at most half
+    an em past the margin, and farther on a column rule or the next column begins."""
     w, h, px = img
     s = DPI / 72.0
     c0 = int(x * s) + 1
     hits = 0
     for r in range(max(0, int(y0 * s)), min(h, int(y1 * s) + 1)):
         row = px[r * w:(r + 1) * w]
-        hits += sum(1 for v in row[c0:min(w, c0 + int(12 * s))] if v < 128)
+        hits += sum(1 for v in row[c0:min(w, c0 + int(reach * s))] if v < 128)
     return hits
 
 
@@ -170,7 +172,8 @@ def main(argv):
                 if img is None:
                     img = page_image(pdf, n, tmp)
                 r = near[-1]
-                if ink_right_of(img, r + 0.5, last[1] + 0.1 * em, last[3] - 0.1 * em) > 0:
+                if ink_right_of(img, r + 0.5, last[1] + 0.1 * em, last[3] - 0.1 * em,
+                                0.6 * em) > 0:
                     failures.append('p%d: the ink of %s at the end of "%s" crosses the margin (x %.1f)'
                                     % (n, last[4][-1], flat(ws)[-16:], r))
     heads = [re.sub(r'\s+', '', h) for h in source_headings(srcs)]

@@ -29,7 +29,7 @@ check "typo: the bulletin's heading quotes were measured" \
 # second paragraph's full lines show it where the margin is).
 python3 -c 'import sys
 s = "悬挂标点的测试用句子内容文字排版规则" * 5
-sys.stdout.write("---\ntitle: 悬挂\n---\n\n" + s[:41] + "、" + s[:43] + "。" + s[:20] + "，完。\n\n" + s * 12 + "\n")' >"$ty/hang.md"
+sys.stdout.write("---\ntitle: 悬挂\ntitle-block: false\n---\n\n" + s[:41] + "、" + s[:43] + "。" + s[:20] + "，完。\n\n" + s * 12 + "\n")' >"$ty/hang.md"
 GALLEY_DATA=$ROOT/tests "$G" build -q -s hang -t layout,pdf -o "$ty/hang" "$ty/hang.md" 2>"$ty/hang.err"
 "$G" build -q -t layout,pdf -o "$ty/solid" "$ty/hang.md" 2>>"$ty/hang.err"
 check "typo: hanging builds without messages" test ! -s "$ty/hang.err"
