@@ -135,9 +135,24 @@ check_safety(struct doc *doc, int allow_raw)
 		    st.raw_count, st.raw_count == 1 ? "place" : "places");
 }
 
+/* The image files read whole so far by check_images(): each is read once. */
+struct probed {
+	char	**paths;	/* owned */
+	size_t	  n;
+};
+
+static int
+was_probed(const struct probed *pr, const char *path)
+{
+	for (size_t i = 0; i < pr->n; i++)
+		if (strcmp(pr->paths[i], path) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 check_image_node(const struct doc *doc, const struct doc_node *n, int trust_paths,
-    int missing_is_error)
+    int missing_is_error, struct probed *pr)
 {
 	struct buf why = BUF_INIT;
 	enum img_refusal refusal = IMG_UNREADABLE;
@@ -154,9 +169,15 @@ check_image_node(const struct doc *doc, const struct doc_node *n, int trust_path
 	 * For the page the file is read too (a truncated or damaged file), so that
 	 * every bad image is reported in this one walk, in order, before the layout.
 	 */
-	if (path != NULL && missing_is_error && img_probe(path, &info, &why) == -1) {
-		free(path);
-		path = NULL;
+	if (path != NULL && missing_is_error && !was_probed(pr, path)) {
+		if (img_probe(path, &info, &why) == -1) {
+			free(path);
+			path = NULL;
+		} else {
+			/* A file shown by several figures (a logo in every article) is read once. */
+			pr->paths = mem_realloc(pr->paths, (pr->n + 1) * sizeof(*pr->paths));
+			pr->paths[pr->n++] = mem_strdup(path);
+		}
 	}
 	if (path == NULL && refusal != IMG_NOT_A_FILE) {
 		where(doc, n, &line, &col, &file);
@@ -171,11 +192,12 @@ void
 check_images(const struct doc *doc, int trust_paths, int missing_is_error)
 {
 	const struct doc_node *n = doc->root;
+	struct probed pr = { NULL, 0 };
 
 	/* Walked without recursion: filters may nest elements very deep. */
 	while (n != NULL) {
 		if (n->type == DOC_IMAGE)
-			check_image_node(doc, n, trust_paths, missing_is_error);
+			check_image_node(doc, n, trust_paths, missing_is_error, &pr);
 		if (n->first != NULL) {
 			n = n->first;
 			continue;
@@ -184,4 +206,7 @@ check_images(const struct doc *doc, int trust_paths, int missing_is_error)
 			n = n->parent;
 		n = n == doc->root ? NULL : n->next;
 	}
+	for (size_t i = 0; i < pr.n; i++)
+		free(pr.paths[i]);
+	free(pr.paths);
 }

@@ -43,6 +43,8 @@ struct font {
 	 */
 	struct { uint32_t cp, gid; } glyphs[FONT_CACHE];
 	struct { uint32_t gid; int advance; } advances[FONT_CACHE];
+	/* font_glyph_ink()'s answers: a CFF glyph's bounds mean running its charstring. */
+	struct { uint32_t gid; int x0, y0, x1, y1, ok; } inks[FONT_CACHE];
 	/* font_glyph_zh()'s and font_glyph_latin()'s answers: marks, each shaped once. */
 	struct font_shaped	 zh, latin;
 };
@@ -285,6 +287,7 @@ again:
 	f->upem = (int)hb_face_get_upem(f->face);
 	memset(f->glyphs, 0xFF, sizeof(f->glyphs));
 	memset(f->advances, 0xFF, sizeof(f->advances));
+	memset(f->inks, 0xFF, sizeof(f->inks));
 	hb_font_set_scale(f->hb, f->upem, f->upem);
 out:
 	if (match)
@@ -615,18 +618,30 @@ font_extents(const struct font *font, int *ascender, int *descender)
 int
 font_glyph_ink(struct font *font, uint32_t gid, int *x0, int *y0, int *x1, int *y1)
 {
+	unsigned slot = cache_slot(gid);
 	hb_glyph_extents_t e;
 
-	/* HarfBuzz gives the top-left corner and a negative height (y grows upward). */
-	if (!hb_font_get_glyph_extents(font->hb, gid, &e) || e.width == 0 || e.height == 0) {
-		*x0 = *y0 = *x1 = *y1 = 0;
-		return -1;
+	if (font->inks[slot].gid != gid) {
+		font->inks[slot].gid = gid;
+		/* HarfBuzz gives the top-left corner and a negative height (y grows upward). */
+		if (!hb_font_get_glyph_extents(font->hb, gid, &e) || e.width == 0 ||
+		    e.height == 0) {
+			font->inks[slot].ok = 0;
+			font->inks[slot].x0 = font->inks[slot].y0 = 0;
+			font->inks[slot].x1 = font->inks[slot].y1 = 0;
+		} else {
+			font->inks[slot].ok = 1;
+			font->inks[slot].x0 = e.x_bearing;
+			font->inks[slot].x1 = e.x_bearing + e.width;
+			font->inks[slot].y1 = e.y_bearing;
+			font->inks[slot].y0 = e.y_bearing + e.height;
+		}
 	}
-	*x0 = e.x_bearing;
-	*x1 = e.x_bearing + e.width;
-	*y1 = e.y_bearing;
-	*y0 = e.y_bearing + e.height;
-	return 0;
+	*x0 = font->inks[slot].x0;
+	*y0 = font->inks[slot].y0;
+	*x1 = font->inks[slot].x1;
+	*y1 = font->inks[slot].y1;
+	return font->inks[slot].ok ? 0 : -1;
 }
 
 struct font_subset {
