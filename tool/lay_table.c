@@ -53,6 +53,24 @@ cell_style(const struct layout *lo, double measure)
 	return st;
 }
 
+/* share_room()'s state: the columns settled, and the room and least width of the rest. */
+struct share {
+	int	*fixed;
+	double	 room, least;
+	size_t	 nfree;
+};
+
+/* Column c gets its text on one line, and leaves the share of the others. */
+static void
+give_whole(struct table *t, struct share *s, const double *mins, const double *maxs, size_t c)
+{
+	s->fixed[c] = 1;
+	t->width[c] = maxs[c];
+	s->room -= maxs[c];
+	s->least -= mins[c];
+	s->nfree--;
+}
+
 /*
  * Widths for a table that fits only with some lines broken: a column whose
  * whole text needs no more than an even share of the room keeps it on one line
@@ -66,52 +84,44 @@ static void
 share_room(struct table *t, const double *mins, const double *maxs, const double *mass,
     double measure)
 {
-	int *fixed = mem_zalloc(t->ncols, sizeof(*fixed));
-	double room = measure, wish, least = 0;
-	size_t c, nfree = t->ncols;
+	struct share s = { mem_zalloc(t->ncols, sizeof(int)), measure, 0, t->ncols };
+	double wish;
+	size_t c;
 	int changed = 1;
 
-	while (changed && nfree > 0) {
+	while (changed && s.nfree > 0) {
 		changed = 0;
-		least = 0;
+		s.least = 0;
 		for (c = 0; c < t->ncols; c++)
-			if (!fixed[c])
-				least += mins[c];
+			if (!s.fixed[c])
+				s.least += mins[c];
 		for (c = 0; c < t->ncols; c++)
-			if (!fixed[c] && maxs[c] <= room / (double)nfree &&
-			    room - maxs[c] >= least - mins[c]) {
-				fixed[c] = 1;
-				t->width[c] = maxs[c];
-				room -= maxs[c];
-				least -= mins[c];
-				nfree--;
+			if (!s.fixed[c] && maxs[c] <= s.room / (double)s.nfree &&
+			    s.room - maxs[c] >= s.least - mins[c]) {
+				give_whole(t, &s, mins, maxs, c);
 				changed = 1;
 			}
 	}
 	/* The rest by mass; a column its share would make wider than its text is given its text. */
-	for (changed = 1; changed && nfree > 0;) {
+	for (changed = 1; changed && s.nfree > 0;) {
 		changed = 0;
 		wish = 0;
 		for (c = 0; c < t->ncols; c++)
-			if (!fixed[c])
+			if (!s.fixed[c])
 				wish += mass[c];
 		for (c = 0; c < t->ncols; c++) {
-			if (fixed[c])
+			if (s.fixed[c])
 				continue;
-			t->width[c] = mins[c] + (wish > 0 ? (room - least) * mass[c] / wish :
-			    (room - least) / (double)nfree);
+			t->width[c] = mins[c] + (wish > 0 ? (s.room - s.least) * mass[c] / wish :
+			    (s.room - s.least) / (double)s.nfree);
 			if (t->width[c] > maxs[c] + 1e-6) {
-				fixed[c] = 1;
-				t->width[c] = maxs[c];
-				room -= maxs[c];
-				least -= mins[c];
-				nfree--;
+				give_whole(t, &s, mins, maxs, c);
 				changed = 1;
 				break;
 			}
 		}
 	}
-	free(fixed);
+	free(s.fixed);
 }
 
 /*
