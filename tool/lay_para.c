@@ -446,7 +446,12 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			    (prev->cls == CL_DASH && c->cls == CL_DASH) ||
 			    (prev->cls == CL_ELLIPSIS && c->cls == CL_ELLIPSIS)) {
 				/* No break here: closing marks never start a line, opening ones never end it. */
-			} else if (prev->cls == CL_LATIN && c->cls == CL_LATIN) {
+			} else if ((prev->cls == CL_LATIN || (prev->cls == CL_NOSTART &&
+			    prev->cp < 0x80)) && c->cls == CL_LATIN) {
+				/*
+				 * Inside a Latin word, "5.4" and "crossref.lua" too: no glue
+				 * there to stretch when the line is justified.
+				 */
 				if (c->long_word)
 					PENALTY(b, 5000);
 			} else if (prev->cls == CL_CLOSE) {
