@@ -233,6 +233,17 @@ sed -e "s|$ROOT/|<root>/|g" -e "s|$d/|<tmp>/|g" "$d/stderr" >"$d/cover.err"
 same "bad cover elements: messages at their places" tests/styles/badcover.err "$d/cover.err"
 check "bad cover elements: no layout written" test ! -s "$d/stdout"
 
+# page.yaml and defaults.yaml are checked by the schema (tool/schema.c) as front matter
+# is: a bad value is an error at the value naming what the key takes, an unknown key a
+# warning naming the nearest known one, each message ending with its stable id.
+for s in badkeys baddefaults typokeys; do
+	GALLEY_DATA=$ROOT/tests "$G" build -s $s -t layout -o - "$d/cover.md" >"$d/stdout" 2>"$d/stderr"
+	echo "exit $?" >>"$d/stderr"
+	sed -e "s|$ROOT/|<root>/|g" -e "s|$d/|<tmp>/|g" "$d/stderr" >"$d/$s.err"
+	same "schema: $s: messages at their places" tests/styles/$s.err "$d/$s.err"
+done
+check "schema: unknown page.yaml keys are warnings: the layout is written" test -s "$d/stdout"
+
 # Term bases (galley.read_data) lie in the document's folder or the working directory's tree.
 t=$d/terms
 mkdir -p "$t/doc" "$t/elsewhere"

@@ -240,7 +240,7 @@ build_parse(const char *path, const char *src, size_t len, struct doc *doc,
 	if (take_front_matter(path, text, len, doc) == -1)
 		goto out;
 	apply_overrides(doc->meta, overrides);
-	if (schema_check(place, path, doc->meta) == -1 || lay_check_meta(path, doc->meta) == -1)
+	if (schema_check(place, path, doc->meta) == -1)
 		goto out;
 	if (md_parse(doc, text, len) == -1)
 		goto out;
@@ -292,7 +292,6 @@ static int
 load_defaults(struct loaded_style *ls)
 {
 	struct buf rel = BUF_INIT, text = BUF_INIT;
-	const struct meta *m;
 	int rc = 0;
 
 	ls->defaults = meta_new(META_MAP, NULL, 0, 0);
@@ -305,18 +304,9 @@ load_defaults(struct loaded_style *ls)
 		    strerror(errno));
 		rc = -1;
 	} else if (meta_parse(ls->defaults_path, buf_str(&text), text.len, 1,
-	    ls->defaults) == -1)
+	    ls->defaults) == -1 ||
+	    schema_check(SCHEMA_DEFAULTS, ls->defaults_path, ls->defaults) == -1)
 		rc = -1;
-	else if ((m = meta_get(ls->defaults, "filters")) != NULL && !meta_is_string_list(m)) {
-		msg_at(MSG_ERROR, ls->defaults_path, m->line, m->col,
-		    "'filters' must be a name or a list of names");
-		rc = -1;
-	} else if ((m = meta_get(ls->defaults, "metadata")) != NULL &&
-	    m->type != META_MAP) {
-		msg_at(MSG_ERROR, ls->defaults_path, m->line, m->col,
-		    "'metadata' must be a map of front-matter defaults");
-		rc = -1;
-	}
 out:
 	buf_free(&rel);
 	buf_free(&text);

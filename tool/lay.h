@@ -173,16 +173,6 @@ void lay_page_style_free(struct lay_page_style *ps);
  */
 int lay_line_numbers_value(const struct meta *m);
 
-/*
- * Checks the front-matter keys the page layout reads (line-numbers),
- * reporting a bad value at its place in path.  Returns 0, or -1 after an
- * error.
- */
-int lay_check_meta(const char *path, const struct meta *meta);
-
-/* Converts "25mm", "12pt", "1in", "五号", "小四" into points; -1 when s is none of them. */
-double lay_length(const char *s);
-
 /* lay_document's flags. */
 #define LAY_TRUST_PATHS	0x1	/* images may lie outside the document's folder */
 

@@ -1,5 +1,4 @@
 /* Covers, first-page heads, closings and colophons: texts and rules the style places from the front matter, as data. */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,11 +11,10 @@
 #include "mem.h"
 #include "meta.h"
 #include "msg.h"
+#include "schema.h"
 
-/* Which of the style's fonts a text uses. */
+/* Which of the style's fonts a text uses: the order of element `font`'s choices in schema.c. */
 enum role { ROLE_BODY, ROLE_HEADING, ROLE_EMPHASIS, ROLE_RUNNING, ROLE_MONO };
-static const char *const role_names[] = { "body", "heading", "emphasis", "running", "mono",
-    NULL };
 
 struct lay_element {
 	char		*text;		/* a template with {KEY}s; NULL: a rule */
@@ -65,56 +63,18 @@ elements_free(struct lay_element *v, size_t n)
 	free(v);
 }
 
-/* "#c00000" into 0xc00000; -1 when s is not six hex digits after '#'. */
-static long
-parse_color(const char *s)
+/* Reads one element (a map that schema_check() has found good) into *e. */
+static void
+read_element(struct lay_page_style *ps, const char *path, const struct meta *map,
+    struct lay_element *e)
 {
-	char *end;
-	long v;
-
-	if (s == NULL || s[0] != '#' || strlen(s) != 7 || strspn(s + 1, "0123456789abcdefABCDEF") != 6)
-		return -1;
-	errno = 0;
-	v = strtol(s + 1, &end, 16);
-	return errno || *end ? -1 : v;
-}
-
-/* A number ≥ 0 ("0.5"); -1 when s is none. */
-static double
-parse_number(const char *s)
-{
-	char *end;
-	double v;
-
-	if (s == NULL)
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	return end == s || *end || errno || v < 0 || !isfinite(v) ? -1 : v;
-}
-
-/* Reports a bad value of one element's key; returns -1. */
-static int
-bad(const char *path, const struct meta *m, const char *what)
-{
-	msg_at(MSG_ERROR, path, m->line, m->col, "'%s' must be %s", m->key, what);
-	return -1;
-}
-
-/* Reads one element (a map) into *e; reports every bad key and returns -1 when there was one. */
-static int
-read_element(struct lay_page_style *ps, const char *path, const char *list,
-    const struct meta *map, struct lay_element *e)
-{
-	static const char *const aligns[] = { "left", "center", "right", NULL };
+	/* The element key align's choices (schema.c): left, center, right. */
 	static const int align_of[] = { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
-	static const char *const froms[] = { "area", "page", NULL };
-	static const char *const bools[] = { "false", "true", NULL };
 	const struct meta *m;
+	struct buf family = BUF_INIT;
 	const char *str;
 	double v;
-	long c;
-	int k, rc = 0, has_y = 0;
+	int lines;
 
 	memset(e, 0, sizeof(*e));
 	e->file = mem_strdup(path);
@@ -123,174 +83,90 @@ read_element(struct lay_page_style *ps, const char *path, const char *list,
 	e->y = -1;
 	e->align = ALIGN_CENTER;
 	e->leading = 1.25;
-	if (map->type != META_MAP) {
-		msg_at(MSG_ERROR, path, map->line, map->col,
-		    "'%s' must list elements such as {text: \"{title}\", y: 60mm}", list);
-		return -1;
-	}
 	for (m = map->first; m != NULL; m = m->next) {
 		str = m->type == META_STRING || m->type == META_BOOL ? m->str : NULL;
 		if (strcmp(m->key, "text") == 0) {
-			if (str == NULL || *str == '\0')
-				rc = bad(path, m, "a text such as \"{title}\"");
-			else
-				e->text = mem_strdup(str);
-		} else if (strcmp(m->key, "rule") == 0 || strcmp(m->key, "y") == 0 ||
-		    strcmp(m->key, "x") == 0 || strcmp(m->key, "size") == 0 ||
-		    strcmp(m->key, "width") == 0 || strcmp(m->key, "hang") == 0) {
-			if (str == NULL || (v = lay_length(str)) < 0)
-				rc = bad(path, m, "a length such as 25mm, 12pt or 三号");
-			else if (m->key[0] == 'r')
-				e->thickness = v > 0 ? v : 0.01;
-			else if (m->key[0] == 'y') {
-				e->y = v;
-				has_y = 1;
-			} else if (m->key[0] == 'x')
-				e->x = v;
-			else if (m->key[0] == 'h')
-				e->hang = v;
-			else if (m->key[0] == 's')
-				e->size = v;
-			else
-				e->width = v;
-		} else if (strcmp(m->key, "after") == 0) {
-			char *end = NULL;
-			v = str ? strtod(str, &end) : -1;
-			if (str && end != str && v >= 0 && (strcmp(end, " line") == 0 ||
-			    strcmp(end, " lines") == 0))
-				e->after_lines = v;
-			else if (str == NULL || (v = lay_length(str)) < 0)
-				rc = bad(path, m, "a length such as 10mm, or a number of lines (2 lines)");
-			else
-				e->after = v;
-		} else if (strcmp(m->key, "tracking") == 0 || strcmp(m->key, "leading") == 0) {
-			if ((v = parse_number(str)) < 0)
-				rc = bad(path, m, "a number such as 0.5");
-			else if (m->key[0] == 't')
-				e->tracking = v;
-			else
-				e->leading = v;
-		} else if (strcmp(m->key, "align") == 0) {
-			if ((k = lay_choice(str, aligns)) < 0)
-				rc = bad(path, m, "left, center or right");
-			else
-				e->align = align_of[k];
-		} else if (strcmp(m->key, "from") == 0) {
-			if ((k = lay_choice(str, froms)) < 0)
-				rc = bad(path, m, "area (the type area) or page (the paper's edges)");
-			else
-				e->page = k;
-		} else if (strcmp(m->key, "bold") == 0 || strcmp(m->key, "same-line") == 0) {
-			if ((k = lay_choice(str, bools)) < 0)
-				rc = bad(path, m, "true or false");
-			else if (m->key[0] == 'b')
-				e->bold = k;
-			else
-				e->same_line = k;
-		} else if (strcmp(m->key, "font") == 0) {
-			if ((k = lay_choice(str, role_names)) < 0)
-				rc = bad(path, m, "body, heading, emphasis, running or mono "
-				    "(name a family with 'family')");
-			else
-				e->role = k;
-		} else if (strcmp(m->key, "family") == 0 || strcmp(m->key, "family-latin") == 0) {
+			free(e->text);
+			e->text = mem_strdup(str);
+		} else if (strcmp(m->key, "rule") == 0) {
+			v = schema_length(str);
+			e->thickness = v > 0 ? v : 0.01;
+		} else if (strcmp(m->key, "y") == 0)
+			e->y = schema_length(str);
+		else if (strcmp(m->key, "x") == 0)
+			e->x = schema_length(str);
+		else if (strcmp(m->key, "hang") == 0)
+			e->hang = schema_length(str);
+		else if (strcmp(m->key, "size") == 0)
+			e->size = schema_length(str);
+		else if (strcmp(m->key, "width") == 0)
+			e->width = schema_length(str);
+		else if (strcmp(m->key, "after") == 0) {
+			v = schema_after(str, &lines);
+			e->after = lines ? 0 : v;
+			e->after_lines = lines ? v : 0;
+		} else if (strcmp(m->key, "tracking") == 0)
+			e->tracking = strtod(str, NULL);
+		else if (strcmp(m->key, "leading") == 0)
+			e->leading = strtod(str, NULL);
+		else if (strcmp(m->key, "align") == 0)
+			e->align = align_of[schema_choice(SCHEMA_ELEMENT, m->key, str)];
+		else if (strcmp(m->key, "from") == 0)
+			e->page = schema_choice(SCHEMA_ELEMENT, m->key, str);
+		else if (strcmp(m->key, "bold") == 0)
+			e->bold = schema_choice(SCHEMA_ELEMENT, m->key, str);
+		else if (strcmp(m->key, "same-line") == 0)
+			e->same_line = schema_choice(SCHEMA_ELEMENT, m->key, str);
+		else if (strcmp(m->key, "font") == 0)
+			e->role = schema_choice(SCHEMA_ELEMENT, m->key, str);	/* enum role */
+		else if (strcmp(m->key, "family") == 0 || strcmp(m->key, "family-latin") == 0) {
 			char **slot = strcmp(m->key, "family") == 0 ? &e->family : &e->family_latin;
-			if (str == NULL || *str == '\0')
-				rc = bad(path, m, "a font family such as AR PL UMing CN");
-			else {
-				free(*slot);
-				*slot = mem_strdup(str);
-				lay_note_font_place(ps, str, path, m);
-			}
-		} else if (strcmp(m->key, "color") == 0) {
-			if ((c = parse_color(str)) < 0)
-				rc = bad(path, m, "a colour written \"#RRGGBB\" (quoted)");
-			else
-				e->color = (uint32_t)c;
-		} else if (strcmp(m->key, "if") == 0) {
-			if (str == NULL || *str == '\0')
-				rc = bad(path, m, "a front-matter key such as stage");
-			else {
-				free(e->cond);
-				e->cond = mem_strdup(str);
-			}
-		} else {
-			msg_at(MSG_ERROR, path, m->line, m->col, "unknown key '%s' in an element of "
-			    "'%s' (text, rule, y, after, x, align, from, font, family, family-latin, "
-			    "size, bold, color, tracking, leading, width, if)", m->key, list);
-			rc = -1;
+			free(*slot);
+			*slot = mem_strdup(schema_text(m, &family));
+			lay_note_font_place(ps, *slot, path, m);
+		} else if (strcmp(m->key, "color") == 0)
+			e->color = (uint32_t)strtol(str + 1, NULL, 16);
+		else if (strcmp(m->key, "if") == 0) {
+			free(e->cond);
+			e->cond = mem_strdup(str);
 		}
 	}
-	if (rc == 0 && (e->text != NULL) == (e->thickness > 0)) {
-		msg_at(MSG_ERROR, path, map->line, map->col,
-		    "an element of '%s' is either a 'text' or a 'rule'", list);
-		rc = -1;
-	}
-	if (rc == 0 && has_y && (e->after > 0 || e->after_lines > 0)) {
-		msg_at(MSG_ERROR, path, map->line, map->col,
-		    "an element of '%s' has 'y' or 'after', not both", list);
-		rc = -1;
-	}
-	return rc;
+	buf_free(&family);
 }
 
 /* Reads a list of elements into *v, *n (replacing what was there). */
-static int
+static void
 read_elements(struct lay_page_style *ps, const char *path, const struct meta *m,
     struct lay_element **v, size_t *n)
 {
 	const struct meta *c;
-	int rc = 0;
 
 	elements_free(*v, *n);
 	*v = NULL;
 	*n = 0;
-	if (m->type != META_LIST) {
-		msg_at(MSG_ERROR, path, m->line, m->col,
-		    "'%s' must be a list of elements such as - {text: \"{title}\", y: 60mm}", m->key);
-		return -1;
-	}
 	for (c = m->first; c != NULL; c = c->next) {
-		struct lay_element e;
-		if (read_element(ps, path, m->key, c, &e) == -1) {
-			element_free(&e);
-			rc = -1;
-			continue;
-		}
 		*v = mem_realloc(*v, (*n + 1) * sizeof(**v));
-		(*v)[(*n)++] = e;
+		read_element(ps, path, c, &(*v)[(*n)++]);
 	}
-	return rc;
 }
 
-int
+void
 lay_cover_key(const char *path, const struct meta *m, struct lay_page_style *ps)
 {
-	const char *str = m->type == META_STRING ? m->str : NULL;
-	double v;
-
 	if (strcmp(m->key, "cover") == 0)
-		return read_elements(ps, path, m, &ps->cover, &ps->ncover) == 0 ? 1 : -1;
-	if (strcmp(m->key, "first-page-head") == 0)
-		return read_elements(ps, path, m, &ps->head, &ps->nhead) == 0 ? 1 : -1;
-	if (strcmp(m->key, "closing") == 0)
-		return read_elements(ps, path, m, &ps->closing, &ps->nclosing) == 0 ? 1 : -1;
-	if (strcmp(m->key, "colophon") == 0)
-		return read_elements(ps, path, m, &ps->colophon, &ps->ncolophon) == 0 ? 1 : -1;
-	if (strcmp(m->key, "body-top") == 0) {
-		if (str == NULL || (v = lay_length(str)) < 0)
-			return bad(path, m, "a length such as 80mm, or 0 (below the head)");
-		ps->body_top = v;
-		return 1;
-	}
-	if (strcmp(m->key, "cover-label") == 0) {
-		if (str == NULL)
-			return bad(path, m, "a text such as 封面");
+		read_elements(ps, path, m, &ps->cover, &ps->ncover);
+	else if (strcmp(m->key, "first-page-head") == 0)
+		read_elements(ps, path, m, &ps->head, &ps->nhead);
+	else if (strcmp(m->key, "closing") == 0)
+		read_elements(ps, path, m, &ps->closing, &ps->nclosing);
+	else if (strcmp(m->key, "colophon") == 0)
+		read_elements(ps, path, m, &ps->colophon, &ps->ncolophon);
+	else if (strcmp(m->key, "body-top") == 0)
+		ps->body_top = schema_length(m->str);
+	else if (strcmp(m->key, "cover-label") == 0) {
 		free(ps->cover_label);
-		ps->cover_label = mem_strdup(str);
-		return 1;
+		ps->cover_label = mem_strdup(m->str);
 	}
-	return 0;
 }
 
 void

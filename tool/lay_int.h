@@ -160,9 +160,6 @@ struct lay_mark {
 	size_t	 nqueue, ncarry;
 };
 
-/* The index of str in the NULL-ended list names, or -1 (also when str is NULL). */
-int lay_choice(const char *str, const char *const *names);
-
 /* The font of family in the set; NULL (and the layout failed) when it is missing. */
 struct font *lay_get_font(struct layout *lo, const char *family, int bold, int italic);
 /* Adds text (borrowed until the paragraph is flushed) to the paragraph being collected. */
@@ -306,10 +303,10 @@ void lay_expand_template(const char *t, const struct meta *meta, const char *sec
 
 /*
  * Reads page.yaml's cover keys into ps (lay_cover.c): `cover`, `first-page-head`,
- * `body-top`, `cover-label`.  Returns 1 when m is one of them, 0 when it is
- * not, -1 after reporting a bad value at its place in path.
+ * `body-top`, `cover-label`, which schema_check() has found good; other keys
+ * are left alone.
  */
-int lay_cover_key(const char *path, const struct meta *m, struct lay_page_style *ps);
+void lay_cover_key(const char *path, const struct meta *m, struct lay_page_style *ps);
 /* Records that the page.yaml at path names family at m's place (for messages about the font). */
 void lay_note_font_place(struct lay_page_style *ps, const char *family, const char *path,
     const struct meta *m);

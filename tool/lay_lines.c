@@ -6,7 +6,6 @@
 #include "lay_int.h"
 #include "mem.h"
 #include "meta.h"
-#include "msg.h"
 
 int
 lay_line_numbers_value(const struct meta *m)
@@ -24,19 +23,6 @@ lay_line_numbers_value(const struct meta *m)
 		return -1;
 	v = strtol(m->str, &end, 10);
 	return *end == '\0' && v >= 1 && v <= 100 ? (int)v : -1;
-}
-
-int
-lay_check_meta(const char *path, const struct meta *meta)
-{
-	const struct meta *m = meta_get(meta, "line-numbers");
-
-	if (m != NULL && lay_line_numbers_value(m) < 0) {
-		msg_at(MSG_ERROR, path, m->line, m->col, "front matter: 'line-numbers' must be "
-		    "true, false or N, a number of lines from 1 to 100 (every Nth line numbered)");
-		return -1;
-	}
-	return 0;
 }
 
 void
