@@ -1112,7 +1112,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	body.cjk = lay_get_font(&lo, ps->cjk, 0, 0);
 	body.latin = lay_get_font(&lo, ps->latin, 0, 0);
 	lo.body = body;
-	/* The front matter's line-numbers (checked by lay_check_meta) before the style's. */
+	/* The front matter's line-numbers (checked by schema_check) before the style's. */
 	lo.line_every = ps->line_numbers;
 	if (lay_line_numbers_value(meta_get(doc->meta, "line-numbers")) >= 0)
 		lo.line_every = lay_line_numbers_value(meta_get(doc->meta, "line-numbers"));
