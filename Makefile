@@ -197,7 +197,7 @@ test: deps $(GALLEY) $(GALLEY_SAN) $(UNIT) $(UNIT_SAN)
 # Every built page in headless Chromium at phone and desktop width (tests/browser.py);
 # screenshots go to out/browser/.
 test-browser: deps-browser all
-	@python3 tests/browser.py out $(HTML)
+	@GALLEY=$(GALLEY) python3 tests/browser.py out $(HTML)
 
 # The valgrind suite alone (make test runs it too).
 valgrind: deps $(GALLEY)
