@@ -217,6 +217,13 @@ keys-doc: $(GALLEY)
 bench: deps $(GALLEY)
 	@sh tests/bench.sh $(GALLEY)
 
+# A live preview of content/: every document built into out/ and served at
+# http://127.0.0.1:$(PORT)/, rebuilt when a file it read changes (galley serve).
+PORT      ?= 8000
+.PHONY: serve
+serve: deps $(GALLEY)
+	$(GALLEY) serve -p $(PORT) -o out content
+
 # Fuzzing (libFuzzer, ASan, UBSan): each target in tests/fuzz/ (but the shared harness)
 # builds the pipeline in memory.  `make fuzz` runs each for FUZZ_SECONDS; what it finds
 # goes into out/fuzz/crash-TARGET-*, and once fixed into tests/fuzz/regressions/.

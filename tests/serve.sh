@@ -5,7 +5,7 @@
 e=$TMP/serve
 rm -rf "$e"
 mkdir -p "$e"
-python3 tests/serve.py "$G" "$e" >"$e/log" 2>&1
+timeout 600 python3 tests/serve.py "$G" "$e" >"$e/log" 2>&1
 while read -r verdict rest; do
 	case $verdict in
 	ok) ok ;;
@@ -13,6 +13,15 @@ while read -r verdict rest; do
 	*) bad "serve: $verdict $rest" ;;
 	esac
 done <"$e/log"
+check "serve: --help shows it" sh -c "'$G' --help | grep -q 'galley serve \[-p PORT\] \[--host ADDR\]'"
+# Usage errors end at once with status 2, before listening.
+printf -- '---\ntitle: t\n---\n\ntext\n' >"$e/u.md"
+for args in "build -p 0 $e/u.md" "serve -p x $e/u.md" "serve -p 70000 $e/u.md" \
+    "serve -o - $e/u.md" "serve --depfile $e/d -o $e/o $e/u.md" "serve -p 0 -o $e/o $e/none.md"; do
+	# shellcheck disable=SC2086
+	timeout 20 "$G" $args >/dev/null 2>&1
+	check "serve: usage error: $args" test $? = 2
+done
 # A run that stopped early (a crash of the test) has fewer lines than checks.
 n=$(grep -c -E "^(ok|FAIL) " "$e/log")
 check "serve: every check ran" test "$n" -ge 35
@@ -31,7 +40,7 @@ exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 	--show-leak-kinds=definite --log-file="$e/vg/valgrind.log" "$G" "\$@"
 VG
 		chmod +x "$e/vg/galley"
-		python3 tests/serve.py "$e/vg/galley" "$e/vg" >"$e/vg/log" 2>&1
+		timeout 600 python3 tests/serve.py "$e/vg/galley" "$e/vg" >"$e/vg/log" 2>&1
 		if [ "$(grep -c '^ok ' "$e/vg/log")" -ge 35 ] && ! grep -q '^FAIL' "$e/vg/log" &&
 		    [ ! -s "$e/vg/valgrind.log" ]; then
 			ok
