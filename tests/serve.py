@@ -16,6 +16,7 @@ import sys
 import time
 
 G, WORK = sys.argv[1], sys.argv[2]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WAIT = 20  # seconds to wait for an event: generous, never asserted on
 results = []
 
@@ -91,6 +92,7 @@ class Events:
             self.buf += chunk
 
     def wait_for(self, doc, timeout=WAIT):
+        """doc's state in the next build event that names it, or None."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             ev = self.next(end - time.monotonic())
@@ -98,6 +100,7 @@ class Events:
                 return None
             name, data = ev
             if name == "build":
+                self.last = sorted(d["id"] for d in data["docs"])
                 for d in data["docs"]:
                     if d["id"] == doc:
                         return d
@@ -129,7 +132,16 @@ def main():
     os.makedirs(doc, exist_ok=True)
     os.makedirs(os.path.join(out, "sub"), exist_ok=True)
     src = os.path.join(doc, "page.md")
-    write_atomic(src, "---\ntitle: 预览\n---\n\n第一版的正文。\n")
+    write_atomic(src, "---\ntitle: 预览\nfilters: [mark]\n---\n\n第一版的正文。\n")
+    # Another document: the same filter, and an image.
+    write_atomic(os.path.join(doc, "mark.lua"), "return { Str = function(s) return s end }\n")
+    write_atomic(os.path.join(doc, "other.md"), "---\ntitle: 另一篇\nfilters: [mark]\n---\n\n"
+                 "另一篇的正文。\n\n![图](img/pic.png)\n")
+    os.makedirs(os.path.join(doc, "img"), exist_ok=True)
+    with open(os.path.join(ROOT, "tests/golden/images/small.png"), "rb") as f:
+        png = f.read()
+    with open(os.path.join(doc, "img", "pic.png"), "wb") as f:
+        f.write(png)
     with open(os.path.join(WORK, "secret.txt"), "w") as f:
         f.write("SECRET-OUTSIDE\n")
     link = os.path.join(out, "link.txt")
@@ -138,17 +150,18 @@ def main():
     with open(os.path.join(out, "sub", "inside.txt"), "w") as f:
         f.write("inside\n")
 
-    proc = subprocess.Popen([G, "serve", "-p", "0", "-o", out, src],
+    proc = subprocess.Popen([G, "serve", "-p", "0", "-o", out, src,
+                             os.path.join(doc, "other.md")],
                             stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "stderr"), "w"))
     try:
-        run(proc, src, out)
+        run(proc, src, out, png)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
 
 
-def run(proc, src, out):
+def run(proc, src, out, png):
     # The first builds come before the line: a minute is plenty, even under valgrind.
     ready, _, _ = select.select([proc.stdout], [], [], 120)
     line = proc.stdout.readline().decode() if ready else ""
@@ -185,11 +198,21 @@ def run(proc, src, out):
     hello = ev.next()
     check("the stream says hello", hello is not None and hello[0] == "hello", repr(hello))
 
-    write_atomic(src, "---\ntitle: 预览\n---\n\n第二版的正文。\n")
+    write_atomic(src, "---\ntitle: 预览\nfilters: [mark]\n---\n\n第二版的正文。\n")
     d = ev.wait_for("page")
     check("an edit sends an event", d is not None and d["ok"] is True, repr(d))
+    check("an edit rebuilds only its document", getattr(ev, "last", None) == ["page"],
+          repr(getattr(ev, "last", None)))
     status, body = raw_get(port, "/page.html")
     check("the new text is served", "第二版".encode() in body, body[-300:])
+    status, body = raw_get(port, "/img/pic.png")
+    check("the image is served where the page links it", status == 200 and body == png,
+          str(status))
+    write_atomic(os.path.join(WORK, "doc", "mark.lua"),
+                 "-- edited\nreturn { Str = function(s) return s end }\n")
+    d = ev.wait_for("other")
+    check("an edit of a shared filter rebuilds both documents",
+          getattr(ev, "last", None) == ["other", "page"], repr(getattr(ev, "last", None)))
 
     write_atomic(src, "---\ntitle: 预览\n\n第三版，前言没有结束。\n")
     d = ev.wait_for("page")
@@ -209,7 +232,7 @@ def run(proc, src, out):
           and "page.md:1:1" in page[0]["diag"], repr(hello))
     ev2.close()
 
-    write_atomic(src, "---\ntitle: 预览\n---\n\n第四版的正文。\n")
+    write_atomic(src, "---\ntitle: 预览\nfilters: [mark]\n---\n\n第四版的正文。\n")
     d = ev.wait_for("page")
     check("the next good build clears the error", d is not None and d["ok"] is True
           and d["diag"] == "", repr(d))

@@ -436,28 +436,38 @@ build_argv(struct srv *s, struct srv_doc *d)
 	return argv;
 }
 
+/* A build running in a child: its messages are read from a pipe as they come. */
+struct srv_job {
+	struct srv_doc	*doc;
+	pid_t		 pid;
+	int		 fd;		/* the read end of the child's standard error */
+	struct buf	 said;
+};
+
 /*
- * Builds d by running `galley build` on it, its messages collected from the
- * child's standard error (and shown on ours).  A child per build, not
- * build_file() in this process: a build keeps its styles and fonts loaded
- * for the next document (an edited style would not be seen), the filter
- * watchdog ends the process when a filter is stuck, and a crash on bad input
- * must not take the server down.  Starting one costs a few milliseconds.
+ * Starts `galley build` on d.  A child per build, not build_file() in this
+ * process: a build keeps its styles and fonts loaded for the next document
+ * (an edited style would not be seen), the filter watchdog ends the process
+ * when a filter is stuck, and a crash on bad input must not take the server
+ * down.  Starting one costs a few milliseconds.  Returns 0, or -1 with the
+ * reason in job->said.
  */
 static int
-run_build(struct srv *s, struct srv_doc *d, struct buf *said)
+start_build(struct srv *s, struct srv_doc *d, struct srv_job *job)
 {
-	char **argv = build_argv(s, d), chunk[4096];
+	char **argv = build_argv(s, d);
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dfl;
-	int pipefd[2], status = -1, rc;
-	pid_t pid;
-	ssize_t got;
+	int pipefd[2], rc = -1;
 	size_t i;
 
+	memset(job, 0, sizeof(*job));
+	job->doc = d;
+	job->fd = -1;
+	unlink(d->depfile);
 	if (pipe2(pipefd, O_CLOEXEC) == -1) {
-		buf_printf(said, "galley: error: cannot make a pipe: %s\n", strerror(errno));
+		buf_printf(&job->said, "galley: error: cannot make a pipe: %s\n", strerror(errno));
 		goto out;
 	}
 	posix_spawn_file_actions_init(&fa);
@@ -471,52 +481,66 @@ run_build(struct srv *s, struct srv_doc *d, struct buf *said)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &dfl);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawn(&pid, s->exe, &fa, &attr, argv, environ);
+	rc = posix_spawn(&job->pid, s->exe, &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(pipefd[1]);
 	if (rc != 0) {
-		buf_printf(said, "galley: error: cannot run %s: %s\n", s->exe, strerror(rc));
+		buf_printf(&job->said, "galley: error: cannot run %s: %s\n", s->exe,
+		    strerror(rc));
 		close(pipefd[0]);
+		rc = -1;
 		goto out;
 	}
-	while ((got = read(pipefd[0], chunk, sizeof(chunk))) != 0) {
-		if (got == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		buf_put(said, chunk, (size_t)got);
-		fwrite(chunk, 1, (size_t)got, stderr);
-	}
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (WIFSIGNALED(status))
-		buf_printf(said, "galley: %s: error: the build ended with signal %d\n", d->src,
-		    WTERMSIG(status));
+	job->fd = pipefd[0];
 out:
 	for (i = 0; argv[i] != NULL; i++)
 		free(argv[i]);
 	free(argv);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return rc;
+}
+
+/* Reads what the child said; returns 1 at the end of it, 0 when there may be more. */
+static int
+read_job(struct srv_job *job)
+{
+	char chunk[4096];
+	ssize_t got = read(job->fd, chunk, sizeof(chunk));
+
+	if (got > 0) {
+		buf_put(&job->said, chunk, (size_t)got);
+		return 0;
+	}
+	if (got == -1 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	return 1;
 }
 
 /*
- * Builds d and watches what it read.  After a failure the files the last
- * good build read stay watched, and the source (for an issue folder, each
- * file in it) is watched in any case, so fixing the error rebuilds.
+ * Ends the build of job (its child has said all) and watches what it read.
+ * After a failure the files the last good build read stay watched, and the
+ * source (for an issue folder, each file in it) is watched in any case, so
+ * fixing the error rebuilds.  The messages go to the terminal, a document's
+ * together, and with the next event to the pages.
  */
 static void
-build_doc(struct srv *s, struct srv_doc *d)
+finish_build(struct srv *s, struct srv_job *job)
 {
-	struct buf said = BUF_INIT;
+	struct srv_doc *d = job->doc;
 	struct dep_list paths = DEP_LIST_INIT;
+	int status = -1, ok;
 	size_t i;
-	int ok;
 
-	unlink(d->depfile);
-	ok = run_build(s, d, &said) == 0;
+	if (job->fd != -1) {
+		close(job->fd);
+		while (waitpid(job->pid, &status, 0) == -1 && errno == EINTR)
+			;
+		if (WIFSIGNALED(status))
+			buf_printf(&job->said, "galley: %s: error: the build ended with signal %d\n",
+			    d->src, WTERMSIG(status));
+	}
+	fputs(buf_str(&job->said), stderr);
+	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	if (ok && read_depfile(d, &paths) == 0) {
 		free_deps(d);
 		for (i = 0; i < paths.n; i++)
@@ -534,12 +558,64 @@ build_doc(struct srv *s, struct srv_doc *d)
 	pthread_mutex_lock(&s->lock);
 	d->ok = ok;
 	free(d->diag);
-	d->diag = buf_take(&said);
+	d->diag = buf_take(&job->said);
 	if (d->diag == NULL)
 		d->diag = mem_strdup("");
 	d->gen = s->gen + 1;
 	pthread_mutex_unlock(&s->lock);
-	buf_free(&said);
+	buf_free(&job->said);
+}
+
+/*
+ * Builds the dirty documents, as many at a time as there are processors (a
+ * style edit rebuilds every document of that style).  Returns how many.
+ */
+static size_t
+build_dirty(struct srv *s)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t njobs = cpus > 1 ? (size_t)cpus : 1, running = 0, next = 0, built = 0, i;
+	struct srv_job *jobs = mem_zalloc(njobs, sizeof(*jobs));
+	struct pollfd *fds = mem_zalloc(njobs, sizeof(*fds));
+
+	for (;;) {
+		while (running < njobs && next < s->ndocs) {
+			struct srv_doc *d = &s->docs[next++];
+			if (!d->dirty)
+				continue;
+			built++;
+			if (start_build(s, d, &jobs[running]) == -1)
+				finish_build(s, &jobs[running]);
+			else
+				running++;
+		}
+		if (running == 0)
+			break;
+		for (i = 0; i < running; i++) {
+			fds[i].fd = jobs[i].fd;
+			fds[i].events = POLLIN;
+			fds[i].revents = 0;
+		}
+		if (poll(fds, running, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			/* Cannot wait for them together: one after the other, then. */
+			for (i = 0; i < running; i++) {
+				while (!read_job(&jobs[i]))
+					;
+				finish_build(s, &jobs[i]);
+			}
+			break;
+		}
+		for (i = running; i-- > 0; )
+			if (fds[i].revents != 0 && read_job(&jobs[i])) {
+				finish_build(s, &jobs[i]);
+				jobs[i] = jobs[--running];
+			}
+	}
+	free(jobs);
+	free(fds);
+	return built;
 }
 
 /* Tells the waiting event streams that there is news (a new generation, a ping, the end). */
@@ -571,14 +647,7 @@ wake_streams(struct srv *s)
 static void
 rebuild(struct srv *s)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < s->ndocs; i++)
-		if (s->docs[i].dirty) {
-			build_doc(s, &s->docs[i]);
-			n++;
-		}
-	if (n == 0)
+	if (build_dirty(s) == 0)
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->gen++;
@@ -939,6 +1008,8 @@ serve_html(struct MHD_Connection *conn, const char *real, const char *url)
 		}
 	buf_put(&out, page.data, at);
 	id = mem_strndup(url + 1, strlen(url + 1) - 5);	/* less ".html" */
+	if (has_suffix(id, ".comments"))	/* a standard's comment form: its document's */
+		id[strlen(id) - 9] = '\0';
 	put_script(&out, id);
 	buf_put(&out, page.data + at, page.len - at);
 	free(id);
@@ -992,7 +1063,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		index_page(s, &b);
 		return reply_buf(conn, MHD_HTTP_OK, &b, "text/html; charset=utf-8");
 	}
-	if (strcmp(url, SRV_PREFIX "events") == 0) {
+	if (strcmp(url, SRV_PREFIX "events") == 0 && strcmp(method, MHD_HTTP_METHOD_GET) == 0) {
 		struct srv_sse *e = mem_zalloc(1, sizeof(*e));
 		struct MHD_Response *r;
 		e->s = s;
@@ -1238,7 +1309,8 @@ srv_run(const struct srv_opts *o)
 	if ((s.daemon = start_daemon(&s, &port)) == NULL)
 		goto out;
 	for (i = 0; i < s.ndocs; i++)
-		build_doc(&s, &s.docs[i]);
+		s.docs[i].dirty = 1;
+	build_dirty(&s);
 	pthread_mutex_lock(&s.lock);
 	s.gen++;
 	pthread_mutex_unlock(&s.lock);
