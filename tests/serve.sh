@@ -14,14 +14,20 @@ while read -r verdict rest; do
 	esac
 done <"$e/log"
 check "serve: --help shows it" sh -c "'$G' --help | grep -q 'galley serve \[-p PORT\] \[--host ADDR\]'"
-# Usage errors end at once with status 2, before listening.
+# Usage errors end at once with status 2 and say why, before listening.
 printf -- '---\ntitle: t\n---\n\ntext\n' >"$e/u.md"
-for args in "build -p 0 $e/u.md" "serve -p x $e/u.md" "serve -p 70000 $e/u.md" \
-    "serve -o - $e/u.md" "serve --depfile $e/d -o $e/o $e/u.md" "serve -p 0 -o $e/o $e/none.md"; do
-	# shellcheck disable=SC2086
-	timeout 20 "$G" $args >/dev/null 2>&1
-	check "serve: usage error: $args" test $? = 2
-done
+serve_usage() {	# serve_usage MESSAGE ARGS...
+	msg=$1
+	shift
+	timeout 20 "$G" "$@" >/dev/null 2>"$e/usage.err"
+	check "serve: usage error: $*" sh -c "test $? = 2 && grep -q -- '$msg' '$e/usage.err'"
+}
+serve_usage "-p and --host are for" build -p 0 "$e/u.md"
+serve_usage "-p needs a port number" serve -p x "$e/u.md"
+serve_usage "-p needs a port number" serve -p 70000 "$e/u.md"
+serve_usage "serve needs" serve -o - "$e/u.md"
+serve_usage "serve needs" serve --depfile "$e/d" -o "$e/o" "$e/u.md"
+serve_usage "none.md: error: no such file or folder" serve -p 0 -o "$e/o" "$e/none.md"
 # A run that stopped early (a crash of the test) has fewer lines than checks.
 n=$(grep -c -E "^(ok|FAIL) " "$e/log")
 check "serve: every check ran" test "$n" -ge 38

@@ -442,6 +442,12 @@ main(int argc, char *argv[])
 		rc = usage_error("no input files", NULL);
 		goto out;
 	}
+	if (serve && (strcmp(opts.outdir, "-") == 0 || opts.depfile != NULL ||
+	    !(opts.outputs & OUT_HTML))) {
+		rc = usage_error("serve needs `-o DIR`, HTML among the outputs and no --depfile",
+		    NULL);
+		goto out;
+	}
 	if (!index && strcmp(opts.outdir, "-") == 0 && (argc - optind > 1 ||
 	    (opts.outputs & (opts.outputs - 1)) != 0)) {
 		rc = usage_error("-o - takes one input file and one output type", NULL);
@@ -454,12 +460,6 @@ main(int argc, char *argv[])
 	if (opts.depfile != NULL && (strcmp(opts.outdir, "-") == 0 || *opts.depfile == '\0' ||
 	    opts.check_only)) {
 		rc = usage_error("--depfile needs `build -o DIR` and a file name", NULL);
-		goto out;
-	}
-	if (serve && (strcmp(opts.outdir, "-") == 0 || opts.depfile != NULL ||
-	    !(opts.outputs & OUT_HTML))) {
-		rc = usage_error("serve needs `-o DIR`, HTML among the outputs and no --depfile",
-		    NULL);
 		goto out;
 	}
 	msg_configure(strict, quiet);
