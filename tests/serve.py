@@ -92,8 +92,10 @@ class Events:
             self.buf += chunk
 
     def wait_for(self, doc, timeout=WAIT):
-        """doc's state in the next build event that names it, or None."""
+        """doc's state once a rebuild of it is over (a failure, or the pass that wrote
+        everything), or None; self.passes lists the outputs of each event for doc."""
         end = time.monotonic() + timeout
+        self.passes = []
         while time.monotonic() < end:
             ev = self.next(end - time.monotonic())
             if ev is None:
@@ -103,7 +105,9 @@ class Events:
                 self.last = sorted(d["id"] for d in data["docs"])
                 for d in data["docs"]:
                     if d["id"] == doc:
-                        return d
+                        self.passes.append(d["outputs"])
+                        if not d["ok"] or d["outputs"] in ("pdf", "all"):
+                            return d
         return None
 
     def close(self):
@@ -203,6 +207,7 @@ def run(proc, src, out, png):
     check("an edit sends an event", d is not None and d["ok"] is True, repr(d))
     check("an edit rebuilds only its document", getattr(ev, "last", None) == ["page"],
           repr(getattr(ev, "last", None)))
+    check("the HTML comes first, then the rest", ev.passes == ["html", "pdf"], repr(ev.passes))
     status, body = raw_get(port, "/page.html")
     check("the new text is served", "第二版".encode() in body, body[-300:])
     status, body = raw_get(port, "/img/pic.png")

@@ -69,6 +69,7 @@ struct srv_doc {
 	int		 dirty;		/* a file it read changed since its last build */
 	/* Read by the HTTP thread: under srv.lock. */
 	int		 ok;		/* its last build succeeded */
+	const char	*outputs;	/* what it wrote: "html", "pdf" (and the rest) or "all" */
 	char		*diag;		/* what its last build said */
 	unsigned long	 gen;		/* the event generation of its last build */
 };
@@ -88,6 +89,7 @@ struct srv {
 	pthread_mutex_t		 lock;		/* the fields below and each doc's ok, diag, gen */
 	unsigned long		 gen;		/* bumped by each round of rebuilds */
 	unsigned long		 ping;		/* bumped every SRV_PING_MS */
+	int			 two_pass;	/* rebuild the HTML first, then everything */
 	int			 stopping;
 	struct srv_sse		*streams;	/* open event streams */
 };
@@ -375,7 +377,7 @@ copy_images(struct srv_doc *d, const struct dep_list *paths)
 
 /* The `galley build` command line for d: the serve command's build options passed on. */
 static char **
-build_argv(struct srv *s, struct srv_doc *d)
+build_argv(struct srv *s, struct srv_doc *d, int html_only)
 {
 	const struct build_opts *b = s->o->build;
 	static const char *const kinds[] = { "html", "xml", "tree", "layout", "pdf" };
@@ -391,12 +393,14 @@ build_argv(struct srv *s, struct srv_doc *d)
 	ARG(mem_strdup("-o"));
 	ARG(mem_strdup(d->outdir));
 	for (i = 0; i < 5; i++)
-		if (b->outputs & (1u << i))
+		if (html_only ? i == 0 : (b->outputs & (1u << i)) != 0)
 			buf_printf(&t, "%s%s", t.len ? "," : "", kinds[i]);
 	ARG(mem_strdup("-t"));
 	ARG(buf_take(&t));
-	ARG(mem_strdup("--depfile"));
-	ARG(mem_strdup(d->depfile));
+	if (!html_only) {	/* only the whole build reads everything: fonts, images */
+		ARG(mem_strdup("--depfile"));
+		ARG(mem_strdup(d->depfile));
+	}
 	if (b->style != NULL) {
 		ARG(mem_strdup("-s"));
 		ARG(mem_strdup(b->style));
@@ -439,6 +443,7 @@ build_argv(struct srv *s, struct srv_doc *d)
 /* A build running in a child: its messages are read from a pipe as they come. */
 struct srv_job {
 	struct srv_doc	*doc;
+	int		 html_only;	/* the first pass of a rebuild */
 	pid_t		 pid;
 	int		 fd;		/* the read end of the child's standard error */
 	struct buf	 said;
@@ -453,9 +458,9 @@ struct srv_job {
  * reason in job->said.
  */
 static int
-start_build(struct srv *s, struct srv_doc *d, struct srv_job *job)
+start_build(struct srv *s, struct srv_doc *d, int html_only, struct srv_job *job)
 {
-	char **argv = build_argv(s, d);
+	char **argv = build_argv(s, d, html_only);
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dfl;
@@ -464,8 +469,10 @@ start_build(struct srv *s, struct srv_doc *d, struct srv_job *job)
 
 	memset(job, 0, sizeof(*job));
 	job->doc = d;
+	job->html_only = html_only;
 	job->fd = -1;
-	unlink(d->depfile);
+	if (!html_only)
+		unlink(d->depfile);
 	if (pipe2(pipefd, O_CLOEXEC) == -1) {
 		buf_printf(&job->said, "galley: error: cannot make a pipe: %s\n", strerror(errno));
 		goto out;
@@ -541,7 +548,7 @@ finish_build(struct srv *s, struct srv_job *job)
 	}
 	fputs(buf_str(&job->said), stderr);
 	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	if (ok && read_depfile(d, &paths) == 0) {
+	if (ok && !job->html_only && read_depfile(d, &paths) == 0) {
 		free_deps(d);
 		for (i = 0; i < paths.n; i++)
 			watch_file(s, d, paths.paths[i], 0);
@@ -554,9 +561,11 @@ finish_build(struct srv *s, struct srv_job *job)
 	} else
 		watch_file(s, d, d->src, 0);
 	dep_reset(&paths);
-	d->dirty = 0;
+	/* The HTML failed: the whole build would say the same. */
+	d->dirty = job->html_only && ok;
 	pthread_mutex_lock(&s->lock);
 	d->ok = ok;
+	d->outputs = job->html_only ? "html" : s->two_pass ? "pdf" : "all";
 	free(d->diag);
 	d->diag = buf_take(&job->said);
 	if (d->diag == NULL)
@@ -571,7 +580,7 @@ finish_build(struct srv *s, struct srv_job *job)
  * style edit rebuilds every document of that style).  Returns how many.
  */
 static size_t
-build_dirty(struct srv *s)
+build_dirty(struct srv *s, int html_only)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t njobs = cpus > 1 ? (size_t)cpus : 1, running = 0, next = 0, built = 0, i;
@@ -584,7 +593,7 @@ build_dirty(struct srv *s)
 			if (!d->dirty)
 				continue;
 			built++;
-			if (start_build(s, d, &jobs[running]) == -1)
+			if (start_build(s, d, html_only, &jobs[running]) == -1)
 				finish_build(s, &jobs[running]);
 			else
 				running++;
@@ -643,16 +652,31 @@ wake_streams(struct srv *s)
 	free(wake);
 }
 
-/* Rebuilds the dirty documents, then sends one event for them all. */
+/* Tells the event streams that the documents built since the last time are new. */
 static void
-rebuild(struct srv *s)
+announce(struct srv *s)
 {
-	if (build_dirty(s) == 0)
-		return;
 	pthread_mutex_lock(&s->lock);
 	s->gen++;
 	pthread_mutex_unlock(&s->lock);
 	wake_streams(s);
+}
+
+/*
+ * Rebuilds the dirty documents and sends an event for them all.  When the
+ * PDF is among the outputs, in two passes: the HTML alone first, a tenth of
+ * the time of a whole build (which writes the PDF), so that an open page
+ * reloads at once; then the whole build, whose event the PDF view waits for
+ * and whose depfile names every file read.  The model is made twice.
+ */
+static void
+rebuild(struct srv *s)
+{
+	if (build_dirty(s, s->two_pass) == 0)
+		return;
+	announce(s);
+	if (s->two_pass && build_dirty(s, 0) > 0)
+		announce(s);
 }
 
 /* ---- events ---- */
@@ -695,7 +719,8 @@ make_event(struct srv *s, struct buf *out, const char *kind, unsigned long since
 			continue;
 		buf_puts(out, first ? "{\"id\":" : ",{\"id\":");
 		json_string(out, d->id);
-		buf_printf(out, ",\"ok\":%s,\"diag\":", d->ok ? "true" : "false");
+		buf_printf(out, ",\"ok\":%s,\"outputs\":\"%s\",\"diag\":", d->ok ? "true" : "false",
+		    d->outputs ? d->outputs : "all");
 		json_string(out, d->diag ? d->diag : "");
 		buf_putc(out, '}');
 		first = 0;
@@ -776,6 +801,8 @@ sse_free(void *cls)
  * scroll position in sessionStorage), and shows the diagnostics over the
  * last good page when the build failed.  GALLEY_DOC is the page's document
  * id; "" for the list of documents, which reloads on any build.
+ * GALLEY_WANTS is the pass of a rebuild it reloads after (see rebuild()):
+ * "html" for a page, "pdf" for the PDF view.
  */
 static const char reload_script[] =
 "(function () {\n"
@@ -811,21 +838,23 @@ static const char reload_script[] =
 "    if (d && !d.ok) overlay(d.diag);\n"
 "  });\n"
 "  es.addEventListener('build', function (e) {\n"
-"    var d = GALLEY_DOC === '' ? { ok: true } : mine(e.data);\n"
+"    var d = GALLEY_DOC === '' ? { ok: true, outputs: 'all' } : mine(e.data);\n"
 "    if (!d) return;\n"
 "    if (!d.ok) { overlay(d.diag); return; }\n"
+"    if (d.outputs !== 'all' && d.outputs !== GALLEY_WANTS) return;\n"
 "    sessionStorage.setItem(key, String(window.scrollY));\n"
 "    es.close();\n"
 "    location.reload();\n"
 "  });\n"
 "})();\n";
 
+/* wants: the rebuild that reloads the page, "html" or "pdf" (see rebuild()). */
 static void
-put_script(struct buf *out, const char *id)
+put_script(struct buf *out, const char *id, const char *wants)
 {
 	buf_puts(out, "<script>var GALLEY_DOC = ");
 	json_string(out, id);
-	buf_printf(out, ";\n%s</script>\n", reload_script);
+	buf_printf(out, ", GALLEY_WANTS = '%s';\n%s</script>\n", wants, reload_script);
 }
 
 static void
@@ -868,7 +897,7 @@ index_page(struct srv *s, struct buf *out)
 	}
 	pthread_mutex_unlock(&s->lock);
 	buf_puts(out, "</ul>\n");
-	put_script(out, "");
+	put_script(out, "", "html");
 	buf_puts(out, "</body></html>\n");
 }
 
@@ -883,7 +912,7 @@ pdf_page(const char *id, unsigned long gen, struct buf *out)
 	    "<iframe src=\"/");
 	html_text(out, id);
 	buf_printf(out, ".pdf?gen=%lu\"></iframe>\n", gen);
-	put_script(out, id);
+	put_script(out, id, "pdf");
 	buf_puts(out, "</body></html>\n");
 }
 
@@ -1010,7 +1039,7 @@ serve_html(struct MHD_Connection *conn, const char *real, const char *url)
 	id = mem_strndup(url + 1, strlen(url + 1) - 5);	/* less ".html" */
 	if (has_suffix(id, ".comments"))	/* a standard's comment form: its document's */
 		id[strlen(id) - 9] = '\0';
-	put_script(&out, id);
+	put_script(&out, id, "html");
 	buf_put(&out, page.data + at, page.len - at);
 	free(id);
 	buf_free(&page);
@@ -1310,7 +1339,8 @@ srv_run(const struct srv_opts *o)
 		goto out;
 	for (i = 0; i < s.ndocs; i++)
 		s.docs[i].dirty = 1;
-	build_dirty(&s);
+	build_dirty(&s, 0);
+	s.two_pass = (o->build->outputs & ~(unsigned)OUT_HTML) != 0;
 	pthread_mutex_lock(&s.lock);
 	s.gen++;
 	pthread_mutex_unlock(&s.lock);
