@@ -9,7 +9,7 @@ DATADIR   = $(PREFIX)/share/galley
 DEB_PACKAGES = gcc make pkg-config \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libxslt1-dev libxml2-dev \
 	liblua5.4-dev libhpdf-dev libharfbuzz-dev libfontconfig-dev libyaml-dev \
-	libicu-dev zlib1g-dev \
+	libicu-dev zlib1g-dev libmicrohttpd-dev \
 	fonts-noto-cjk texlive-lang-chinese \
 	fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 \
 	fonts-lxgw-wenkai poppler-utils qpdf time valgrind python3
@@ -18,7 +18,7 @@ BROWSER_PACKAGES = chromium python3
 # Only for `make fuzz`: clang and its libFuzzer runtime.
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 
-PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz harfbuzz-subset zlib icu-uc icu-i18n
+PKGS      = libcmark-gfm libxslt libxml-2.0 yaml-0.1 lua5.4 fontconfig harfbuzz harfbuzz-subset zlib icu-uc icu-i18n libmicrohttpd
 # Recursive (=) on purpose: pkg-config is asked only after `deps` installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhpdf -lm -pthread
@@ -197,7 +197,7 @@ test: deps $(GALLEY) $(GALLEY_SAN) $(UNIT) $(UNIT_SAN)
 # Every built page in headless Chromium at phone and desktop width (tests/browser.py);
 # screenshots go to out/browser/.
 test-browser: deps-browser all
-	@python3 tests/browser.py out $(HTML)
+	@GALLEY=$(GALLEY) python3 tests/browser.py out $(HTML)
 
 # The valgrind suite alone (make test runs it too).
 valgrind: deps $(GALLEY)
@@ -216,6 +216,13 @@ keys-doc: $(GALLEY)
 
 bench: deps $(GALLEY)
 	@sh tests/bench.sh $(GALLEY)
+
+# A live preview of content/: every document built into out/ and served at
+# http://127.0.0.1:$(PORT)/, rebuilt when a file it read changes (galley serve).
+PORT      ?= 8000
+.PHONY: serve
+serve: deps $(GALLEY)
+	$(GALLEY) serve -p $(PORT) -o out content
 
 # Fuzzing (libFuzzer, ASan, UBSan): each target in tests/fuzz/ (but the shared harness)
 # builds the pipeline in memory.  `make fuzz` runs each for FUZZ_SECONDS; what it finds

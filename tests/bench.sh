@@ -5,6 +5,8 @@
 #     122-page reference: content/'s documents (front matter dropped, headings made
 #     distinct) repeated, with wall time, peak memory, pages, PDF size and the
 #     per-stage split from `galley build --stats`.
+#  3. `galley serve`: edit-to-reload of a bulletin issue (content/bulletin/2026-3), from
+#     the rename of an article to the build event a client receives.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 G=${1:-out/bin/galley}
@@ -77,3 +79,10 @@ for size in $SIZES; do
 	rm -f "$TMP/doc$size.md" "$TMP/out/doc$size."*
 done
 echo "targets (issue 5): 122 pages <= 0.15 s; 1,200 pages <= 1.5 s and < 200 MB; PDF <= 1.8 MB at 122 pages"
+
+# The issue's term base is named as ../../terms/ from its folder: the same layout here,
+# run from its top (a term base must lie under the working directory).
+mkdir -p "$TMP/serve/bulletin" && cp -R content/terms "$TMP/serve/terms" &&
+	cp -R content/bulletin/2026-3 "$TMP/serve/bulletin/2026-3" &&
+	bench=$(pwd)/tests/serve_bench.py && case $G in /*) ;; *) G=$(pwd)/$G ;; esac &&
+	(cd "$TMP/serve" && python3 "$bench" "$G" bulletin/2026-3 out)

@@ -9,6 +9,10 @@ than the screen, when a link points at an id or a file that is not there, or whe
 Chinese text is drawn with a font that has no Chinese glyphs.  Screenshots of the whole
 page at both widths go to OUT_DIR/browser/ for a person to look at.
 
+With $GALLEY set (make test-browser sets it), it also runs `galley serve` on a document
+and sees an open page reload by itself after an edit (keeping its scroll position),
+show a failed build's errors over the last good page, and the PDF view page reload.
+
 Chromium is driven over the DevTools protocol through the pipe it opens on file
 descriptors 3 and 4 (--remote-debugging-pipe): standard library only, no port to race
 for, and the browser goes away with this process.
@@ -22,6 +26,7 @@ import os
 import re
 import select
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -348,6 +353,101 @@ def chinese_fonts(browser):
     return problems
 
 
+def save(path, text):
+    """Saves as an editor does: a temporary file renamed over the old one."""
+    with open(path + ".tmp~", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.rename(path + ".tmp~", path)
+
+
+def live_doc(marker):
+    """A page long enough to scroll, with marker in its first paragraph."""
+    return "---\ntitle: 实时预览\n---\n\n%s\n\n%s" % (
+        marker, "".join("第%d段：编辑保存之后，打开的页面自己重新载入。\n\n" % i
+                        for i in range(1, 120)))
+
+
+def until(browser, expression, seconds=REPLY_TIMEOUT):
+    """Evaluates expression until it is true; returns whether it became true in time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if browser.evaluate(expression):
+                return True
+        except BrowserError:
+            pass  # the page is between loads
+        time.sleep(0.1)
+    return False
+
+
+def serve_reload(browser, galley, scratch, run):
+    """`galley serve`: an open page reloads by itself after an edit, and shows errors."""
+    src = os.path.join(scratch, "live.md")
+    save(src, live_doc("初版标记"))
+    proc = subprocess.Popen([galley, "serve", "-p", "0", "-o", os.path.join(scratch, "live"),
+                             src], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        line = proc.stdout.readline().decode()
+        run.check("serve: prints its address", [] if "serving http://127.0.0.1:" in line
+                  else ["first line: %r" % line])
+        if "serving" not in line:
+            return
+        origin = line.split("serving ", 1)[1].strip().rstrip("/")
+        browser.call("Emulation.setDeviceMetricsOverride", {
+            "width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+        browser.events.clear()
+        browser.call("Page.navigate", {"url": origin + "/live.html"})
+        browser.wait_for("Page.loadEventFired")
+        # A mark that only this load of the page has; the page's event stream is open.
+        browser.evaluate("window.scrollTo(0, 600); window.galleyMark = 1; true")
+        until(browser, "window.scrollY === 600", 10)
+        browser.events.clear()
+        save(src, live_doc("二版标记"))
+        reloaded = until(browser, "document.body.innerText.includes('二版标记') && "
+                         "window.galleyMark === undefined", 30)
+        run.check("serve: the open page reloads by itself after an edit",
+                  [] if reloaded else ["the page did not reload with the new text"])
+        kept = until(browser, "Math.abs(window.scrollY - 600) < 2", 10)
+        run.check("serve: the reload keeps the scroll position",
+                  [] if kept else ["scrollY is %s" % browser.evaluate("window.scrollY")])
+
+        browser.evaluate("window.galleyMark = 2; true")
+        save(src, "---\ntitle: 实时预览\n\n前言没有结束。\n")
+        shown = until(browser, "(document.getElementById('galley-overlay') || {}).textContent"
+                      " !== undefined && document.getElementById('galley-overlay')"
+                      ".textContent.includes('live.md:1:1: error')", 30)
+        run.check("serve: a failed build shows its errors over the last good page",
+                  [] if shown and browser.evaluate(
+                      "window.galleyMark === 2 && document.body.innerText.includes('二版标记')")
+                  else ["no overlay with live.md:1:1: error, or the page changed"])
+        browser.events.clear()
+        save(src, live_doc("三版标记"))
+        fixed = until(browser, "document.body.innerText.includes('三版标记') && "
+                      "!document.getElementById('galley-overlay')", 30)
+        run.check("serve: the next good build clears the errors",
+                  [] if fixed else ["the overlay stayed or the text is old"])
+
+        browser.events.clear()
+        browser.call("Page.navigate", {"url": origin + "/_galley/pdf/live"})
+        browser.wait_for("Page.loadEventFired")
+        browser.evaluate("window.galleyMark = 3; true")
+        browser.events.clear()
+        save(src, live_doc("四版标记"))
+        pdf = until(browser, "window.galleyMark === undefined && "
+                    "document.querySelector('iframe').src.includes('live.pdf')", 30)
+        run.check("serve: the PDF view page reloads after an edit",
+                  [] if pdf else ["the PDF view page did not reload"])
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        run.check("serve: ends with status 0 on SIGTERM",
+                  [] if proc.returncode == 0 else ["status %s" % proc.returncode])
+
+
 def main(argv):
     if len(argv) < 3:
         print("usage: tests/browser.py OUT_DIR PAGE.html...", file=sys.stderr)
@@ -393,6 +493,8 @@ def main(argv):
             ids_of_page[page] = set(links["ids"])
             links_of_page[page] = links["others"]
             run.check(page + ": Chinese text drawn with a Chinese font", chinese_fonts(browser))
+        if os.environ.get("GALLEY"):
+            serve_reload(browser, os.path.abspath(os.environ["GALLEY"]), scratch, run)
     except BrowserError as error:
         run.check("Chromium runs the checks", [str(error)])
         with open(log_path, errors="replace") as log:

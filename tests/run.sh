@@ -111,6 +111,7 @@ for G in "$@"; do
 		. tests/badinput.sh
 		. tests/fuzz.sh
 		. tests/pages.sh
+		. tests/serve.sh
 	fi
 	if [ $vg_started = 1 ]; then vg_collect; fi
 done

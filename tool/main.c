@@ -1,4 +1,4 @@
-/* The galley command line: `galley build`, `galley check`, `galley index`, `galley keys`, --help and --version. */
+/* The galley command line: `galley build`, `galley check`, `galley index`, `galley serve`, `galley keys`, --help and --version. */
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -13,6 +13,7 @@
 #include "doc.h"
 #include "msg.h"
 #include "schema.h"
+#include "srv.h"
 
 #ifndef GALLEY_VERSION
 #define GALLEY_VERSION "0.0"
@@ -29,6 +30,7 @@ static const char usage_text[] =
 "       galley check [-s STYLE] [-L FILTER]... [-M KEY=VALUE]... [--strict]\n"
 "                    [--filter-time SECONDS] FILE...\n"
 "       galley index [-o DIR] [--depfile FILE] [--self-contained] ISSUE...\n"
+"       galley serve [-p PORT] [--host ADDR] [-o DIR] [build options] FILE|FOLDER...\n"
 "       galley keys\n"
 "       galley --help | --version\n";
 
@@ -45,6 +47,11 @@ static const char help_text[] =
 "  index            write DIR/index.html, the list of the bulletin issues\n"
 "                   built into DIR, newest first (an ISSUE is a folder with\n"
 "                   issue.yaml, its issue.yaml, or a Markdown file)\n"
+"  serve            build each FILE (and the documents under each FOLDER) to\n"
+"                   HTML and PDF in DIR, serve DIR at http://127.0.0.1:PORT/\n"
+"                   and rebuild a document when a file it read changes; the\n"
+"                   open pages reload themselves, and show the errors of a\n"
+"                   failed build over the last good page\n"
 "  keys             print the keys of front matter, issue.yaml, defaults.yaml,\n"
 "                   page.yaml and cover elements (type, default, meaning) and\n"
 "                   the diagnostic ids, as Markdown\n"
@@ -80,6 +87,9 @@ static const char help_text[] =
 "  --comments-form  also write the comment form (意见汇总表) of each FILE,\n"
 "                   a row per clause: DIR/NAME.comments.html and\n"
 "                   DIR/NAME.comments.csv (front matter: comments-form: true)\n"
+"  -p PORT          serve: the port (default 8000; 0 takes a free one)\n"
+"  --host ADDR      serve: the address to listen on (default 127.0.0.1: this\n"
+"                   machine only)\n"
 "  -q, --quiet      do not print warnings, progress or the summary\n"
 "\n"
 "Messages have the form 'galley: FILE:LINE:COL: error: text'.  Exit status:\n"
@@ -144,6 +154,21 @@ parse_seconds(const char *arg, int *seconds)
 		return usage_error("--filter-time needs a whole number of seconds (1 to 86400), not",
 		    arg);
 	*seconds = (int)v;
+	return 0;
+}
+
+/* A TCP port, 0 (any free one) to 65535. */
+static int
+parse_port(const char *arg, int *port)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > 65535)
+		return usage_error("-p needs a port number (0 to 65535), not", arg);
+	*port = (int)v;
 	return 0;
 }
 
@@ -261,7 +286,8 @@ int
 main(int argc, char *argv[])
 {
 	enum { OPT_STRICT = 256, OPT_UNSAFE, OPT_SELF, OPT_TRUST, OPT_STATS, OPT_HELP,
-	    OPT_VERSION, OPT_TRUST_PATHS, OPT_DEPFILE, OPT_COMMENTS_FORM, OPT_FILTER_TIME };
+	    OPT_VERSION, OPT_TRUST_PATHS, OPT_DEPFILE, OPT_COMMENTS_FORM, OPT_FILTER_TIME,
+	    OPT_HOST };
 	static const struct option longopts[] = {
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
@@ -273,6 +299,7 @@ main(int argc, char *argv[])
 		{ "depfile", required_argument, NULL, OPT_DEPFILE },
 		{ "comments-form", no_argument, NULL, OPT_COMMENTS_FORM },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "host", required_argument, NULL, OPT_HOST },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -283,7 +310,8 @@ main(int argc, char *argv[])
 	const char *command;
 	char **filters = NULL;
 	size_t nfilters = 0;
-	int c, strict = 0, quiet = 0, rc = 0, index = 0;
+	int c, strict = 0, quiet = 0, rc = 0, index = 0, serve = 0;
+	struct srv_opts sopts = { "127.0.0.1", 8000, NULL, NULL, 0, NULL, 0 };
 
 #ifdef M_MXFAST
 	/*
@@ -324,12 +352,15 @@ main(int argc, char *argv[])
 		opts.check_only = 1;
 	else if (strcmp(command, "index") == 0)
 		index = 1;
-	else if (strcmp(command, "build") != 0) {
+	else if (strcmp(command, "serve") == 0) {
+		serve = 1;
+		opts.outputs = OUT_HTML | OUT_PDF;
+	} else if (strcmp(command, "build") != 0) {
 		rc = usage_error("unknown command", command);
 		goto out;
 	}
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "o:t:s:L:M:q", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:t:s:L:M:qp:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opts.outdir = optarg;
@@ -384,6 +415,17 @@ main(int argc, char *argv[])
 			if ((rc = parse_seconds(optarg, &opts.filter_seconds)) != 0)
 				goto out;
 			break;
+		case 'p':
+		case OPT_HOST:
+			if (!serve) {
+				rc = usage_error("-p and --host are for `galley serve`", NULL);
+				goto out;
+			}
+			if (c == OPT_HOST)
+				sopts.host = optarg;
+			else if ((rc = parse_port(optarg, &sopts.port)) != 0)
+				goto out;
+			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
@@ -399,6 +441,12 @@ main(int argc, char *argv[])
 	}
 	if (optind >= argc) {
 		rc = usage_error("no input files", NULL);
+		goto out;
+	}
+	if (serve && (strcmp(opts.outdir, "-") == 0 || opts.depfile != NULL ||
+	    !(opts.outputs & OUT_HTML))) {
+		rc = usage_error("serve needs `-o DIR`, HTML among the outputs and no --depfile",
+		    NULL);
 		goto out;
 	}
 	if (!index && strcmp(opts.outdir, "-") == 0 && (argc - optind > 1 ||
@@ -418,6 +466,15 @@ main(int argc, char *argv[])
 	msg_configure(strict, quiet);
 	opts.filters = (const char *const *)filters;
 	opts.nfilters = nfilters;
+	if (serve) {
+		sopts.outdir = opts.outdir;
+		sopts.build = &opts;
+		sopts.strict = strict;
+		sopts.inputs = argv + optind;
+		sopts.ninputs = (size_t)(argc - optind);
+		rc = srv_run(&sopts);
+		goto out;
+	}
 	b = build_new(&opts);
 	if (index) {
 		rc = build_index(b, argv + optind, (size_t)(argc - optind)) == -1 ||
