@@ -76,15 +76,16 @@ int font_glyph_ink(struct font *font, uint32_t gid, int *x0, int *y0, int *x1, i
 /*
  * A subset of font holding glyphs gids[0..n) (and glyph 0), in two
  * steps, each on any thread (fonts are planned on two, the bytes made while
- * the pages are written).  font_subset_plan() stores in new_gids[i] the id
- * gids[i] has in the subset and returns the plan (the caller frees it with
+ * the pages are written).  cps[i] is the character gids[i] shows (or any
+ * value when it is not known).  font_subset_plan() stores in new_gids[i] the
+ * id gids[i] has in the subset and returns the plan (the caller frees it with
  * font_subset_free(), before the font), or NULL when HarfBuzz could not make
  * it.  font_subset_bytes() appends the subset to out, or returns -1.  Neither
  * says anything: the caller reports failures.
  */
 struct font_subset;
 struct font_subset *font_subset_plan(const struct font *font, const uint32_t *gids,
-    size_t n, uint32_t *new_gids);
+    const uint32_t *cps, size_t n, uint32_t *new_gids);
 /*
  * The bytes are a TrueType file for a TrueType font; for a CFF font they are
  * the bare CFF table (what a PDF's CIDFontType0C stream holds), whose CIDs,

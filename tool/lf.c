@@ -26,7 +26,6 @@ extern const size_t lf_prelude_len;
 #define DEFAULT_STEPS	200000		/* thousands of VM instructions per filter */
 #define DEFAULT_MEMORY	((size_t)256 << 20)
 #define DEFAULT_SECONDS	60		/* of CPU time for a document's filters */
-#define HOOK_EVERY	1000
 
 
 static void *
@@ -84,7 +83,7 @@ static void
 filters_over(struct lf *lf)
 {
 	lf->over = 1;
-	lua_sethook(lf->L, count_steps, LUA_MASKCOUNT, HOOK_EVERY);
+	lua_sethook(lf->L, count_steps, LUA_MASKCOUNT, LF_HOOK_EVERY);
 }
 
 /* Pushes the prelude's internals table. */
@@ -270,6 +269,30 @@ l_meta_place(lua_State *L)
 	lua_pushinteger(L, m->line);
 	lua_pushinteger(L, m->col);
 	return 2;
+}
+
+/*
+ * internals.origin(), called by the prelude's caller(): "file:line" of the
+ * filter line that called a constructor, the first of stack levels 3 to 8
+ * (caller() is 1) that is neither C nor the prelude; nil when none is.
+ * Every element a filter makes asks it: debug.getinfo made a table of each
+ * level's fields, a twentieth of the filters' time.
+ */
+static int
+l_origin(lua_State *L)
+{
+	lua_Debug ar;
+	int level;
+
+	for (level = 3; level <= 8 && lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "Sl", &ar);
+		if (strcmp(ar.what, "C") != 0 && strcmp(ar.source, "=galley") != 0) {
+			lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+			return 1;
+		}
+	}
+	lua_pushnil(L);
+	return 1;
 }
 
 /* galley.error(message [, where]): an error there; the filter goes on, the build fails. */
@@ -569,6 +592,8 @@ setup(struct lf *lf, const struct lf_opts *opts)
 	lf_push_internals(L);
 	lua_pushcfunction(L, l_meta_place);
 	lua_setfield(L, -2, "meta_place");
+	lua_pushcfunction(L, l_origin);
+	lua_setfield(L, -2, "origin");
 	lua_getfield(L, -1, "galley");
 	lua_pushcfunction(L, l_warn);
 	lua_setfield(L, -2, "warn");
@@ -686,13 +711,13 @@ lf_run(struct doc *doc, const char *const *filters, size_t n,
 		msg_at(MSG_ERROR, NULL, 0, 0, "cannot start Lua");
 		return -1;
 	}
-	/* Until the state is closed: finalizers run then. */
+	/* Until the state is closed: finalizers run then.  Steps count from the first second. */
+	lf.count = count_steps;
 	lf_watch_arm(&lf);
 	if (setup(&lf, opts) == -1)
 		goto out;
 	/* Documents are many small tables that live as long as the run: generational GC wins. */
 	lua_gc(lf.L, LUA_GCGEN, 0, 0);
-	lua_sethook(lf.L, count_steps, LUA_MASKCOUNT, HOOK_EVERY);
 	lua_pushcfunction(lf.L, lf_push_document);
 	if (lua_pcall(lf.L, 0, 1, 0) != LUA_OK) {
 		report(&lf, "cannot pass the document to Lua: ");

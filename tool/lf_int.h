@@ -13,6 +13,8 @@
 
 /* Elements a filter builds may nest this deep; deeper is a runaway filter. */
 #define LF_MAX_DEPTH	1000
+/* The instructions between two of the step-counting hook's calls. */
+#define LF_HOOK_EVERY	1000
 
 struct lf {
 	lua_State	*L;
@@ -21,6 +23,7 @@ struct lf {
 	size_t		 memory;	/* bytes Lua holds now */
 	size_t		 max_memory;
 	long		 steps;		/* instruction hooks seen in this filter */
+	lua_Hook	 count;		/* the hook that counts them, from the first second on */
 	long		 max_steps;
 	int		 max_seconds;	/* CPU time for all the document's filters */
 	int		 stopped;	/* the CPU time is up: Lua stops at every instruction */

@@ -117,16 +117,11 @@ local function category(el)
 	return nil
 end
 
--- The filter line that called a constructor, so messages about made elements can point at it.
+-- The filter line that called a constructor, so messages about made elements can point at it
+-- (internals.origin, lf.c, looks at the levels from 3 up, as getinfo here would).
 local function caller()
-	for level = 3, 8 do
-		local info = getinfo(level, "Sl")
-		if info == nil then return nil end
-		if info.what ~= "C" and info.source ~= "=galley" then
-			return info.short_src .. ":" .. (info.currentline or 0)
-		end
-	end
-	return nil
+	local origin = internals.origin()
+	return origin
 end
 
 local function new(tag, fields)

@@ -24,10 +24,12 @@ struct held {
 /* The armed watchdog: what its signal handler needs, set before the timer starts. */
 struct watchdog {
 	int		 seconds;
+	void		(*early)(void *ctx);
 	void		(*interrupt)(void *ctx);
 	void		*ctx;
 	const struct msg_place *place;
-	volatile sig_atomic_t interrupted;	/* the first signal came */
+	volatile sig_atomic_t ticks;		/* seconds of CPU time signalled */
+	volatile sig_atomic_t interrupted;	/* interrupt was called */
 	struct sigaction old;			/* the handler to put back */
 };
 
@@ -261,8 +263,9 @@ put_number(char *end, const char *limit, int n)
 }
 
 /*
- * SIGPROF: the filters' CPU time is up.  The first time, interrupt the filter;
- * the next (the grace later), it is stuck in a call: report where and exit.
+ * SIGPROF, each second of CPU time: after the first, the early call; when the
+ * filters' time is up, interrupt the filter; the grace later, it is stuck in
+ * a call: report where and exit.
  */
 static void
 watchdog_fired(int sig)
@@ -271,12 +274,22 @@ watchdog_fired(int sig)
 	const struct msg_place *place = w->place;
 	const char *call = place->call, *filter = place->filter;
 	char text[512], *end = text, *limit = text + sizeof(text) - 1;
-	int saved = errno;
+	int saved = errno, ticks = ++sink.watchdog.ticks;
 
 	(void)sig;
+	if (ticks < w->seconds) {
+		if (ticks == 1 && w->early != NULL)
+			w->early(w->ctx);
+		errno = saved;
+		return;
+	}
 	if (!w->interrupted) {
 		sink.watchdog.interrupted = 1;
 		w->interrupt(w->ctx);
+		errno = saved;
+		return;
+	}
+	if (ticks < w->seconds + MSG_WATCHDOG_GRACE) {
 		errno = saved;
 		return;
 	}
@@ -305,26 +318,29 @@ watchdog_fired(int sig)
 }
 
 void
-msg_watchdog_arm(int seconds, void (*interrupt)(void *ctx), void *ctx,
-    const struct msg_place *place)
+msg_watchdog_arm(int seconds, void (*early)(void *ctx), void (*interrupt)(void *ctx),
+    void *ctx, const struct msg_place *place)
 {
 	struct watchdog *w = &sink.watchdog;
 	struct sigaction action;
 	struct itimerval timer;
 
 	w->seconds = seconds;
+	w->early = early;
 	w->interrupt = interrupt;
 	w->ctx = ctx;
 	w->place = place;
+	w->ticks = 0;
 	w->interrupted = 0;
 	memset(&action, 0, sizeof(action));
 	action.sa_handler = watchdog_fired;
 	sigemptyset(&action.sa_mask);
 	action.sa_flags = SA_RESTART;
 	sigaction(SIGPROF, &action, &w->old);
+	/* A signal a second: the early call, the time up and the grace are whole seconds. */
 	memset(&timer, 0, sizeof(timer));
-	timer.it_value.tv_sec = seconds;
-	timer.it_interval.tv_sec = MSG_WATCHDOG_GRACE;
+	timer.it_value.tv_sec = 1;
+	timer.it_interval.tv_sec = 1;
 	setitimer(ITIMER_PROF, &timer, NULL);
 }
 

@@ -94,10 +94,12 @@ struct msg_place {
  * Arms the watchdog: after seconds (> 0) of the process's CPU time it calls
  * interrupt(ctx) from a signal handler, where interrupt may only do what is
  * safe there (lua_sethook is); MSG_WATCHDOG_GRACE seconds after that it
- * reports at place (borrowed until disarmed) and exits.  One watchdog at a time.
+ * reports at place (borrowed until disarmed) and exits.  When seconds > 1,
+ * early(ctx) (unless NULL) is called so once after the first second: the
+ * filters count their instructions only from then on.  One watchdog at a time.
  */
-void msg_watchdog_arm(int seconds, void (*interrupt)(void *ctx), void *ctx,
-    const struct msg_place *place);
+void msg_watchdog_arm(int seconds, void (*early)(void *ctx), void (*interrupt)(void *ctx),
+    void *ctx, const struct msg_place *place);
 /* Stops the watchdog's timer and puts back the signal handler that was there before. */
 void msg_watchdog_disarm(void);
 

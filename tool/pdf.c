@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <hpdf.h>
+#include <hpdf_conf.h>
 
 #include "font.h"
 #include "mem.h"
@@ -21,6 +22,8 @@
 #ifndef DEFLATE_LEVEL
 #define DEFLATE_LEVEL	3	/* zlib's: 1 fastest … 9 smallest */
 #endif
+/* libharu's level (zlib's default), which the images' pixels keep. */
+#define IMAGE_LEVEL	6
 
 /*
  * A stream's data made on the helper thread, compressed when zlib could:
@@ -64,6 +67,18 @@ struct picture {
 	HPDF_Image	 image;		/* NULL: libharu could not read it */
 };
 
+/*
+ * The pixels of a PNG image, or of its alpha mask, that libharu would
+ * compress as it saves the PDF, on the main thread after the pages: taken
+ * out of its stream and compressed beside the pages instead, at libharu's
+ * level, into the same bytes.
+ */
+struct flated {
+	HPDF_Dict	 dict;
+	struct buf	 raw;
+	struct packed	 packed;
+};
+
 struct writer {
 	HPDF_Doc		 pdf;
 	const struct pdf_info	*info;
@@ -88,6 +103,10 @@ struct writer {
 	size_t			 shifts_cap;
 	struct picture		*pictures;
 	size_t			 npictures;
+	struct flated		*flated;
+	size_t			 nflated;
+	atomic_int		 flated_ready;	/* flated is complete */
+	atomic_size_t		 next_flated;	/* the next one to compress */
 	int			 failed;	/* an error was reported already */
 };
 
@@ -377,6 +396,66 @@ load_image(struct writer *w, const struct lay_box *b)
 	return p->image;
 }
 
+/* Names the filter of an image's stream as libharu does: its pixels are compressed already. */
+static HPDF_STATUS
+write_flate_array(HPDF_Dict d, HPDF_Stream out)
+{
+	(void)d;
+	return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
+}
+
+/* Takes the pixels out of image dictionary d when libharu would compress them. */
+static void
+take_pixels(struct writer *w, HPDF_Dict d)
+{
+	struct flated *f;
+	HPDF_UINT32 size;
+	HPDF_UINT got;
+
+	if (d == NULL || d->stream == NULL || d->filter != HPDF_STREAM_FILTER_FLATE_DECODE ||
+	    d->write_fn != NULL || d->before_write_fn != NULL)
+		return;
+	size = HPDF_Stream_Size(d->stream);
+	w->flated = mem_realloc(w->flated, (w->nflated + 1) * sizeof(*w->flated));
+	f = &w->flated[w->nflated];
+	memset(f, 0, sizeof(*f));
+	buf_reserve(&f->raw, size);
+	got = size;
+	if (HPDF_Stream_Seek(d->stream, 0, HPDF_SEEK_SET) != HPDF_OK ||
+	    HPDF_Stream_Read(d->stream, (HPDF_BYTE *)f->raw.data, &got) != HPDF_OK ||
+	    got != size) {
+		/* libharu keeps them and compresses them itself. */
+		buf_free(&f->raw);
+		HPDF_ResetError(w->pdf);
+		w->error = 0;
+		return;
+	}
+	f->raw.len = size;
+	f->dict = d;
+	w->nflated++;
+}
+
+/* Gives an image dictionary its pixels back, compressed. */
+static void
+put_pixels(struct writer *w, struct flated *f)
+{
+	HPDF_Stream fresh = HPDF_MemStream_New(w->pdf->mmgr, HPDF_STREAM_BUF_SIZ);
+
+	if (fresh == NULL || !f->packed.deflated) {
+		/* Out of memory: the pixels stay as they were, for libharu to compress. */
+		if (fresh != NULL)
+			HPDF_Stream_Free(fresh);
+		buf_free(&f->packed.data);
+		return;
+	}
+	HPDF_Stream_Free(f->dict->stream);
+	f->dict->stream = fresh;
+	f->dict->filter = HPDF_STREAM_FILTER_NONE;
+	f->dict->write_fn = write_flate_array;
+	HPDF_Stream_Write(fresh, (const HPDF_BYTE *)f->packed.data.data, (HPDF_UINT)f->packed.data.len);
+	buf_free(&f->packed.data);
+}
+
 /* An image: its unit square scaled to the box (PDF counts y up from the page's foot). */
 static void
 draw_image(struct writer *w, HPDF_Page page, const struct lay_box *b, double height)
@@ -482,10 +561,10 @@ write_flate_filter(HPDF_Dict d, HPDF_Stream out)
  * cent more bytes.
  */
 static void
-pack(struct packed *pk, struct buf *raw)
+pack_at(struct packed *pk, struct buf *raw, int level)
 {
 	pk->length = raw->len;
-	if (zip_deflate(raw->data ? raw->data : "", raw->len, DEFLATE_LEVEL, &pk->data) == 0) {
+	if (zip_deflate(raw->data ? raw->data : "", raw->len, level, &pk->data) == 0) {
 		pk->deflated = 1;
 		buf_free(raw);
 	} else {
@@ -493,6 +572,12 @@ pack(struct packed *pk, struct buf *raw)
 		pk->data = *raw;
 		*raw = (struct buf)BUF_INIT;
 	}
+}
+
+static void
+pack(struct packed *pk, struct buf *raw)
+{
+	pack_at(pk, raw, DEFLATE_LEVEL);
 }
 
 /* Fills the stream of d with pk's data (libharu compresses it when galley could not). */
@@ -566,7 +651,7 @@ plan_font(struct embedded *e)
 			e->cps[e->n] = e->cp_of[gid];
 			e->gids[e->n++] = gid;
 		}
-	if ((e->subset = font_subset_plan(e->font, e->gids, e->n, e->news)) == NULL)
+	if ((e->subset = font_subset_plan(e->font, e->gids, e->cps, e->n, e->news)) == NULL)
 		return;
 	for (k = 0; k < e->n; k++)
 		e->new_of[e->gids[k]] = e->news[k];
@@ -609,12 +694,18 @@ pack_fonts(struct writer *w)
 	}
 }
 
-/* Compresses the pages made, taking each next one not taken, until all are done. */
+/*
+ * Compresses the images' pixels, once they are taken out, and the pages made,
+ * taking each next one not taken, until all are done.
+ */
 static void
 pack_pages(struct writer *w)
 {
 	size_t i;
 
+	if (atomic_load(&w->flated_ready))
+		while ((i = atomic_fetch_add(&w->next_flated, 1)) < w->nflated)
+			pack_at(&w->flated[i].packed, &w->flated[i].raw, IMAGE_LEVEL);
 	while ((i = atomic_fetch_add(&w->next, 1)) < w->npages) {
 		while (atomic_load(&w->made) <= i)
 			sched_yield();
@@ -938,6 +1029,8 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 	w.packed = mem_zalloc(w.npages ? w.npages : 1, sizeof(*w.packed));
 	atomic_init(&w.made, 0);
 	atomic_init(&w.next, 0);
+	atomic_init(&w.flated_ready, 0);
+	atomic_init(&w.next_flated, 0);
 	for (i = 0; i < ld->n; i++)
 		if (ld->boxes[i].kind == BOX_GLYPHS && ld->boxes[i].n > 0)
 			collect_glyphs(&w, &ld->boxes[i]);
@@ -961,6 +1054,18 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 			load_image(&w, &ld->boxes[i]);
 	if (w.failed)
 		rc = -1;
+	for (i = 0; i < w.npictures && w.error == 0 && rc == 0; i++)
+		if (w.pictures[i].image != NULL) {
+			take_pixels(&w, w.pictures[i].image);
+			take_pixels(&w, HPDF_Dict_GetItem(w.pictures[i].image, "SMask",
+			    HPDF_OCLASS_DICT));
+			/* A PNG without a mask: not an error (libharu notes one). */
+			if (w.error != 0) {
+				HPDF_ResetError(w.pdf);
+				w.error = 0;
+			}
+		}
+	atomic_store(&w.flated_ready, 1);
 	if (!helping && rc == 0 && w.error == 0)
 		pack_fonts(&w);
 	for (p = 1, i = 0; p <= ld->pages && w.error == 0 && rc == 0; p++) {
@@ -990,6 +1095,8 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 		rc = finish_font(&w, &w.fonts[i]);
 	for (i = 0; i < w.npages && pages[i] != NULL && w.error == 0 && rc == 0; i++)
 		put_packed(((HPDF_PageAttr)pages[i]->attr)->contents, &w.packed[i]);
+	for (i = 0; i < w.nflated && w.error == 0 && rc == 0; i++)
+		put_pixels(&w, &w.flated[i]);
 	if (rc == 0 && w.error == 0) {
 		add_links(w.pdf, ld, pages);
 		add_outline(&w, ld, pages);
@@ -1037,6 +1144,11 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 		buf_free(&w.raw[i]);
 		buf_free(&w.packed[i].data);
 	}
+	for (i = 0; i < w.nflated; i++) {
+		buf_free(&w.flated[i].raw);
+		buf_free(&w.flated[i].packed.data);
+	}
+	free(w.flated);
 	free(w.fonts);
 	free(w.pictures);
 	free(pages);

@@ -14,6 +14,14 @@ utf8_decode(const char *str, size_t len, int32_t *cp)
 		*cp = s[0];
 		return 1;
 	}
+	/* Chinese text is mostly three-byte sequences: their check without the loop. */
+	if ((s[0] & 0xF0) == 0xE0 && len >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+		c = (int32_t)(s[0] & 0x0F) << 12 | (int32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
+			return 0;
+		*cp = c;
+		return 3;
+	}
 	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
 		need = 2; c = s[0] & 0x1F; min = 0x80;
 	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {

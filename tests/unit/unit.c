@@ -139,7 +139,7 @@ test_fonts(void)
 	struct font_set *set = font_set_new();
 	struct font *ming, *serif, *kai, *hei;
 	struct buf subset = BUF_INIT;
-	uint32_t gids[2], new_gids[2];
+	uint32_t gids[2], new_gids[2], cps[2] = { 0x4E2D, 0x6587 };
 	struct font_subset *plan;
 
 	ming = font_get(set, "AR PL UMing CN", 0, 0, NULL, 0, 0);
@@ -165,7 +165,7 @@ test_fonts(void)
 		}
 		expect(font_get(set, "ar pl uming cn", 0, 0, NULL, 0, 0) == ming,
 		    "a font is opened once (family names ignore case)");
-		plan = font_subset_plan(ming, gids, 2, new_gids);
+		plan = font_subset_plan(ming, gids, cps, 2, new_gids);
 		expect(plan != NULL && font_subset_bytes(plan, &subset) == 0 && subset.len > 0 &&
 		    subset.len < 20000, "a two-glyph subset is small");
 		font_subset_free(plan);
@@ -208,13 +208,25 @@ test_fonts(void)
 			gids[0] = font_glyph(noto, 0x4E2D);
 			gids[1] = font_glyph(noto, 0x6587);
 			buf_reset(&subset);
-			plan = font_subset_plan(noto, gids, 2, new_gids);
+			plan = font_subset_plan(noto, gids, cps, 2, new_gids);
 			expect(plan != NULL && font_subset_bytes(plan, &subset) == 0 &&
 			    subset.len > 4 && subset.data[0] == 1 && subset.len < 20000,
 			    "a two-glyph CFF subset is a small bare CFF table (version 1)");
 			expect(new_gids[0] == 1 && new_gids[1] == 2,
 			    "CFF subset glyphs are renumbered in order after .notdef");
 			font_subset_free(plan);
+			{
+				/* Characters that are not the glyphs': HarfBuzz is asked by glyph ids. */
+				uint32_t others[2] = { 0x4E00, 0x4E00 }, ids[2];
+				struct buf by_ids = BUF_INIT;
+				plan = font_subset_plan(noto, gids, others, 2, ids);
+				expect(plan != NULL && font_subset_bytes(plan, &by_ids) == 0 &&
+				    by_ids.len == subset.len && memcmp(by_ids.data, subset.data,
+				    subset.len) == 0 && ids[0] == new_gids[0] && ids[1] == new_gids[1],
+				    "a CFF subset asked by characters is the one asked by glyph ids");
+				font_subset_free(plan);
+				buf_free(&by_ids);
+			}
 			/* Its “ is full width among Chinese text and proportional in Latin text. */
 			expect(font_advance(noto, font_glyph_zh(noto, 0x201C)) == font_units_per_em(noto),
 			    "Noto's “ is an em wide as a Chinese mark");
