@@ -123,7 +123,24 @@ lay_collect_runs_from(struct layout *lo, const struct doc_node *first,
 		case DOC_NOTEREF:
 			lay_note_mark(lo, c, f, size);
 			break;
-		default:
+		case DOC_DOCUMENT:
+		case DOC_PARA:
+		case DOC_HEADING:
+		case DOC_BLOCKQUOTE:
+		case DOC_LIST:
+		case DOC_ITEM:
+		case DOC_CODEBLOCK:
+		case DOC_RAWBLOCK:
+		case DOC_HR:
+		case DOC_TABLE:
+		case DOC_ROW:
+		case DOC_CELL:
+		case DOC_FOOTNOTE:
+		case DOC_DIV:
+		case DOC_FIGURE:
+		case DOC_CAPTION:
+			break;	/* blocks and parts of blocks are never among inlines */
+		case DOC_RAWINLINE:
 			break;	/* raw HTML has no place on paper */
 		}
 	}
@@ -1028,8 +1045,25 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 		break;	/* raw HTML has no place on paper */
 	case DOC_FOOTNOTE:
 		break;	/* set at the foot of the page that refers to it */
-	default:
+	case DOC_DOCUMENT:
+	case DOC_ITEM:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_CAPTION:
 		break;	/* rows, cells and captions are set by their table or figure */
+	case DOC_TEXT:
+	case DOC_EMPH:
+	case DOC_STRONG:
+	case DOC_STRIKE:
+	case DOC_CODE:
+	case DOC_LINK:
+	case DOC_IMAGE:
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
+	case DOC_RAWINLINE:
+	case DOC_NOTEREF:
+	case DOC_SPAN:
+		break;	/* inlines are set by the block that holds them */
 	}
 	return n;
 }

@@ -166,34 +166,10 @@ push_node(lua_State *L, const struct doc_node *n, struct push *p)
 	int i, j;
 
 	luaL_checkstack(L, 8, "document nested too deeply");
-	switch (n->type) {
-	case DOC_PARA:		tag = "Para"; break;
-	case DOC_HEADING:	tag = "Header"; break;
-	case DOC_BLOCKQUOTE:	tag = "BlockQuote"; break;
-	case DOC_LIST:		tag = n->flags & DOC_ORDERED ? "OrderedList" : "BulletList"; break;
-	case DOC_CODEBLOCK:	tag = "CodeBlock"; break;
-	case DOC_RAWBLOCK:	tag = "RawBlock"; break;
-	case DOC_HR:		tag = "HorizontalRule"; break;
-	case DOC_TABLE:		tag = "Table"; break;
-	case DOC_DIV:		tag = "Div"; break;
-	case DOC_FIGURE:	tag = "Figure"; break;
-	case DOC_TEXT:		tag = "Str"; break;
-	case DOC_EMPH:		tag = "Emph"; break;
-	case DOC_STRONG:	tag = "Strong"; break;
-	case DOC_STRIKE:	tag = "Strikeout"; break;
-	case DOC_CODE:		tag = "Code"; break;
-	case DOC_LINK:		tag = "Link"; break;
-	case DOC_IMAGE:		tag = "Image"; break;
-	case DOC_SOFTBREAK:	tag = "SoftBreak"; break;
-	case DOC_LINEBREAK:	tag = "LineBreak"; break;
-	case DOC_RAWINLINE:	tag = "RawInline"; break;
-	case DOC_NOTEREF:	tag = "Note"; break;
-	case DOC_SPAN:		tag = "Span"; break;
-	default:
-		luaL_error(L, "internal error: no Lua element for '%s'",
-		    doc_type_name(n->type));
-		return;
-	}
+	tag = n->type == DOC_LIST && (n->flags & DOC_ORDERED) ? "OrderedList" :
+	    doc_type_tag(n->type);
+	if (*tag == '\0')
+		luaL_error(L, "internal error: no Lua element for '%s'", doc_type_name(n->type));
 	lua_createtable(L, 0, 6);
 	set_str(L, "tag", tag);
 	if (p->positions)
@@ -324,7 +300,15 @@ push_node(lua_State *L, const struct doc_node *n, struct push *p)
 		if (note && p->positions)
 			set_position(L, note, "_noteline", "_notecol");
 		break;
-	default:
+	case DOC_DOCUMENT:
+	case DOC_ITEM:
+	case DOC_HR:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_FOOTNOTE:
+	case DOC_CAPTION:
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
 		break;
 	}
 	lua_pushvalue(L, p->mt);
@@ -778,25 +762,11 @@ hoisted_note_to_model(lua_State *L, int idx, int depth)
 static void
 element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 {
-	/* The commonest first: the lookup is a linear search. */
-	static const struct { const char *tag; enum doc_type type; } tags[] = {
-		{ "Str", DOC_TEXT }, { "Para", DOC_PARA }, { "SoftBreak", DOC_SOFTBREAK },
-		{ "Space", DOC_TEXT }, { "Header", DOC_HEADING }, { "Plain", DOC_PARA },
-		{ "Heading", DOC_HEADING },
-		{ "BlockQuote", DOC_BLOCKQUOTE }, { "BulletList", DOC_LIST },
-		{ "OrderedList", DOC_LIST }, { "CodeBlock", DOC_CODEBLOCK },
-		{ "RawBlock", DOC_RAWBLOCK }, { "HorizontalRule", DOC_HR },
-		{ "Table", DOC_TABLE }, { "Div", DOC_DIV }, { "Figure", DOC_FIGURE },
-		{ "Emph", DOC_EMPH }, { "Strong", DOC_STRONG },
-		{ "Strikeout", DOC_STRIKE }, { "Code", DOC_CODE }, { "Link", DOC_LINK },
-		{ "Image", DOC_IMAGE }, { "LineBreak", DOC_LINEBREAK }, { "RawInline", DOC_RAWINLINE },
-		{ "Note", DOC_NOTEREF }, { "Span", DOC_SPAN },
-	};
 	struct lf *lf = lf_get(L);
 	const struct doc_node *outer;
 	struct doc_node *n, *c;
 	const char *tag, *s;
-	size_t i;
+	int type;
 	int list, row, cells, k, j, top = lua_gettop(L);
 
 	if (depth > LF_MAX_DEPTH)
@@ -808,12 +778,11 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 		luaL_error(L, "expected an element, found a table without a tag");
 	if (hoisted_note_to_model(L, idx, depth))
 		return;
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (strcmp(tags[i].tag, tag) == 0)
-			break;
-	if (i == sizeof(tags) / sizeof(tags[0]))
+	/* galley's older name of a Header is read too */
+	if ((type = doc_type_of_tag(strcmp(tag, "Heading") == 0 ? "Header" : tag)) < 0 ||
+	    doc_type_kind((enum doc_type)type) == DOC_KIND_PART)
 		luaL_error(L, "unknown element '%s'", tag);
-	n = doc_node_new(tags[i].type, (int)opt_integer(L, idx, "_line", 0),
+	n = doc_node_new((enum doc_type)type, (int)opt_integer(L, idx, "_line", 0),
 	    (int)opt_integer(L, idx, "_col", 0));
 	doc_append(parent, n);
 	outer = lf->converting;
@@ -949,7 +918,15 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	case DOC_NOTEREF:
 		note_to_model(L, idx, n, depth);
 		break;
-	default:
+	case DOC_DOCUMENT:
+	case DOC_ITEM:
+	case DOC_HR:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_FOOTNOTE:
+	case DOC_CAPTION:
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
 		break;
 	}
 	if (n->text == NULL && (n->type == DOC_TEXT || n->type == DOC_CODE ||

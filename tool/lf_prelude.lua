@@ -15,26 +15,11 @@ local pandoc = { utils = {}, text = {}, path = {}, system = {}, mediabag = {}, t
 local internals = { galley = galley, pandoc = pandoc, current = nil }
 local find, sub, gsub, rep = string.find, string.sub, string.gsub, string.rep
 
-local BLOCK = {
-	Para = true, Plain = true, Header = true, BlockQuote = true, BulletList = true,
-	OrderedList = true, CodeBlock = true, RawBlock = true, HorizontalRule = true,
-	Table = true, Figure = true, Div = true,
-}
-local INLINE = {
-	Str = true, Space = true, Emph = true, Strong = true, Strikeout = true, Code = true,
-	Link = true, Image = true, SoftBreak = true, LineBreak = true,
-	RawInline = true, Note = true, Span = true,
-}
+-- The elements' tags by kind, and by what they hold (inlines, blocks, lists of blocks, a
+-- definition list's items): out/bin/gen-prelude writes the next line from tool/doc_types.h.
+--@doc_types@
 -- Other names for the same elements: galley's older ones and pandoc's.
 local ALIAS = { Heading = "Header", Text = "Str", Strikethrough = "Strikeout", Doc = "Pandoc" }
-
--- What each element holds: fields that are lists of inlines, of blocks, or of lists of blocks.
-local INLINE_CONTENT = {
-	Para = true, Plain = true, Header = true, Emph = true, Strong = true, Strikeout = true,
-	Link = true, Image = true, Span = true,
-}
-local BLOCK_CONTENT = { BlockQuote = true, Div = true, Note = true, Figure = true }
-local ITEM_CONTENT = { BulletList = true, OrderedList = true }
 
 -- Lists: pandoc.List, and its kinds Inlines and Blocks (lists of elements that can be walked).
 local List = {}

@@ -397,7 +397,23 @@ convert(struct md *md, cmark_node *cn, int depth)
 	case DOC_NOTEREF:
 		n->num = atoi(cmark_node_get_literal(cn) ? cmark_node_get_literal(cn) : "0");
 		break;
-	default:
+	case DOC_DOCUMENT:
+	case DOC_PARA:
+	case DOC_BLOCKQUOTE:
+	case DOC_HR:
+	case DOC_TABLE:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_FOOTNOTE:
+	case DOC_DIV:
+	case DOC_FIGURE:
+	case DOC_CAPTION:
+	case DOC_EMPH:
+	case DOC_STRONG:
+	case DOC_STRIKE:
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
+	case DOC_SPAN:
 		break;
 	}
 	if (!doc_is_inline(type) && line > 0)
@@ -432,7 +448,27 @@ edge_char(const struct doc_node *n, int last)
 		case DOC_IMAGE:
 			n = last ? n->last : n->first;
 			break;
-		default:
+		case DOC_DOCUMENT:
+		case DOC_PARA:
+		case DOC_HEADING:
+		case DOC_BLOCKQUOTE:
+		case DOC_LIST:
+		case DOC_ITEM:
+		case DOC_CODEBLOCK:
+		case DOC_RAWBLOCK:
+		case DOC_HR:
+		case DOC_TABLE:
+		case DOC_ROW:
+		case DOC_CELL:
+		case DOC_FOOTNOTE:
+		case DOC_DIV:
+		case DOC_FIGURE:
+		case DOC_CAPTION:
+		case DOC_SOFTBREAK:
+		case DOC_LINEBREAK:
+		case DOC_RAWINLINE:
+		case DOC_NOTEREF:
+		case DOC_SPAN:
 			return 0;
 		}
 	}
