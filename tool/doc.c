@@ -316,6 +316,12 @@ doc_stringify(const struct doc_node *node, struct buf *out)
 	case DOC_DIV:
 	case DOC_FIGURE:
 	case DOC_CAPTION:
+	case DOC_DEFLIST:
+	case DOC_DEFITEM:
+	case DOC_TERM:
+	case DOC_DEFINITION:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
 	case DOC_EMPH:
 	case DOC_STRONG:
 	case DOC_STRIKE:

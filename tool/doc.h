@@ -27,7 +27,9 @@ enum doc_holds {
 
 /* Flag bits of doc_node.flags, by node type. */
 #define DOC_ORDERED	0x01	/* LIST: numbered */
-#define DOC_TIGHT	0x02	/* LIST: items without blank lines between them */
+#define DOC_TIGHT	0x02	/* LIST: items without blank lines between them;
+				   DEFITEM: its definitions right under the term;
+				   DEFLIST: all its items so */
 #define DOC_PAREN	0x04	/* LIST: "1)" rather than "1." */
 #define DOC_PARENS	0x80	/* LIST: "(1)" */
 #define DOC_TASK	0x08	/* ITEM: a task-list item */

@@ -34,10 +34,16 @@
 	X(DIV,         "div",        "Div",            "",             BLOCK,  BLOCKS) \
 	X(FIGURE,      "figure",     "Figure",         "",             BLOCK,  BLOCKS) \
 	X(CAPTION,     "caption",    "",               "",             PART,   INLINES) \
+	X(DEFLIST,     "deflist",    "DefinitionList", "",             BLOCK,  DEFS) \
+	X(DEFITEM,     "defitem",    "",               "",             PART,   NONE) \
+	X(TERM,        "term",       "",               "",             PART,   INLINES) \
+	X(DEFINITION,  "definition", "",               "",             PART,   BLOCKS) \
 	X(TEXT,        "text",       "Str",            "Space",        INLINE, NONE) \
 	X(EMPH,        "emph",       "Emph",           "",             INLINE, INLINES) \
 	X(STRONG,      "strong",     "Strong",         "",             INLINE, INLINES) \
 	X(STRIKE,      "strike",     "Strikeout",      "",             INLINE, INLINES) \
+	X(SUPERSCRIPT, "sup",        "Superscript",    "",             INLINE, INLINES) \
+	X(SUBSCRIPT,   "sub",        "Subscript",      "",             INLINE, INLINES) \
 	X(CODE,        "code",       "Code",           "",             INLINE, NONE) \
 	X(LINK,        "link",       "Link",           "",             INLINE, INLINES) \
 	X(IMAGE,       "image",      "Image",          "",             INLINE, INLINES) \

@@ -188,9 +188,43 @@ push_node(lua_State *L, const struct doc_node *n, struct push *p)
 	case DOC_EMPH:
 	case DOC_STRONG:
 	case DOC_STRIKE:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
 	case DOC_SPAN:
 		push_inlines(L, n->first, p);
 		lua_setfield(L, -2, "content");
+		break;
+	case DOC_DEFLIST:
+		/* pandoc's items: each a pair {term, definitions}, a list of lists of blocks */
+		lua_newtable(L);
+		lua_pushvalue(L, p->list);
+		lua_setmetatable(L, -2);
+		for (c = n->first, i = 1; c != NULL; c = c->next, i++) {
+			const struct doc_node *d = c->first;
+			lua_createtable(L, 2, 1);
+			if (p->positions)
+				set_position(L, c, "_line", "_col");
+			lua_pushboolean(L, (c->flags & DOC_TIGHT) != 0);
+			lua_setfield(L, -2, "_tight");
+			push_inlines(L, d && d->type == DOC_TERM ? d->first : NULL, p);
+			lua_rawseti(L, -2, 1);
+			if (d && d->type == DOC_TERM)
+				d = d->next;
+			lua_newtable(L);
+			lua_pushvalue(L, p->list);
+			lua_setmetatable(L, -2);
+			for (j = 1; d != NULL; d = d->next, j++) {
+				push_blocks(L, d->first, p);
+				if (p->positions)
+					set_position(L, d, "_line", "_col");
+				lua_rawseti(L, -2, j);
+			}
+			lua_rawseti(L, -2, 2);
+			lua_rawseti(L, -2, i);
+		}
+		lua_setfield(L, -2, "content");
+		lua_pushboolean(L, (n->flags & DOC_TIGHT) != 0);
+		lua_setfield(L, -2, "tight");
 		break;
 	case DOC_LINK:
 	case DOC_IMAGE:
@@ -307,6 +341,9 @@ push_node(lua_State *L, const struct doc_node *n, struct push *p)
 	case DOC_CELL:
 	case DOC_FOOTNOTE:
 	case DOC_CAPTION:
+	case DOC_DEFITEM:
+	case DOC_TERM:
+	case DOC_DEFINITION:
 	case DOC_SOFTBREAK:
 	case DOC_LINEBREAK:
 		break;
@@ -767,7 +804,7 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	struct doc_node *n, *c;
 	const char *tag, *s;
 	int type;
-	int list, row, cells, k, j, top = lua_gettop(L);
+	int list, row, cells, k, j, all_tight = 1, top = lua_gettop(L);
 
 	if (depth > LF_MAX_DEPTH)
 		luaL_error(L, "elements nested more than %d deep", LF_MAX_DEPTH);
@@ -802,8 +839,56 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	case DOC_EMPH:
 	case DOC_STRONG:
 	case DOC_STRIKE:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
 	case DOC_SPAN:
 		inlines_to_model(L, table_field(L, idx, "content"), n, depth);
+		break;
+	case DOC_DEFLIST:
+		lua_getfield(L, idx, "tight");
+		if (lua_toboolean(L, -1))
+			n->flags |= DOC_TIGHT;
+		lua_pop(L, 1);
+		list = table_field(L, idx, "content");
+		for (k = 1; lua_rawgeti(L, list, k) != LUA_TNIL; k++) {
+			int item = lua_gettop(L), defs;
+			struct doc_node *term;
+			if (!lua_istable(L, item))
+				luaL_error(L, "DefinitionList items must be pairs {term, definitions}");
+			c = doc_node_new(DOC_DEFITEM, 0, 0);
+			doc_append(n, c);
+			get_position(L, item, c, "_line", "_col");
+			/* an item's own _tight, else the list's */
+			lua_getfield(L, item, "_tight");
+			if (lua_isboolean(L, -1) ? lua_toboolean(L, -1) : (n->flags & DOC_TIGHT) != 0)
+				c->flags |= DOC_TIGHT;
+			else
+				all_tight = 0;
+			lua_pop(L, 1);
+			term = doc_node_new(DOC_TERM, c->line, c->col);
+			doc_append(c, term);
+			if (lua_rawgeti(L, item, 1) != LUA_TTABLE)
+				luaL_error(L, "a DefinitionList item's term must be inlines");
+			inlines_to_model(L, lua_gettop(L), term, depth + 2);
+			lua_pop(L, 1);
+			if (lua_rawgeti(L, item, 2) != LUA_TTABLE)
+				luaL_error(L, "a DefinitionList item's definitions must be a list of blocks lists");
+			defs = lua_gettop(L);
+			for (j = 1; lua_rawgeti(L, defs, j) != LUA_TNIL; j++) {
+				struct doc_node *d = doc_node_new(DOC_DEFINITION, 0, 0);
+				doc_append(c, d);
+				if (!lua_istable(L, -1))
+					luaL_error(L, "a definition must be a list of blocks");
+				get_position(L, lua_gettop(L), d, "_line", "_col");
+				blocks_to_model(L, lua_gettop(L), d, depth + 2);
+				lua_pop(L, 1);
+			}
+			lua_settop(L, item - 1);
+		}
+		if (all_tight)
+			n->flags |= DOC_TIGHT;
+		else
+			n->flags &= ~DOC_TIGHT;
 		break;
 	case DOC_LINK:
 	case DOC_IMAGE:
@@ -925,6 +1010,9 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	case DOC_CELL:
 	case DOC_FOOTNOTE:
 	case DOC_CAPTION:
+	case DOC_DEFITEM:
+	case DOC_TERM:
+	case DOC_DEFINITION:
 	case DOC_SOFTBREAK:
 	case DOC_LINEBREAK:
 		break;

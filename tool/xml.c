@@ -237,6 +237,10 @@ node_to_xml(const struct doc_node *n, xmlNodePtr parent, xmlNsPtr ns)
 		set_int(e, "n", n->num);
 		break;
 	case DOC_DOCUMENT:
+	case DOC_DEFLIST:
+	case DOC_DEFITEM:
+		set_prop(e, "tight", n->flags & DOC_TIGHT ? "true" : "false");
+		break;
 	case DOC_PARA:
 	case DOC_BLOCKQUOTE:
 	case DOC_HR:
@@ -246,6 +250,10 @@ node_to_xml(const struct doc_node *n, xmlNodePtr parent, xmlNsPtr ns)
 	case DOC_DIV:
 	case DOC_FIGURE:
 	case DOC_CAPTION:
+	case DOC_TERM:
+	case DOC_DEFINITION:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
 	case DOC_TEXT:
 	case DOC_EMPH:
 	case DOC_STRONG:
