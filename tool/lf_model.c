@@ -10,11 +10,13 @@
 #include <lua.h>
 
 #include "buf.h"
+#include "data.h"
 #include "mem.h"
 #include "md.h"
 #include "meta.h"
 #include "msg.h"
 #include "utf8.h"
+#include "xml.h"
 
 /* ---- model → Lua ------------------------------------------------------- */
 
@@ -1055,6 +1057,112 @@ inlines_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 {
 	list_to_model(L, idx, parent, depth, 1);
 	doc_merge_texts(parent);
+}
+
+/* ---- pandoc.write(doc, 'html') ------------------------------------------ */
+
+/* A document pandoc.write builds aside, and the stylesheet; freed by the userdata's __gc. */
+struct write_doc {
+	struct doc		*doc;
+	struct html_style	*style;
+};
+
+static int
+write_gc(lua_State *L)
+{
+	struct write_doc *w = lua_touserdata(L, 1);
+
+	doc_free(w->doc);
+	w->doc = NULL;
+	if (w->style)
+		html_style_free(w->style);
+	w->style = NULL;
+	return 0;
+}
+
+/* lua_pcall'd with the write_doc and the blocks. */
+static int
+write_convert(lua_State *L)
+{
+	struct write_doc *w = lua_touserdata(L, 1);
+
+	blocks_to_model(L, 2, w->doc->root, 0);
+	return 0;
+}
+
+int
+lf_write_html(lua_State *L)
+{
+	struct lf *lf = lf_get(L), saved = *lf;
+	struct html_params hp = { "common", "zh-CN", NULL, NULL };
+	struct buf out = BUF_INIT;
+	struct write_doc *w;
+	struct doc_node *c;
+	const char *s, *start, *end;
+	char *xsl, id[32];
+	size_t i;
+	int status;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	w = lua_newuserdatauv(L, sizeof(*w), 0);
+	memset(w, 0, sizeof(*w));
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, write_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	w->doc = doc_new(lf->doc ? lf->doc->source : "pandoc.write");
+	/* The document's notes come back apart from those of the document being filtered. */
+	lf->notes = doc_node_new(DOC_DOCUMENT, 0, 0);
+	lf->note_map = NULL;
+	lf->note_map_len = 0;
+	lf->note_count = 0;
+	lf->held = NULL;
+	lf->nheld = lf->held_cap = 0;
+	lua_pushcfunction(L, write_convert);
+	lua_pushvalue(L, -2);
+	lua_pushvalue(L, 1);
+	status = lua_pcall(L, 2, 0, 0);
+	for (i = 0; i < lf->nheld; i++)
+		lf->held[i]->num = 0;	/* a note of the filtered document's: not this one's */
+	while ((c = lf->notes->first) != NULL) {
+		doc_unlink(c);
+		snprintf(id, sizeof(id), "fn-%d", c->num);
+		c->attr.id = mem_strdup(id);
+		doc_append(w->doc->root, c);
+	}
+	doc_node_free(lf->notes);
+	free(lf->held);
+	lf->notes = saved.notes;
+	lf->note_map = saved.note_map;
+	lf->note_map_len = saved.note_map_len;
+	lf->note_count = saved.note_count;
+	lf->held = saved.held;
+	lf->nheld = saved.nheld;
+	lf->held_cap = saved.held_cap;
+	lf->converting = saved.converting;
+	if (status != LUA_OK)
+		return lua_error(L);
+	if ((xsl = data_find("styles/common/html.xsl")) == NULL)
+		return luaL_error(L, "pandoc.write: galley's HTML stylesheet is not installed");
+	w->style = html_style_load(xsl);
+	free(xsl);
+	if (w->style == NULL || html_render(w->style, w->doc, &hp, &out) == -1) {
+		buf_free(&out);
+		return luaL_error(L, "pandoc.write: galley's HTML writer failed");
+	}
+	/* The body, as pandoc's writer gives it without --standalone: main's blocks, then the notes. */
+	s = buf_str(&out);
+	if ((start = strstr(s, "<main>")) != NULL && (end = strstr(start, "</main>")) != NULL) {
+		lua_pushlstring(L, start + 6, (size_t)(end - start - 6));
+		start = end + 7;
+		if ((end = strstr(start, "</body>")) != NULL && end > start) {
+			lua_pushlstring(L, start, (size_t)(end - start));
+			lua_concat(L, 2);
+		}
+	} else
+		lua_pushstring(L, s);
+	buf_free(&out);
+	return 1;
 }
 
 static void meta_to_model(lua_State *L, int idx, const char *key, const struct meta *old,

@@ -1756,15 +1756,19 @@ function pandoc.read(text, format)
 	return setmetatable({ tag = "Pandoc", blocks = blocks, meta = {}, _view = "pandoc" }, Element)
 end
 
--- pandoc.write: plain text (and galley's text runs as "native" is not offered).
+-- pandoc.write: 'html' through galley's own HTML writer (the body, as pandoc writes it
+-- without --standalone), and plain text.  The document is copied, not changed.
 function pandoc.write(doc, format)
 	format = format or "html"
 	if type(format) == "table" then format = format.format end
-	if format ~= "plain" then
-		error("pandoc.write: galley writes '" .. tostring(format) ..
-			"' only as a whole document (galley build -t); filters get 'plain'", 2)
+	local blocks = type(doc) == "table" and rawget(doc, "blocks") or doc
+	if format == "html" or format == "html5" then
+		return internals.write_html(galley_blocks(clone(as_blocks(blocks, "pandoc.write")), 0))
 	end
-	local blocks = rawget(doc, "blocks") or doc
+	if format ~= "plain" then
+		error("pandoc.write: galley writes 'html' and 'plain' here; '" .. tostring(format) ..
+			"' only as a whole document (galley build -t)", 2)
+	end
 	local paras = {}
 	for _, b in ipairs(as_blocks(blocks, "pandoc.write")) do
 		paras[#paras + 1] = stringify_string(b)

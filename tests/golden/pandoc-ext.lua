@@ -53,6 +53,15 @@ function Pandoc(doc)
 		{ { pandoc.Strong("粗术语") }, pandoc.Plain("紧凑定义。") },
 	}))
 	doc.blocks:insert(pandoc.Div(pandoc.Para("双栏"), pandoc.Attr("d2", { "columns-2" })))
+	-- pandoc.write through galley's HTML writer: the body, notes after it; doc unchanged
+	local small = pandoc.Pandoc({ pandoc.Para({ "m", pandoc.Superscript("2"), pandoc.Note(pandoc.Para("注")) }),
+		pandoc.DefinitionList({ { "词", pandoc.Plain("义") } }) })
+	check("write html", pandoc.write(small, "html"), '<p>m<sup>2</sup><sup class="footnote-ref">' ..
+		'<a href="#fn-1" id="fnref-1">1</a></sup></p><dl><dt>词</dt><dd>义</dd></dl>' ..
+		'<section class="footnotes"><ol><li id="fn-1"><p>注<a class="footnote-back" ' ..
+		'aria-label="返回正文" href="#fnref-1">↩︎</a></p></li></ol></section>')
+	check("write keeps the document", small.blocks[2].content[1][2][1][1].tag, "Plain")
+	check("write plain", pandoc.write(small, "plain"), "m2\n\n词义\n")
 	doc.blocks:insert(pandoc.Para(passed .. " checks passed"))
 	return doc
 end
