@@ -84,8 +84,10 @@ doc_type_of_tag(const char *tag)
 
 	if (*tag == '\0')
 		return -1;
+	/* Called for every element a filter gives back: the first letter is asked first. */
 	for (i = 0; i < DOC_TYPE_COUNT; i++)
-		if (strcmp(type_tags[i], tag) == 0 || has_word(type_more[i], tag))
+		if ((type_tags[i][0] == tag[0] && strcmp(type_tags[i], tag) == 0) ||
+		    (type_more[i][0] != '\0' && has_word(type_more[i], tag)))
 			return i;
 	return -1;
 }

@@ -311,8 +311,9 @@ convert_table(struct md *md, cmark_node *cn, struct doc_node *table, int depth)
  * ---- pandoc's inline extensions -------------------------------------------
  * cmark-gfm leaves ^sup^, ~sub~, [span]{.class} and the {attributes} after a
  * link, image or code span as text; galley finds them in the model's text
- * nodes once the tree is converted.  A delimiter the author escaped (\^) is a
- * text node of its own, which convert() marks with a noncharacter until then.
+ * nodes once the tree is converted.  A delimiter the author escaped (\^) was
+ * given a noncharacter before cmark read the text (mark_escapes), which the
+ * text keeps until then (unmark_escapes).
  */
 
 /*
@@ -325,14 +326,14 @@ convert_table(struct md *md, cmark_node *cn, struct doc_node *table, int depth)
 static void
 fix_escapes(const struct md *md, char *s, int how)
 {
-	char *t = s, *o = s;
+	char *t = s, *o = s, *end;
 	int32_t cp;
-	size_t step;
 
 	if (!md->escaped || s == NULL)
 		return;
+	end = s + strlen(s);
 	while (*t != '\0') {
-		if (t[0] == '\\' && (step = utf8_decode(t + 1, strlen(t + 1), &cp)) == 3 &&
+		if (t[0] == '\\' && utf8_decode(t + 1, (size_t)(end - t - 1), &cp) == 3 &&
 		    cp >= ESCAPED_BASE && cp < ESCAPED_BASE + (int32_t)strlen(escapable)) {
 			if (how == ESC_TEXT) {
 				memmove(o, t + 1, 3);
@@ -381,7 +382,7 @@ static void
 unmark_escapes(const struct md *md, struct doc_node *n)
 {
 	struct doc_node *c;
-	char *t, *o;
+	char *t, *o, *end;
 	int32_t cp;
 	size_t step;
 
@@ -393,8 +394,9 @@ unmark_escapes(const struct md *md, struct doc_node *n)
 			unmark_escapes(md, c);
 		if (c->type != DOC_TEXT || strstr(c->text, "\xEF\xB7") == NULL)
 			continue;
+		end = c->text + strlen(c->text);
 		for (t = o = c->text; *t != '\0'; t += step) {
-			step = utf8_decode(t, strlen(t), &cp);
+			step = utf8_decode(t, (size_t)(end - t), &cp);
 			if (step == 0)
 				step = 1;
 			if (cp >= ESCAPED_BASE && cp < ESCAPED_BASE + (int32_t)strlen(escapable))
@@ -455,10 +457,12 @@ code_attr(struct doc_node *n)
 #define LINE_CLOSER	1
 #define LINE_DEF	2	/* right under its term */
 #define LINE_DEF_LOOSE	3	/* a blank line between */
+#define LINE_TILDE	0x10	/* with LINE_DEF*: the marker was "~" */
 
 /* LIST flags of md.c's own until deflists() (above DOC_*'s bits) */
 #define MD_DEFS		0x100
 #define MD_DEFS_LOOSE	0x200
+#define MD_DEFS_TILDE	0x400
 
 static int
 is_blank_line(const char *s, size_t n)
@@ -507,7 +511,8 @@ mark_lines(struct md *md, char **own)
 		    (!prev_blank || (l >= 2 && !prev2_blank))) {
 			if (md->line_kind == NULL)
 				md->line_kind = mem_zalloc(md->nlines + 2, 1);
-			md->line_kind[l + 1] = prev_blank ? LINE_DEF_LOOSE : LINE_DEF;
+			md->line_kind[l + 1] = (prev_blank ? LINE_DEF_LOOSE : LINE_DEF) |
+			    (md->text[i] == '~' ? LINE_TILDE : 0);
 			n = 1;
 		} else
 			continue;
@@ -603,9 +608,10 @@ convert(struct md *md, cmark_node *cn, int depth)
 		if (cmark_node_get_list_tight(cn))
 			n->flags |= DOC_TIGHT;
 		if (md->line_kind && line >= 1 && (size_t)line <= md->nlines &&
-		    md->line_kind[line] >= LINE_DEF)
-			n->flags |= MD_DEFS | (md->line_kind[line] == LINE_DEF_LOOSE ||
-			    !(n->flags & DOC_TIGHT) ? MD_DEFS_LOOSE : 0);
+		    (md->line_kind[line] & ~LINE_TILDE) >= LINE_DEF)
+			n->flags |= MD_DEFS | ((md->line_kind[line] & ~LINE_TILDE) == LINE_DEF_LOOSE ||
+			    !(n->flags & DOC_TIGHT) ? MD_DEFS_LOOSE : 0) |
+			    (md->line_kind[line] & LINE_TILDE ? MD_DEFS_TILDE : 0);
 		break;
 	case DOC_ITEM:
 		if (is_ext(cn, "tasklist")) {
@@ -1046,21 +1052,66 @@ drop_han_spaces(struct md *md, struct doc_node *t)
 
 /*
  * A new text node for t's text from byte at on, placed after t, which keeps
- * the text before at; located in the source when it can be.
+ * the text before at.  A text node lies on one source line, a character of
+ * the source for each of its own but for escapes (an escaped delimiter's
+ * noncharacter stands for two): its place is counted from t's, in time
+ * linear in at (md_locate, which walks from the file's start, would make a
+ * long text of many ^x^ quadratic).
  */
 static struct doc_node *
-split_text(struct md *md, struct doc_node *t, size_t at)
+split_text(struct doc_node *t, size_t at, int known_col)
 {
 	struct doc_node *rest = text_node(t->text + at, strlen(t->text + at));
+	size_t i, step;
+	int32_t cp;
+	int col = t->col;
 
 	rest->file = t->file;
-	if (at < strlen(t->text) && md_locate(md->doc, t->file, t->line, t->col, t->text, at,
-	    &rest->line, &rest->col) == -1)
-		place_after(rest, t, t->text, at);
+	if (t->line > 0 && t->col > 0 && known_col > 0) {
+		rest->line = t->line;
+		rest->col = known_col;
+	} else if (t->line > 0 && t->col > 0) {
+		for (i = 0; i < at; i += step, col++) {
+			if ((step = utf8_decode(t->text + i, at - i, &cp)) == 0)
+				step = 1;
+			else if (cp >= ESCAPED_BASE && cp < ESCAPED_BASE + (int32_t)strlen(escapable))
+				col++;
+		}
+		rest->line = t->line;
+		rest->col = col;
+	}
 	t->text[at] = '\0';
 	doc_insert_after(t, rest);
 	return rest;
 }
+
+/*
+ * The columns text[from..to) takes in the source, as split_text counts them,
+ * counted from either end (a character starts at each byte that is not a
+ * continuation byte; an escaped delimiter, EF B7 90-94, takes two).
+ */
+static int
+cols_between(const char *text, size_t from, size_t to)
+{
+	int n = 0;
+
+	for (; from < to; from++) {
+		unsigned char b = (unsigned char)text[from];
+		if ((b & 0xC0) != 0x80)
+			n++;
+		if (b == 0xEF && from + 2 < to && (unsigned char)text[from + 1] == 0xB7 &&
+		    (unsigned char)text[from + 2] >= 0x90 && (unsigned char)text[from + 2] <= 0x94)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * How far a block of attributes, or a span's text back to its "[", is looked
+ * for: they are short, and a text full of "]{" costs linear time so.
+ */
+#define ATTR_MAX	1024
+#define SPAN_MAX	4096
 
 /* The length of the attribute block "{…}" that starts s, or 0; fills attr. */
 static size_t
@@ -1069,14 +1120,14 @@ attr_block(const char *s, struct doc_attr *attr)
 	const char *close;
 
 	memset(attr, 0, sizeof(*attr));
-	if (s[0] != '{' || (close = strchr(s, '}')) == NULL)
+	if (s[0] != '{' || (close = memchr(s, '}', strnlen(s, ATTR_MAX))) == NULL)
 		return 0;
 	return doc_attr_parse(s, (size_t)(close - s) + 1, attr) ? (size_t)(close - s) + 1 : 0;
 }
 
 /* Takes "{…}" right after a link, image or code span into its attributes. */
 static void
-attrs_after(struct md *md, struct doc_node *n)
+attrs_after(struct doc_node *n)
 {
 	struct doc_node *c, *t;
 	struct doc_attr attr;
@@ -1089,7 +1140,7 @@ attrs_after(struct md *md, struct doc_node *n)
 			continue;
 		doc_attr_clear(&c->attr);
 		c->attr = attr;
-		split_text(md, t, len);
+		split_text(t, len, 0);
 		doc_unlink(t);
 		doc_node_free(t);
 	}
@@ -1098,31 +1149,45 @@ attrs_after(struct md *md, struct doc_node *n)
 /*
  * [inlines]{attributes}: a Span.  cmark left the brackets as text; the
  * closing "]{" is found in a text node and its "[" among the text nodes
- * before it, at the same level.
+ * before it, at the same level.  The texts are read from the end: what a
+ * span cuts off is then what lies between it and the span after it, so a
+ * text of many spans costs linear time.  Spans inside a span are found in it.
  */
 static void
-spans(struct md *md, struct doc_node *n)
+spans(struct doc_node *n)
 {
-	struct doc_node *c, *o, *span, *m, *next;
+	struct doc_node *c, *o, *span, *m, *close_node, *prev;
 	struct doc_attr attr;
-	char *close;
-	size_t len, at, k;
-	int depth, found;
+	size_t len, limit, at, k, looked, end_byte;
+	int depth, found, known, in_c, end_col, col_at = 0, col_m = 0, col_k = 0;
 
-	for (c = n->first; c != NULL; c = c->next) {
-		if (c->type != DOC_TEXT)
+	for (c = n->last; c != NULL; c = prev) {
+		prev = c->prev;
+		if (c->type != DOC_TEXT || strstr(c->text, "]{") == NULL)
 			continue;
-		for (at = 0; (close = strstr(c->text + at, "]{")) != NULL; at = (size_t)(close - c->text) + 1) {
-			if ((len = attr_block(close + 1, &attr)) == 0)
+		/* c's end, from which the places of what is cut off it are counted back */
+		end_byte = strlen(c->text);
+		known = c->line > 0 && c->col > 0;
+		end_col = c->col + cols_between(c->text, 0, end_byte);
+		for (limit = end_byte; limit >= 2; ) {
+			/* the last "]{" before limit */
+			for (at = limit - 1; at > 0 && !(c->text[at - 1] == ']' && c->text[at] == '{'); at--)
+				;
+			if (at == 0)
+				break;
+			at--;
+			limit = at;
+			if ((len = attr_block(c->text + at + 1, &attr)) == 0)
 				continue;
 			/* The "[" that opens it: brackets in the text between pair up. */
 			depth = 0;
 			found = 0;
-			k = (size_t)(close - c->text);
-			for (o = c; o != NULL; o = o->prev) {
+			looked = 0;
+			k = at;
+			for (o = c; o != NULL && looked < SPAN_MAX; o = o->prev) {
 				if (o != c)
 					k = o->type == DOC_TEXT ? strlen(o->text) : 0;
-				while (!found && k-- > 0) {
+				while (!found && k-- > 0 && looked++ < SPAN_MAX) {
 					if (o->text[k] == ']')
 						depth++;
 					else if (o->text[k] == '[' && depth-- == 0)
@@ -1131,17 +1196,23 @@ spans(struct md *md, struct doc_node *n)
 				if (found)
 					break;
 			}
-			if (o == NULL) {
+			if (!found) {
 				doc_attr_clear(&attr);
 				continue;
 			}
 			/* Cut the closing "]{…}" off c, then the "[" off o, and gather what is between. */
-			at = (size_t)(close - c->text);
-			next = split_text(md, c, at);
-			m = split_text(md, next, len + 1);
-			doc_unlink(next);
-			doc_node_free(next);
-			o = split_text(md, o, k);	/* o now starts with the "[" */
+			if (known) {
+				col_at = end_col - cols_between(c->text, at, end_byte);
+				col_m = end_col - cols_between(c->text, at + len + 1, end_byte);
+				col_k = o == c ? end_col - cols_between(c->text, k, end_byte) : 0;
+			}
+			close_node = split_text(c, at, col_at);
+			m = split_text(close_node, len + 1, col_m);
+			doc_unlink(close_node);
+			doc_node_free(close_node);
+			/* o now starts with the "[": in c, its place is counted from c's end */
+			in_c = o == c;
+			o = split_text(o, k, col_k);
 			span = doc_node_new(DOC_SPAN, o->line, o->col);
 			span->file = o->file;
 			span->attr = attr;
@@ -1155,7 +1226,15 @@ spans(struct md *md, struct doc_node *n)
 				doc_append(span, x);
 			}
 			doc_merge_texts(span);
-			c = span;
+			spans(span);
+			if (in_c) {
+				/* c is left with its text before the "[": go on in it */
+				end_byte = limit = k;
+				end_col = col_k;
+				continue;
+			}
+			/* else what is left before the span is its opener's text, cut at the "[" */
+			prev = span->prev;
 			break;
 		}
 	}
@@ -1174,15 +1253,15 @@ is_cjk_text(int32_t cp)
  * inside and not part of ~~.
  */
 static size_t
-script_end(const char *s)
+script_end(const char *s, size_t len)
 {
 	size_t i, step;
 	int32_t cp;
 
 	if (s[0] == '~' && s[1] == '~')
 		return 0;
-	for (i = 1; s[i] != '\0'; i += step) {
-		if ((step = utf8_decode(s + i, strlen(s + i), &cp)) == 0)
+	for (i = 1; i < len; i += step) {
+		if ((step = utf8_decode(s + i, len - i, &cp)) == 0)
 			return 0;
 		if (cp == s[0])
 			return i > 1 && !(s[0] == '~' && s[i + 1] == '~') ? i : 0;
@@ -1196,35 +1275,85 @@ script_end(const char *s)
 	return 0;
 }
 
-/* ^sup^ and ~sub~ in the text children of n (and of the spans among them). */
+/*
+ * The place of byte `to` of text node t, counting on from byte *at at column
+ * *col (see split_text: a character a column, an escaped delimiter two).
+ */
 static void
-scripts(struct md *md, struct doc_node *n)
+count_cols(const struct doc_node *t, size_t to, size_t *at, int *col)
 {
-	struct doc_node *c, *inner, *after, *script;
-	size_t i, end;
+	size_t step;
+	int32_t cp;
+
+	for (; *at < to; *at += step, (*col)++) {
+		if ((step = utf8_decode(t->text + *at, to - *at, &cp)) == 0)
+			step = 1;
+		else if (cp >= ESCAPED_BASE && cp < ESCAPED_BASE + (int32_t)strlen(escapable))
+			(*col)++;
+	}
+}
+
+/* A text node of s[0..len), at line:col when line is known, in file. */
+static struct doc_node *
+piece(const char *s, size_t len, int file, int line, int col)
+{
+	struct doc_node *t = text_node(s, len);
+
+	t->file = file;
+	if (line > 0) {
+		t->line = line;
+		t->col = col;
+	}
+	return t;
+}
+
+/*
+ * ^sup^ and ~sub~ in the text children of n (and of the spans among them).
+ * Each text is read once and its pieces made once: a long text of many ^x^
+ * costs linear time.
+ */
+static void
+scripts(struct doc_node *n)
+{
+	struct doc_node *c, *last, *script, *inner;
+	size_t i, end, len, pos, at, cut;
 	char *t, *o;
+	int col, line;
 
 	for (c = n->first; c != NULL; c = c->next) {
 		if (c->type == DOC_SPAN)
-			scripts(md, c);
+			scripts(c);
 		if (c->type != DOC_TEXT)
 			continue;
-		for (i = 0; c->text[i] != '\0'; i++) {
+		last = c;	/* what the next piece goes after */
+		pos = 0;	/* where the text no piece has yet starts */
+		cut = (size_t)-1;	/* c keeps its text before the first script */
+		at = 0;
+		col = c->col;
+		line = c->line > 0 && c->col > 0 ? c->line : 0;
+		for (i = 0, len = strlen(c->text); i < len; i++) {
 			if ((c->text[i] != '^' && c->text[i] != '~') ||
 			    (c->text[i] == '~' && i > 0 && c->text[i - 1] == '~') ||
-			    (end = script_end(c->text + i)) == 0)
+			    (end = script_end(c->text + i, len - i)) == 0)
 				continue;
-			inner = split_text(md, c, i);
-			after = split_text(md, inner, end + 1);
-			script = doc_node_new(inner->text[0] == '^' ? DOC_SUPERSCRIPT : DOC_SUBSCRIPT,
-			    inner->line, inner->col);
-			script->file = inner->file;
-			doc_insert_before(inner, script);
-			doc_unlink(inner);
+			if (cut == (size_t)-1)
+				cut = i;
+			else if (i > pos) {
+				count_cols(c, pos, &at, &col);
+				doc_insert_after(last, piece(c->text + pos, i - pos, c->file, line, col));
+				last = last->next;
+			}
+			count_cols(c, i, &at, &col);
+			script = doc_node_new(c->text[i] == '^' ? DOC_SUPERSCRIPT : DOC_SUBSCRIPT,
+			    line, line ? col : 0);
+			script->file = c->file;
+			doc_insert_after(last, script);
+			last = script;
+			count_cols(c, i + 1, &at, &col);
+			inner = piece(c->text + i + 1, end - 1, c->file, line, col);
 			doc_append(script, inner);
-			/* The delimiters go; an escaped space inside is a no-break space, as pandoc's. */
-			inner->text[end] = '\0';
-			for (t = inner->text + 1, o = inner->text; *t != '\0'; t++) {
+			/* An escaped space inside is a no-break space, as pandoc's. */
+			for (t = o = inner->text; *t != '\0'; t++) {
 				if (t[0] == '\\' && (t[1] == ' ' || t[1] == '\t')) {
 					memcpy(o, "\xC2\xA0", 2);
 					o += 2;
@@ -1233,15 +1362,22 @@ scripts(struct md *md, struct doc_node *n)
 					*o++ = *t;
 			}
 			*o = '\0';
-			if (inner->col > 0)
-				inner->col++;
-			if (c->text[0] == '\0') {
-				doc_unlink(c);
-				doc_node_free(c);
-			}
-			c = after;
-			i = (size_t)-1;
+			i += end;
+			pos = i + 1;
 		}
+		if (cut == (size_t)-1)
+			continue;
+		if (pos < len) {
+			count_cols(c, pos, &at, &col);
+			doc_insert_after(last, piece(c->text + pos, len - pos, c->file, line, col));
+			last = last->next;
+		}
+		c->text[cut] = '\0';
+		if (cut == 0) {
+			doc_unlink(c);
+			doc_node_free(c);
+		}
+		c = last;
 	}
 }
 
@@ -1262,9 +1398,9 @@ fix_inlines(struct md *md, struct doc_node *n, int in_link)
 			    c->type == DOC_IMAGE);
 	}
 	doc_merge_texts(n);
-	attrs_after(md, n);
-	spans(md, n);
-	scripts(md, n);
+	attrs_after(n);
+	spans(n);
+	scripts(n);
 	unmark_escapes(md, n);
 	doc_merge_texts(n);
 	if (n->type == DOC_HEADING)
@@ -1432,10 +1568,48 @@ fenced_divs(struct md *md, struct doc_node *parent)
 }
 
 /*
+ * A list mark_lines() made of definition markers that is no definition: its
+ * blocks again, the first paragraph with its marker back (": 标题" beside a
+ * table is the table's caption, crossref.lua's).
+ */
+static void
+undo_defs(struct doc_node *list)
+{
+	struct doc_node *item, *b, *t;
+	int first = 1;
+
+	while ((item = list->first) != NULL) {
+		while ((b = item->first) != NULL) {
+			doc_unlink(b);
+			if (first && b->type == DOC_PARA) {
+				/* the marker's place is the item's */
+				t = doc_node_new(DOC_TEXT, item->line ? item->line : b->line,
+				    item->line ? item->col : b->col);
+				t->file = b->file;
+				t->text = mem_strdup(list->flags & MD_DEFS_TILDE ? "~ " : ": ");
+				b->line = t->line;
+				b->col = t->col;
+				if (b->first)
+					doc_insert_before(b->first, t);
+				else
+					doc_append(b, t);
+				doc_merge_texts(b);
+			}
+			first = 0;
+			doc_insert_before(list, b);
+		}
+		doc_unlink(item);
+		doc_node_free(item);
+	}
+	doc_unlink(list);
+	doc_node_free(list);
+}
+
+/*
  * Definition lists: a list that mark_lines() made of definition markers,
  * under a paragraph (the term), becomes an item of a DEFLIST, joined to the
- * DEFLIST right before the term when there is one.  A marked list with no
- * term above stays a bullet list.
+ * DEFLIST right before the term when there is one.  One with no term above,
+ * or right beside a table, is no definition (undo_defs).
  */
 static void
 deflists(struct doc_node *parent)
@@ -1449,8 +1623,9 @@ deflists(struct doc_node *parent)
 		if (c->type != DOC_LIST || !(c->flags & MD_DEFS))
 			continue;
 		term = c->prev;
-		if (term == NULL || term->type != DOC_PARA) {
-			c->flags &= ~(MD_DEFS | MD_DEFS_LOOSE);
+		if (term == NULL || term->type != DOC_PARA ||
+		    (c->next != NULL && c->next->type == DOC_TABLE)) {
+			undo_defs(c);
 			continue;
 		}
 		dl = term->prev;
