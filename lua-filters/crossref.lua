@@ -148,6 +148,10 @@ local function figures_and_tables(doc)
 			attr.attributes["number-ref"] = number
 			local figure = galley.Figure({ galley.Para({ image }) }, image.content, attr)
 			figure._line, figure._col, figure._file = b._line, b._col, b._file
+			-- The figure takes the image's id, as pandoc's implicit figures do; the
+			-- image keeps its size (width, height) for the HTML and the PDF.
+			figure.attr.attributes.width, figure.attr.attributes.height = nil, nil
+			image.attr.identifier = ""
 			b = figure
 		elseif b.tag == "Table" then
 			local caption = caption_of(blocks[i - 1])

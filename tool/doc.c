@@ -12,13 +12,22 @@
 #include "msg.h"
 #include "utf8.h"
 
-static const char *const type_names[DOC_TYPE_COUNT] = {
-	"document", "para", "heading", "blockquote", "list", "item",
-	"codeblock", "rawblock", "hr", "table", "row", "cell", "footnote",
-	"div", "figure", "caption",
-	"text", "emph", "strong", "strike", "code", "link", "image",
-	"softbreak", "linebreak", "rawinline", "noteref", "span",
-};
+/* The table of tool/doc_types.h, column by column. */
+#define DOC_XML(name, xml, tag, more, kind, holds) xml,
+static const char *const type_names[DOC_TYPE_COUNT] = { DOC_TYPES(DOC_XML) };
+#undef DOC_XML
+#define DOC_TAG(name, xml, tag, more, kind, holds) tag,
+static const char *const type_tags[DOC_TYPE_COUNT] = { DOC_TYPES(DOC_TAG) };
+#undef DOC_TAG
+#define DOC_MORE(name, xml, tag, more, kind, holds) more,
+static const char *const type_more[DOC_TYPE_COUNT] = { DOC_TYPES(DOC_MORE) };
+#undef DOC_MORE
+#define DOC_KIND(name, xml, tag, more, kind, holds) DOC_KIND_##kind,
+static const unsigned char type_kinds[DOC_TYPE_COUNT] = { DOC_TYPES(DOC_KIND) };
+#undef DOC_KIND
+#define DOC_HOLDS(name, xml, tag, more, kind, holds) DOC_HOLDS_##holds,
+static const unsigned char type_holds[DOC_TYPE_COUNT] = { DOC_TYPES(DOC_HOLDS) };
+#undef DOC_HOLDS
 
 const char *
 doc_type_name(enum doc_type type)
@@ -29,7 +38,58 @@ doc_type_name(enum doc_type type)
 int
 doc_is_inline(enum doc_type type)
 {
-	return type >= DOC_TEXT && type < DOC_TYPE_COUNT;
+	return (unsigned)type < DOC_TYPE_COUNT && type_kinds[type] == DOC_KIND_INLINE;
+}
+
+enum doc_kind
+doc_type_kind(enum doc_type type)
+{
+	return (unsigned)type < DOC_TYPE_COUNT ? (enum doc_kind)type_kinds[type] : DOC_KIND_PART;
+}
+
+enum doc_holds
+doc_type_holds(enum doc_type type)
+{
+	return (unsigned)type < DOC_TYPE_COUNT ? (enum doc_holds)type_holds[type] :
+	    DOC_HOLDS_NONE;
+}
+
+const char *
+doc_type_tag(enum doc_type type)
+{
+	return (unsigned)type < DOC_TYPE_COUNT ? type_tags[type] : "";
+}
+
+/* Whether word is one of the space-separated words of list. */
+static int
+has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (*list != '\0') {
+		if (strncmp(list, word, n) == 0 && (list[n] == ' ' || list[n] == '\0'))
+			return 1;
+		list = strchr(list, ' ');
+		if (list == NULL)
+			return 0;
+		list++;
+	}
+	return 0;
+}
+
+int
+doc_type_of_tag(const char *tag)
+{
+	int i;
+
+	if (*tag == '\0')
+		return -1;
+	/* Called for every element a filter gives back: the first letter is asked first. */
+	for (i = 0; i < DOC_TYPE_COUNT; i++)
+		if ((type_tags[i][0] == tag[0] && strcmp(type_tags[i], tag) == 0) ||
+		    (type_more[i][0] != '\0' && has_word(type_more[i], tag)))
+			return i;
+	return -1;
 }
 
 struct doc *
@@ -244,7 +304,32 @@ doc_stringify(const struct doc_node *node, struct buf *out)
 	case DOC_CODEBLOCK:
 		buf_puts(out, node->text);
 		return;
-	default:
+	case DOC_DOCUMENT:
+	case DOC_PARA:
+	case DOC_HEADING:
+	case DOC_BLOCKQUOTE:
+	case DOC_LIST:
+	case DOC_ITEM:
+	case DOC_HR:
+	case DOC_TABLE:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_FOOTNOTE:
+	case DOC_DIV:
+	case DOC_FIGURE:
+	case DOC_CAPTION:
+	case DOC_DEFLIST:
+	case DOC_DEFITEM:
+	case DOC_TERM:
+	case DOC_DEFINITION:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
+	case DOC_EMPH:
+	case DOC_STRONG:
+	case DOC_STRIKE:
+	case DOC_LINK:
+	case DOC_IMAGE:
+	case DOC_SPAN:
 		break;
 	}
 	for (c = node->first; c != NULL; c = c->next) {

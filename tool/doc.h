@@ -8,44 +8,28 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "doc_types.h"
 
-enum doc_type {
-	DOC_DOCUMENT,
-	/* blocks */
-	DOC_PARA,
-	DOC_HEADING,
-	DOC_BLOCKQUOTE,
-	DOC_LIST,
-	DOC_ITEM,
-	DOC_CODEBLOCK,
-	DOC_RAWBLOCK,
-	DOC_HR,
-	DOC_TABLE,
-	DOC_ROW,
-	DOC_CELL,
-	DOC_FOOTNOTE,
-	DOC_DIV,	/* a block container with attributes, made by filters */
-	DOC_FIGURE,	/* blocks (an image) and a caption, made by filters */
-	DOC_CAPTION,	/* the title of a TABLE or FIGURE, its first child: inlines */
-	/* inlines */
-	DOC_TEXT,
-	DOC_EMPH,
-	DOC_STRONG,
-	DOC_STRIKE,
-	DOC_CODE,
-	DOC_LINK,
-	DOC_IMAGE,
-	DOC_SOFTBREAK,
-	DOC_LINEBREAK,
-	DOC_RAWINLINE,
-	DOC_NOTEREF,
-	DOC_SPAN,	/* an inline container with attributes, made by filters */
-	DOC_TYPE_COUNT
+/* The node types, from tool/doc_types.h; the count is apart, so that switches need not name it. */
+#define DOC_ENUM(name, xml, tag, more, kind, holds) DOC_##name,
+enum doc_type { DOC_TYPES(DOC_ENUM) };
+#undef DOC_ENUM
+#define DOC_ONE(name, xml, tag, more, kind, holds) + 1
+enum { DOC_TYPE_COUNT = 0 DOC_TYPES(DOC_ONE) };
+#undef DOC_ONE
+
+/* What a node is among its siblings, and what its children are (doc_types.h). */
+enum doc_kind { DOC_KIND_BLOCK, DOC_KIND_INLINE, DOC_KIND_PART };
+enum doc_holds {
+	DOC_HOLDS_NONE, DOC_HOLDS_INLINES, DOC_HOLDS_BLOCKS, DOC_HOLDS_ITEMS,
+	DOC_HOLDS_DEFS, DOC_HOLDS_ROWS
 };
 
 /* Flag bits of doc_node.flags, by node type. */
 #define DOC_ORDERED	0x01	/* LIST: numbered */
-#define DOC_TIGHT	0x02	/* LIST: items without blank lines between them */
+#define DOC_TIGHT	0x02	/* LIST: items without blank lines between them;
+				   DEFITEM: its definitions right under the term;
+				   DEFLIST: all its items so */
 #define DOC_PAREN	0x04	/* LIST: "1)" rather than "1." */
 #define DOC_PARENS	0x80	/* LIST: "(1)" */
 #define DOC_TASK	0x08	/* ITEM: a task-list item */
@@ -145,6 +129,12 @@ const char *doc_node_file(const struct doc *doc, const struct doc_node *node);
 /* The element name used by the XML vocabulary and the tree dump ("para"). */
 const char *doc_type_name(enum doc_type type);
 int doc_is_inline(enum doc_type type);
+enum doc_kind doc_type_kind(enum doc_type type);
+enum doc_holds doc_type_holds(enum doc_type type);
+/* The tag of the filters' element for type ("Para"), "" for a part of another element. */
+const char *doc_type_tag(enum doc_type type);
+/* The type an element of tag is read back as, or -1 when none (table's tag and more). */
+int doc_type_of_tag(const char *tag);
 
 /* Returns a new node, owned by the caller until it is attached to a parent. */
 struct doc_node *doc_node_new(enum doc_type type, int line, int col);

@@ -77,6 +77,8 @@ dump_node(const struct doc *doc, const struct doc_node *n, struct buf *out, int 
 			    n->flags & DOC_PAREN ? "paren" : "period");
 		buf_puts(out, n->flags & DOC_TIGHT ? " tight" : " loose");
 	}
+	if (n->type == DOC_DEFLIST || n->type == DOC_DEFITEM)
+		buf_puts(out, n->flags & DOC_TIGHT ? " tight" : " loose");
 	if (n->type == DOC_ITEM && (n->flags & DOC_TASK))
 		buf_puts(out, n->flags & DOC_CHECKED ? " task=checked" : " task=unchecked");
 	if (n->type == DOC_ROW && (n->flags & DOC_HEADER))

@@ -1,9 +1,46 @@
-/* Build-time helper, not in galley: compiles tool/lf_prelude.lua to Lua bytecode and prints it as the C array lf.c loads (compiling the source on every run cost more than all but the largest filters). */
+/* Build-time helper, not in galley: compiles tool/lf_prelude.lua, with its tag sets made from tool/doc_types.h, to Lua bytecode and prints it as the C array lf.c loads (compiling the source on every run cost more than all but the largest filters). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <lauxlib.h>
 #include <lua.h>
+
+#include "doc_types.h"
+
+/* The prelude's line that the tag sets replace; they take one line, so that its lines keep their numbers. */
+#define MARKER	"--@doc_types@"
+
+enum { BLOCK, INLINE, PART };
+enum { NONE, INLINES, BLOCKS, ITEMS, DEFS, ROWS };
+
+#define ROW(name, xml, tag, more, kind, holds) { tag " " more, kind, holds },
+static const struct { const char *tags; int kind, holds; } types[] = { DOC_TYPES(ROW) };
+#undef ROW
+
+/* Appends to out (room enough) a Lua table with each tag of the types that pass as a key. */
+static void
+put_set(char *out, const char *name, int kind, int holds)
+{
+	const char *t, *e;
+	size_t i;
+
+	sprintf(out + strlen(out), "local %s = {", name);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (types[i].kind == PART || (kind >= 0 && types[i].kind != kind) ||
+		    (holds >= 0 && types[i].holds != holds))
+			continue;
+		for (t = types[i].tags; *t != '\0'; t = e) {
+			while (*t == ' ')
+				t++;
+			if ((e = strchr(t, ' ')) == NULL)
+				e = t + strlen(t);
+			if (e > t)
+				sprintf(out + strlen(out), " %.*s = true,", (int)(e - t), t);
+		}
+	}
+	strcat(out, " } ");
+}
 
 static size_t written;
 
@@ -25,7 +62,7 @@ main(int argc, char **argv)
 {
 	lua_State *L;
 	FILE *f;
-	char *src;
+	char *src, *marker, *whole, sets[4096];
 	long len;
 
 	if (argc != 2) {
@@ -43,6 +80,26 @@ main(int argc, char **argv)
 		return 1;
 	}
 	fclose(f);
+	src[len] = '\0';
+	if ((marker = strstr(src, MARKER)) == NULL) {
+		fprintf(stderr, "gen-prelude: no line %s in %s\n", MARKER, argv[1]);
+		return 1;
+	}
+	sets[0] = '\0';
+	put_set(sets, "BLOCK", BLOCK, -1);
+	put_set(sets, "INLINE", INLINE, -1);
+	put_set(sets, "INLINE_CONTENT", -1, INLINES);
+	put_set(sets, "BLOCK_CONTENT", -1, BLOCKS);
+	put_set(sets, "ITEM_CONTENT", -1, ITEMS);
+	put_set(sets, "DEFS_CONTENT", -1, DEFS);
+	if ((whole = malloc((size_t)len + strlen(sets) + 1)) == NULL) {
+		perror("gen-prelude");
+		return 1;
+	}
+	sprintf(whole, "%.*s%s%s", (int)(marker - src), src, sets, marker + strlen(MARKER));
+	free(src);
+	src = whole;
+	len = (long)strlen(src);
 	if (luaL_loadbufferx(L, src, (size_t)len, "=galley", "t") != LUA_OK) {
 		fprintf(stderr, "gen-prelude: %s\n", lua_tostring(L, -1));
 		return 1;

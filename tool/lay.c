@@ -94,6 +94,15 @@ lay_collect_runs_from(struct layout *lo, const struct doc_node *first,
 			g.deco |= LAY_STRIKE;
 			lay_collect_runs(lo, c, g, size, line);
 			break;
+		case DOC_SUPERSCRIPT:
+			/* As a table note's mark: raised and smaller. */
+			g.rise = f.rise + size * 0.4;
+			lay_collect_runs(lo, c, g, size * 0.6, line);
+			break;
+		case DOC_SUBSCRIPT:
+			g.rise = f.rise - size * 0.15;
+			lay_collect_runs(lo, c, g, size * 0.6, line);
+			break;
 		case DOC_LINK:
 			g.href = c->url;
 			lay_collect_runs(lo, c, g, size, line);
@@ -123,7 +132,28 @@ lay_collect_runs_from(struct layout *lo, const struct doc_node *first,
 		case DOC_NOTEREF:
 			lay_note_mark(lo, c, f, size);
 			break;
-		default:
+		case DOC_DOCUMENT:
+		case DOC_PARA:
+		case DOC_HEADING:
+		case DOC_BLOCKQUOTE:
+		case DOC_LIST:
+		case DOC_ITEM:
+		case DOC_CODEBLOCK:
+		case DOC_RAWBLOCK:
+		case DOC_HR:
+		case DOC_TABLE:
+		case DOC_ROW:
+		case DOC_CELL:
+		case DOC_FOOTNOTE:
+		case DOC_DIV:
+		case DOC_FIGURE:
+		case DOC_CAPTION:
+		case DOC_DEFLIST:
+		case DOC_DEFITEM:
+		case DOC_TERM:
+		case DOC_DEFINITION:
+			break;	/* blocks and parts of blocks are never among inlines */
+		case DOC_RAWINLINE:
 			break;	/* raw HTML has no place on paper */
 		}
 	}
@@ -1024,12 +1054,51 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 	case DOC_FIGURE:
 		lay_set_figure(lo, n, x0, measure, body);
 		break;
+	case DOC_DEFLIST:
+		/* Each term in bold, kept with its definitions, which are indented by 2 em. */
+		for (const struct doc_node *item = n->first; item != NULL; item = item->next)
+			for (const struct doc_node *d = item->first; d != NULL; d = d->next) {
+				if (d->type != DOC_TERM) {
+					lay_set_blocks(lo, d->first, x0 + 2 * ps->size,
+					    measure - 2 * ps->size, body, depth + 1);
+					continue;
+				}
+				f.cjk = lay_get_font(lo, font_family(body.cjk), 1, 0);
+				f.latin = lay_get_font(lo, font_family(body.latin), 1, 0);
+				if (f.cjk == NULL || f.latin == NULL)
+					break;
+				lay_collect_runs(lo, d, f, ps->size, d->line ? d->line : n->line);
+				lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
+			}
+		break;
 	case DOC_RAWBLOCK:
 		break;	/* raw HTML has no place on paper */
 	case DOC_FOOTNOTE:
 		break;	/* set at the foot of the page that refers to it */
-	default:
-		break;	/* rows, cells and captions are set by their table or figure */
+	case DOC_DOCUMENT:
+	case DOC_ITEM:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_CAPTION:
+	case DOC_DEFITEM:
+	case DOC_TERM:
+	case DOC_DEFINITION:
+		break;	/* rows, cells, captions and terms are set by what holds them */
+	case DOC_TEXT:
+	case DOC_EMPH:
+	case DOC_STRONG:
+	case DOC_STRIKE:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
+	case DOC_CODE:
+	case DOC_LINK:
+	case DOC_IMAGE:
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
+	case DOC_RAWINLINE:
+	case DOC_NOTEREF:
+	case DOC_SPAN:
+		break;	/* inlines are set by the block that holds them */
 	}
 	return n;
 }

@@ -121,6 +121,48 @@ find_image(struct layout *lo, const struct doc_node *image, int line, int col,
 	return e->path ? mem_strdup(e->path) : NULL;
 }
 
+/*
+ * A length of pandoc's {width=…} or {height=…}: "50%" of the measure, a bare
+ * number or "px" in CSS pixels (0.75 pt), else as page.yaml's lengths; -1
+ * when it is none of these.
+ */
+static double
+image_length(const char *s, double measure)
+{
+	char *end;
+	double v;
+
+	if (s == NULL)
+		return -1;
+	v = strtod(s, &end);
+	if (end == s || v <= 0 || !isfinite(v))
+		return -1;
+	if (strcmp(end, "%") == 0)
+		return measure * v / 100;
+	if (*end == '\0' || strcmp(end, "px") == 0)
+		return v * 0.75;
+	return lay_length(s) > 0 ? lay_length(s) : -1;
+}
+
+/* Sets *w and *h to the image's own {width} and {height}, keeping its shape when one is given. */
+static void
+image_size(const struct doc_node *image, double measure, double *w, double *h)
+{
+	double width = image_length(doc_attr_get(&image->attr, "width"), measure);
+	double height = image_length(doc_attr_get(&image->attr, "height"), measure);
+
+	if (width > 0 && height > 0) {
+		*w = width;
+		*h = height;
+	} else if (width > 0) {
+		*h *= width / *w;
+		*w = width;
+	} else if (height > 0) {
+		*w *= height / *h;
+		*h = height;
+	}
+}
+
 void
 lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double measure,
     struct look body)
@@ -162,6 +204,7 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double me
 			room = (lay_bottom(lo) - ps->top) / 4;
 		w = info.width * 72.0 / dpi;
 		h = info.height * 72.0 / dpi;
+		image_size(image, measure, &w, &h);
 		scale = fmin(1, fmin(measure / w, room / h));
 		w *= scale;
 		h *= scale;

@@ -78,6 +78,8 @@ void lf_watch_arm(struct lf *lf);
 void lf_data_register(lua_State *L, int galley, int utils);
 /* lua_pcall'd or called from Lua: internals.read_markdown(text), pandoc.read's parser (lf_model.c). */
 int lf_read_markdown(lua_State *L);
+/* Called from Lua: internals.write_html(blocks), pandoc.write's HTML: galley's writer's body (lf_model.c). */
+int lf_write_html(lua_State *L);
 /* Pushes a fresh environment for the filter at path, with its own require (lf_pandoc.c). */
 void lf_push_env(lua_State *L, const char *path);
 /* Adds sha1 to pandoc.utils and read_markdown to the internals, both absolute indices (lf_pandoc.c). */

@@ -10,11 +10,13 @@
 #include <lua.h>
 
 #include "buf.h"
+#include "data.h"
 #include "mem.h"
 #include "md.h"
 #include "meta.h"
 #include "msg.h"
 #include "utf8.h"
+#include "xml.h"
 
 /* ---- model → Lua ------------------------------------------------------- */
 
@@ -166,34 +168,10 @@ push_node(lua_State *L, const struct doc_node *n, struct push *p)
 	int i, j;
 
 	luaL_checkstack(L, 8, "document nested too deeply");
-	switch (n->type) {
-	case DOC_PARA:		tag = "Para"; break;
-	case DOC_HEADING:	tag = "Header"; break;
-	case DOC_BLOCKQUOTE:	tag = "BlockQuote"; break;
-	case DOC_LIST:		tag = n->flags & DOC_ORDERED ? "OrderedList" : "BulletList"; break;
-	case DOC_CODEBLOCK:	tag = "CodeBlock"; break;
-	case DOC_RAWBLOCK:	tag = "RawBlock"; break;
-	case DOC_HR:		tag = "HorizontalRule"; break;
-	case DOC_TABLE:		tag = "Table"; break;
-	case DOC_DIV:		tag = "Div"; break;
-	case DOC_FIGURE:	tag = "Figure"; break;
-	case DOC_TEXT:		tag = "Str"; break;
-	case DOC_EMPH:		tag = "Emph"; break;
-	case DOC_STRONG:	tag = "Strong"; break;
-	case DOC_STRIKE:	tag = "Strikeout"; break;
-	case DOC_CODE:		tag = "Code"; break;
-	case DOC_LINK:		tag = "Link"; break;
-	case DOC_IMAGE:		tag = "Image"; break;
-	case DOC_SOFTBREAK:	tag = "SoftBreak"; break;
-	case DOC_LINEBREAK:	tag = "LineBreak"; break;
-	case DOC_RAWINLINE:	tag = "RawInline"; break;
-	case DOC_NOTEREF:	tag = "Note"; break;
-	case DOC_SPAN:		tag = "Span"; break;
-	default:
-		luaL_error(L, "internal error: no Lua element for '%s'",
-		    doc_type_name(n->type));
-		return;
-	}
+	tag = n->type == DOC_LIST && (n->flags & DOC_ORDERED) ? "OrderedList" :
+	    doc_type_tag(n->type);
+	if (*tag == '\0')
+		luaL_error(L, "internal error: no Lua element for '%s'", doc_type_name(n->type));
 	lua_createtable(L, 0, 6);
 	set_str(L, "tag", tag);
 	if (p->positions)
@@ -212,9 +190,43 @@ push_node(lua_State *L, const struct doc_node *n, struct push *p)
 	case DOC_EMPH:
 	case DOC_STRONG:
 	case DOC_STRIKE:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
 	case DOC_SPAN:
 		push_inlines(L, n->first, p);
 		lua_setfield(L, -2, "content");
+		break;
+	case DOC_DEFLIST:
+		/* pandoc's items: each a pair {term, definitions}, a list of lists of blocks */
+		lua_newtable(L);
+		lua_pushvalue(L, p->list);
+		lua_setmetatable(L, -2);
+		for (c = n->first, i = 1; c != NULL; c = c->next, i++) {
+			const struct doc_node *d = c->first;
+			lua_createtable(L, 2, 1);
+			if (p->positions)
+				set_position(L, c, "_line", "_col");
+			lua_pushboolean(L, (c->flags & DOC_TIGHT) != 0);
+			lua_setfield(L, -2, "_tight");
+			push_inlines(L, d && d->type == DOC_TERM ? d->first : NULL, p);
+			lua_rawseti(L, -2, 1);
+			if (d && d->type == DOC_TERM)
+				d = d->next;
+			lua_newtable(L);
+			lua_pushvalue(L, p->list);
+			lua_setmetatable(L, -2);
+			for (j = 1; d != NULL; d = d->next, j++) {
+				push_blocks(L, d->first, p);
+				if (p->positions)
+					set_position(L, d, "_line", "_col");
+				lua_rawseti(L, -2, j);
+			}
+			lua_rawseti(L, -2, 2);
+			lua_rawseti(L, -2, i);
+		}
+		lua_setfield(L, -2, "content");
+		lua_pushboolean(L, (n->flags & DOC_TIGHT) != 0);
+		lua_setfield(L, -2, "tight");
 		break;
 	case DOC_LINK:
 	case DOC_IMAGE:
@@ -324,7 +336,18 @@ push_node(lua_State *L, const struct doc_node *n, struct push *p)
 		if (note && p->positions)
 			set_position(L, note, "_noteline", "_notecol");
 		break;
-	default:
+	case DOC_DOCUMENT:
+	case DOC_ITEM:
+	case DOC_HR:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_FOOTNOTE:
+	case DOC_CAPTION:
+	case DOC_DEFITEM:
+	case DOC_TERM:
+	case DOC_DEFINITION:
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
 		break;
 	}
 	lua_pushvalue(L, p->mt);
@@ -778,26 +801,12 @@ hoisted_note_to_model(lua_State *L, int idx, int depth)
 static void
 element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 {
-	/* The commonest first: the lookup is a linear search. */
-	static const struct { const char *tag; enum doc_type type; } tags[] = {
-		{ "Str", DOC_TEXT }, { "Para", DOC_PARA }, { "SoftBreak", DOC_SOFTBREAK },
-		{ "Space", DOC_TEXT }, { "Header", DOC_HEADING }, { "Plain", DOC_PARA },
-		{ "Heading", DOC_HEADING },
-		{ "BlockQuote", DOC_BLOCKQUOTE }, { "BulletList", DOC_LIST },
-		{ "OrderedList", DOC_LIST }, { "CodeBlock", DOC_CODEBLOCK },
-		{ "RawBlock", DOC_RAWBLOCK }, { "HorizontalRule", DOC_HR },
-		{ "Table", DOC_TABLE }, { "Div", DOC_DIV }, { "Figure", DOC_FIGURE },
-		{ "Emph", DOC_EMPH }, { "Strong", DOC_STRONG },
-		{ "Strikeout", DOC_STRIKE }, { "Code", DOC_CODE }, { "Link", DOC_LINK },
-		{ "Image", DOC_IMAGE }, { "LineBreak", DOC_LINEBREAK }, { "RawInline", DOC_RAWINLINE },
-		{ "Note", DOC_NOTEREF }, { "Span", DOC_SPAN },
-	};
 	struct lf *lf = lf_get(L);
 	const struct doc_node *outer;
 	struct doc_node *n, *c;
 	const char *tag, *s;
-	size_t i;
-	int list, row, cells, k, j, top = lua_gettop(L);
+	int type;
+	int list, row, cells, k, j, all_tight = 1, top = lua_gettop(L);
 
 	if (depth > LF_MAX_DEPTH)
 		luaL_error(L, "elements nested more than %d deep", LF_MAX_DEPTH);
@@ -808,12 +817,11 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 		luaL_error(L, "expected an element, found a table without a tag");
 	if (hoisted_note_to_model(L, idx, depth))
 		return;
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (strcmp(tags[i].tag, tag) == 0)
-			break;
-	if (i == sizeof(tags) / sizeof(tags[0]))
+	/* galley's older name of a Header is read too */
+	if ((type = doc_type_of_tag(strcmp(tag, "Heading") == 0 ? "Header" : tag)) < 0 ||
+	    doc_type_kind((enum doc_type)type) == DOC_KIND_PART)
 		luaL_error(L, "unknown element '%s'", tag);
-	n = doc_node_new(tags[i].type, (int)opt_integer(L, idx, "_line", 0),
+	n = doc_node_new((enum doc_type)type, (int)opt_integer(L, idx, "_line", 0),
 	    (int)opt_integer(L, idx, "_col", 0));
 	doc_append(parent, n);
 	outer = lf->converting;
@@ -833,8 +841,56 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	case DOC_EMPH:
 	case DOC_STRONG:
 	case DOC_STRIKE:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
 	case DOC_SPAN:
 		inlines_to_model(L, table_field(L, idx, "content"), n, depth);
+		break;
+	case DOC_DEFLIST:
+		lua_getfield(L, idx, "tight");
+		if (lua_toboolean(L, -1))
+			n->flags |= DOC_TIGHT;
+		lua_pop(L, 1);
+		list = table_field(L, idx, "content");
+		for (k = 1; lua_rawgeti(L, list, k) != LUA_TNIL; k++) {
+			int item = lua_gettop(L), defs;
+			struct doc_node *term;
+			if (!lua_istable(L, item))
+				luaL_error(L, "DefinitionList items must be pairs {term, definitions}");
+			c = doc_node_new(DOC_DEFITEM, 0, 0);
+			doc_append(n, c);
+			get_position(L, item, c, "_line", "_col");
+			/* an item's own _tight, else the list's */
+			lua_getfield(L, item, "_tight");
+			if (lua_isboolean(L, -1) ? lua_toboolean(L, -1) : (n->flags & DOC_TIGHT) != 0)
+				c->flags |= DOC_TIGHT;
+			else
+				all_tight = 0;
+			lua_pop(L, 1);
+			term = doc_node_new(DOC_TERM, c->line, c->col);
+			doc_append(c, term);
+			if (lua_rawgeti(L, item, 1) != LUA_TTABLE)
+				luaL_error(L, "a DefinitionList item's term must be inlines");
+			inlines_to_model(L, lua_gettop(L), term, depth + 2);
+			lua_pop(L, 1);
+			if (lua_rawgeti(L, item, 2) != LUA_TTABLE)
+				luaL_error(L, "a DefinitionList item's definitions must be a list of blocks lists");
+			defs = lua_gettop(L);
+			for (j = 1; lua_rawgeti(L, defs, j) != LUA_TNIL; j++) {
+				struct doc_node *d = doc_node_new(DOC_DEFINITION, 0, 0);
+				doc_append(c, d);
+				if (!lua_istable(L, -1))
+					luaL_error(L, "a definition must be a list of blocks");
+				get_position(L, lua_gettop(L), d, "_line", "_col");
+				blocks_to_model(L, lua_gettop(L), d, depth + 2);
+				lua_pop(L, 1);
+			}
+			lua_settop(L, item - 1);
+		}
+		if (all_tight)
+			n->flags |= DOC_TIGHT;
+		else
+			n->flags &= ~DOC_TIGHT;
 		break;
 	case DOC_LINK:
 	case DOC_IMAGE:
@@ -949,7 +1005,18 @@ element_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 	case DOC_NOTEREF:
 		note_to_model(L, idx, n, depth);
 		break;
-	default:
+	case DOC_DOCUMENT:
+	case DOC_ITEM:
+	case DOC_HR:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_FOOTNOTE:
+	case DOC_CAPTION:
+	case DOC_DEFITEM:
+	case DOC_TERM:
+	case DOC_DEFINITION:
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
 		break;
 	}
 	if (n->text == NULL && (n->type == DOC_TEXT || n->type == DOC_CODE ||
@@ -990,6 +1057,112 @@ inlines_to_model(lua_State *L, int idx, struct doc_node *parent, int depth)
 {
 	list_to_model(L, idx, parent, depth, 1);
 	doc_merge_texts(parent);
+}
+
+/* ---- pandoc.write(doc, 'html') ------------------------------------------ */
+
+/* A document pandoc.write builds aside, and the stylesheet; freed by the userdata's __gc. */
+struct write_doc {
+	struct doc		*doc;
+	struct html_style	*style;
+};
+
+static int
+write_gc(lua_State *L)
+{
+	struct write_doc *w = lua_touserdata(L, 1);
+
+	doc_free(w->doc);
+	w->doc = NULL;
+	if (w->style)
+		html_style_free(w->style);
+	w->style = NULL;
+	return 0;
+}
+
+/* lua_pcall'd with the write_doc and the blocks. */
+static int
+write_convert(lua_State *L)
+{
+	struct write_doc *w = lua_touserdata(L, 1);
+
+	blocks_to_model(L, 2, w->doc->root, 0);
+	return 0;
+}
+
+int
+lf_write_html(lua_State *L)
+{
+	struct lf *lf = lf_get(L), saved = *lf;
+	struct html_params hp = { "common", "zh-CN", NULL, NULL };
+	struct buf out = BUF_INIT;
+	struct write_doc *w;
+	struct doc_node *c;
+	const char *s, *start, *end;
+	char *xsl, id[32];
+	size_t i;
+	int status;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	w = lua_newuserdatauv(L, sizeof(*w), 0);
+	memset(w, 0, sizeof(*w));
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, write_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	w->doc = doc_new(lf->doc ? lf->doc->source : "pandoc.write");
+	/* The document's notes come back apart from those of the document being filtered. */
+	lf->notes = doc_node_new(DOC_DOCUMENT, 0, 0);
+	lf->note_map = NULL;
+	lf->note_map_len = 0;
+	lf->note_count = 0;
+	lf->held = NULL;
+	lf->nheld = lf->held_cap = 0;
+	lua_pushcfunction(L, write_convert);
+	lua_pushvalue(L, -2);
+	lua_pushvalue(L, 1);
+	status = lua_pcall(L, 2, 0, 0);
+	for (i = 0; i < lf->nheld; i++)
+		lf->held[i]->num = 0;	/* a note of the filtered document's: not this one's */
+	while ((c = lf->notes->first) != NULL) {
+		doc_unlink(c);
+		snprintf(id, sizeof(id), "fn-%d", c->num);
+		c->attr.id = mem_strdup(id);
+		doc_append(w->doc->root, c);
+	}
+	doc_node_free(lf->notes);
+	free(lf->held);
+	lf->notes = saved.notes;
+	lf->note_map = saved.note_map;
+	lf->note_map_len = saved.note_map_len;
+	lf->note_count = saved.note_count;
+	lf->held = saved.held;
+	lf->nheld = saved.nheld;
+	lf->held_cap = saved.held_cap;
+	lf->converting = saved.converting;
+	if (status != LUA_OK)
+		return lua_error(L);
+	if ((xsl = data_find("styles/common/html.xsl")) == NULL)
+		return luaL_error(L, "pandoc.write: galley's HTML stylesheet is not installed");
+	w->style = html_style_load(xsl);
+	free(xsl);
+	if (w->style == NULL || html_render(w->style, w->doc, &hp, &out) == -1) {
+		buf_free(&out);
+		return luaL_error(L, "pandoc.write: galley's HTML writer failed");
+	}
+	/* The body, as pandoc's writer gives it without --standalone: main's blocks, then the notes. */
+	s = buf_str(&out);
+	if ((start = strstr(s, "<main>")) != NULL && (end = strstr(start, "</main>")) != NULL) {
+		lua_pushlstring(L, start + 6, (size_t)(end - start - 6));
+		start = end + 7;
+		if ((end = strstr(start, "</body>")) != NULL && end > start) {
+			lua_pushlstring(L, start, (size_t)(end - start));
+			lua_concat(L, 2);
+		}
+	} else
+		lua_pushstring(L, s);
+	buf_free(&out);
+	return 1;
 }
 
 static void meta_to_model(lua_State *L, int idx, const char *key, const struct meta *old,

@@ -194,7 +194,7 @@ lf_push_env(lua_State *L, const char *path)
 	lua_pop(L, 1);
 }
 
-/* Adds sha1 to pandoc.utils (an absolute index) and read_markdown to the internals (likewise). */
+/* Adds sha1 to pandoc.utils (an absolute index) and read_markdown, write_html to the internals (likewise). */
 void
 lf_pandoc_register(lua_State *L, int utils, int internals)
 {
@@ -202,4 +202,6 @@ lf_pandoc_register(lua_State *L, int utils, int internals)
 	lua_setfield(L, utils, "sha1");
 	lua_pushcfunction(L, lf_read_markdown);
 	lua_setfield(L, internals, "read_markdown");
+	lua_pushcfunction(L, lf_write_html);
+	lua_setfield(L, internals, "write_html");
 }

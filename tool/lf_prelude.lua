@@ -15,26 +15,11 @@ local pandoc = { utils = {}, text = {}, path = {}, system = {}, mediabag = {}, t
 local internals = { galley = galley, pandoc = pandoc, current = nil }
 local find, sub, gsub, rep = string.find, string.sub, string.gsub, string.rep
 
-local BLOCK = {
-	Para = true, Plain = true, Header = true, BlockQuote = true, BulletList = true,
-	OrderedList = true, CodeBlock = true, RawBlock = true, HorizontalRule = true,
-	Table = true, Figure = true, Div = true,
-}
-local INLINE = {
-	Str = true, Space = true, Emph = true, Strong = true, Strikeout = true, Code = true,
-	Link = true, Image = true, SoftBreak = true, LineBreak = true,
-	RawInline = true, Note = true, Span = true,
-}
+-- The elements' tags by kind, and by what they hold (inlines, blocks, lists of blocks, a
+-- definition list's items): out/bin/gen-prelude writes the next line from tool/doc_types.h.
+--@doc_types@
 -- Other names for the same elements: galley's older ones and pandoc's.
 local ALIAS = { Heading = "Header", Text = "Str", Strikethrough = "Strikeout", Doc = "Pandoc" }
-
--- What each element holds: fields that are lists of inlines, of blocks, or of lists of blocks.
-local INLINE_CONTENT = {
-	Para = true, Plain = true, Header = true, Emph = true, Strong = true, Strikeout = true,
-	Link = true, Image = true, Span = true,
-}
-local BLOCK_CONTENT = { BlockQuote = true, Div = true, Note = true, Figure = true }
-local ITEM_CONTENT = { BulletList = true, OrderedList = true }
 
 -- Lists: pandoc.List, and its kinds Inlines and Blocks (lists of elements that can be walked).
 local List = {}
@@ -292,6 +277,25 @@ end
 function pandoc.ListAttributes(start, style, delimiter)
 	return { start = start or 1, style = style or "DefaultStyle", delimiter = delimiter or "DefaultDelim" }
 end
+-- pandoc.DefinitionList({{term, {definition, …}}, …}): a term is inlines, each definition
+-- blocks; one definition may stand alone.  An item is tight (_tight) when none of its
+-- definitions starts with a Para.
+function pandoc.DefinitionList(items)
+	local list, tight = setmetatable({}, List), true
+	for i, item in ipairs(type(items) == "table" and items or {}) do
+		if type(item) ~= "table" or is_element(item) then
+			raise("DefinitionList: item " .. i .. " is " .. describe(item) .. ", not a pair {term, definitions}")
+		end
+		local defs, out, item_tight = item[2], setmetatable({}, List), true
+		if type(defs) ~= "table" or is_element(defs) or is_element(defs[1]) then defs = { defs } end
+		for j, d in ipairs(defs) do
+			out[j] = as_blocks(d, "DefinitionList")
+			if out[j][1] and out[j][1].tag == "Para" then item_tight, tight = false, false end
+		end
+		list[i] = { as_inlines(item[1], "DefinitionList"), out, _tight = item_tight }
+	end
+	return new("DefinitionList", { content = list, tight = tight, attr = AttrOf() })
+end
 function pandoc.CodeBlock(text, attr) return new("CodeBlock", { text = tostring(text), attr = AttrOf(attr) }) end
 function pandoc.RawBlock(format, text) return new("RawBlock", { format = tostring(format), text = tostring(text), attr = AttrOf() }) end
 function pandoc.HorizontalRule() return new("HorizontalRule", { attr = AttrOf() }) end
@@ -397,6 +401,8 @@ function pandoc.Space() return new("Space", {}) end
 function pandoc.Emph(content) return new("Emph", { content = as_inlines(content, "Emph"), attr = AttrOf() }) end
 function pandoc.Strong(content) return new("Strong", { content = as_inlines(content, "Strong"), attr = AttrOf() }) end
 function pandoc.Strikeout(content) return new("Strikeout", { content = as_inlines(content, "Strikeout"), attr = AttrOf() }) end
+function pandoc.Superscript(content) return new("Superscript", { content = as_inlines(content, "Superscript"), attr = AttrOf() }) end
+function pandoc.Subscript(content) return new("Subscript", { content = as_inlines(content, "Subscript"), attr = AttrOf() }) end
 function pandoc.Span(content, attr) return new("Span", { content = as_inlines(content, "Span"), attr = AttrOf(attr) }) end
 function pandoc.Code(text, attr) return new("Code", { text = tostring(text), attr = AttrOf(attr) }) end
 function pandoc.Link(content, target, title, attr)
@@ -411,8 +417,8 @@ function pandoc.RawInline(format, text) return new("RawInline", { format = tostr
 function pandoc.Note(content) return new("Note", { content = as_blocks(content, "Note") }) end
 
 -- pandoc's elements galley's model has no place for: a clear error at the calling line.
-for _, name in ipairs({ "Math", "Quoted", "Cite", "Citation", "Superscript", "Subscript",
-		"SmallCaps", "Underline", "LineBlock", "DefinitionList" }) do
+for _, name in ipairs({ "Math", "Quoted", "Cite", "Citation", "SmallCaps", "Underline",
+		"LineBlock" }) do
 	pandoc[name] = function()
 		raise("pandoc." .. name .. ": galley's documents have no " .. name .. " elements")
 	end
@@ -494,6 +500,19 @@ local function splice(out, result, el, kind, name, fn)
 end
 
 local walk_inlines, walk_blocks
+
+-- Calls fi on each term and fb on each definition of a DefinitionList's items, putting
+-- back what they return.
+local function defs_children(el, fi, fb)
+	for _, item in ipairs(type(el.content) == "table" and el.content or {}) do
+		if type(item) == "table" then
+			item[1] = fi(item[1] or {})
+			if type(item[2]) == "table" then
+				for j, d in ipairs(item[2]) do item[2][j] = fb(d) end
+			end
+		end
+	end
+end
 
 -- Calls fi on each list of inlines and fb on each list of blocks a Table or Figure holds
 -- besides its content (caption, cells), putting back what they return; either model.
@@ -637,6 +656,9 @@ local function walk_children(el, fns, kind, depth)
 		el.content = walk_blocks(el.content, fns, kind, depth)
 	elseif ITEM_CONTENT[tag] then
 		for i, item in ipairs(el.content) do el.content[i] = walk_blocks(item, fns, kind, depth) end
+	elseif DEFS_CONTENT[tag] then
+		defs_children(el, function(l) return walk_inlines(l, fns, kind, depth) end,
+			function(l) return walk_blocks(l, fns, kind, depth) end)
 	end
 	if tag == "Figure" or tag == "Table" then
 		table_children(el, function(l) return walk_inlines(l, fns, kind, depth) end,
@@ -703,6 +725,9 @@ local function topdown_children(el, fns, depth)
 		el.content = topdown_blocks(el.content, fns, depth)
 	elseif ITEM_CONTENT[tag] then
 		for i, item in ipairs(el.content) do el.content[i] = topdown_blocks(item, fns, depth) end
+	elseif DEFS_CONTENT[tag] then
+		defs_children(el, function(l) return topdown_inlines(l, fns, depth) end,
+			function(l) return topdown_blocks(l, fns, depth) end)
 	end
 	if tag == "Figure" or tag == "Table" then
 		table_children(el, function(l) return topdown_inlines(l, fns, depth) end,
@@ -912,6 +937,18 @@ local function pandoc_children(el, depth)
 	elseif ITEM_CONTENT[tag] then
 		setmetatable(el.content, List)
 		for i, item in ipairs(el.content) do el.content[i] = pandoc_blocks(item, el.tight, depth) end
+	elseif DEFS_CONTENT[tag] then
+		setmetatable(el.content, List)
+		for _, item in ipairs(el.content) do
+			if type(item) == "table" then
+				local tight = rawget(item, "_tight")
+				if tight == nil then tight = el.tight end
+				item[1] = pandoc_inlines(item[1] or {}, depth)
+				for j, d in ipairs(type(item[2]) == "table" and item[2] or {}) do
+					item[2][j] = pandoc_blocks(d, tight, depth)
+				end
+			end
+		end
 	end
 	if (tag == "Link" or tag == "Image") and rawget(el, "title") == nil then
 		rawset(el, "title", "")	-- pandoc's links always have a title, "" for none
@@ -970,6 +1007,9 @@ local function galley_children(el, depth)
 		el.content = galley_blocks(el.content, depth)
 	elseif ITEM_CONTENT[tag] then
 		for i, item in ipairs(el.content) do el.content[i] = galley_blocks(item, depth) end
+	elseif DEFS_CONTENT[tag] then
+		defs_children(el, function(l) return galley_inlines(l, depth) end,
+			function(l) return galley_blocks(l, depth) end)
 	end
 	if tag == "Figure" or tag == "Table" then
 		table_children(el, function(l) return galley_inlines(l, depth) end,
@@ -1048,7 +1088,7 @@ local function stringify(x, out)
 			out[#out + 1] = x.text
 		elseif tag ~= nil and tag ~= "Pandoc" then
 			if x.content then
-				if ITEM_CONTENT[tag] then
+				if ITEM_CONTENT[tag] or DEFS_CONTENT[tag] then
 					for _, item in ipairs(x.content) do stringify(item, out) end
 				else
 					stringify(x.content, out)
@@ -1474,6 +1514,11 @@ function blocks_to_inlines(blocks, sep)
 				add(b.content)
 			elseif ITEM_CONTENT[tag] then
 				for _, item in ipairs(b.content) do add(item) end
+			elseif DEFS_CONTENT[tag] then
+				for _, item in ipairs(b.content) do
+					add({ { tag = "Plain", content = item[1] } })
+					for _, d in ipairs(item[2]) do add(d) end
+				end
 			end
 		end
 	end
@@ -1706,15 +1751,19 @@ function pandoc.read(text, format)
 	return setmetatable({ tag = "Pandoc", blocks = blocks, meta = {}, _view = "pandoc" }, Element)
 end
 
--- pandoc.write: plain text (and galley's text runs as "native" is not offered).
+-- pandoc.write: 'html' through galley's own HTML writer (the body, as pandoc writes it
+-- without --standalone), and plain text.  The document is copied, not changed.
 function pandoc.write(doc, format)
 	format = format or "html"
 	if type(format) == "table" then format = format.format end
-	if format ~= "plain" then
-		error("pandoc.write: galley writes '" .. tostring(format) ..
-			"' only as a whole document (galley build -t); filters get 'plain'", 2)
+	local blocks = type(doc) == "table" and rawget(doc, "blocks") or doc
+	if format == "html" or format == "html5" then
+		return internals.write_html(galley_blocks(clone(as_blocks(blocks, "pandoc.write")), 0))
 	end
-	local blocks = rawget(doc, "blocks") or doc
+	if format ~= "plain" then
+		error("pandoc.write: galley writes 'html' and 'plain' here; '" .. tostring(format) ..
+			"' only as a whole document (galley build -t)", 2)
+	end
 	local paras = {}
 	for _, b in ipairs(as_blocks(blocks, "pandoc.write")) do
 		paras[#paras + 1] = stringify_string(b)

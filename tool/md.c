@@ -33,6 +33,8 @@ struct md {
 	size_t		*line_start;	/* byte offset of each line of text, 0-based */
 	size_t		 nlines;
 	int		 marked;	/* text holds FLANK_MARKs */
+	int		 escaped;	/* text holds escaped delimiters (mark_escapes) */
+	unsigned char	*line_kind;	/* per line (1-based): LINE_* from mark_lines(), or NULL */
 	size_t		 block_start;	/* the source of the leaf block being converted */
 	size_t		 block_end;
 	int		 block_line;	/* its first and last lines */
@@ -175,6 +177,15 @@ is_ext(cmark_node *cn, const char *name)
 	return strcmp(type_string(cn), name) == 0;
 }
 
+/*
+ * Escaped delimiters of pandoc's inline extensions (see fix_escapes): U+FDD0
+ * plus the index in escapable, one of Unicode's noncharacters for internal use.
+ */
+static const char escapable[] = "^~[]{";
+#define ESCAPED_BASE	0xFDD0
+enum { ESC_TEXT, ESC_CODE, ESC_CHAR };
+static void fix_escapes(const struct md *md, char *s, int how);
+
 static void
 set_text(struct md *md, struct doc_node *n, const char *s)
 {
@@ -182,6 +193,7 @@ set_text(struct md *md, struct doc_node *n, const char *s)
 
 	free(n->text);
 	n->text = md_string(md, s ? s : "");
+	fix_escapes(md, n->text, n->type == DOC_TEXT ? ESC_TEXT : ESC_CODE);
 	/*
 	 * A U+FEFF inside the text is a byte-order mark pasted along with text from
 	 * another file: it shows nothing and no font has it, so it goes silently.
@@ -295,6 +307,224 @@ convert_table(struct md *md, cmark_node *cn, struct doc_node *table, int depth)
 	}
 }
 
+/*
+ * ---- pandoc's inline extensions -------------------------------------------
+ * cmark-gfm leaves ^sup^, ~sub~, [span]{.class} and the {attributes} after a
+ * link, image or code span as text; galley finds them in the model's text
+ * nodes once the tree is converted.  A delimiter the author escaped (\^) was
+ * given a noncharacter before cmark read the text (mark_escapes), which the
+ * text keeps until then (unmark_escapes).
+ */
+
+/*
+ * What md_parse's escape pass made of "\^": a backslash before the
+ * noncharacter; the character count stays, so columns do.  In a text node it
+ * becomes the noncharacter alone until the delimiters are found (how =
+ * ESC_TEXT); in code, what the author wrote (ESC_CODE); in a URL or title,
+ * the character (ESC_CHAR).  s is rewritten in place: it never grows.
+ */
+static void
+fix_escapes(const struct md *md, char *s, int how)
+{
+	char *t = s, *o = s, *end;
+	int32_t cp;
+
+	if (!md->escaped || s == NULL)
+		return;
+	end = s + strlen(s);
+	while (*t != '\0') {
+		if (t[0] == '\\' && utf8_decode(t + 1, (size_t)(end - t - 1), &cp) == 3 &&
+		    cp >= ESCAPED_BASE && cp < ESCAPED_BASE + (int32_t)strlen(escapable)) {
+			if (how == ESC_TEXT) {
+				memmove(o, t + 1, 3);
+				o += 3;
+			} else {
+				if (how == ESC_CODE)
+					*o++ = '\\';
+				*o++ = escapable[cp - ESCAPED_BASE];
+			}
+			t += 4;
+		} else
+			*o++ = *t++;
+	}
+	*o = '\0';
+}
+
+/* A copy of src[0..len) with each escaped delimiter "\^" made "\" and its noncharacter. */
+static char *
+mark_escapes(const char *src, size_t len, int *any)
+{
+	struct buf out = BUF_INIT;
+	const char *k;
+	size_t i;
+
+	*any = 0;
+	for (i = 0; i < len; i++) {
+		if (src[i] == '\\' && i + 1 < len && src[i + 1] != '\0' &&
+		    (k = strchr(escapable, src[i + 1])) != NULL) {
+			char cp[4];
+			buf_putc(&out, '\\');
+			buf_put(&out, cp, utf8_encode(ESCAPED_BASE + (int32_t)(k - escapable), cp));
+			i++;
+			*any = 1;
+		} else if (src[i] == '\\' && i + 1 < len) {
+			/* any other escape, "\\" too, stays as it is */
+			buf_put(&out, src + i, 2);
+			i++;
+		} else
+			buf_putc(&out, src[i]);
+	}
+	return buf_take(&out);
+}
+
+/* Puts the escaped delimiters of n's text children back. */
+static void
+unmark_escapes(const struct md *md, struct doc_node *n)
+{
+	struct doc_node *c;
+	char *t, *o, *end;
+	int32_t cp;
+	size_t step;
+
+	if (!md->escaped)
+		return;
+	for (c = n->first; c != NULL; c = c->next) {
+		/* what scripts() and spans() made at this level holds text of this level */
+		if (c->type == DOC_SUPERSCRIPT || c->type == DOC_SUBSCRIPT || c->type == DOC_SPAN)
+			unmark_escapes(md, c);
+		if (c->type != DOC_TEXT || strstr(c->text, "\xEF\xB7") == NULL)
+			continue;
+		end = c->text + strlen(c->text);
+		for (t = o = c->text; *t != '\0'; t += step) {
+			step = utf8_decode(t, (size_t)(end - t), &cp);
+			if (step == 0)
+				step = 1;
+			if (cp >= ESCAPED_BASE && cp < ESCAPED_BASE + (int32_t)strlen(escapable))
+				*o++ = escapable[cp - ESCAPED_BASE];
+			else {
+				memmove(o, t, step);
+				o += step;
+			}
+		}
+		*o = '\0';
+	}
+}
+
+/* A code block's info "{.lua key=val}" or "lua {.x}": its attributes, and the language first. */
+static void
+code_attr(struct doc_node *n)
+{
+	struct doc_attr attr = { NULL, NULL, 0, NULL, 0 };
+	char *info = n->info, *brace;
+	size_t len, word;
+
+	if (info == NULL || (brace = strchr(info, '{')) == NULL)
+		return;
+	len = strlen(info);
+	while (len > 0 && (info[len - 1] == ' ' || info[len - 1] == '\t'))
+		len--;
+	if (!doc_attr_parse(brace, len - (size_t)(brace - info), &attr))
+		return;
+	for (word = 0; info + word < brace && info[word] != ' ' && info[word] != '\t'; word++)
+		;
+	doc_attr_clear(&n->attr);
+	if (word > 0) {
+		/* "lua {.numberLines}": the language is the first class, as pandoc has it */
+		doc_attr_add_class(&n->attr, info, word);
+	}
+	n->attr.id = attr.id;
+	attr.id = NULL;
+	for (size_t i = 0; i < attr.nclasses; i++)
+		doc_attr_add_class(&n->attr, attr.classes[i], strlen(attr.classes[i]));
+	for (size_t i = 0; i < attr.nkv; i++)
+		doc_attr_set(&n->attr, attr.kv[i].key, attr.kv[i].value);
+	doc_attr_clear(&attr);
+	free(n->info);
+	n->info = mem_strdup(n->attr.nclasses > 0 ? n->attr.classes[0] : "");
+}
+
+/*
+ * ---- Lines cmark would misread --------------------------------------------
+ * Two of pandoc's block forms are made readable to cmark before it parses,
+ * keeping every line's length, so that positions stay right:
+ *  - a closing fence ":::" becomes "***", a thematic break, which ends a list
+ *    or paragraph above it (as a line of colons it would run on as their
+ *    text); convert() makes it a paragraph ":::" again for fenced_divs();
+ *  - a definition's marker ":" or "~" under a term becomes "-", a bullet
+ *    list, whose items deflists() makes definitions of the term.
+ * Lines inside fenced code are left alone.
+ */
+#define LINE_CLOSER	1
+#define LINE_DEF	2	/* right under its term */
+#define LINE_DEF_LOOSE	3	/* a blank line between */
+#define LINE_TILDE	0x10	/* with LINE_DEF*: the marker was "~" */
+
+/* LIST flags of md.c's own until deflists() (above DOC_*'s bits) */
+#define MD_DEFS		0x100
+#define MD_DEFS_LOOSE	0x200
+#define MD_DEFS_TILDE	0x400
+
+static int
+is_blank_line(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\r'))
+		s++, n--;
+	return n == 0;
+}
+
+/* Fills md->line_kind and rewrites md->text (copied into *own when it must be) as above. */
+static void
+mark_lines(struct md *md, char **own)
+{
+	size_t l, start, end, i, n, fence_len = 0;
+	char fence = 0, *t;
+	int prev_blank = 1, prev2_blank = 1;
+
+	for (l = 0; l < md->nlines; l++, prev2_blank = prev_blank, prev_blank = is_blank_line(
+	    md->text + start, end - start)) {
+		start = md->line_start[l];
+		end = l + 1 < md->nlines ? md->line_start[l + 1] : md->len;
+		if (end > start && md->text[end - 1] == '\n')
+			end--;
+		for (i = start; i < end && md->text[i] == ' '; i++)
+			;
+		for (n = 0; i + n < end && (md->text[i + n] == '`' || md->text[i + n] == '~') &&
+		    md->text[i + n] == md->text[i]; n++)
+			;
+		if (n >= 3 && (fence == 0 || (md->text[i] == fence && n >= fence_len &&
+		    is_blank_line(md->text + i + n, end - i - n)))) {
+			fence_len = fence ? 0 : n;
+			fence = fence ? 0 : md->text[i];
+			continue;
+		}
+		if (fence != 0 || i - start > 3 || i == end)
+			continue;
+		for (n = 0; i + n < end && md->text[i + n] == ':'; n++)
+			;
+		if (n >= 3 && is_blank_line(md->text + i + n, end - i - n)) {
+			if (md->line_kind == NULL)
+				md->line_kind = mem_zalloc(md->nlines + 2, 1);
+			md->line_kind[l + 1] = LINE_CLOSER;
+		} else if ((md->text[i] == ':' || md->text[i] == '~') && i + 2 < end &&
+		    (md->text[i + 1] == ' ' || md->text[i + 1] == '\t') &&
+		    !is_blank_line(md->text + i + 1, end - i - 1) &&
+		    (!prev_blank || (l >= 2 && !prev2_blank))) {
+			if (md->line_kind == NULL)
+				md->line_kind = mem_zalloc(md->nlines + 2, 1);
+			md->line_kind[l + 1] = (prev_blank ? LINE_DEF_LOOSE : LINE_DEF) |
+			    (md->text[i] == '~' ? LINE_TILDE : 0);
+			n = 1;
+		} else
+			continue;
+		if (*own == NULL) {
+			*own = mem_strndup(md->text, md->len);
+			md->text = *own;
+		}
+		t = *own;
+		memset(t + i, n == 1 ? '-' : '*', n);
+	}
+}
+
 /* Returns the model node for cn and its subtree, or NULL for nodes galley drops. */
 static struct doc_node *
 convert(struct md *md, cmark_node *cn, int depth)
@@ -320,7 +550,17 @@ convert(struct md *md, cmark_node *cn, int depth)
 	case CMARK_NODE_ITEM:		type = DOC_ITEM; break;
 	case CMARK_NODE_CODE_BLOCK:	type = DOC_CODEBLOCK; break;
 	case CMARK_NODE_HTML_BLOCK:	type = DOC_RAWBLOCK; break;
-	case CMARK_NODE_THEMATIC_BREAK:	type = DOC_HR; break;
+	case CMARK_NODE_THEMATIC_BREAK:
+		if (md->line_kind && line >= 1 && (size_t)line <= md->nlines &&
+		    md->line_kind[line] == LINE_CLOSER) {
+			/* a closing fence (mark_lines): a paragraph ":::" for fenced_divs() */
+			n = doc_node_new(DOC_PARA, line, col);
+			doc_append(n, doc_node_new(DOC_TEXT, line, col));
+			n->first->text = mem_strdup(":::");
+			return n;
+		}
+		type = DOC_HR;
+		break;
 	case CMARK_NODE_FOOTNOTE_DEFINITION: type = DOC_FOOTNOTE; break;
 	case CMARK_NODE_TEXT:		type = DOC_TEXT; break;
 	case CMARK_NODE_EMPH:		type = DOC_EMPH; break;
@@ -367,6 +607,11 @@ convert(struct md *md, cmark_node *cn, int depth)
 		}
 		if (cmark_node_get_list_tight(cn))
 			n->flags |= DOC_TIGHT;
+		if (md->line_kind && line >= 1 && (size_t)line <= md->nlines &&
+		    (md->line_kind[line] & ~LINE_TILDE) >= LINE_DEF)
+			n->flags |= MD_DEFS | ((md->line_kind[line] & ~LINE_TILDE) == LINE_DEF_LOOSE ||
+			    !(n->flags & DOC_TIGHT) ? MD_DEFS_LOOSE : 0) |
+			    (md->line_kind[line] & LINE_TILDE ? MD_DEFS_TILDE : 0);
 		break;
 	case DOC_ITEM:
 		if (is_ext(cn, "tasklist")) {
@@ -377,6 +622,8 @@ convert(struct md *md, cmark_node *cn, int depth)
 		break;
 	case DOC_CODEBLOCK:
 		n->info = md_string(md, cmark_node_get_fence_info(cn));
+		fix_escapes(md, n->info, ESC_CHAR);
+		code_attr(n);
 		set_text(md, n, cmark_node_get_literal(cn));
 		break;
 	case DOC_RAWBLOCK:
@@ -385,19 +632,46 @@ convert(struct md *md, cmark_node *cn, int depth)
 		set_text(md, n, cmark_node_get_literal(cn));
 		break;
 	case DOC_TEXT:
+		set_text(md, n, cmark_node_get_literal(cn));
+		break;
 	case DOC_CODE:
 		set_text(md, n, cmark_node_get_literal(cn));
 		break;
 	case DOC_LINK:
 	case DOC_IMAGE:
 		n->url = md_string(md, cmark_node_get_url(cn));
-		if (cmark_node_get_title(cn) && *cmark_node_get_title(cn))
+		fix_escapes(md, n->url, ESC_CHAR);
+		if (cmark_node_get_title(cn) && *cmark_node_get_title(cn)) {
 			n->title = md_string(md, cmark_node_get_title(cn));
+			fix_escapes(md, n->title, ESC_CHAR);
+		}
 		break;
 	case DOC_NOTEREF:
 		n->num = atoi(cmark_node_get_literal(cn) ? cmark_node_get_literal(cn) : "0");
 		break;
-	default:
+	case DOC_DOCUMENT:
+	case DOC_PARA:
+	case DOC_BLOCKQUOTE:
+	case DOC_HR:
+	case DOC_TABLE:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_FOOTNOTE:
+	case DOC_DIV:
+	case DOC_FIGURE:
+	case DOC_CAPTION:
+	case DOC_DEFLIST:
+	case DOC_DEFITEM:
+	case DOC_TERM:
+	case DOC_DEFINITION:
+	case DOC_EMPH:
+	case DOC_STRONG:
+	case DOC_STRIKE:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
+	case DOC_SPAN:
 		break;
 	}
 	if (!doc_is_inline(type) && line > 0)
@@ -428,11 +702,37 @@ edge_char(const struct doc_node *n, int last)
 		case DOC_EMPH:
 		case DOC_STRONG:
 		case DOC_STRIKE:
+		case DOC_SUPERSCRIPT:
+		case DOC_SUBSCRIPT:
 		case DOC_LINK:
 		case DOC_IMAGE:
 			n = last ? n->last : n->first;
 			break;
-		default:
+		case DOC_DOCUMENT:
+		case DOC_PARA:
+		case DOC_HEADING:
+		case DOC_BLOCKQUOTE:
+		case DOC_LIST:
+		case DOC_ITEM:
+		case DOC_CODEBLOCK:
+		case DOC_RAWBLOCK:
+		case DOC_HR:
+		case DOC_TABLE:
+		case DOC_ROW:
+		case DOC_CELL:
+		case DOC_FOOTNOTE:
+		case DOC_DIV:
+		case DOC_FIGURE:
+		case DOC_CAPTION:
+		case DOC_DEFLIST:
+		case DOC_DEFITEM:
+		case DOC_TERM:
+		case DOC_DEFINITION:
+		case DOC_SOFTBREAK:
+		case DOC_LINEBREAK:
+		case DOC_RAWINLINE:
+		case DOC_NOTEREF:
+		case DOC_SPAN:
 			return 0;
 		}
 	}
@@ -750,6 +1050,337 @@ drop_han_spaces(struct md *md, struct doc_node *t)
 	    dropped, dropped == 1 ? "" : "s");
 }
 
+/*
+ * A new text node for t's text from byte at on, placed after t, which keeps
+ * the text before at.  A text node lies on one source line, a character of
+ * the source for each of its own but for escapes (an escaped delimiter's
+ * noncharacter stands for two): its place is counted from t's, in time
+ * linear in at (md_locate, which walks from the file's start, would make a
+ * long text of many ^x^ quadratic).
+ */
+static struct doc_node *
+split_text(struct doc_node *t, size_t at, int known_col)
+{
+	struct doc_node *rest = text_node(t->text + at, strlen(t->text + at));
+	size_t i, step;
+	int32_t cp;
+	int col = t->col;
+
+	rest->file = t->file;
+	if (t->line > 0 && t->col > 0 && known_col > 0) {
+		rest->line = t->line;
+		rest->col = known_col;
+	} else if (t->line > 0 && t->col > 0) {
+		for (i = 0; i < at; i += step, col++) {
+			if ((step = utf8_decode(t->text + i, at - i, &cp)) == 0)
+				step = 1;
+			else if (cp >= ESCAPED_BASE && cp < ESCAPED_BASE + (int32_t)strlen(escapable))
+				col++;
+		}
+		rest->line = t->line;
+		rest->col = col;
+	}
+	t->text[at] = '\0';
+	doc_insert_after(t, rest);
+	return rest;
+}
+
+/*
+ * The columns text[from..to) takes in the source, as split_text counts them,
+ * counted from either end (a character starts at each byte that is not a
+ * continuation byte; an escaped delimiter, EF B7 90-94, takes two).
+ */
+static int
+cols_between(const char *text, size_t from, size_t to)
+{
+	int n = 0;
+
+	for (; from < to; from++) {
+		unsigned char b = (unsigned char)text[from];
+		if ((b & 0xC0) != 0x80)
+			n++;
+		if (b == 0xEF && from + 2 < to && (unsigned char)text[from + 1] == 0xB7 &&
+		    (unsigned char)text[from + 2] >= 0x90 && (unsigned char)text[from + 2] <= 0x94)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * How far a block of attributes, or a span's text back to its "[", is looked
+ * for: they are short, and a text full of "]{" costs linear time so.
+ */
+#define ATTR_MAX	1024
+#define SPAN_MAX	4096
+
+/* The length of the attribute block "{…}" that starts s, or 0; fills attr. */
+static size_t
+attr_block(const char *s, struct doc_attr *attr)
+{
+	const char *close;
+
+	memset(attr, 0, sizeof(*attr));
+	if (s[0] != '{' || (close = memchr(s, '}', strnlen(s, ATTR_MAX))) == NULL)
+		return 0;
+	return doc_attr_parse(s, (size_t)(close - s) + 1, attr) ? (size_t)(close - s) + 1 : 0;
+}
+
+/* Takes "{…}" right after a link, image or code span into its attributes. */
+static void
+attrs_after(struct doc_node *n)
+{
+	struct doc_node *c, *t;
+	struct doc_attr attr;
+	size_t len;
+
+	for (c = n->first; c != NULL; c = c->next) {
+		if ((c->type != DOC_LINK && c->type != DOC_IMAGE && c->type != DOC_CODE) ||
+		    (t = c->next) == NULL || t->type != DOC_TEXT ||
+		    (len = attr_block(t->text, &attr)) == 0)
+			continue;
+		doc_attr_clear(&c->attr);
+		c->attr = attr;
+		split_text(t, len, 0);
+		doc_unlink(t);
+		doc_node_free(t);
+	}
+}
+
+/*
+ * [inlines]{attributes}: a Span.  cmark left the brackets as text; the
+ * closing "]{" is found in a text node and its "[" among the text nodes
+ * before it, at the same level.  The texts are read from the end: what a
+ * span cuts off is then what lies between it and the span after it, so a
+ * text of many spans costs linear time.  Spans inside a span are found in it.
+ */
+static void
+spans(struct doc_node *n)
+{
+	struct doc_node *c, *o, *span, *m, *close_node, *prev;
+	struct doc_attr attr;
+	size_t len, limit, at, k, looked, end_byte;
+	int depth, found, known, in_c, end_col, col_at = 0, col_m = 0, col_k = 0;
+
+	for (c = n->last; c != NULL; c = prev) {
+		prev = c->prev;
+		if (c->type != DOC_TEXT || strstr(c->text, "]{") == NULL)
+			continue;
+		/* c's end, from which the places of what is cut off it are counted back */
+		end_byte = strlen(c->text);
+		known = c->line > 0 && c->col > 0;
+		end_col = c->col + cols_between(c->text, 0, end_byte);
+		for (limit = end_byte; limit >= 2; ) {
+			/* the last "]{" before limit */
+			for (at = limit - 1; at > 0 && !(c->text[at - 1] == ']' && c->text[at] == '{'); at--)
+				;
+			if (at == 0)
+				break;
+			at--;
+			limit = at;
+			if ((len = attr_block(c->text + at + 1, &attr)) == 0)
+				continue;
+			/* The "[" that opens it: brackets in the text between pair up. */
+			depth = 0;
+			found = 0;
+			looked = 0;
+			k = at;
+			for (o = c; o != NULL && looked < SPAN_MAX; o = o->prev) {
+				if (o != c)
+					k = o->type == DOC_TEXT ? strlen(o->text) : 0;
+				while (!found && k-- > 0 && looked++ < SPAN_MAX) {
+					if (o->text[k] == ']')
+						depth++;
+					else if (o->text[k] == '[' && depth-- == 0)
+						found = 1;
+				}
+				if (found)
+					break;
+			}
+			if (!found) {
+				doc_attr_clear(&attr);
+				continue;
+			}
+			/* Cut the closing "]{…}" off c, then the "[" off o, and gather what is between. */
+			if (known) {
+				col_at = end_col - cols_between(c->text, at, end_byte);
+				col_m = end_col - cols_between(c->text, at + len + 1, end_byte);
+				col_k = o == c ? end_col - cols_between(c->text, k, end_byte) : 0;
+			}
+			close_node = split_text(c, at, col_at);
+			m = split_text(close_node, len + 1, col_m);
+			doc_unlink(close_node);
+			doc_node_free(close_node);
+			/* o now starts with the "[": in c, its place is counted from c's end */
+			in_c = o == c;
+			o = split_text(o, k, col_k);
+			span = doc_node_new(DOC_SPAN, o->line, o->col);
+			span->file = o->file;
+			span->attr = attr;
+			memmove(o->text, o->text + 1, strlen(o->text));
+			if (o->col > 0)
+				o->col++;
+			doc_insert_before(o, span);
+			while (span->next != m) {
+				struct doc_node *x = span->next;
+				doc_unlink(x);
+				doc_append(span, x);
+			}
+			doc_merge_texts(span);
+			spans(span);
+			if (in_c) {
+				/* c is left with its text before the "[": go on in it */
+				end_byte = limit = k;
+				end_col = col_k;
+				continue;
+			}
+			/* else what is left before the span is its opener's text, cut at the "[" */
+			prev = span->prev;
+			break;
+		}
+	}
+}
+
+/* Whether cp may stand inside ~sub~: Chinese writes ranges as 10~20人，30~40人. */
+static int
+is_cjk_text(int32_t cp)
+{
+	return is_han(cp) || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFFEF);
+}
+
+/*
+ * The end of ^sup^ or ~sub~ whose opening delimiter is s[0], or 0: pandoc's
+ * rule, no space inside unless escaped, and not empty; for ~, no Chinese text
+ * inside and not part of ~~.
+ */
+static size_t
+script_end(const char *s, size_t len)
+{
+	size_t i, step;
+	int32_t cp;
+
+	if (s[0] == '~' && s[1] == '~')
+		return 0;
+	for (i = 1; i < len; i += step) {
+		if ((step = utf8_decode(s + i, len - i, &cp)) == 0)
+			return 0;
+		if (cp == s[0])
+			return i > 1 && !(s[0] == '~' && s[i + 1] == '~') ? i : 0;
+		if (cp == '\\' && (s[i + 1] == ' ' || s[i + 1] == '\t')) {
+			step = 2;
+			continue;
+		}
+		if (cp == ' ' || cp == '\t' || cp == '\n' || (s[0] == '~' && is_cjk_text(cp)))
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * The place of byte `to` of text node t, counting on from byte *at at column
+ * *col (see split_text: a character a column, an escaped delimiter two).
+ */
+static void
+count_cols(const struct doc_node *t, size_t to, size_t *at, int *col)
+{
+	size_t step;
+	int32_t cp;
+
+	for (; *at < to; *at += step, (*col)++) {
+		if ((step = utf8_decode(t->text + *at, to - *at, &cp)) == 0)
+			step = 1;
+		else if (cp >= ESCAPED_BASE && cp < ESCAPED_BASE + (int32_t)strlen(escapable))
+			(*col)++;
+	}
+}
+
+/* A text node of s[0..len), at line:col when line is known, in file. */
+static struct doc_node *
+piece(const char *s, size_t len, int file, int line, int col)
+{
+	struct doc_node *t = text_node(s, len);
+
+	t->file = file;
+	if (line > 0) {
+		t->line = line;
+		t->col = col;
+	}
+	return t;
+}
+
+/*
+ * ^sup^ and ~sub~ in the text children of n (and of the spans among them).
+ * Each text is read once and its pieces made once: a long text of many ^x^
+ * costs linear time.
+ */
+static void
+scripts(struct doc_node *n)
+{
+	struct doc_node *c, *last, *script, *inner;
+	size_t i, end, len, pos, at, cut;
+	char *t, *o;
+	int col, line;
+
+	for (c = n->first; c != NULL; c = c->next) {
+		if (c->type == DOC_SPAN)
+			scripts(c);
+		if (c->type != DOC_TEXT)
+			continue;
+		last = c;	/* what the next piece goes after */
+		pos = 0;	/* where the text no piece has yet starts */
+		cut = (size_t)-1;	/* c keeps its text before the first script */
+		at = 0;
+		col = c->col;
+		line = c->line > 0 && c->col > 0 ? c->line : 0;
+		for (i = 0, len = strlen(c->text); i < len; i++) {
+			if ((c->text[i] != '^' && c->text[i] != '~') ||
+			    (c->text[i] == '~' && i > 0 && c->text[i - 1] == '~') ||
+			    (end = script_end(c->text + i, len - i)) == 0)
+				continue;
+			if (cut == (size_t)-1)
+				cut = i;
+			else if (i > pos) {
+				count_cols(c, pos, &at, &col);
+				doc_insert_after(last, piece(c->text + pos, i - pos, c->file, line, col));
+				last = last->next;
+			}
+			count_cols(c, i, &at, &col);
+			script = doc_node_new(c->text[i] == '^' ? DOC_SUPERSCRIPT : DOC_SUBSCRIPT,
+			    line, line ? col : 0);
+			script->file = c->file;
+			doc_insert_after(last, script);
+			last = script;
+			count_cols(c, i + 1, &at, &col);
+			inner = piece(c->text + i + 1, end - 1, c->file, line, col);
+			doc_append(script, inner);
+			/* An escaped space inside is a no-break space, as pandoc's. */
+			for (t = o = inner->text; *t != '\0'; t++) {
+				if (t[0] == '\\' && (t[1] == ' ' || t[1] == '\t')) {
+					memcpy(o, "\xC2\xA0", 2);
+					o += 2;
+					t++;
+				} else
+					*o++ = *t;
+			}
+			*o = '\0';
+			i += end;
+			pos = i + 1;
+		}
+		if (cut == (size_t)-1)
+			continue;
+		if (pos < len) {
+			count_cols(c, pos, &at, &col);
+			doc_insert_after(last, piece(c->text + pos, len - pos, c->file, line, col));
+			last = last->next;
+		}
+		c->text[cut] = '\0';
+		if (cut == 0) {
+			doc_unlink(c);
+			doc_node_free(c);
+		}
+		c = last;
+	}
+}
+
 /* Applies the Chinese-editor rules to the inlines below n, children first. */
 static void
 fix_inlines(struct md *md, struct doc_node *n, int in_link)
@@ -766,6 +1397,11 @@ fix_inlines(struct md *md, struct doc_node *n, int in_link)
 			fix_inlines(md, c, in_link || c->type == DOC_LINK ||
 			    c->type == DOC_IMAGE);
 	}
+	doc_merge_texts(n);
+	attrs_after(n);
+	spans(n);
+	scripts(n);
+	unmark_escapes(md, n);
 	doc_merge_texts(n);
 	if (n->type == DOC_HEADING)
 		take_heading_attr(n);
@@ -931,6 +1567,110 @@ fenced_divs(struct md *md, struct doc_node *parent)
 	}
 }
 
+/*
+ * A list mark_lines() made of definition markers that is no definition: its
+ * blocks again, the first paragraph with its marker back (": 标题" beside a
+ * table is the table's caption, crossref.lua's).
+ */
+static void
+undo_defs(struct doc_node *list)
+{
+	struct doc_node *item, *b, *t;
+	int first = 1;
+
+	while ((item = list->first) != NULL) {
+		while ((b = item->first) != NULL) {
+			doc_unlink(b);
+			if (first && b->type == DOC_PARA) {
+				/* the marker's place is the item's */
+				t = doc_node_new(DOC_TEXT, item->line ? item->line : b->line,
+				    item->line ? item->col : b->col);
+				t->file = b->file;
+				t->text = mem_strdup(list->flags & MD_DEFS_TILDE ? "~ " : ": ");
+				b->line = t->line;
+				b->col = t->col;
+				if (b->first)
+					doc_insert_before(b->first, t);
+				else
+					doc_append(b, t);
+				doc_merge_texts(b);
+			}
+			first = 0;
+			doc_insert_before(list, b);
+		}
+		doc_unlink(item);
+		doc_node_free(item);
+	}
+	doc_unlink(list);
+	doc_node_free(list);
+}
+
+/*
+ * Definition lists: a list that mark_lines() made of definition markers,
+ * under a paragraph (the term), becomes an item of a DEFLIST, joined to the
+ * DEFLIST right before the term when there is one.  One with no term above,
+ * or right beside a table, is no definition (undo_defs).
+ */
+static void
+deflists(struct doc_node *parent)
+{
+	struct doc_node *c, *next, *term, *dl, *item, *t, *d;
+
+	for (c = parent->first; c != NULL; c = next) {
+		next = c->next;
+		if (c->first != NULL && c->type != DOC_TABLE && !doc_is_inline(c->type))
+			deflists(c);
+		if (c->type != DOC_LIST || !(c->flags & MD_DEFS))
+			continue;
+		term = c->prev;
+		if (term == NULL || term->type != DOC_PARA ||
+		    (c->next != NULL && c->next->type == DOC_TABLE)) {
+			undo_defs(c);
+			continue;
+		}
+		dl = term->prev;
+		if (dl == NULL || dl->type != DOC_DEFLIST) {
+			dl = doc_node_new(DOC_DEFLIST, term->line, term->col);
+			dl->file = term->file;
+			dl->flags |= DOC_TIGHT;
+			doc_insert_before(term, dl);
+		}
+		item = doc_node_new(DOC_DEFITEM, term->line, term->col);
+		item->file = term->file;
+		/* each item is tight or loose, as pandoc has Plain or Para in its definitions */
+		if (c->flags & MD_DEFS_LOOSE)
+			dl->flags &= ~DOC_TIGHT;
+		else
+			item->flags |= DOC_TIGHT;
+		doc_append(dl, item);
+		t = doc_node_new(DOC_TERM, term->line, term->col);
+		t->file = term->file;
+		doc_append(item, t);
+		while (term->first != NULL) {
+			struct doc_node *x = term->first;
+			doc_unlink(x);
+			doc_append(t, x);
+		}
+		doc_unlink(term);
+		doc_node_free(term);
+		while (c->first != NULL) {
+			struct doc_node *li = c->first;
+			d = doc_node_new(DOC_DEFINITION, li->line, li->col);
+			d->file = li->file;
+			doc_append(item, d);
+			while (li->first != NULL) {
+				struct doc_node *x = li->first;
+				doc_unlink(x);
+				doc_append(d, x);
+			}
+			doc_unlink(li);
+			doc_node_free(li);
+		}
+		doc_unlink(c);
+		doc_node_free(c);
+	}
+}
+
 static int
 contains(const char *s, size_t len, const char *needle, size_t n)
 {
@@ -1021,6 +1761,7 @@ md_parse(struct doc *doc, const char *src, size_t len)
 	    CMARK_OPT_UNSAFE | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
 	struct md md;
 	struct buf marked = BUF_INIT;
+	char *escaped = NULL;
 	cmark_parser *parser;
 	cmark_syntax_extension *ext;
 	cmark_node *root;
@@ -1039,7 +1780,21 @@ md_parse(struct doc *doc, const char *src, size_t len)
 		md.len = marked.len;
 		md.marked = marked.len != len;
 	}
+	/* A source that holds the noncharacters itself keeps its escapes as cmark reads them. */
+	if (memchr(md.text, '\\', md.len) != NULL && !contains(md.text, md.len, "\xEF\xB7\x90", 3) &&
+	    !contains(md.text, md.len, "\xEF\xB7\x91", 3) && !contains(md.text, md.len, "\xEF\xB7\x92", 3) &&
+	    !contains(md.text, md.len, "\xEF\xB7\x93", 3) && !contains(md.text, md.len, "\xEF\xB7\x94", 3)) {
+		escaped = mark_escapes(md.text, md.len, &md.escaped);
+		if (md.escaped) {
+			md.text = escaped;
+			md.len = strlen(escaped);
+		} else {
+			free(escaped);
+			escaped = NULL;
+		}
+	}
 	index_lines(&md);
+	mark_lines(&md, &escaped);
 	cmark_gfm_core_extensions_ensure_registered();
 	parser = cmark_parser_new(options);
 	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
@@ -1066,12 +1821,16 @@ md_parse(struct doc *doc, const char *src, size_t len)
 		}
 	if (!md.failed && check_note_loops(&md, doc->root, footnotes) == -1)
 		md.failed = 1;
+	if (!md.failed && md.line_kind != NULL)
+		deflists(doc->root);
 	if (!md.failed && contains(md.text, md.len, ":::", 3))
 		fenced_divs(&md, doc->root);
 	if (!md.failed)
 		fix_inlines(&md, doc->root, 0);
 	free(md.line_start);
+	free(md.line_kind);
 	buf_free(&marked);
+	free(escaped);
 	return md.failed ? -1 : 0;
 }
 

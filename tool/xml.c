@@ -236,7 +236,32 @@ node_to_xml(const struct doc_node *n, xmlNodePtr parent, xmlNsPtr ns)
 		set_prop(e, "ref", ref);
 		set_int(e, "n", n->num);
 		break;
-	default:
+	case DOC_DOCUMENT:
+	case DOC_DEFLIST:
+	case DOC_DEFITEM:
+		set_prop(e, "tight", n->flags & DOC_TIGHT ? "true" : "false");
+		break;
+	case DOC_PARA:
+	case DOC_BLOCKQUOTE:
+	case DOC_HR:
+	case DOC_TABLE:
+	case DOC_ROW:
+	case DOC_CELL:
+	case DOC_DIV:
+	case DOC_FIGURE:
+	case DOC_CAPTION:
+	case DOC_TERM:
+	case DOC_DEFINITION:
+	case DOC_SUPERSCRIPT:
+	case DOC_SUBSCRIPT:
+	case DOC_TEXT:
+	case DOC_EMPH:
+	case DOC_STRONG:
+	case DOC_STRIKE:
+	case DOC_CODE:
+	case DOC_SOFTBREAK:
+	case DOC_LINEBREAK:
+	case DOC_SPAN:
 		break;
 	}
 	attr_to_xml(&n->attr, e, ns);

@@ -427,6 +427,9 @@
     </xsl:attribute>
   </xsl:template>
 
+  <!-- An image's size is its style (template image), not data. -->
+  <xsl:template match="image/@a:width | image/@a:height" mode="user-attr"/>
+
   <!-- lang=… is also the element's language. -->
   <xsl:template match="@a:lang" mode="user-attr">
     <xsl:attribute name="lang"><xsl:value-of select="."/></xsl:attribute>
@@ -441,8 +444,9 @@
 
   <xsl:template match="para">
     <xsl:choose>
-      <!-- Tight list items hold their text without <p>. -->
-      <xsl:when test="parent::item/parent::list[@tight = 'true']">
+      <!-- Tight list items and definitions hold their text without <p>. -->
+      <xsl:when test="parent::item/parent::list[@tight = 'true'] or
+                      parent::definition/parent::defitem[@tight = 'true']">
         <xsl:call-template name="task-checkbox"/>
         <xsl:apply-templates/>
       </xsl:when>
@@ -592,6 +596,22 @@
         <xsl:attribute name="checked">checked</xsl:attribute>
       </xsl:if>
     </input>
+  </xsl:template>
+
+  <!-- pandoc's definition lists: a loose one's definitions keep their <p>. -->
+  <xsl:template match="deflist">
+    <dl>
+      <xsl:call-template name="attrs"/>
+      <xsl:apply-templates select="defitem/*"/>
+    </dl>
+  </xsl:template>
+
+  <xsl:template match="term">
+    <dt><xsl:apply-templates/></dt>
+  </xsl:template>
+
+  <xsl:template match="definition">
+    <dd><xsl:apply-templates/></dd>
   </xsl:template>
 
   <xsl:template match="codeblock">
@@ -800,6 +820,14 @@
     <del><xsl:call-template name="attrs"/><xsl:apply-templates/></del>
   </xsl:template>
 
+  <xsl:template match="sup">
+    <sup><xsl:call-template name="attrs"/><xsl:apply-templates/></sup>
+  </xsl:template>
+
+  <xsl:template match="sub">
+    <sub><xsl:call-template name="attrs"/><xsl:apply-templates/></sub>
+  </xsl:template>
+
   <xsl:template match="code">
     <code><xsl:call-template name="attrs"/><xsl:value-of select="."/></code>
   </xsl:template>
@@ -831,6 +859,14 @@
             <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
           </xsl:if>
           <xsl:call-template name="attrs"/>
+          <!-- {width=50%} and {height=3cm}, as pandoc writes them -->
+          <xsl:if test="@a:width or @a:height">
+            <xsl:attribute name="style">
+              <xsl:if test="@a:width">width: <xsl:value-of select="@a:width"/>;</xsl:if>
+              <xsl:if test="@a:width and @a:height"><xsl:text> </xsl:text></xsl:if>
+              <xsl:if test="@a:height">height: <xsl:value-of select="@a:height"/>;</xsl:if>
+            </xsl:attribute>
+          </xsl:if>
         </img>
       </xsl:when>
       <xsl:otherwise>
