@@ -7,6 +7,7 @@
 #include "lay_int.h"
 #include "mem.h"
 #include "msg.h"
+#include "schema.h"
 
 /* The figure's image when its body is the usual one, a paragraph holding just an image. */
 static const struct doc_node *
@@ -141,7 +142,7 @@ image_length(const char *s, double measure)
 		return measure * v / 100;
 	if (*end == '\0' || strcmp(end, "px") == 0)
 		return v * 0.75;
-	return lay_length(s) > 0 ? lay_length(s) : -1;
+	return schema_length(s) > 0 ? schema_length(s) : -1;
 }
 
 /* Sets *w and *h to the image's own {width} and {height}, keeping its shape when one is given. */
