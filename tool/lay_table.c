@@ -462,21 +462,25 @@ close_part(struct layout *lo, struct table *t)
 	t->span_top = 0;
 }
 
-/* "表1　title" above the table; "表1（续）" over its continuation, as GB/T 1.1 has it. */
-static void
-set_caption(struct layout *lo, const struct table *t, double measure, int continued)
+/*
+ * Shapes "表1　title", set above the table; "表1（续）" over its continuation, as
+ * GB/T 1.1 has it.  *para is the caller's (no lines: no caption); returns the
+ * height it takes.
+ */
+static double
+shape_caption(struct layout *lo, const struct table *t, double measure, int continued,
+    struct lay_para *para)
 {
 	const struct doc_node *caption = t->node->first;
 	const char *number = doc_attr_get(&t->node->attr, "number");
 	struct lay_para_style st = cell_style(lo, measure);
 	struct buf label = BUF_INIT;
-	struct lay_para para;
-	size_t i;
 
+	memset(para, 0, sizeof(*para));
 	if (caption == NULL || caption->type != DOC_CAPTION)
 		caption = NULL;
 	if (number == NULL && caption == NULL)
-		return;
+		return 0;
 	if (number)
 		buf_printf(&label, "%s%s", number, continued ? "（续）" : caption ? "\u3000" : "");
 	lo->nruns = 0;
@@ -484,14 +488,32 @@ set_caption(struct layout *lo, const struct table *t, double measure, int contin
 		lay_add_run(lo, buf_str(&label), label.len, t->head, t->size, t->node->line);
 	if (caption && (!continued || number == NULL))
 		lay_collect_runs(lo, caption, t->head, t->size, t->node->line);
-	lay_para_set(lo->runs, lo->nruns, &st, &para);
+	lay_para_set(lo->runs, lo->nruns, &st, para);
 	lo->nruns = 0;
-	for (i = 0; i < para.nlines; i++)
-		lay_place_line(lo, &para.lines[i], t->mx0 + (measure - para.lines[i].width) / 2,
+	buf_free(&label);
+	return (double)para->nlines * t->pitch + t->size * 0.3;
+}
+
+/* Places the caption shape_caption() made, and frees it. */
+static void
+place_caption(struct layout *lo, const struct table *t, double measure, struct lay_para *para)
+{
+	if (para->nlines == 0 && para->lines == NULL)
+		return;
+	for (size_t i = 0; i < para->nlines; i++)
+		lay_place_line(lo, &para->lines[i], t->mx0 + (measure - para->lines[i].width) / 2,
 		    t->pitch, t->size);
 	lo->y += t->size * 0.3;
-	lay_para_free(&para);
-	buf_free(&label);
+	lay_para_free(para);
+}
+
+static void
+set_caption(struct layout *lo, const struct table *t, double measure, int continued)
+{
+	struct lay_para para;
+
+	shape_caption(lo, t, measure, continued, &para);
+	place_caption(lo, t, measure, &para);
 }
 
 /*
@@ -638,7 +660,8 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	struct lay_para *cells;
 	double size = ps->table_size > 0 ? ps->table_size : ps->size;
 	double floor_size = ps->table_min_size > 0 ? ps->table_min_size : size * 0.75;
-	double need, height, head_height = 0;
+	double need, height, head_height = 0, caption_h, keep_h;
+	struct lay_para caption;
 	enum table_fit how;
 	size_t r, c, before = lo->out->n;
 
@@ -697,13 +720,16 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 		head_height += set_row(lo, &t, r, cells);
 		free_cells(cells, t.ncols);
 	}
-	/* A heading before the table goes with its caption, head and first row. */
-	lay_flow_settle(lo, head_height + 3 * t.pitch);
+	/* A heading before the table goes with its caption, head and first row; the
+	   caption's lines are counted as set (a long one had pushed them past the foot). */
+	caption_h = shape_caption(lo, &t, measure, 0, &caption);
+	keep_h = head_height + (caption_h > 2 * t.pitch ? caption_h : 2 * t.pitch);
+	lay_flow_settle(lo, keep_h + t.pitch);
 	if (lo->y > ps->top)
 		lo->y += t.size * 0.5;
-	if (lo->y + head_height + 2 * t.pitch > lay_bottom(lo) && lo->y > ps->top)
+	if (lo->y + keep_h > lay_bottom(lo) && lo->y > ps->top)
 		lay_new_page(lo);
-	set_caption(lo, &t, measure, 0);
+	place_caption(lo, &t, measure, &caption);
 	t.top = lo->y;
 	for (r = 0; r < t.nrows; r++) {
 		size_t from = 0, fit;
