@@ -256,14 +256,11 @@ decorate_line(struct layout *lo, const struct lay_line *line, double x0, double 
 
 /* Places one line: glyphs of the same font and size become one box. */
 double
-lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
+lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
     double size)
 {
 	double baseline = lo->y + size * 0.88 + (pitch - size) / 2;
 	size_t i, from = 0;
-
-	if (lo->nnotes > 0)
-		lay_notes_place(lo, line, lo->y + pitch);
 
 	for (i = 1; i <= line->n; i++)
 		if (i == line->n || line->glyphs[i].font != line->glyphs[from].font ||
@@ -277,6 +274,15 @@ lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch
 		decorate_line(lo, line, x0, baseline);
 	lo->y += pitch;
 	return baseline;
+}
+
+double
+lay_flow_line(struct layout *lo, struct lay_line *line, double x0, double pitch, double size)
+{
+	/* Its notes first: they are queued for this page's foot below the line. */
+	if (lo->nnotes > 0)
+		lay_notes_place(lo, line, lo->y + pitch);
+	return lay_place_line(lo, line, x0, pitch, size);
 }
 
 double
@@ -501,7 +507,7 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 		}
 		for (size_t k = 0; k < take; k++) {
 			struct lay_line *line = &para->lines[placed + k];
-			double baseline = lay_place_line(lo, line, f->x0 +
+			double baseline = lay_flow_line(lo, line, f->x0 +
 			    (f->flags & LAY_CENTRE ? (f->measure - line->width) / 2 :
 			    f->flags & LAY_RIGHT ? f->measure - line->width : 0), pitch, f->size);
 			if (!(f->flags & LAY_UNNUMBERED))

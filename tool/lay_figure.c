@@ -192,7 +192,7 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double me
 		struct lay_line *l = &para.lines[k];
 		if (lo->y + pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
 			lay_new_page(lo);	/* only a caption longer than a page gets here */
-		lay_place_line(lo, l, x0 + (measure - l->width) / 2, pitch, ps->size);
+		lay_flow_line(lo, l, x0 + (measure - l->width) / 2, pitch, ps->size);
 	}
 	lo->y += below;
 	snap_to_grid(lo, pitch);

@@ -183,8 +183,18 @@ void lay_add_rule(struct layout *lo, double x, double y, double w, double h);
 /* Places glyphs [from, to) of line as one box with its first glyph at x0 + its x. */
 void lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
     double x0, double baseline);
-/* Places line at the current position, then moves down by pitch; returns its baseline. */
-double lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
+/*
+ * Places line at the current position, then moves down by pitch; returns its
+ * baseline.  Only its boxes: the notes it refers to are lay_flow_line()'s.
+ */
+double lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
+    double size);
+/*
+ * The flow's placing of a line of text: the notes it refers to (and theirs)
+ * begin at this page's foot, then lay_place_line(); their marks may be
+ * renumbered for the page, so line is written.
+ */
+double lay_flow_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
     double size);
 /* Where the type area ends on the current page, from the page top. */
 double lay_bottom(const struct layout *lo);

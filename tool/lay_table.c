@@ -422,7 +422,7 @@ place_row(struct layout *lo, struct table *t, struct lay_para *cells, size_t fro
 				dx = room / 2;
 			else if (align == 'r')
 				dx = room;
-			lay_place_line(lo, line, x + t->pad + (dx > 0 ? dx : 0), t->pitch, t->size);
+			lay_flow_line(lo, line, x + t->pad + (dx > 0 ? dx : 0), t->pitch, t->size);
 		}
 	}
 	lo->y = top + height;
@@ -501,7 +501,7 @@ place_caption(struct layout *lo, const struct table *t, double measure, struct l
 	if (para->nlines == 0 && para->lines == NULL)
 		return;
 	for (size_t i = 0; i < para->nlines; i++)
-		lay_place_line(lo, &para->lines[i], t->mx0 + (measure - para->lines[i].width) / 2,
+		lay_flow_line(lo, &para->lines[i], t->mx0 + (measure - para->lines[i].width) / 2,
 		    t->pitch, t->size);
 	lo->y += t->size * 0.3;
 	lay_para_free(para);
@@ -640,7 +640,7 @@ set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, doub
 	lo->y += t->vpad;
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < paras[i].nlines; k++)
-			lay_place_line(lo, &paras[i].lines[k], t->x0 + (inside ? t->pad : 0),
+			lay_flow_line(lo, &paras[i].lines[k], t->x0 + (inside ? t->pad : 0),
 			    t->pitch, t->size);
 		lay_para_free(&paras[i]);
 	}

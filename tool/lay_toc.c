@@ -392,7 +392,7 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	}
 	for (k = 0; k < lines.nlines; k++) {
 		baseline = lo->y + size * 0.88 + (pitch - size) / 2;
-		lay_place_line(lo, &lines.lines[k], title_x, pitch, size);
+		lay_flow_line(lo, &lines.lines[k], title_x, pitch, size);
 	}
 	end = title_x + lines.lines[lines.nlines - 1].width;
 	if (number.nlines > 0 && number.lines[0].n > 0) {
