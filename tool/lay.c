@@ -669,7 +669,8 @@ heading_label(const struct doc_node *n, struct buf *label)
 }
 
 static void
-set_heading(struct layout *lo, const struct doc_node *n, double x0, double measure)
+set_heading(struct layout *lo, const struct doc_node *n, double x0, double measure,
+    unsigned given)
 {
 	const struct lay_page_style *ps = lo->ps;
 	/*
@@ -761,7 +762,7 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	frag.before = on_grid ? 0 : size * 0.5;
 	frag.after = on_grid ? 0 : size * 0.25;
 	/* Contents and index are no text to comment on: their titles get no line numbers. */
-	frag.flags = (centred ? LAY_CENTRE : 0) | (apparatus ? LAY_UNNUMBERED : 0);
+	frag.flags = (centred ? LAY_CENTRE : 0) | (apparatus ? LAY_UNNUMBERED : 0) | given;
 	frag.anchored = 1;
 	frag.id = n->attr.id;
 	frag.level = doc_attr_has_class(&n->attr, "unlisted") ? 0 : n->level;
@@ -825,10 +826,12 @@ list_label(const struct doc_node *list, int number, char *label, size_t size)
 }
 
 static void
-set_list(struct layout *lo, const struct doc_node *list, double x0, double measure,
-    struct look body, int depth)
+set_list(struct layout *lo, const struct doc_node *list, const struct lay_region *r)
 {
 	const struct lay_page_style *ps = lo->ps;
+	double x0 = r->x0;
+	struct look body = r->body;
+	struct lay_region in = *r;
 	const struct doc_node *item;
 	double hang = 2 * ps->size;
 	int number = list->num;
@@ -838,6 +841,9 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 	if ((list->flags & DOC_ORDERED) && ((list->flags & DOC_PARENS) ||
 	    (list->info && strcmp(list->info, "CJKDecimal") == 0)))
 		hang = 3 * ps->size;
+	in.x0 += hang;
+	in.measure -= hang;
+	in.depth++;
 	for (item = list->first; item != NULL; item = item->next, number++) {
 		size_t before = lo->out->n;
 		if (list->flags & DOC_ORDERED)
@@ -845,7 +851,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 		else
 			snprintf(label, sizeof(label), "%s",
 			    doc_attr_has_class(&list->attr, "dash") ? "——" : "•");
-		lay_set_blocks(lo, item->first, x0 + hang, measure - hang, body, depth + 1);
+		lay_set_blocks(lo, item->first, &in);
 		/* Headings kept with the item went before its first line. */
 		if (lo->pending_end > before && lo->pending_end <= lo->out->n)
 			before = lo->pending_end;
@@ -893,19 +899,22 @@ columns_of(const struct doc_node *div)
 }
 
 const struct doc_node *
-lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double measure,
-    struct look body, int depth)
+lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_region *r)
 {
 	const struct lay_page_style *ps = lo->ps;
-	double pitch = ps->size * ps->leading;
-	struct look f = body;
+	double pitch = ps->size * ps->leading, x0 = r->x0, measure = r->measure;
+	struct look body = r->body, f = body;
+	int depth = r->depth;
+	/* What the region gives its paragraphs besides their own flags. */
+	int given = (int)(r->flags & LAY_UNNUMBERED);
+	struct lay_region in = *r;
 
 	lo->file = doc_node_file(lo->doc, n);
 	switch (n->type) {
 	case DOC_PARA:
 		if (doc_attr_has_class(&n->attr, "index-entry")) {
 			lay_flow_settle(lo, 2 * pitch);
-			lay_set_toc_entry(lo, n, x0, measure, body);
+			lay_set_toc_entry(lo, n, r);
 			break;
 		}
 		if (doc_attr_has_class(&n->attr, "index-letter") ||
@@ -929,31 +938,34 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			frag.size = ps->size;
 			frag.pitch = pitch;
 			frag.after = ps->size * 0.5;
-			frag.flags = LAY_CENTRE;
+			frag.flags = LAY_CENTRE | (unsigned)given;
 			lay_flow_paragraph(lo, &frag, 0, 1);
 			break;
 		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
-		if (lo->flush_right) {
+		if (r->flags & LAY_RIGHT) {
 			/* A closing 署名 or 日期 line (Div .signature), flush right, unjustified. */
-			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, LAY_RIGHT, 0);
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, LAY_RIGHT | given, 0);
 			break;
 		}
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
-		    ps->size, pitch, LAY_JUSTIFY | (depth == 0 ? LAY_CHAIN : 0), 0);
+		    ps->size, pitch, LAY_JUSTIFY | (depth == 0 ? LAY_CHAIN : 0) | given, 0);
 		break;
 	case DOC_HEADING:
-		set_heading(lo, n, x0, measure);
+		set_heading(lo, n, x0, measure, (unsigned)given);
 		break;
 	case DOC_BLOCKQUOTE:
 		f.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0);
 		f.latin = body.latin;
+		in.x0 += 2 * ps->size;
+		in.measure -= 4 * ps->size;
+		in.body = f;
+		in.depth++;
 		if (f.cjk)
-			lay_set_blocks(lo, n->first, x0 + 2 * ps->size, measure - 4 * ps->size,
-			    f, depth + 1);
+			lay_set_blocks(lo, n->first, &in);
 		break;
 	case DOC_LIST:
-		set_list(lo, n, x0, measure, body, depth);
+		set_list(lo, n, r);
 		break;
 	case DOC_CODEBLOCK: {
 		const char *s = n->text, *nl;
@@ -969,7 +981,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			if (nl > s) {
 				lay_add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
 				lay_flush_paragraph(lo, x0 + ps->size, measure - ps->size, 0,
-				    ps->size * 0.9, ps->size * 1.3, 0, 0);
+				    ps->size * 0.9, ps->size * 1.3, given, 0);
 			} else
 				lo->y += ps->size * 1.3;
 			if (*nl == '\0')
@@ -996,23 +1008,22 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 				lay_new_page(lo);
 		} else if (doc_attr_has_class(&n->attr, "toc-entry")) {
 			lay_flow_settle(lo, 2 * pitch);
-			lay_set_toc_entry(lo, n, x0, measure, body);
+			lay_set_toc_entry(lo, n, r);
 		} else if (doc_attr_has_class(&n->attr, "toc-group"))
 			lay_set_toc_group(lo, n, x0, measure, body);
 		else if (ncols > 0 && lo->ncols == 0)
-			lay_set_columns(lo, n, ncols, x0, measure, body, depth);
+			lay_set_columns(lo, n, ncols, r);
 		else if (doc_attr_has_class(&n->attr, "keep"))
-			lay_set_keep(lo, n, x0, measure, body, depth);
+			lay_set_keep(lo, n, r);
 		else if (doc_attr_has_class(&n->attr, "signature")) {
 			/* Closing lines, a blank line under the text, each flush right. */
 			lay_flow_settle(lo, 0);
 			if (lo->y > ps->top)
 				lo->y += pitch;
-			lo->flush_right++;
-			lay_set_blocks(lo, n->first, x0, measure, body, depth);
-			lo->flush_right--;
+			in.flags |= LAY_RIGHT;
+			lay_set_blocks(lo, n->first, &in);
 		} else
-			lay_set_blocks(lo, n->first, x0, measure, body, depth);
+			lay_set_blocks(lo, n->first, r);
 		if (n->attr.id)
 			lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
 		break;
@@ -1028,7 +1039,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 		break;
 	}
 	case DOC_FIGURE:
-		lay_set_figure(lo, n, x0, measure, body);
+		lay_set_figure(lo, n, r);
 		break;
 	case DOC_RAWBLOCK:
 		break;	/* raw HTML has no place on paper */
@@ -1041,13 +1052,12 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 }
 
 void
-lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
-    struct look body, int depth)
+lay_set_blocks(struct layout *lo, const struct doc_node *first, const struct lay_region *r)
 {
 	const struct doc_node *n;
 
 	for (n = first; n != NULL && !lo->failed; n = n->next)
-		n = lay_set_block(lo, n, x0, measure, body, depth);
+		n = lay_set_block(lo, n, r);
 }
 
 /*
@@ -1126,9 +1136,10 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lay_set_cover(&lo);
 	lay_new_page(&lo);
 	lay_set_first_head(&lo);
-	if (body.cjk && body.latin)
-		lay_set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
-		    body, 0);
+	if (body.cjk && body.latin) {
+		struct lay_region page = { ps->left, ps->width - ps->left - ps->right, body, 0, 0 };
+		lay_set_blocks(&lo, doc->root->first, &page);
+	}
 	lay_flow_settle(&lo, 0);	/* a heading last of all */
 	if (!lo.failed) {
 		lay_set_closing(&lo);

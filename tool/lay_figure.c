@@ -122,10 +122,11 @@ find_image(struct layout *lo, const struct doc_node *image, int line, int col,
 }
 
 void
-lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double measure,
-    struct look body)
+lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_region *r)
 {
 	const struct lay_page_style *ps = lo->ps;
+	double x0 = r->x0, measure = r->measure;
+	struct lay_region in = *r;
 	const struct doc_node *caption = n->first && n->first->type == DOC_CAPTION ? n->first : NULL;
 	const struct doc_node *rest = caption ? caption->next : n->first;
 	const struct doc_node *image = lone_image(rest);
@@ -151,9 +152,9 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double me
 	if (image == NULL) {
 		lay_flow_settle(lo, 2 * pitch);
 		/* A figure of another shape (made by a filter): its blocks, then the caption. */
-		lo->unnumbered++;	/* figures get no line numbers, as in lineno */
-		lay_set_blocks(lo, rest, x0, measure, body, 1);
-		lo->unnumbered--;
+		in.depth = 1;
+		in.flags |= LAY_UNNUMBERED;	/* figures get no line numbers, as in lineno */
+		lay_set_blocks(lo, rest, &in);
 	} else {
 		/* Never larger than the style's resolution allows; never wider than the measure
 		   nor taller than a page leaves beside the caption. */

@@ -46,6 +46,22 @@ struct lay_frag {
 	int		 borrowed;	/* para is the shapes' (lay.c), not its own */
 };
 
+/*
+ * Where a block is set: the measure it fills (x0 from the column's left, the
+ * column's own offset is the layout's), the look of its body text, how deep
+ * it is nested (paragraphs at depth 0 are the document's own, with their
+ * first-line indent), and what every paragraph set in it is given: LAY_RIGHT
+ * (closing lines, Div .signature), LAY_UNNUMBERED (figures, contents and index:
+ * no line numbers).  Blocks nested in a block get a region made from their
+ * parent's; nothing of it is held in the layout.
+ */
+struct lay_region {
+	double		 x0, measure;
+	struct look	 body;
+	int		 depth;
+	unsigned	 flags;
+};
+
 /* A run of balanced columns (lay_columns.c): its rules are drawn last (lay_furniture.c). */
 struct lay_colrun {
 	size_t	 from, to;		/* its boxes */
@@ -71,8 +87,6 @@ struct layout {
 	int				 page;
 	int				 failed;
 	int				 body_started;	/* front-roman: the first chapter is set */
-	int				 flush_right;	/* inside a Div .signature: paragraphs
-							   are set flush right */
 	unsigned			 flags;		/* LAY_TRUST_PATHS */
 	size_t				 body_first;	/* the body's first box, after cover and head */
 	struct font			**fallback;	/* the style's fallback fonts */
@@ -127,7 +141,6 @@ struct layout {
 	int				 refs_patched;	/* lay_refs_patch() filled them all */
 	/* Line numbers (lay_lines.c). */
 	int				 line_every;	/* number every Nth line; 0: none */
-	int				 unnumbered;	/* > 0: what is set now gets no numbers */
 	struct lay_numbered		*numbered;	/* baselines of the lines to number */
 	size_t				 nnumbered, ncap;
 };
@@ -223,16 +236,14 @@ void lay_flow_drop(struct layout *lo);
 /* An anchor for id where the box at index `at` starts, `above` points over it. */
 void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *title,
     double above);
-/* Sets block n; returns the last node it used (a table takes its notes after it). */
-const struct doc_node *lay_set_block(struct layout *lo, const struct doc_node *n, double x0,
-    double measure, struct look body, int depth);
+/* Sets block n in r; returns the last node it used (a table takes its notes after it). */
+const struct doc_node *lay_set_block(struct layout *lo, const struct doc_node *n,
+    const struct lay_region *r);
 void lay_images_free(struct layout *lo);
 /* Sets a figure (lay_figure.c): its image scaled into the measure, its caption below. */
-void lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double measure,
-    struct look body);
-/* Sets a list of sibling blocks starting at first. */
-void lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
-    struct look body, int depth);
+void lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_region *r);
+/* Sets a list of sibling blocks starting at first, in r. */
+void lay_set_blocks(struct layout *lo, const struct doc_node *first, const struct lay_region *r);
 
 /* Footnotes: found once, before the text is set; freed with the layout. */
 void lay_notes_init(struct layout *lo);
@@ -255,11 +266,10 @@ void lay_mark_free(struct lay_mark *m);
 void lay_notes_save(const struct layout *lo, struct lay_mark *m);
 void lay_notes_restore(struct layout *lo, const struct lay_mark *m);
 /* Sets the children of a Div {.columns-N}; a heading first in it, or marked .span, spans them. */
-void lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols, double x0,
-    double measure, struct look body, int depth);
+void lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols,
+    const struct lay_region *r);
 /* Sets the children of a Div {.keep} on one page when they fit on one. */
-void lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double measure,
-    struct look body, int depth);
+void lay_set_keep(struct layout *lo, const struct doc_node *div, const struct lay_region *r);
 
 /*
  * Sets a table (with its caption, and notes: the Div {.table-notes} after it,
@@ -294,8 +304,8 @@ void lay_uses_free(struct layout *lo);
  * number), or an index entry, Para {.index-entry} (its text, a dot leader,
  * the page number of its Span {.page-ref}).
  */
-void lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0,
-    double measure, struct look body);
+void lay_set_toc_entry(struct layout *lo, const struct doc_node *div,
+    const struct lay_region *r);
 /* Sets a contents group label, Div {.toc-group}, kept with the entries after it. */
 void lay_set_toc_group(struct layout *lo, const struct doc_node *div, double x0,
     double measure, struct look body);
