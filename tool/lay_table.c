@@ -594,25 +594,27 @@ collect_footnote(struct layout *lo, const struct table *t, const struct doc_node
 	}
 }
 
-/*
- * The table's notes: inside the frame in a last row spanning the columns on a
- * grid (GB/T 1.1), under the bottom rule of a three-line table.
- */
-static void
-set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, double measure,
-    struct lay_para *cells)
-{
-	int inside = lo->ps->table_rules == TABLE_GRID;
-	double width = 0, height = 0;
-	struct lay_para *paras;
-	const struct doc_node *p;
-	size_t n = 0, i, k;
+/* A table's notes set into lines, before its rows are placed: they are kept with its last row. */
+struct table_notes {
+	struct lay_para	*paras;		/* owned */
+	size_t		 n;
+	double		 height;
+};
 
+static void
+shape_notes(struct layout *lo, struct table *t, const struct doc_node *notes,
+    struct table_notes *tn)
+{
+	double width = 0;
+	const struct doc_node *p;
+	size_t i;
+
+	memset(tn, 0, sizeof(*tn));
 	for (i = 0; i < t->ncols; i++)
 		width += t->width[i];
 	for (p = notes->first; p != NULL; p = p->next)
-		n++;
-	paras = mem_zalloc(n ? n : 1, sizeof(*paras));
+		tn->n++;
+	tn->paras = mem_zalloc(tn->n ? tn->n : 1, sizeof(*tn->paras));
 	for (i = 0, p = notes->first; p != NULL; p = p->next, i++) {
 		struct lay_para_style st = cell_style(lo, width - 2 * t->pad);
 		st.justify = 1;
@@ -622,11 +624,26 @@ set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, doub
 		else
 			lay_collect_runs(lo, p, t->body, t->size, p->line);
 		if (lo->nruns > 0)
-			lay_para_set(lo->runs, lo->nruns, &st, &paras[i]);
+			lay_para_set(lo->runs, lo->nruns, &st, &tn->paras[i]);
 		lo->nruns = 0;
-		height += (double)paras[i].nlines * t->pitch;
+		tn->height += (double)tn->paras[i].nlines * t->pitch;
 	}
-	height += 2 * t->vpad;
+	tn->height += 2 * t->vpad;
+}
+
+/*
+ * The table's notes: inside the frame in a last row spanning the columns on a
+ * grid (GB/T 1.1), under the bottom rule of a three-line table.  Frees tn's lines.
+ */
+static void
+set_notes(struct layout *lo, struct table *t, struct table_notes *tn, double measure,
+    struct lay_para *cells)
+{
+	int inside = lo->ps->table_rules == TABLE_GRID;
+	struct lay_para *paras = tn->paras;
+	double height = tn->height;
+	size_t n = tn->n, i, k;
+
 	if (!inside)
 		close_part(lo, t);
 	if (lo->y + height > lay_bottom(lo)) {
@@ -648,6 +665,7 @@ set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, doub
 	if (inside)
 		add_boundary(t, lo->y);
 	free(paras);
+	tn->paras = NULL;
 }
 
 void
@@ -662,6 +680,7 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	double floor_size = ps->table_min_size > 0 ? ps->table_min_size : size * 0.75;
 	double need, height, head_height = 0, caption_h, keep_h;
 	struct lay_para caption;
+	struct table_notes tn;
 	enum table_fit how;
 	size_t r, c, before = lo->out->n;
 
@@ -714,6 +733,8 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 			t.x0 = x0 + (measure - width) / 2;
 	}
 	cells = mem_zalloc(t.ncols, sizeof(*cells));
+	if (notes != NULL)
+		shape_notes(lo, &t, notes, &tn);
 
 	/* The caption, the head and the first row stay together. */
 	for (r = 0; r < t.nrows && r <= t.nhead; r++) {
@@ -734,7 +755,18 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	for (r = 0; r < t.nrows; r++) {
 		size_t from = 0, fit;
 		height = set_row(lo, &t, r, cells);
-		if (r >= t.nhead && lo->y + height > lay_bottom(lo) && t.nbound > t.nhead)
+		/*
+		 * The last row goes with the notes: when they do not fit below it, it
+		 * starts the table's next part, where they follow it, rather than
+		 * leaving the notes alone overleaf (if the rows above it stay).
+		 */
+		if (r + 1 == t.nrows && notes != NULL && t.nbound > t.nhead &&
+		    lo->y + height <= lay_bottom(lo) && lo->y + height + tn.height > lay_bottom(lo) &&
+		    height + tn.height <= (lay_bottom(lo) - ps->top) / 2) {
+			free_cells(cells, t.ncols);
+			continue_table(lo, &t, measure, cells);
+			height = set_row(lo, &t, r, cells);
+		} else if (r >= t.nhead && lo->y + height > lay_bottom(lo) && t.nbound > t.nhead)
 		{
 			free_cells(cells, t.ncols);
 			continue_table(lo, &t, measure, cells);
@@ -762,7 +794,7 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 		free_cells(cells, t.ncols);
 	}
 	if (notes != NULL)
-		set_notes(lo, &t, notes, measure, cells);
+		set_notes(lo, &t, &tn, measure, cells);
 	close_part(lo, &t);
 	lo->y += t.size * 0.8;
 	if (node->attr.id)
