@@ -2,6 +2,7 @@
  * the flow of blocks into pages (the page style is lay_style.c's, page furniture lay_furniture.c's). */
 #include "lay.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -447,6 +448,8 @@ frag_free(struct lay_frag *f)
 	memset(&f->para, 0, sizeof(f->para));
 	free(f->title);
 	f->title = NULL;
+	free(f->head.path);
+	f->head.path = NULL;
 }
 
 /* The room the first n lines of f take, with the notes they refer to. */
@@ -563,6 +566,72 @@ lay_flow_settle(struct layout *lo, double need)
 	}
 	free(pending);
 	lo->pending_end = lo->out->n;
+}
+
+/* On a character grid, moves the next line's top down to the next grid line. */
+static void
+snap_to_grid(struct layout *lo, double pitch)
+{
+	double top = lo->ps->top;
+
+	if (lo->ps->grid_chars > 0)
+		lo->y = top + ceil((lo->y - top) / pitch - 1e-6) * pitch;
+}
+
+/*
+ * Places f's head box and lines together: on the next page when they do not
+ * fit here, where only lines longer than a page break; its anchor is at its
+ * head.
+ */
+static void
+place_together(struct layout *lo, struct lay_frag *f)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double above = lo->y > ps->top ? f->before : 0;
+	double need = f->head.h + f->head_gap + frag_head(lo, f, f->para.nlines);
+	size_t first;
+	struct lay_box *b;
+
+	if (lo->y + above + need > lay_bottom(lo) + 1e-6 && lo->y > ps->top) {
+		lay_new_page(lo);
+		above = 0;
+	}
+	lo->y += above;
+	first = lo->out->n;
+	b = lay_new_box(lo, BOX_IMAGE);
+	f->head.page = b->page;
+	f->head.x += lo->dx;
+	f->head.y = lo->y;
+	*b = f->head;
+	f->head.path = NULL;	/* the box's now */
+	lo->y += f->head.h + f->head_gap;
+	if (f->flags & LAY_SNAP)
+		snap_to_grid(lo, f->pitch);
+	for (size_t k = 0; k < f->para.nlines; k++) {
+		struct lay_line *l = &f->para.lines[k];
+		if (lo->y + f->pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
+			lay_new_page(lo);	/* only lines longer than a page get here */
+		double baseline = lay_flow_line(lo, l, f->x0 + (f->flags & LAY_CENTRE ?
+		    (f->measure - l->width) / 2 : f->flags & LAY_RIGHT ? f->measure - l->width : 0),
+		    f->pitch, f->size);
+		if (!(f->flags & LAY_UNNUMBERED))
+			lay_count_line(lo, baseline);
+	}
+	lo->y += f->after;
+	if (f->flags & LAY_SNAP)
+		snap_to_grid(lo, f->pitch);
+	if (f->anchored)
+		lay_add_anchor(lo, first, f->id, f->level, f->title, f->above);
+}
+
+void
+lay_flow_together(struct layout *lo, struct lay_frag *f)
+{
+	/* What is kept with it (a heading) goes with it, and they move over together. */
+	lay_flow_settle(lo, (lo->y > lo->ps->top ? f->before : 0) + f->head.h + f->head_gap +
+	    frag_head(lo, f, f->para.nlines));
+	place_together(lo, f);
+	frag_free(f);
 }
 
 void

@@ -131,14 +131,14 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 	const struct doc_node *rest = caption ? caption->next : n->first;
 	const struct doc_node *image = lone_image(rest);
 	double pitch = ps->size * ps->leading, dpi = ps->image_dpi >= 1 ? ps->image_dpi : 1;
-	double gap = ps->size * 0.5, above = lo->y > ps->top ? pitch * 0.5 : 0;
+	double gap = ps->size * 0.5;
 	double below = ps->grid_chars > 0 ? 0 : pitch * 0.5;
 	double w, h, scale, room, caption_h;
 	int line = n->line ? n->line : image ? image->line : 0;
 	int col = n->line ? n->col : image ? image->col : 0;
 	struct lay_para para;
 	struct img_info info;
-	struct lay_box *b;
+	struct lay_frag frag;
 	char *path = NULL;
 	size_t at = lo->out->n, k;
 
@@ -166,28 +166,34 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 		scale = fmin(1, fmin(measure / w, room / h));
 		w *= scale;
 		h *= scale;
-		/* A heading before it goes with it; the figure and its caption move to the
-		   next page together when they must. */
-		lay_flow_settle(lo, above + h + gap + caption_h);
-		above = lo->y > ps->top ? pitch * 0.5 : 0;
-		if (lo->y + above + h + gap + caption_h > lay_bottom(lo) + 1e-6 && lo->y > ps->top) {
-			lay_new_page(lo);
-			above = 0;
-		}
-		lo->y += above;
-		at = lo->out->n;
-		b = lay_new_box(lo, BOX_IMAGE);
-		b->x = x0 + lo->dx + (measure - w) / 2;
-		b->y = lo->y;
-		b->w = w;
-		b->h = h;
-		b->path = path;
-		b->file = lo->file;
-		b->line = line;
-		b->col = col;
-		path = NULL;
-		lo->y += h + gap;
-		snap_to_grid(lo, pitch);
+		/*
+		 * One fragment, the image over its caption lines, which the flow
+		 * places whole: a heading before it goes with it, and they move to
+		 * the next page together when they must.
+		 */
+		memset(&frag, 0, sizeof(frag));
+		frag.para = para;
+		frag.x0 = x0;
+		frag.measure = measure;
+		frag.size = ps->size;
+		frag.pitch = pitch;
+		frag.before = pitch * 0.5;
+		frag.after = below;
+		frag.flags = LAY_CENTRE | LAY_UNNUMBERED | LAY_SNAP;
+		frag.anchored = n->attr.id != NULL;
+		frag.id = n->attr.id;
+		frag.above = ps->size;
+		frag.head.kind = BOX_IMAGE;
+		frag.head.x = x0 + (measure - w) / 2;
+		frag.head.w = w;
+		frag.head.h = h;
+		frag.head.path = path;
+		frag.head.file = lo->file;
+		frag.head.line = line;
+		frag.head.col = col;
+		frag.head_gap = gap;
+		lay_flow_together(lo, &frag);
+		return;
 	}
 	for (k = 0; k < para.nlines; k++) {
 		struct lay_line *l = &para.lines[k];

@@ -25,6 +25,8 @@ struct look {
 #define LAY_UNNUMBERED	0x4	/* no line numbers: titles of contents and index */
 #define LAY_CHAIN	0x8	/* body text, whose lines count for a heading's keep: one line
 				   alone after a heading is kept with the next paragraph too */
+#define LAY_SNAP	0x20	/* on a character grid, its lines and what follows it start
+				   on the grid's lines (a figure's caption, the text after it) */
 
 /*
  * A paragraph set into lines, to be placed as one piece of the flow: its
@@ -44,6 +46,13 @@ struct lay_frag {
 	double		 above;
 	int		 anchored;
 	int		 borrowed;	/* para is the shapes' (lay.c), not its own */
+	/*
+	 * A box set above its lines, kept together with all of them (a figure's
+	 * image over its caption) when its kind is BOX_IMAGE (memset: none).  Its
+	 * x is from the region's left; its path is owned until it is placed.
+	 */
+	struct lay_box	 head;
+	double		 head_gap;	/* between the box and the lines */
 };
 
 /*
@@ -231,6 +240,12 @@ void lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, in
  * through lay_flush_paragraph() calls it before it places anything.
  */
 void lay_flow_settle(struct layout *lo, double need);
+/*
+ * Places fragment f with a head box (lay_frag.head) and its lines as one
+ * piece, after what is kept with it: on the next page (or column) when it
+ * does not fit here and this one is not empty.  f is taken over.
+ */
+void lay_flow_together(struct layout *lo, struct lay_frag *f);
 /* Drops the pending fragments (a rewind went back before them). */
 void lay_flow_drop(struct layout *lo);
 /* An anchor for id where the box at index `at` starts, `above` points over it. */
