@@ -588,7 +588,7 @@ place_together(struct layout *lo, struct lay_frag *f)
 {
 	const struct lay_page_style *ps = lo->ps;
 	double above = lo->y > ps->top ? f->before : 0;
-	double need = f->head.h + f->head_gap + frag_head(lo, f, f->para.nlines);
+	double need = f->head_room + frag_head(lo, f, f->para.nlines);
 	size_t first;
 	struct lay_box *b;
 
@@ -598,13 +598,13 @@ place_together(struct layout *lo, struct lay_frag *f)
 	}
 	lo->y += above;
 	first = lo->out->n;
-	b = lay_new_box(lo, BOX_IMAGE);
+	b = lay_new_box(lo, f->head.kind);
 	f->head.page = b->page;
 	f->head.x += lo->dx;
-	f->head.y = lo->y;
+	f->head.y += lo->y;
 	*b = f->head;
 	f->head.path = NULL;	/* the box's now */
-	lo->y += f->head.h + f->head_gap;
+	lo->y += f->head_room;
 	if (f->flags & LAY_SNAP)
 		snap_to_grid(lo, f->pitch);
 	for (size_t k = 0; k < f->para.nlines; k++) {
@@ -628,7 +628,7 @@ void
 lay_flow_together(struct layout *lo, struct lay_frag *f)
 {
 	/* What is kept with it (a heading) goes with it, and they move over together. */
-	lay_flow_settle(lo, (lo->y > lo->ps->top ? f->before : 0) + f->head.h + f->head_gap +
+	lay_flow_settle(lo, (lo->y > lo->ps->top ? f->before : 0) + f->head_room +
 	    frag_head(lo, f, f->para.nlines));
 	place_together(lo, f);
 	frag_free(f);
@@ -1058,13 +1058,21 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 		}
 		break;
 	}
-	case DOC_HR:
-		lay_flow_settle(lo, pitch);
-		if (lo->y + pitch > lay_bottom(lo))
-			lay_new_page(lo);
-		lay_add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
-		lo->y += pitch;
+	case DOC_HR: {
+		/* A rule half the measure wide, centred in a line's room. */
+		struct lay_frag frag;
+		memset(&frag, 0, sizeof(frag));
+		frag.pitch = pitch;
+		frag.flags = LAY_UNNUMBERED;
+		frag.head.kind = BOX_RULE;
+		frag.head.x = x0 + measure / 4;
+		frag.head.y = pitch / 2;
+		frag.head.w = measure / 2;
+		frag.head.h = 0.5;
+		frag.head_room = pitch;
+		lay_flow_together(lo, &frag);
 		break;
+	}
 	case DOC_DIV: {
 		size_t before = lo->out->n;
 		int ncols = columns_of(n);

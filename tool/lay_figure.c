@@ -191,7 +191,7 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 		frag.head.file = lo->file;
 		frag.head.line = line;
 		frag.head.col = col;
-		frag.head_gap = gap;
+		frag.head_room = h + gap;
 		lay_flow_together(lo, &frag);
 		return;
 	}

@@ -47,12 +47,13 @@ struct lay_frag {
 	int		 anchored;
 	int		 borrowed;	/* para is the shapes' (lay.c), not its own */
 	/*
-	 * A box set above its lines, kept together with all of them (a figure's
-	 * image over its caption) when its kind is BOX_IMAGE (memset: none).  Its
-	 * x is from the region's left; its path is owned until it is placed.
+	 * For lay_flow_together(): a box set above its lines, kept together with
+	 * all of them (a figure's image over its caption, a thematic break's
+	 * rule).  Its x is from the region's left, its y from the fragment's top;
+	 * its path is owned until it is placed.
 	 */
 	struct lay_box	 head;
-	double		 head_gap;	/* between the box and the lines */
+	double		 head_room;	/* what the box takes above the lines, space below it included */
 };
 
 /*
