@@ -513,7 +513,7 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 			double baseline = lay_flow_line(lo, line, f->x0 +
 			    (f->flags & LAY_CENTRE ? (f->measure - line->width) / 2 :
 			    f->flags & LAY_RIGHT ? f->measure - line->width : 0), pitch, f->size);
-			if (!(f->flags & LAY_UNNUMBERED))
+			if (!(f->flags & LAY_UNNUMBERED) && line->n > 0)
 				lay_count_line(lo, baseline);
 		}
 		placed += take;
@@ -642,13 +642,14 @@ lay_flow_drop(struct layout *lo)
 	lo->npending = 0;
 }
 
+static void flow_frag(struct layout *lo, struct lay_frag *f, int keep_next);
+
 void
 lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int keep_next)
 {
 	struct lay_para_style st = { f->measure, indent, (enum lay_punct)lo->ps->punct,
 	    (f->flags & LAY_JUSTIFY) != 0, lo->file, lo->fallback, lo->nfallback, lo->text,
 	    lo->ps->hang_punct };
-	size_t have = 0, least;
 
 	if (lo->nruns == 0) {
 		free(f->title);
@@ -656,6 +657,18 @@ lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int kee
 	}
 	f->borrowed = shape(lo, &st, &f->para);
 	lo->nruns = 0;
+	flow_frag(lo, f, keep_next);
+}
+
+/*
+ * Places fragment f, whose lines are set, or keeps it waiting with what
+ * follows (keep_next).  f is taken over.
+ */
+static void
+flow_frag(struct layout *lo, struct lay_frag *f, int keep_next)
+{
+	size_t have = 0, least;
+
 	/* Lines of body text kept with the headings already. */
 	for (size_t i = 0; i < lo->npending; i++)
 		if (lo->pending[i].flags & LAY_CHAIN)
@@ -954,6 +967,57 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
 	}
 }
 
+/*
+ * A code block: each of its lines set on its own (wrapped when longer than the
+ * measure, a blank one left empty) and all of them placed as one fragment,
+ * which breaks across pages by the widow and orphan rules as text does.
+ */
+static void
+set_code(struct layout *lo, const struct doc_node *n, double x0, double measure, struct look f,
+    unsigned given)
+{
+	const struct lay_page_style *ps = lo->ps;
+	struct lay_frag frag;
+	struct lay_para_style st = { measure - ps->size, 0, (enum lay_punct)ps->punct, 0,
+	    lo->file, lo->fallback, lo->nfallback, lo->text, ps->hang_punct };
+	const char *s = n->text, *nl;
+	size_t cap = 0;
+
+	memset(&frag, 0, sizeof(frag));
+	frag.x0 = x0 + ps->size;
+	frag.measure = measure - ps->size;
+	frag.size = ps->size * 0.9;
+	frag.pitch = ps->size * 1.3;
+	frag.flags = given;
+	for (; *s; s = nl + 1) {
+		struct lay_para one;
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s);
+		memset(&one, 0, sizeof(one));
+		if (nl > s) {
+			lay_add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
+			lay_para_set(lo->runs, lo->nruns, &st, &one);
+			lo->nruns = 0;
+		}
+		/* The lines move into the fragment's paragraph, glyphs and all; a blank line is one without glyphs. */
+		frag.para.lines = mem_grow(frag.para.lines, &cap, frag.para.nlines +
+		    (one.nlines ? one.nlines : 1), sizeof(*frag.para.lines));
+		if (one.nlines == 0)
+			memset(&frag.para.lines[frag.para.nlines++], 0, sizeof(*frag.para.lines));
+		for (size_t k = 0; k < one.nlines; k++)
+			frag.para.lines[frag.para.nlines++] = one.lines[k];
+		free(one.lines);
+		if (*nl == '\0')
+			break;
+	}
+	if (frag.para.nlines == 0) {
+		free(frag.para.lines);
+		return;
+	}
+	flow_frag(lo, &frag, 0);
+}
+
 /* Which n columns a Div asks for with a class .columns-N (2 to 4), or 0. */
 static int
 columns_of(const struct doc_node *div)
@@ -1036,28 +1100,12 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 	case DOC_LIST:
 		set_list(lo, n, r);
 		break;
-	case DOC_CODEBLOCK: {
-		const char *s = n->text, *nl;
+	case DOC_CODEBLOCK:
 		f.cjk = body.cjk;
 		f.latin = lay_get_font(lo, ps->mono, 0, 0);
-		if (!f.latin)
-			break;
-		lay_flow_settle(lo, 2 * ps->size * 1.3);
-		for (; *s; s = nl + 1) {
-			nl = strchr(s, '\n');
-			if (nl == NULL)
-				nl = s + strlen(s);
-			if (nl > s) {
-				lay_add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
-				lay_flush_paragraph(lo, x0 + ps->size, measure - ps->size, 0,
-				    ps->size * 0.9, ps->size * 1.3, given, 0);
-			} else
-				lo->y += ps->size * 1.3;
-			if (*nl == '\0')
-				break;
-		}
+		if (f.latin)
+			set_code(lo, n, x0, measure, f, (unsigned)given);
 		break;
-	}
 	case DOC_HR: {
 		/* A rule half the measure wide, centred in a line's room. */
 		struct lay_frag frag;
