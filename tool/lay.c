@@ -1407,6 +1407,38 @@ lay_doc_free(struct lay_doc *ld)
 	memset(ld, 0, sizeof(*ld));
 }
 
+/*
+ * Appends v with `places` decimals (1 or 2), as printf's %.Nf writes it: the
+ * dump writes hundreds of thousands of numbers, and glibc's %f takes thousands
+ * of instructions each (its exact rounding is multi-precision).  v times 10^N
+ * is within 1e-7 of the exact product for the page's numbers, so it rounds
+ * the same way unless it lies that near a half: those, negative numbers and
+ * large ones go to printf.
+ */
+static void
+put_fixed(struct buf *out, double v, int places)
+{
+	double scale = places == 2 ? 100 : 10, r = v * scale, k = floor(r);
+	unsigned long long q;
+	char digits[32];
+	int n = 0;
+
+	if (signbit(v) || !(v < 1e6) || fabs(r - k - 0.5) < 1e-6) {
+		buf_printf(out, places == 2 ? "%.2f" : "%.1f", v);
+		return;
+	}
+	q = (unsigned long long)k + (r - k > 0.5);
+	for (int i = 0; i < places; i++, q /= 10)
+		digits[n++] = (char)('0' + q % 10);
+	digits[n++] = '.';
+	do {
+		digits[n++] = (char)('0' + q % 10);
+		q /= 10;
+	} while (q > 0);
+	while (n > 0)
+		buf_putc(out, digits[--n]);
+}
+
 void
 lay_dump(const struct lay_doc *ld, struct buf *out)
 {
@@ -1427,7 +1459,14 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 			buf_printf(out, "page %d\n", page);
 		}
 		if (b->kind == BOX_RULE) {
-			buf_printf(out, "  rule %.2f,%.2f %.2fx%.2f", b->x, b->y, b->w, b->h);
+			buf_puts(out, "  rule ");
+			put_fixed(out, b->x, 2);
+			buf_putc(out, ',');
+			put_fixed(out, b->y, 2);
+			buf_putc(out, ' ');
+			put_fixed(out, b->w, 2);
+			buf_putc(out, 'x');
+			put_fixed(out, b->h, 2);
 			if (b->color)
 				buf_printf(out, " #%06x", (unsigned)b->color);
 			buf_putc(out, '\n');
@@ -1451,10 +1490,18 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 			    base ? base + 1 : b->path);
 			continue;
 		}
-		buf_printf(out, "  text %.2f,%.2f %s%s%s %.1f \"", b->x, b->y,
-		    font_family(b->font), b->fake_bold ? " (fake bold)" :
-		    font_is_bold(b->font) ? " bold" : "", b->fake_italic ? " (fake italic)" :
-		    font_is_italic(b->font) ? " italic" : "", b->size);
+		buf_puts(out, "  text ");
+		put_fixed(out, b->x, 2);
+		buf_putc(out, ',');
+		put_fixed(out, b->y, 2);
+		buf_putc(out, ' ');
+		buf_puts(out, font_family(b->font));
+		buf_puts(out, b->fake_bold ? " (fake bold)" : font_is_bold(b->font) ? " bold" : "");
+		buf_puts(out, b->fake_italic ? " (fake italic)" :
+		    font_is_italic(b->font) ? " italic" : "");
+		buf_putc(out, ' ');
+		put_fixed(out, b->size, 1);
+		buf_puts(out, " \"");
 		for (k = 0; k < b->n; k++) {
 			/* A visible gap (a space, ¼ em or more) shows as a space. */
 			if (k > 0 && b->xs[k] - b->xs[k - 1] - font_advance(b->font,
