@@ -2,6 +2,7 @@
  * the flow of blocks into pages (the page style is lay_style.c's, page furniture lay_furniture.c's). */
 #include "lay.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -286,14 +287,11 @@ decorate_line(struct layout *lo, const struct lay_line *line, double x0, double 
 
 /* Places one line: glyphs of the same font and size become one box. */
 double
-lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
+lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
     double size)
 {
 	double baseline = lo->y + size * 0.88 + (pitch - size) / 2;
 	size_t i, from = 0;
-
-	if (lo->nnotes > 0)
-		lay_notes_place(lo, line, lo->y + pitch);
 
 	for (i = 1; i <= line->n; i++)
 		if (i == line->n || line->glyphs[i].font != line->glyphs[from].font ||
@@ -307,6 +305,15 @@ lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch
 		decorate_line(lo, line, x0, baseline);
 	lo->y += pitch;
 	return baseline;
+}
+
+double
+lay_flow_line(struct layout *lo, struct lay_line *line, double x0, double pitch, double size)
+{
+	/* Its notes first: they are queued for this page's foot below the line. */
+	if (lo->nnotes > 0)
+		lay_notes_place(lo, line, lo->y + pitch);
+	return lay_place_line(lo, line, x0, pitch, size);
 }
 
 double
@@ -471,6 +478,8 @@ frag_free(struct lay_frag *f)
 	memset(&f->para, 0, sizeof(f->para));
 	free(f->title);
 	f->title = NULL;
+	free(f->head.path);
+	f->head.path = NULL;
 }
 
 /* The room the first n lines of f take, with the notes they refer to. */
@@ -531,10 +540,10 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 		}
 		for (size_t k = 0; k < take; k++) {
 			struct lay_line *line = &para->lines[placed + k];
-			double baseline = lay_place_line(lo, line, f->x0 +
+			double baseline = lay_flow_line(lo, line, f->x0 +
 			    (f->flags & LAY_CENTRE ? (f->measure - line->width) / 2 :
 			    f->flags & LAY_RIGHT ? f->measure - line->width : 0), pitch, f->size);
-			if (!(f->flags & LAY_UNNUMBERED))
+			if (!(f->flags & LAY_UNNUMBERED) && line->n > 0)
 				lay_count_line(lo, baseline);
 		}
 		placed += take;
@@ -589,6 +598,72 @@ lay_flow_settle(struct layout *lo, double need)
 	lo->pending_end = lo->out->n;
 }
 
+/* On a character grid, moves the next line's top down to the next grid line. */
+static void
+snap_to_grid(struct layout *lo, double pitch)
+{
+	double top = lo->ps->top;
+
+	if (lo->ps->grid_chars > 0)
+		lo->y = top + ceil((lo->y - top) / pitch - 1e-6) * pitch;
+}
+
+/*
+ * Places f's head box and lines together: on the next page when they do not
+ * fit here, where only lines longer than a page break; its anchor is at its
+ * head.
+ */
+static void
+place_together(struct layout *lo, struct lay_frag *f)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double above = lo->y > ps->top ? f->before : 0;
+	double need = f->head_room + frag_head(lo, f, f->para.nlines);
+	size_t first;
+	struct lay_box *b;
+
+	if (lo->y + above + need > lay_bottom(lo) + 1e-6 && lo->y > ps->top) {
+		lay_new_page(lo);
+		above = 0;
+	}
+	lo->y += above;
+	first = lo->out->n;
+	b = lay_new_box(lo, f->head.kind);
+	f->head.page = b->page;
+	f->head.x += lo->dx;
+	f->head.y += lo->y;
+	*b = f->head;
+	f->head.path = NULL;	/* the box's now */
+	lo->y += f->head_room;
+	if (f->flags & LAY_SNAP)
+		snap_to_grid(lo, f->pitch);
+	for (size_t k = 0; k < f->para.nlines; k++) {
+		struct lay_line *l = &f->para.lines[k];
+		if (lo->y + f->pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
+			lay_new_page(lo);	/* only lines longer than a page get here */
+		double baseline = lay_flow_line(lo, l, f->x0 + (f->flags & LAY_CENTRE ?
+		    (f->measure - l->width) / 2 : f->flags & LAY_RIGHT ? f->measure - l->width : 0),
+		    f->pitch, f->size);
+		if (!(f->flags & LAY_UNNUMBERED))
+			lay_count_line(lo, baseline);
+	}
+	lo->y += f->after;
+	if (f->flags & LAY_SNAP)
+		snap_to_grid(lo, f->pitch);
+	if (f->anchored)
+		lay_add_anchor(lo, first, f->id, f->level, f->title, f->above);
+}
+
+void
+lay_flow_together(struct layout *lo, struct lay_frag *f)
+{
+	/* What is kept with it (a heading) goes with it, and they move over together. */
+	lay_flow_settle(lo, (lo->y > lo->ps->top ? f->before : 0) + f->head_room +
+	    frag_head(lo, f, f->para.nlines));
+	place_together(lo, f);
+	frag_free(f);
+}
+
 void
 lay_flow_drop(struct layout *lo)
 {
@@ -597,13 +672,14 @@ lay_flow_drop(struct layout *lo)
 	lo->npending = 0;
 }
 
+static void flow_frag(struct layout *lo, struct lay_frag *f, int keep_next);
+
 void
 lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int keep_next)
 {
 	struct lay_para_style st = { f->measure, indent, (enum lay_punct)lo->ps->punct,
 	    (f->flags & LAY_JUSTIFY) != 0, lo->file, lo->fallback, lo->nfallback, lo->text,
 	    lo->ps->hang_punct };
-	size_t have = 0, least;
 
 	if (lo->nruns == 0) {
 		free(f->title);
@@ -611,6 +687,18 @@ lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int kee
 	}
 	f->borrowed = shape(lo, &st, &f->para);
 	lo->nruns = 0;
+	flow_frag(lo, f, keep_next);
+}
+
+/*
+ * Places fragment f, whose lines are set, or keeps it waiting with what
+ * follows (keep_next).  f is taken over.
+ */
+static void
+flow_frag(struct layout *lo, struct lay_frag *f, int keep_next)
+{
+	size_t have = 0, least;
+
 	/* Lines of body text kept with the headings already. */
 	for (size_t i = 0; i < lo->npending; i++)
 		if (lo->pending[i].flags & LAY_CHAIN)
@@ -693,7 +781,8 @@ heading_label(const struct doc_node *n, struct buf *label)
 }
 
 static void
-set_heading(struct layout *lo, const struct doc_node *n, double x0, double measure)
+set_heading(struct layout *lo, const struct doc_node *n, double x0, double measure,
+    unsigned given)
 {
 	const struct lay_page_style *ps = lo->ps;
 	/*
@@ -785,7 +874,7 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 	frag.before = on_grid ? 0 : size * 0.5;
 	frag.after = on_grid ? 0 : size * 0.25;
 	/* Contents and index are no text to comment on: their titles get no line numbers. */
-	frag.flags = (centred ? LAY_CENTRE : 0) | (apparatus ? LAY_UNNUMBERED : 0);
+	frag.flags = (centred ? LAY_CENTRE : 0) | (apparatus ? LAY_UNNUMBERED : 0) | given;
 	frag.anchored = 1;
 	frag.id = n->attr.id;
 	frag.level = doc_attr_has_class(&n->attr, "unlisted") ? 0 : n->level;
@@ -849,10 +938,12 @@ list_label(const struct doc_node *list, int number, char *label, size_t size)
 }
 
 static void
-set_list(struct layout *lo, const struct doc_node *list, double x0, double measure,
-    struct look body, int depth)
+set_list(struct layout *lo, const struct doc_node *list, const struct lay_region *r)
 {
 	const struct lay_page_style *ps = lo->ps;
+	double x0 = r->x0;
+	struct look body = r->body;
+	struct lay_region in = *r;
 	const struct doc_node *item;
 	double hang = 2 * ps->size;
 	int number = list->num;
@@ -862,6 +953,9 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 	if ((list->flags & DOC_ORDERED) && ((list->flags & DOC_PARENS) ||
 	    (list->info && strcmp(list->info, "CJKDecimal") == 0)))
 		hang = 3 * ps->size;
+	in.x0 += hang;
+	in.measure -= hang;
+	in.depth++;
 	for (item = list->first; item != NULL; item = item->next, number++) {
 		size_t before = lo->out->n;
 		if (list->flags & DOC_ORDERED)
@@ -869,7 +963,7 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 		else
 			snprintf(label, sizeof(label), "%s",
 			    doc_attr_has_class(&list->attr, "dash") ? "——" : "•");
-		lay_set_blocks(lo, item->first, x0 + hang, measure - hang, body, depth + 1);
+		lay_set_blocks(lo, item->first, &in);
 		/* Headings kept with the item went before its first line. */
 		if (lo->pending_end > before && lo->pending_end <= lo->out->n)
 			before = lo->pending_end;
@@ -903,6 +997,57 @@ set_list(struct layout *lo, const struct doc_node *list, double x0, double measu
 	}
 }
 
+/*
+ * A code block: each of its lines set on its own (wrapped when longer than the
+ * measure, a blank one left empty) and all of them placed as one fragment,
+ * which breaks across pages by the widow and orphan rules as text does.
+ */
+static void
+set_code(struct layout *lo, const struct doc_node *n, double x0, double measure, struct look f,
+    unsigned given)
+{
+	const struct lay_page_style *ps = lo->ps;
+	struct lay_frag frag;
+	struct lay_para_style st = { measure - ps->size, 0, (enum lay_punct)ps->punct, 0,
+	    lo->file, lo->fallback, lo->nfallback, lo->text, ps->hang_punct };
+	const char *s = n->text, *nl;
+	size_t cap = 0;
+
+	memset(&frag, 0, sizeof(frag));
+	frag.x0 = x0 + ps->size;
+	frag.measure = measure - ps->size;
+	frag.size = ps->size * 0.9;
+	frag.pitch = ps->size * 1.3;
+	frag.flags = given;
+	for (; *s; s = nl + 1) {
+		struct lay_para one;
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s);
+		memset(&one, 0, sizeof(one));
+		if (nl > s) {
+			lay_add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
+			lay_para_set(lo->runs, lo->nruns, &st, &one);
+			lo->nruns = 0;
+		}
+		/* The lines move into the fragment's paragraph, glyphs and all; a blank line is one without glyphs. */
+		frag.para.lines = mem_grow(frag.para.lines, &cap, frag.para.nlines +
+		    (one.nlines ? one.nlines : 1), sizeof(*frag.para.lines));
+		if (one.nlines == 0)
+			memset(&frag.para.lines[frag.para.nlines++], 0, sizeof(*frag.para.lines));
+		for (size_t k = 0; k < one.nlines; k++)
+			frag.para.lines[frag.para.nlines++] = one.lines[k];
+		free(one.lines);
+		if (*nl == '\0')
+			break;
+	}
+	if (frag.para.nlines == 0) {
+		free(frag.para.lines);
+		return;
+	}
+	flow_frag(lo, &frag, 0);
+}
+
 /* Which n columns a Div asks for with a class .columns-N (2 to 4), or 0. */
 static int
 columns_of(const struct doc_node *div)
@@ -917,19 +1062,22 @@ columns_of(const struct doc_node *div)
 }
 
 const struct doc_node *
-lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double measure,
-    struct look body, int depth)
+lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_region *r)
 {
 	const struct lay_page_style *ps = lo->ps;
-	double pitch = ps->size * ps->leading;
-	struct look f = body;
+	double pitch = ps->size * ps->leading, x0 = r->x0, measure = r->measure;
+	struct look body = r->body, f = body;
+	int depth = r->depth;
+	/* What the region gives its paragraphs besides their own flags. */
+	int given = (int)(r->flags & LAY_UNNUMBERED);
+	struct lay_region in = *r;
 
 	lo->file = doc_node_file(lo->doc, n);
 	switch (n->type) {
 	case DOC_PARA:
 		if (doc_attr_has_class(&n->attr, "index-entry")) {
 			lay_flow_settle(lo, 2 * pitch);
-			lay_set_toc_entry(lo, n, x0, measure, body);
+			lay_set_toc_entry(lo, n, r);
 			break;
 		}
 		if (doc_attr_has_class(&n->attr, "index-letter") ||
@@ -953,61 +1101,56 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 			frag.size = ps->size;
 			frag.pitch = pitch;
 			frag.after = ps->size * 0.5;
-			frag.flags = LAY_CENTRE;
+			frag.flags = LAY_CENTRE | (unsigned)given;
 			lay_flow_paragraph(lo, &frag, 0, 1);
 			break;
 		}
 		lay_collect_runs(lo, n, body, ps->size, n->line);
-		if (lo->flush_right) {
+		if (r->flags & LAY_RIGHT) {
 			/* A closing 署名 or 日期 line (Div .signature), flush right, unjustified. */
-			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, LAY_RIGHT, 0);
+			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, LAY_RIGHT | given, 0);
 			break;
 		}
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
-		    ps->size, pitch, LAY_JUSTIFY | (depth == 0 ? LAY_CHAIN : 0), 0);
+		    ps->size, pitch, LAY_JUSTIFY | (depth == 0 ? LAY_CHAIN : 0) | given, 0);
 		break;
 	case DOC_HEADING:
-		set_heading(lo, n, x0, measure);
+		set_heading(lo, n, x0, measure, (unsigned)given);
 		break;
 	case DOC_BLOCKQUOTE:
 		f.cjk = lay_get_font(lo, ps->cjk_kai, 0, 0);
 		f.latin = body.latin;
+		in.x0 += 2 * ps->size;
+		in.measure -= 4 * ps->size;
+		in.body = f;
+		in.depth++;
 		if (f.cjk)
-			lay_set_blocks(lo, n->first, x0 + 2 * ps->size, measure - 4 * ps->size,
-			    f, depth + 1);
+			lay_set_blocks(lo, n->first, &in);
 		break;
 	case DOC_LIST:
-		set_list(lo, n, x0, measure, body, depth);
+		set_list(lo, n, r);
 		break;
-	case DOC_CODEBLOCK: {
-		const char *s = n->text, *nl;
+	case DOC_CODEBLOCK:
 		f.cjk = body.cjk;
 		f.latin = lay_get_font(lo, ps->mono, 0, 0);
-		if (!f.latin)
-			break;
-		lay_flow_settle(lo, 2 * ps->size * 1.3);
-		for (; *s; s = nl + 1) {
-			nl = strchr(s, '\n');
-			if (nl == NULL)
-				nl = s + strlen(s);
-			if (nl > s) {
-				lay_add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
-				lay_flush_paragraph(lo, x0 + ps->size, measure - ps->size, 0,
-				    ps->size * 0.9, ps->size * 1.3, 0, 0);
-			} else
-				lo->y += ps->size * 1.3;
-			if (*nl == '\0')
-				break;
-		}
+		if (f.latin)
+			set_code(lo, n, x0, measure, f, (unsigned)given);
+		break;
+	case DOC_HR: {
+		/* A rule half the measure wide, centred in a line's room. */
+		struct lay_frag frag;
+		memset(&frag, 0, sizeof(frag));
+		frag.pitch = pitch;
+		frag.flags = LAY_UNNUMBERED;
+		frag.head.kind = BOX_RULE;
+		frag.head.x = x0 + measure / 4;
+		frag.head.y = pitch / 2;
+		frag.head.w = measure / 2;
+		frag.head.h = 0.5;
+		frag.head_room = pitch;
+		lay_flow_together(lo, &frag);
 		break;
 	}
-	case DOC_HR:
-		lay_flow_settle(lo, pitch);
-		if (lo->y + pitch > lay_bottom(lo))
-			lay_new_page(lo);
-		lay_add_rule(lo, x0 + measure / 4, lo->y + pitch / 2, measure / 2, 0.5);
-		lo->y += pitch;
-		break;
 	case DOC_DIV: {
 		size_t before = lo->out->n;
 		int ncols = columns_of(n);
@@ -1020,23 +1163,22 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 				lay_new_page(lo);
 		} else if (doc_attr_has_class(&n->attr, "toc-entry")) {
 			lay_flow_settle(lo, 2 * pitch);
-			lay_set_toc_entry(lo, n, x0, measure, body);
+			lay_set_toc_entry(lo, n, r);
 		} else if (doc_attr_has_class(&n->attr, "toc-group"))
 			lay_set_toc_group(lo, n, x0, measure, body);
 		else if (ncols > 0 && lo->ncols == 0)
-			lay_set_columns(lo, n, ncols, x0, measure, body, depth);
+			lay_set_columns(lo, n, ncols, r);
 		else if (doc_attr_has_class(&n->attr, "keep"))
-			lay_set_keep(lo, n, x0, measure, body, depth);
+			lay_set_keep(lo, n, r);
 		else if (doc_attr_has_class(&n->attr, "signature")) {
 			/* Closing lines, a blank line under the text, each flush right. */
 			lay_flow_settle(lo, 0);
 			if (lo->y > ps->top)
 				lo->y += pitch;
-			lo->flush_right++;
-			lay_set_blocks(lo, n->first, x0, measure, body, depth);
-			lo->flush_right--;
+			in.flags |= LAY_RIGHT;
+			lay_set_blocks(lo, n->first, &in);
 		} else
-			lay_set_blocks(lo, n->first, x0, measure, body, depth);
+			lay_set_blocks(lo, n->first, r);
 		if (n->attr.id)
 			lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
 		break;
@@ -1052,7 +1194,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 		break;
 	}
 	case DOC_FIGURE:
-		lay_set_figure(lo, n, x0, measure, body);
+		lay_set_figure(lo, n, r);
 		break;
 	case DOC_DEFLIST:
 		/* Each term in bold, kept with its definitions, which are indented by 2 em. */
@@ -1104,13 +1246,12 @@ lay_set_block(struct layout *lo, const struct doc_node *n, double x0, double mea
 }
 
 void
-lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
-    struct look body, int depth)
+lay_set_blocks(struct layout *lo, const struct doc_node *first, const struct lay_region *r)
 {
 	const struct doc_node *n;
 
 	for (n = first; n != NULL && !lo->failed; n = n->next)
-		n = lay_set_block(lo, n, x0, measure, body, depth);
+		n = lay_set_block(lo, n, r);
 }
 
 /*
@@ -1189,9 +1330,10 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lay_set_cover(&lo);
 	lay_new_page(&lo);
 	lay_set_first_head(&lo);
-	if (body.cjk && body.latin)
-		lay_set_blocks(&lo, doc->root->first, ps->left, ps->width - ps->left - ps->right,
-		    body, 0);
+	if (body.cjk && body.latin) {
+		struct lay_region page = { ps->left, ps->width - ps->left - ps->right, body, 0, 0 };
+		lay_set_blocks(&lo, doc->root->first, &page);
+	}
 	lay_flow_settle(&lo, 0);	/* a heading last of all */
 	if (!lo.failed) {
 		lay_set_closing(&lo);
@@ -1334,6 +1476,38 @@ lay_doc_free(struct lay_doc *ld)
 	memset(ld, 0, sizeof(*ld));
 }
 
+/*
+ * Appends v with `places` decimals (1 or 2), as printf's %.Nf writes it: the
+ * dump writes hundreds of thousands of numbers, and glibc's %f takes thousands
+ * of instructions each (its exact rounding is multi-precision).  v times 10^N
+ * is within 1e-7 of the exact product for the page's numbers, so it rounds
+ * the same way unless it lies that near a half: those, negative numbers and
+ * large ones go to printf.
+ */
+static void
+put_fixed(struct buf *out, double v, int places)
+{
+	double scale = places == 2 ? 100 : 10, r = v * scale, k = floor(r);
+	unsigned long long q;
+	char digits[32];
+	int n = 0;
+
+	if (signbit(v) || !(v < 1e6) || fabs(r - k - 0.5) < 1e-6) {
+		buf_printf(out, places == 2 ? "%.2f" : "%.1f", v);
+		return;
+	}
+	q = (unsigned long long)k + (r - k > 0.5);
+	for (int i = 0; i < places; i++, q /= 10)
+		digits[n++] = (char)('0' + q % 10);
+	digits[n++] = '.';
+	do {
+		digits[n++] = (char)('0' + q % 10);
+		q /= 10;
+	} while (q > 0);
+	while (n > 0)
+		buf_putc(out, digits[--n]);
+}
+
 void
 lay_dump(const struct lay_doc *ld, struct buf *out)
 {
@@ -1354,7 +1528,14 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 			buf_printf(out, "page %d\n", page);
 		}
 		if (b->kind == BOX_RULE) {
-			buf_printf(out, "  rule %.2f,%.2f %.2fx%.2f", b->x, b->y, b->w, b->h);
+			buf_puts(out, "  rule ");
+			put_fixed(out, b->x, 2);
+			buf_putc(out, ',');
+			put_fixed(out, b->y, 2);
+			buf_putc(out, ' ');
+			put_fixed(out, b->w, 2);
+			buf_putc(out, 'x');
+			put_fixed(out, b->h, 2);
 			if (b->color)
 				buf_printf(out, " #%06x", (unsigned)b->color);
 			buf_putc(out, '\n');
@@ -1378,10 +1559,18 @@ lay_dump(const struct lay_doc *ld, struct buf *out)
 			    base ? base + 1 : b->path);
 			continue;
 		}
-		buf_printf(out, "  text %.2f,%.2f %s%s%s %.1f \"", b->x, b->y,
-		    font_family(b->font), b->fake_bold ? " (fake bold)" :
-		    font_is_bold(b->font) ? " bold" : "", b->fake_italic ? " (fake italic)" :
-		    font_is_italic(b->font) ? " italic" : "", b->size);
+		buf_puts(out, "  text ");
+		put_fixed(out, b->x, 2);
+		buf_putc(out, ',');
+		put_fixed(out, b->y, 2);
+		buf_putc(out, ' ');
+		buf_puts(out, font_family(b->font));
+		buf_puts(out, b->fake_bold ? " (fake bold)" : font_is_bold(b->font) ? " bold" : "");
+		buf_puts(out, b->fake_italic ? " (fake italic)" :
+		    font_is_italic(b->font) ? " italic" : "");
+		buf_putc(out, ' ');
+		put_fixed(out, b->size, 1);
+		buf_puts(out, " \"");
 		for (k = 0; k < b->n; k++) {
 			/* A visible gap (a space, ¼ em or more) shows as a space. */
 			if (k > 0 && b->xs[k] - b->xs[k - 1] - font_advance(b->font,

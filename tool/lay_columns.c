@@ -62,16 +62,17 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 /* Sets blocks [first, end) in the columns, from the current position. */
 static void
 set_run(struct layout *lo, const struct doc_node *first, const struct doc_node *end, int ncols,
-    double x0, double width, double gap, struct look body, int depth)
+    const struct lay_region *col, double gap)
 {
 	const struct doc_node *n;
+	double width = col->measure;
 
 	lo->ncols = ncols;
 	lo->col = 0;
 	lo->col_step = width + gap;
 	lo->col_top = lo->col_deepest = lo->y;
 	for (n = first; n != end && n != NULL && !lo->failed; n = n->next)
-		n = lay_set_block(lo, n, x0, width, body, depth);
+		n = lay_set_block(lo, n, col);
 	lay_flow_settle(lo, 0);	/* a heading last in the run stays in it */
 }
 
@@ -106,7 +107,7 @@ add_column_rules(struct layout *lo, const struct lay_mark *m, int ncols, double 
  */
 static void
 set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_node *end,
-    int ncols, double x0, double width, double gap, struct look body, int depth)
+    int ncols, const struct lay_region *col, double gap)
 {
 	const struct lay_page_style *ps = lo->ps;
 	double pitch = ps->size * ps->leading, top, low, high, full;
@@ -116,7 +117,7 @@ set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_n
 	/* A heading over the columns goes with two lines of the first column. */
 	lay_flow_settle(lo, 2 * pitch);
 	lay_mark(lo, &start);
-	set_run(lo, first, end, ncols, x0, width, gap, body, depth);
+	set_run(lo, first, end, ncols, col, gap);
 	last = lo->page;
 	top = last == start.page ? start.y : ps->top;
 	full = lay_bottom(lo);
@@ -131,7 +132,7 @@ set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_n
 		lay_rewind(lo, &start);
 		lo->balance_page = last;
 		lo->balance_y = mid;
-		set_run(lo, first, end, ncols, x0, width, gap, body, depth);
+		set_run(lo, first, end, ncols, col, gap);
 		if (lo->page == last)
 			high = mid;
 		else
@@ -140,9 +141,9 @@ set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_n
 	lay_rewind(lo, &start);
 	lo->balance_page = last;
 	lo->balance_y = high;
-	set_run(lo, first, end, ncols, x0, width, gap, body, depth);
+	set_run(lo, first, end, ncols, col, gap);
 	end_run(lo);
-	add_column_rules(lo, &start, ncols, x0, width, gap);
+	add_column_rules(lo, &start, ncols, col->x0, col->measure, gap);
 	lay_mark_free(&start);
 }
 
@@ -153,40 +154,41 @@ spans(const struct doc_node *n)
 }
 
 void
-lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols, double x0,
-    double measure, struct look body, int depth)
+lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols,
+    const struct lay_region *r)
 {
 	double gap = 2 * lo->ps->size;
-	double width = (measure - gap * (ncols - 1)) / ncols;
+	struct lay_region col = *r;
 	const struct doc_node *n = div->first, *end;
+
+	col.measure = (r->measure - gap * (ncols - 1)) / ncols;
 
 	/* The section's own heading runs across the columns. */
 	if (n != NULL && n->type == DOC_HEADING) {
-		lay_set_block(lo, n, x0, measure, body, depth);
+		lay_set_block(lo, n, r);
 		n = n->next;
 	}
 	while (n != NULL && !lo->failed) {
 		for (end = n; end != NULL && !spans(end); end = end->next)
 			;
 		if (end != n)
-			set_balanced(lo, n, end, ncols, x0, width, gap, body, depth);
+			set_balanced(lo, n, end, ncols, &col, gap);
 		if (end == NULL)
 			break;
-		lay_set_block(lo, end, x0, measure, body, depth);	/* a heading marked .span */
+		lay_set_block(lo, end, r);	/* a heading marked .span */
 		n = end->next;
 	}
 }
 
 void
-lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double measure,
-    struct look body, int depth)
+lay_set_keep(struct layout *lo, const struct doc_node *div, const struct lay_region *r)
 {
 	struct lay_mark start;
 
 	lay_flow_settle(lo, 2 * lo->ps->size * lo->ps->leading);
 	lay_mark(lo, &start);
 	lo->rewindable++;
-	lay_set_blocks(lo, div->first, x0, measure, body, depth);
+	lay_set_blocks(lo, div->first, r);
 	lay_flow_settle(lo, 0);
 	/*
 	 * It went over a page but started below the top: start it on the next page
@@ -198,7 +200,7 @@ lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double me
 	    lo->ps->top) / 3 + 1e-6) {
 		lay_rewind(lo, &start);
 		lay_new_page(lo);
-		lay_set_blocks(lo, div->first, x0, measure, body, depth);
+		lay_set_blocks(lo, div->first, r);
 	}
 	lo->rewindable--;
 	lay_mark_free(&start);

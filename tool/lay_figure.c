@@ -165,22 +165,23 @@ image_size(const struct doc_node *image, double measure, double *w, double *h)
 }
 
 void
-lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double measure,
-    struct look body)
+lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_region *r)
 {
 	const struct lay_page_style *ps = lo->ps;
+	double x0 = r->x0, measure = r->measure;
+	struct lay_region in = *r;
 	const struct doc_node *caption = n->first && n->first->type == DOC_CAPTION ? n->first : NULL;
 	const struct doc_node *rest = caption ? caption->next : n->first;
 	const struct doc_node *image = lone_image(rest);
 	double pitch = ps->size * ps->leading, dpi = ps->image_dpi >= 1 ? ps->image_dpi : 1;
-	double gap = ps->size * 0.5, above = lo->y > ps->top ? pitch * 0.5 : 0;
+	double gap = ps->size * 0.5;
 	double below = ps->grid_chars > 0 ? 0 : pitch * 0.5;
 	double w, h, scale, room, caption_h;
 	int line = n->line ? n->line : image ? image->line : 0;
 	int col = n->line ? n->col : image ? image->col : 0;
 	struct lay_para para;
 	struct img_info info;
-	struct lay_box *b;
+	struct lay_frag frag;
 	char *path = NULL;
 	size_t at = lo->out->n, k;
 
@@ -194,9 +195,9 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double me
 	if (image == NULL) {
 		lay_flow_settle(lo, 2 * pitch);
 		/* A figure of another shape (made by a filter): its blocks, then the caption. */
-		lo->unnumbered++;	/* figures get no line numbers, as in lineno */
-		lay_set_blocks(lo, rest, x0, measure, body, 1);
-		lo->unnumbered--;
+		in.depth = 1;
+		in.flags |= LAY_UNNUMBERED;	/* figures get no line numbers, as in lineno */
+		lay_set_blocks(lo, rest, &in);
 	} else {
 		/* Never larger than the style's resolution allows; never wider than the measure
 		   nor taller than a page leaves beside the caption. */
@@ -209,34 +210,40 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double me
 		scale = fmin(1, fmin(measure / w, room / h));
 		w *= scale;
 		h *= scale;
-		/* A heading before it goes with it; the figure and its caption move to the
-		   next page together when they must. */
-		lay_flow_settle(lo, above + h + gap + caption_h);
-		above = lo->y > ps->top ? pitch * 0.5 : 0;
-		if (lo->y + above + h + gap + caption_h > lay_bottom(lo) + 1e-6 && lo->y > ps->top) {
-			lay_new_page(lo);
-			above = 0;
-		}
-		lo->y += above;
-		at = lo->out->n;
-		b = lay_new_box(lo, BOX_IMAGE);
-		b->x = x0 + lo->dx + (measure - w) / 2;
-		b->y = lo->y;
-		b->w = w;
-		b->h = h;
-		b->path = path;
-		b->file = lo->file;
-		b->line = line;
-		b->col = col;
-		path = NULL;
-		lo->y += h + gap;
-		snap_to_grid(lo, pitch);
+		/*
+		 * One fragment, the image over its caption lines, which the flow
+		 * places whole: a heading before it goes with it, and they move to
+		 * the next page together when they must.
+		 */
+		memset(&frag, 0, sizeof(frag));
+		frag.para = para;
+		frag.x0 = x0;
+		frag.measure = measure;
+		frag.size = ps->size;
+		frag.pitch = pitch;
+		frag.before = pitch * 0.5;
+		frag.after = below;
+		frag.flags = LAY_CENTRE | LAY_UNNUMBERED | LAY_SNAP;
+		frag.anchored = n->attr.id != NULL;
+		frag.id = n->attr.id;
+		frag.above = ps->size;
+		frag.head.kind = BOX_IMAGE;
+		frag.head.x = x0 + (measure - w) / 2;
+		frag.head.w = w;
+		frag.head.h = h;
+		frag.head.path = path;
+		frag.head.file = lo->file;
+		frag.head.line = line;
+		frag.head.col = col;
+		frag.head_room = h + gap;
+		lay_flow_together(lo, &frag);
+		return;
 	}
 	for (k = 0; k < para.nlines; k++) {
 		struct lay_line *l = &para.lines[k];
 		if (lo->y + pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
 			lay_new_page(lo);	/* only a caption longer than a page gets here */
-		lay_place_line(lo, l, x0 + (measure - l->width) / 2, pitch, ps->size);
+		lay_flow_line(lo, l, x0 + (measure - l->width) / 2, pitch, ps->size);
 	}
 	lo->y += below;
 	snap_to_grid(lo, pitch);

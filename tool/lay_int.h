@@ -25,6 +25,8 @@ struct look {
 #define LAY_UNNUMBERED	0x4	/* no line numbers: titles of contents and index */
 #define LAY_CHAIN	0x8	/* body text, whose lines count for a heading's keep: one line
 				   alone after a heading is kept with the next paragraph too */
+#define LAY_SNAP	0x20	/* on a character grid, its lines and what follows it start
+				   on the grid's lines (a figure's caption, the text after it) */
 
 /*
  * A paragraph set into lines, to be placed as one piece of the flow: its
@@ -44,6 +46,30 @@ struct lay_frag {
 	double		 above;
 	int		 anchored;
 	int		 borrowed;	/* para is the shapes' (lay.c), not its own */
+	/*
+	 * For lay_flow_together(): a box set above its lines, kept together with
+	 * all of them (a figure's image over its caption, a thematic break's
+	 * rule).  Its x is from the region's left, its y from the fragment's top;
+	 * its path is owned until it is placed.
+	 */
+	struct lay_box	 head;
+	double		 head_room;	/* what the box takes above the lines, space below it included */
+};
+
+/*
+ * Where a block is set: the measure it fills (x0 from the column's left, the
+ * column's own offset is the layout's), the look of its body text, how deep
+ * it is nested (paragraphs at depth 0 are the document's own, with their
+ * first-line indent), and what every paragraph set in it is given: LAY_RIGHT
+ * (closing lines, Div .signature), LAY_UNNUMBERED (figures, contents and index:
+ * no line numbers).  Blocks nested in a block get a region made from their
+ * parent's; nothing of it is held in the layout.
+ */
+struct lay_region {
+	double		 x0, measure;
+	struct look	 body;
+	int		 depth;
+	unsigned	 flags;
 };
 
 /* A run of balanced columns (lay_columns.c): its rules are drawn last (lay_furniture.c). */
@@ -71,8 +97,6 @@ struct layout {
 	int				 page;
 	int				 failed;
 	int				 body_started;	/* front-roman: the first chapter is set */
-	int				 flush_right;	/* inside a Div .signature: paragraphs
-							   are set flush right */
 	unsigned			 flags;		/* LAY_TRUST_PATHS */
 	size_t				 body_first;	/* the body's first box, after cover and head */
 	struct font			**fallback;	/* the style's fallback fonts */
@@ -127,7 +151,6 @@ struct layout {
 	int				 refs_patched;	/* lay_refs_patch() filled them all */
 	/* Line numbers (lay_lines.c). */
 	int				 line_every;	/* number every Nth line; 0: none */
-	int				 unnumbered;	/* > 0: what is set now gets no numbers */
 	struct lay_numbered		*numbered;	/* baselines of the lines to number */
 	size_t				 nnumbered, ncap;
 };
@@ -180,8 +203,18 @@ void lay_add_rule(struct layout *lo, double x, double y, double w, double h);
 /* Places glyphs [from, to) of line as one box with its first glyph at x0 + its x. */
 void lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
     double x0, double baseline);
-/* Places line at the current position, then moves down by pitch; returns its baseline. */
-double lay_place_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
+/*
+ * Places line at the current position, then moves down by pitch; returns its
+ * baseline.  Only its boxes: the notes it refers to are lay_flow_line()'s.
+ */
+double lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
+    double size);
+/*
+ * The flow's placing of a line of text: the notes it refers to (and theirs)
+ * begin at this page's foot, then lay_place_line(); their marks may be
+ * renumbered for the page, so line is written.
+ */
+double lay_flow_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
     double size);
 /* Where the type area ends on the current page, from the page top. */
 double lay_bottom(const struct layout *lo);
@@ -205,21 +238,25 @@ void lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, in
  * through lay_flush_paragraph() calls it before it places anything.
  */
 void lay_flow_settle(struct layout *lo, double need);
+/*
+ * Places fragment f with a head box (lay_frag.head) and its lines as one
+ * piece, after what is kept with it: on the next page (or column) when it
+ * does not fit here and this one is not empty.  f is taken over.
+ */
+void lay_flow_together(struct layout *lo, struct lay_frag *f);
 /* Drops the pending fragments (a rewind went back before them). */
 void lay_flow_drop(struct layout *lo);
 /* An anchor for id where the box at index `at` starts, `above` points over it. */
 void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *title,
     double above);
-/* Sets block n; returns the last node it used (a table takes its notes after it). */
-const struct doc_node *lay_set_block(struct layout *lo, const struct doc_node *n, double x0,
-    double measure, struct look body, int depth);
+/* Sets block n in r; returns the last node it used (a table takes its notes after it). */
+const struct doc_node *lay_set_block(struct layout *lo, const struct doc_node *n,
+    const struct lay_region *r);
 void lay_images_free(struct layout *lo);
 /* Sets a figure (lay_figure.c): its image scaled into the measure, its caption below. */
-void lay_set_figure(struct layout *lo, const struct doc_node *n, double x0, double measure,
-    struct look body);
-/* Sets a list of sibling blocks starting at first. */
-void lay_set_blocks(struct layout *lo, const struct doc_node *first, double x0, double measure,
-    struct look body, int depth);
+void lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_region *r);
+/* Sets a list of sibling blocks starting at first, in r. */
+void lay_set_blocks(struct layout *lo, const struct doc_node *first, const struct lay_region *r);
 
 /* Footnotes: found once, before the text is set; freed with the layout. */
 void lay_notes_init(struct layout *lo);
@@ -242,11 +279,10 @@ void lay_mark_free(struct lay_mark *m);
 void lay_notes_save(const struct layout *lo, struct lay_mark *m);
 void lay_notes_restore(struct layout *lo, const struct lay_mark *m);
 /* Sets the children of a Div {.columns-N}; a heading first in it, or marked .span, spans them. */
-void lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols, double x0,
-    double measure, struct look body, int depth);
+void lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols,
+    const struct lay_region *r);
 /* Sets the children of a Div {.keep} on one page when they fit on one. */
-void lay_set_keep(struct layout *lo, const struct doc_node *div, double x0, double measure,
-    struct look body, int depth);
+void lay_set_keep(struct layout *lo, const struct doc_node *div, const struct lay_region *r);
 
 /*
  * Sets a table (with its caption, and notes: the Div {.table-notes} after it,
@@ -281,8 +317,8 @@ void lay_uses_free(struct layout *lo);
  * number), or an index entry, Para {.index-entry} (its text, a dot leader,
  * the page number of its Span {.page-ref}).
  */
-void lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0,
-    double measure, struct look body);
+void lay_set_toc_entry(struct layout *lo, const struct doc_node *div,
+    const struct lay_region *r);
 /* Sets a contents group label, Div {.toc-group}, kept with the entries after it. */
 void lay_set_toc_group(struct layout *lo, const struct doc_node *div, double x0,
     double measure, struct look body);

@@ -28,7 +28,7 @@ lay_line_numbers_value(const struct meta *m)
 void
 lay_count_line(struct layout *lo, double baseline)
 {
-	if (lo->line_every <= 0 || lo->unnumbered > 0)
+	if (lo->line_every <= 0)
 		return;
 	lo->numbered = mem_grow(lo->numbered, &lo->ncap, lo->nnumbered + 1,
 	    sizeof(*lo->numbered));

@@ -124,6 +124,13 @@ is_curly_quote(uint32_t cp)
 static enum cls
 classify(uint32_t cp)
 {
+	/* Most characters are Han ideographs or Latin letters and digits, in none
+	   of the lists below: answered before the lists are searched (every
+	   character of every paragraph is classified). */
+	if (cp >= 0x4E00 && cp <= 0x9FFF)
+		return uc_is_wide((int32_t)cp) ? CL_HAN : CL_LATIN;
+	if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'))
+		return CL_LATIN;
 	if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r')
 		return CL_SPACE;
 	if (cp == 0x2028)

@@ -422,7 +422,7 @@ place_row(struct layout *lo, struct table *t, struct lay_para *cells, size_t fro
 				dx = room / 2;
 			else if (align == 'r')
 				dx = room;
-			lay_place_line(lo, line, x + t->pad + (dx > 0 ? dx : 0), t->pitch, t->size);
+			lay_flow_line(lo, line, x + t->pad + (dx > 0 ? dx : 0), t->pitch, t->size);
 		}
 	}
 	lo->y = top + height;
@@ -462,21 +462,25 @@ close_part(struct layout *lo, struct table *t)
 	t->span_top = 0;
 }
 
-/* "表1　title" above the table; "表1（续）" over its continuation, as GB/T 1.1 has it. */
-static void
-set_caption(struct layout *lo, const struct table *t, double measure, int continued)
+/*
+ * Shapes "表1　title", set above the table; "表1（续）" over its continuation, as
+ * GB/T 1.1 has it.  *para is the caller's (no lines: no caption); returns the
+ * height it takes.
+ */
+static double
+shape_caption(struct layout *lo, const struct table *t, double measure, int continued,
+    struct lay_para *para)
 {
 	const struct doc_node *caption = t->node->first;
 	const char *number = doc_attr_get(&t->node->attr, "number");
 	struct lay_para_style st = cell_style(lo, measure);
 	struct buf label = BUF_INIT;
-	struct lay_para para;
-	size_t i;
 
+	memset(para, 0, sizeof(*para));
 	if (caption == NULL || caption->type != DOC_CAPTION)
 		caption = NULL;
 	if (number == NULL && caption == NULL)
-		return;
+		return 0;
 	if (number)
 		buf_printf(&label, "%s%s", number, continued ? "（续）" : caption ? "\u3000" : "");
 	lo->nruns = 0;
@@ -484,14 +488,32 @@ set_caption(struct layout *lo, const struct table *t, double measure, int contin
 		lay_add_run(lo, buf_str(&label), label.len, t->head, t->size, t->node->line);
 	if (caption && (!continued || number == NULL))
 		lay_collect_runs(lo, caption, t->head, t->size, t->node->line);
-	lay_para_set(lo->runs, lo->nruns, &st, &para);
+	lay_para_set(lo->runs, lo->nruns, &st, para);
 	lo->nruns = 0;
-	for (i = 0; i < para.nlines; i++)
-		lay_place_line(lo, &para.lines[i], t->mx0 + (measure - para.lines[i].width) / 2,
+	buf_free(&label);
+	return (double)para->nlines * t->pitch + t->size * 0.3;
+}
+
+/* Places the caption shape_caption() made, and frees it. */
+static void
+place_caption(struct layout *lo, const struct table *t, double measure, struct lay_para *para)
+{
+	if (para->nlines == 0 && para->lines == NULL)
+		return;
+	for (size_t i = 0; i < para->nlines; i++)
+		lay_flow_line(lo, &para->lines[i], t->mx0 + (measure - para->lines[i].width) / 2,
 		    t->pitch, t->size);
 	lo->y += t->size * 0.3;
-	lay_para_free(&para);
-	buf_free(&label);
+	lay_para_free(para);
+}
+
+static void
+set_caption(struct layout *lo, const struct table *t, double measure, int continued)
+{
+	struct lay_para para;
+
+	shape_caption(lo, t, measure, continued, &para);
+	place_caption(lo, t, measure, &para);
 }
 
 /*
@@ -572,25 +594,27 @@ collect_footnote(struct layout *lo, const struct table *t, const struct doc_node
 	}
 }
 
-/*
- * The table's notes: inside the frame in a last row spanning the columns on a
- * grid (GB/T 1.1), under the bottom rule of a three-line table.
- */
-static void
-set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, double measure,
-    struct lay_para *cells)
-{
-	int inside = lo->ps->table_rules == TABLE_GRID;
-	double width = 0, height = 0;
-	struct lay_para *paras;
-	const struct doc_node *p;
-	size_t n = 0, i, k;
+/* A table's notes set into lines, before its rows are placed: they are kept with its last row. */
+struct table_notes {
+	struct lay_para	*paras;		/* owned */
+	size_t		 n;
+	double		 height;
+};
 
+static void
+shape_notes(struct layout *lo, struct table *t, const struct doc_node *notes,
+    struct table_notes *tn)
+{
+	double width = 0;
+	const struct doc_node *p;
+	size_t i;
+
+	memset(tn, 0, sizeof(*tn));
 	for (i = 0; i < t->ncols; i++)
 		width += t->width[i];
 	for (p = notes->first; p != NULL; p = p->next)
-		n++;
-	paras = mem_zalloc(n ? n : 1, sizeof(*paras));
+		tn->n++;
+	tn->paras = mem_zalloc(tn->n ? tn->n : 1, sizeof(*tn->paras));
 	for (i = 0, p = notes->first; p != NULL; p = p->next, i++) {
 		struct lay_para_style st = cell_style(lo, width - 2 * t->pad);
 		st.justify = 1;
@@ -600,11 +624,26 @@ set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, doub
 		else
 			lay_collect_runs(lo, p, t->body, t->size, p->line);
 		if (lo->nruns > 0)
-			lay_para_set(lo->runs, lo->nruns, &st, &paras[i]);
+			lay_para_set(lo->runs, lo->nruns, &st, &tn->paras[i]);
 		lo->nruns = 0;
-		height += (double)paras[i].nlines * t->pitch;
+		tn->height += (double)tn->paras[i].nlines * t->pitch;
 	}
-	height += 2 * t->vpad;
+	tn->height += 2 * t->vpad;
+}
+
+/*
+ * The table's notes: inside the frame in a last row spanning the columns on a
+ * grid (GB/T 1.1), under the bottom rule of a three-line table.  Frees tn's lines.
+ */
+static void
+set_notes(struct layout *lo, struct table *t, struct table_notes *tn, double measure,
+    struct lay_para *cells)
+{
+	int inside = lo->ps->table_rules == TABLE_GRID;
+	struct lay_para *paras = tn->paras;
+	double height = tn->height;
+	size_t n = tn->n, i, k;
+
 	if (!inside)
 		close_part(lo, t);
 	if (lo->y + height > lay_bottom(lo)) {
@@ -618,7 +657,7 @@ set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, doub
 	lo->y += t->vpad;
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < paras[i].nlines; k++)
-			lay_place_line(lo, &paras[i].lines[k], t->x0 + (inside ? t->pad : 0),
+			lay_flow_line(lo, &paras[i].lines[k], t->x0 + (inside ? t->pad : 0),
 			    t->pitch, t->size);
 		lay_para_free(&paras[i]);
 	}
@@ -626,6 +665,7 @@ set_notes(struct layout *lo, struct table *t, const struct doc_node *notes, doub
 	if (inside)
 		add_boundary(t, lo->y);
 	free(paras);
+	tn->paras = NULL;
 }
 
 void
@@ -638,7 +678,9 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	struct lay_para *cells;
 	double size = ps->table_size > 0 ? ps->table_size : ps->size;
 	double floor_size = ps->table_min_size > 0 ? ps->table_min_size : size * 0.75;
-	double need, height, head_height = 0;
+	double need, height, head_height = 0, caption_h, keep_h;
+	struct lay_para caption;
+	struct table_notes tn;
 	enum table_fit how;
 	size_t r, c, before = lo->out->n;
 
@@ -691,24 +733,40 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 			t.x0 = x0 + (measure - width) / 2;
 	}
 	cells = mem_zalloc(t.ncols, sizeof(*cells));
+	if (notes != NULL)
+		shape_notes(lo, &t, notes, &tn);
 
 	/* The caption, the head and the first row stay together. */
 	for (r = 0; r < t.nrows && r <= t.nhead; r++) {
 		head_height += set_row(lo, &t, r, cells);
 		free_cells(cells, t.ncols);
 	}
-	/* A heading before the table goes with its caption, head and first row. */
-	lay_flow_settle(lo, head_height + 3 * t.pitch);
+	/* A heading before the table goes with its caption, head and first row; the
+	   caption's lines are counted as set (a long one had pushed them past the foot). */
+	caption_h = shape_caption(lo, &t, measure, 0, &caption);
+	keep_h = head_height + (caption_h > 2 * t.pitch ? caption_h : 2 * t.pitch);
+	lay_flow_settle(lo, keep_h + t.pitch);
 	if (lo->y > ps->top)
 		lo->y += t.size * 0.5;
-	if (lo->y + head_height + 2 * t.pitch > lay_bottom(lo) && lo->y > ps->top)
+	if (lo->y + keep_h > lay_bottom(lo) && lo->y > ps->top)
 		lay_new_page(lo);
-	set_caption(lo, &t, measure, 0);
+	place_caption(lo, &t, measure, &caption);
 	t.top = lo->y;
 	for (r = 0; r < t.nrows; r++) {
 		size_t from = 0, fit;
 		height = set_row(lo, &t, r, cells);
-		if (r >= t.nhead && lo->y + height > lay_bottom(lo) && t.nbound > t.nhead)
+		/*
+		 * The last row goes with the notes: when they do not fit below it, it
+		 * starts the table's next part, where they follow it, rather than
+		 * leaving the notes alone overleaf (if the rows above it stay).
+		 */
+		if (r + 1 == t.nrows && notes != NULL && t.nbound > t.nhead &&
+		    lo->y + height <= lay_bottom(lo) && lo->y + height + tn.height > lay_bottom(lo) &&
+		    height + tn.height <= (lay_bottom(lo) - ps->top) / 2) {
+			free_cells(cells, t.ncols);
+			continue_table(lo, &t, measure, cells);
+			height = set_row(lo, &t, r, cells);
+		} else if (r >= t.nhead && lo->y + height > lay_bottom(lo) && t.nbound > t.nhead)
 		{
 			free_cells(cells, t.ncols);
 			continue_table(lo, &t, measure, cells);
@@ -736,7 +794,7 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 		free_cells(cells, t.ncols);
 	}
 	if (notes != NULL)
-		set_notes(lo, &t, notes, measure, cells);
+		set_notes(lo, &t, &tn, measure, cells);
 	close_part(lo, &t);
 	lo->y += t.size * 0.8;
 	if (node->attr.id)

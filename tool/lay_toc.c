@@ -311,10 +311,12 @@ lay_refs_patch(struct layout *lo)
 }
 
 void
-lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, double measure,
-    struct look body)
+lay_set_toc_entry(struct layout *lo, const struct doc_node *div, const struct lay_region *r)
 {
 	const struct lay_page_style *ps = lo->ps;
+	double x0 = r->x0, measure = r->measure;
+	struct look body = r->body;
+	struct lay_region in = *r;
 	double size = ps->size, pitch = size * ps->leading, em = size;
 	const char *level_attr = doc_attr_get(&div->attr, "level");
 	int level = level_attr ? atoi(level_attr) : 1;
@@ -326,9 +328,9 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	size_t k, use, leader;
 
 	if ((text = entry_text(div, &page_ref)) == NULL) {
-		lo->unnumbered++;	/* contents and index lines get no line numbers */
-		lay_set_blocks(lo, div->first, x0, measure, body, 1);
-		lo->unnumbered--;
+		in.depth = 1;
+		in.flags |= LAY_UNNUMBERED;	/* contents and index lines get no line numbers */
+		lay_set_blocks(lo, div->first, &in);
 		return;
 	}
 	if (level < 1)
@@ -392,7 +394,7 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, double x0, doub
 	}
 	for (k = 0; k < lines.nlines; k++) {
 		baseline = lo->y + size * 0.88 + (pitch - size) / 2;
-		lay_place_line(lo, &lines.lines[k], title_x, pitch, size);
+		lay_flow_line(lo, &lines.lines[k], title_x, pitch, size);
 	}
 	end = title_x + lines.lines[lines.nlines - 1].width;
 	if (number.nlines > 0 && number.lines[0].n > 0) {
