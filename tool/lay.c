@@ -1201,8 +1201,11 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 		for (const struct doc_node *item = n->first; item != NULL; item = item->next)
 			for (const struct doc_node *d = item->first; d != NULL; d = d->next) {
 				if (d->type != DOC_TERM) {
-					lay_set_blocks(lo, d->first, x0 + 2 * ps->size,
-					    measure - 2 * ps->size, body, depth + 1);
+					struct lay_region def = *r;
+					def.x0 += 2 * ps->size;
+					def.measure -= 2 * ps->size;
+					def.depth++;
+					lay_set_blocks(lo, d->first, &def);
 					continue;
 				}
 				f.cjk = lay_get_font(lo, font_family(body.cjk), 1, 0);
@@ -1210,7 +1213,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 				if (f.cjk == NULL || f.latin == NULL)
 					break;
 				lay_collect_runs(lo, d, f, ps->size, d->line ? d->line : n->line);
-				lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, 0, 1);
+				lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, given, 1);
 			}
 		break;
 	case DOC_RAWBLOCK:
