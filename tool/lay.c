@@ -1012,6 +1012,8 @@ set_code(struct layout *lo, const struct doc_node *n, double x0, double measure,
 	    lo->file, lo->fallback, lo->nfallback, lo->text, ps->hang_punct };
 	const char *s = n->text, *nl;
 	size_t cap = 0;
+	double space = font_advance(f.latin, font_glyph(f.latin, ' ')) * ps->size * 0.9 /
+	    font_units_per_em(f.latin);
 
 	memset(&frag, 0, sizeof(frag));
 	frag.x0 = x0 + ps->size;
@@ -1025,8 +1027,17 @@ set_code(struct layout *lo, const struct doc_node *n, double x0, double measure,
 		if (nl == NULL)
 			nl = s + strlen(s);
 		memset(&one, 0, sizeof(one));
-		if (nl > s) {
-			lay_add_run(lo, s, (size_t)(nl - s), f, ps->size * 0.9, n->line);
+		/*
+		 * A line's leading blanks are its indent (a tab to the next of every
+		 * four columns): the breaker drops blanks at a line's start.
+		 */
+		const char *text = s;
+		int cols = 0;
+		for (; text < nl && (*text == ' ' || *text == '\t'); text++)
+			cols = *text == '\t' ? (cols / 4 + 1) * 4 : cols + 1;
+		st.indent = cols * space;
+		if (nl > text) {
+			lay_add_run(lo, text, (size_t)(nl - text), f, ps->size * 0.9, n->line);
 			lay_para_set(lo->runs, lo->nruns, &st, &one);
 			lo->nruns = 0;
 		}
