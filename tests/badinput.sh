@@ -406,3 +406,35 @@ check "bad input: an emptied font: exit 1" bi_status 1
 check "bad input: an emptied font: at its line" \
 	bi_says "galley: styles/damaged/page.yaml:2:13: error: font 'Liberation Serif' ($fd/dir/serif.ttf) cannot be read as an OpenType font: the file is empty"
 same "bad input: an emptied font: the old PDF kept" "$fd/good.pdf" "$fd/out/doc.pdf"
+
+# Runs that give no legal break and are wider than a line: 3,000 note references side by
+# side (each its own link: once one line 37,000 pt long, whose links libharu refused), and
+# 5,000 。, ——, …… or ）, 3,000 （ and 中 joined by word joiners.  Each breaks (between the
+# references, else at the last glyph that fits): no text or link reaches past the measure's
+# right edge (524.4 pt in the article style, plus the blank half of a closing mark).
+ub=$bi/unbreakable
+mkdir -p "$ub"
+awk 'BEGIN { printf "---\ntitle: 脚注\n---\n\n正文"
+	for (i = 1; i <= 3000; i++) printf "[^%d]", i
+	printf "\n\n"
+	for (i = 1; i <= 3000; i++) printf "[^%d]: 注%d\n", i, i }' >"$ub/refs.md"
+bi_build -q -t pdf -o "$ub/out" "$ub/refs.md"
+check "bad input: 3,000 note references in a row: the PDF made" bi_status 0
+check "bad input: 3,000 note references in a row: more than one page" \
+	test "$(pdfinfo "$ub/out/refs.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')" -gt 1
+"$G" build -q -t layout -o "$ub/out" "$ub/refs.md" 2>/dev/null
+check "bad input: 3,000 note references in a row: no text or link past the measure" \
+	awk '$1 == "text" || $1 == "link" { split($2, a, ","); split($3, s, "x")
+		if (a[1] + ($1 == "link" ? s[1] : 0) > 524.5) bad = 1 }
+		END { exit bad || NR < 3000 }' "$ub/out/refs.layout"
+for run in 。:5000 —:5000 …:5000 ）:5000 （:3000 中⁠:3000; do
+	ch=${run%:*}
+	awk -v ch="$ch" -v n="${run#*:}" 'BEGIN { printf "---\ntitle: t\n---\n\n前"
+		for (i = 0; i < n; i++) printf "%s", ch
+		printf "后\n" }' >"$ub/run.md"
+	rm -f "$ub/out/run.pdf"
+	bi_build -q -t pdf -o "$ub/out" "$ub/run.md"
+	check "bad input: $run in a row: the PDF made" bi_status 0
+	check "bad input: $run in a row: nothing past the measure" sh -c "pdftotext -bbox '$ub/out/run.pdf' - |
+		grep -o 'xMax=\"[0-9.]*\"' | tr -dc '0-9.\n' | awk '\$1 > 530 { bad = 1 } END { exit bad || NR < 10 }'"
+done

@@ -37,6 +37,7 @@ struct tok {
 	unsigned	 deco;
 	const char	*href;
 	int		 long_word;	/* in a Latin run wider than the line may break anywhere */
+	int		 overlong;	/* in a piece with no break that is wider than the line */
 	int		 no_break_before;	/* ICU's rules keep it on the line of what precedes it */
 	double		 rise;
 	int		 wide;		/* a shared mark (·) set full-width from the CJK face */
@@ -429,6 +430,8 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			continue;
 		}
 		if (prev != NULL) {
+			/* A piece wider than the line breaks where it must, at a high cost. */
+			double hold = c->overlong ? 9000 : LB_INFINITY;
 			int han_latin = prev->rise == 0 && c->rise == 0 && !prev->wide && ((prev->cls == CL_HAN && !is_cjk(c->cls) &&
 			    c->cls != CL_NOSTART) || (c->cls == CL_HAN && !is_cjk(prev->cls) &&
 			    prev->cls != CL_LATIN_OPEN));
@@ -439,20 +442,31 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 				 * characters does: a wider one shows as a hole in the line.
 				 */
 				if (c->no_break_before)
-					PENALTY(b, LB_INFINITY);
+					PENALTY(b, hold);
 				glue(b, em / 4, em / 8, em / 8, ADJ_HAN_LATIN, ADJ_HAN_LATIN);
 			} else if (space != NULL) {
 				double w = space->advance > 0 ? space->advance : em / 4;
 				if (c->cls == CL_CLOSE || c->cls == CL_NOSTART ||
 				    prev->cls == CL_OPEN || prev->cls == CL_LATIN_OPEN ||
 				    c->no_break_before)
-					PENALTY(b, LB_INFINITY);
+					PENALTY(b, hold);
 				glue(b, w, w / 2, w / 3, ADJ_SPACE, ADJ_SPACE);
+			} else if (prev->rise != 0 && c->rise != 0 && prev->href != c->href) {
+				/*
+				 * Two note references side by side: each is a unit, so a
+				 * line may end between them (dearly; a long run of them
+				 * also gets room to justify), never inside a number.
+				 */
+				PENALTY(b, 5000);
+				if (c->long_word)
+					glue(b, 0, em / 10, 0, ADJ_INTER, ADJ_NONE);
 			} else if (prev->cls == CL_OPEN || prev->cls == CL_LATIN_OPEN ||
 			    c->cls == CL_CLOSE || c->cls == CL_NOSTART ||
 			    (prev->cls == CL_DASH && c->cls == CL_DASH) ||
 			    (prev->cls == CL_ELLIPSIS && c->cls == CL_ELLIPSIS)) {
 				/* No break here: closing marks never start a line, opening ones never end it. */
+				if (c->overlong)
+					PENALTY(b, hold);
 			} else if ((prev->cls == CL_LATIN || (prev->cls == CL_NOSTART &&
 			    prev->cp < 0x80)) && c->cls == CL_LATIN) {
 				/*
@@ -461,11 +475,13 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 				 */
 				if (c->long_word)
 					PENALTY(b, 5000);
+				else if (c->overlong)
+					PENALTY(b, hold);
 			} else if (prev->cls == CL_CLOSE) {
 				/* The mark's blank half, emitted with it, is the break. */
 			} else {
 				if (c->no_break_before)
-					PENALTY(b, LB_INFINITY);
+					PENALTY(b, hold);
 				glue(b, 0, em / 10, 0, ADJ_INTER, ADJ_NONE);
 			}
 		}
@@ -483,7 +499,7 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			    c->cp == 0x3002 || c->cp == 0xFF0E);
 			BOX(b, hang ? 0 : em / 2, (int)i, 0);
 			if (next && next->no_break_before)
-				PENALTY(b, LB_INFINITY);
+				PENALTY(b, next->overlong ? 9000 : LB_INFINITY);
 			/* 。？！ keep their blank half within a line; only a line end takes it. */
 			glue(b, blank + (hang ? em / 2 : 0), em / 10,
 			    is_pause(c->cp) || !is_stop(c->cp) ? blank : 0,
@@ -534,11 +550,51 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 	}
 }
 
+/*
+ * Marks the tokens of every piece the items give no break in that is wider
+ * than measure (a run of 5,000 。 or ——, a superscript of a hundred digits):
+ * set again, such a piece may break anywhere rather than run past the line.
+ * Returns whether there was one.
+ */
+static int
+mark_overlong(const struct builder *b, struct tok *t, double measure)
+{
+	size_t k, j, from = 0;
+	double piece = 0;
+	int any = 0;
+
+	for (k = 0; k <= b->n; k++) {
+		int cut = k == b->n;
+		if (!cut && b->items[k].kind == LB_BOX)
+			piece += b->items[k].width;
+		else if (!cut && b->items[k].kind == LB_GLUE) {
+			/* As in TeX, glue is a break only right after a box. */
+			if (k > 0 && b->items[k - 1].kind == LB_BOX)
+				cut = 1;
+			else
+				piece += b->items[k].width;
+		} else if (!cut && b->items[k].penalty < LB_INFINITY)
+			cut = 1;
+		if (!cut)
+			continue;
+		if (piece > measure + 1e-6)
+			for (j = from; j < k; j++)
+				if (b->glyph[j] >= 0) {
+					t[b->glyph[j]].overlong = 1;
+					any = 1;
+				}
+		piece = 0;
+		from = k + 1;
+	}
+	return any;
+}
+
 /* 孤字不成行: no break among the paragraph's last two characters. */
 static void
-keep_last_two(struct builder *b, const struct tok *t)
+keep_last_two(struct builder *b, const struct tok *t, double measure)
 {
 	size_t i, seen = 0, cut = 0, k;
+	double tail = 0;
 
 	for (i = b->n; i-- > 0;)
 		if (b->items[i].kind == LB_BOX && b->glyph[i] >= 0 &&
@@ -548,6 +604,12 @@ keep_last_two(struct builder *b, const struct tok *t)
 			break;
 		}
 	if (seen < 2 || cut == 0)
+		return;
+	/* Marks that never start a line (a run of note references) may make the tail wider than a line: then it must break. */
+	for (k = cut; k < b->n; k++)
+		if (b->items[k].kind != LB_PENALTY)
+			tail += b->items[k].width;
+	if (tail > measure)
 		return;
 	for (k = cut + 1; k < b->n; k++) {
 		if (b->items[k].kind == LB_PENALTY)
@@ -700,8 +762,13 @@ lay_para_set(const struct lay_run *runs, size_t nruns,
 	memset(out, 0, sizeof(*out));
 	t = tokenize(runs, nruns, st, &n);
 	emit(&b, t, n, st);
+	if (mark_overlong(&b, t, st->measure)) {
+		builder_free(&b);
+		memset(&b, 0, sizeof(b));
+		emit(&b, t, n, st);
+	}
 	if (n >= 4)
-		keep_last_two(&b, t);
+		keep_last_two(&b, t, st->measure);
 	PENALTY(&b, LB_INFINITY);
 	glue(&b, 0, 1e6, 0, ADJ_FILL, ADJ_NONE);
 	PENALTY(&b, -LB_INFINITY);

@@ -897,11 +897,61 @@ add_outline(struct writer *w, const struct lay_doc *ld, HPDF_Page *pages)
 	}
 }
 
+/*
+ * Keeps the first error libharu records: some (a number out of range) it
+ * only records, and its next call then reports a broken document instead.
+ */
 static void
-add_links(HPDF_Doc pdf, const struct lay_doc *ld, HPDF_Page *pages)
+keep_first_error(struct writer *w)
 {
+	if (w->error == 0 && HPDF_GetError(w->pdf) != HPDF_OK) {
+		w->error = HPDF_GetError(w->pdf);
+		w->detail = HPDF_GetErrorDetail(w->pdf);
+	}
+}
+
+/* What a libharu error means, in words, where it is one bad input can cause. */
+static const char *
+haru_meaning(HPDF_STATUS error)
+{
+	switch (error) {
+	case HPDF_REAL_OUT_OF_RANGE:
+	case HPDF_PAGE_OUT_OF_RANGE:
+		return ": a box, link or page lies outside the range a PDF can hold";
+	case HPDF_INVALID_DOCUMENT:
+		return ": an earlier error left the document unusable";
+	case HPDF_INVALID_URI:
+		return ": a link's address is not one a PDF can hold";
+	case HPDF_FAILD_TO_ALLOC_MEM:
+		return ": out of memory";
+	default:
+		return "";
+	}
+}
+
+/*
+ * Cuts a link's rectangle to its page, so that no coordinate past what a PDF
+ * holds reaches libharu (a line set past the measure once made one 37,000 pt
+ * wide); returns 0 for a link wholly off the page, which is left out.
+ */
+static int
+link_on_page(const struct lay_doc *ld, HPDF_Rect *r)
+{
+	if (!(r->left < ld->width && r->right > 0 && r->bottom < ld->height && r->top > 0))
+		return 0;
+	r->left = r->left < 0 ? 0 : r->left;
+	r->right = r->right > ld->width ? (HPDF_REAL)ld->width : r->right;
+	r->bottom = r->bottom < 0 ? 0 : r->bottom;
+	r->top = r->top > ld->height ? (HPDF_REAL)ld->height : r->top;
+	return 1;
+}
+
+static void
+add_links(struct writer *w, const struct lay_doc *ld, HPDF_Page *pages)
+{
+	HPDF_Doc pdf = w->pdf;
 	struct anchor *anchors = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, cut = 0;
 
 	for (i = 0; i < ld->n; i++)
 		if (ld->boxes[i].kind == BOX_ANCHOR && ld->boxes[i].id) {
@@ -921,6 +971,13 @@ add_links(HPDF_Doc pdf, const struct lay_doc *ld, HPDF_Page *pages)
 		r.right = (HPDF_REAL)(b->x + b->w);
 		r.top = (HPDF_REAL)(ld->height - b->y);
 		r.bottom = (HPDF_REAL)(ld->height - b->y - b->h);
+		if (!(r.left >= 0 && r.right <= ld->width && r.bottom >= 0 &&
+		    r.top <= ld->height) && cut++ == 0)
+			msg_at(MSG_WARNING, w->info->source, 0, 0,
+			    "a link to '%s' on page %d reaches past the page; it is cut to the page",
+			    b->href, b->page);
+		if (!link_on_page(ld, &r))
+			continue;
 		if (b->href[0] == '#') {
 			struct anchor key = { b->href + 1, 0, 0 };
 			const struct anchor *t = n ? bsearch(&key, anchors, n, sizeof(*anchors),
@@ -932,7 +989,11 @@ add_links(HPDF_Doc pdf, const struct lay_doc *ld, HPDF_Page *pages)
 			a = HPDF_Page_CreateURILinkAnnot(pages[b->page - 1], r, b->href);
 		if (a)
 			HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+		keep_first_error(w);
 	}
+	if (cut > 1)
+		msg_at(MSG_WARNING, w->info->source, 0, 0,
+		    "%zu links in all reach past their page", cut);
 	free(anchors);
 }
 
@@ -1098,7 +1159,7 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 	for (i = 0; i < w.nflated && w.error == 0 && rc == 0; i++)
 		put_pixels(&w, &w.flated[i]);
 	if (rc == 0 && w.error == 0) {
-		add_links(w.pdf, ld, pages);
+		add_links(&w, ld, pages);
 		add_outline(&w, ld, pages);
 		if (ld->cover_pages > 0)
 			add_cover_label(&w, ld);
@@ -1122,11 +1183,12 @@ pdf_write(const struct lay_doc *ld, const struct pdf_info *info, struct buf *out
 			buf_put(out, (const char *)bytes, got);
 		free(bytes);
 	}
+	keep_first_error(&w);
 	if (w.error != 0 || rc != 0) {
 		if (w.error != 0)
 			msg_at(MSG_ERROR, info->source, 0, 0,
-			    "cannot write the PDF: libharu error 0x%04X (detail %u)",
-			    (unsigned)w.error, (unsigned)w.detail);
+			    "cannot write the PDF: libharu error 0x%04X (detail %u)%s",
+			    (unsigned)w.error, (unsigned)w.detail, haru_meaning(w.error));
 		rc = -1;
 	}
 	for (i = 0; i < w.nfonts; i++) {
