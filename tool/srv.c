@@ -546,8 +546,10 @@ finish_build(struct srv *s, struct srv_job *job)
 			buf_printf(&job->said, "galley: %s: error: the build ended with signal %d\n",
 			    d->src, WTERMSIG(status));
 	}
-	fputs(buf_str(&job->said), stderr);
 	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	/* A good HTML pass is followed by the whole build, which says it all again. */
+	if (!(job->html_only && ok))
+		fputs(buf_str(&job->said), stderr);
 	if (ok && !job->html_only && read_depfile(d, &paths) == 0) {
 		free_deps(d);
 		for (i = 0; i < paths.n; i++)
