@@ -190,6 +190,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 (the base class's name)
         pass
 
+    def do_GET(self):
+        # The browser asks for /favicon.ico on its own, now and then, whatever the
+        # page links: that request is not the page's, so it must not fail the page.
+        if self.path == "/favicon.ico":
+            self.send_response(204)
+            self.end_headers()
+            return
+        super().do_GET()
+
 
 # Runs in the page: is the document wider than the screen, and which elements make it so.
 OVERFLOW_JS = r"""
