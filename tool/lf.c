@@ -534,12 +534,41 @@ l_no_getenv(lua_State *L)
 	return 1;
 }
 
-/* os.exit, os.execute, … without --trust-filters: an error at the filter's line, naming the function. */
+/* os.exit, io.open, … without --trust-filters: an error at the filter's line, naming the function. */
 static int
-l_os_denied(lua_State *L)
+l_denied(lua_State *L)
 {
-	return luaL_error(L, "os.%s is not available to filters without --trust-filters",
+	return luaL_error(L, "%s is not available to filters without --trust-filters",
 	    lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* Sets table[name] for each of names to a function that raises l_denied's error for LIB.name. */
+static void
+set_denied(lua_State *L, int table, const char *lib, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		lua_pushfstring(L, "%s.%s", lib, names[i]);
+		lua_pushcclosure(L, l_denied, 1);
+		lua_setfield(L, table, names[i]);
+	}
+}
+
+/*
+ * io.stderr:write(…) without --trust-filters: pandoc filters report on
+ * standard error so; it writes strings and numbers and returns io.stderr.
+ */
+static int
+l_stderr_write(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	for (int i = 2; i <= n; i++) {
+		size_t len;
+		const char *s = luaL_checklstring(L, i, &len);
+		fwrite(s, 1, len, stderr);
+	}
+	lua_settop(L, 1);
+	return 1;
 }
 
 static int
@@ -562,15 +591,22 @@ setup(struct lf *lf, const struct lf_opts *opts)
 			lua_getfield(L, -2, keep[i]);
 			lua_setfield(L, -2, keep[i]);
 		}
+		static const char *const io_denied[] = { "open", "lines", "read", "write",
+		    "popen", "input", "output", "close", "tmpfile", "type" };
 		lua_pushcfunction(L, l_no_getenv);
 		lua_setfield(L, -2, "getenv");
-		for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
-			lua_pushstring(L, denied[i]);
-			lua_pushcclosure(L, l_os_denied, 1);
-			lua_setfield(L, -2, denied[i]);
-		}
+		set_denied(L, lua_absindex(L, -1), "os", denied, sizeof(denied) / sizeof(denied[0]));
 		lua_setglobal(L, "os");
 		lua_pop(L, 1);
+		/* io: a clear error for files and processes, and standard error to report on. */
+		lua_createtable(L, 0, 11);
+		set_denied(L, lua_absindex(L, -1), "io", io_denied,
+		    sizeof(io_denied) / sizeof(io_denied[0]));
+		lua_createtable(L, 0, 1);
+		lua_pushcfunction(L, l_stderr_write);
+		lua_setfield(L, -2, "write");
+		lua_setfield(L, -2, "stderr");
+		lua_setglobal(L, "io");
 		lua_pushnil(L);
 		lua_setglobal(L, "dofile");
 		lua_pushnil(L);
