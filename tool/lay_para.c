@@ -498,7 +498,8 @@ emit(struct builder *b, const struct tok *t, size_t n, const struct lay_para_sty
 			int hang = st->hang && (c->cp == 0x3001 || c->cp == 0xFF0C ||
 			    c->cp == 0x3002 || c->cp == 0xFF0E);
 			BOX(b, hang ? 0 : em / 2, (int)i, 0);
-			if (next && next->no_break_before)
+			/* Nor a raised note mark or a mark that never starts a line ("）①"). */
+			if (next && (next->no_break_before || next->cls == CL_NOSTART))
 				PENALTY(b, next->overlong ? 9000 : LB_INFINITY);
 			/* 。？！ keep their blank half within a line; only a line end takes it. */
 			glue(b, blank + (hang ? em / 2 : 0), em / 10,
