@@ -996,11 +996,12 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
 		lab.x0 = x0;
 		lay_para_set(&run, 1, &st, &lab.para);
 		/*
-		 * An item that opens with a paragraph gives it the label: that
-		 * paragraph's fragment sets it beside its first line, wherever the
+		 * An item that opens with a paragraph or a code block gives it the
+		 * label: its fragment sets it beside its first line, wherever the
 		 * flow puts that line.
 		 */
-		if (item->first != NULL && item->first->type == DOC_PARA && lab.para.nlines > 0) {
+		if (item->first != NULL && (item->first->type == DOC_PARA ||
+		    item->first->type == DOC_CODEBLOCK) && lab.para.nlines > 0) {
 			const struct doc_node *n;
 			in.label = &lab;
 			n = lay_set_block(lo, item->first, &in);
@@ -1012,7 +1013,7 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
 		if (lab.taken)
 			continue;
 		/*
-		 * Otherwise (an item opening with a code block, a table, a list)
+		 * Otherwise (an item opening with a table, a figure, a list)
 		 * the label goes on the first box the item set.  Headings kept
 		 * with the item went before its first line.
 		 */
@@ -1050,7 +1051,7 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
  */
 static void
 set_code(struct layout *lo, const struct doc_node *n, double x0, double measure, struct look f,
-    unsigned given)
+    unsigned given, struct lay_label *label)
 {
 	const struct lay_page_style *ps = lo->ps;
 	struct lay_frag frag;
@@ -1101,6 +1102,13 @@ set_code(struct layout *lo, const struct doc_node *n, double x0, double measure,
 	if (frag.para.nlines == 0) {
 		free(frag.para.lines);
 		return;
+	}
+	if (label != NULL && !label->taken) {
+		/* A list item opening with code: its label goes with the code's first line. */
+		frag.label = label->para;
+		frag.label_x0 = label->x0;
+		memset(&label->para, 0, sizeof(label->para));
+		label->taken = 1;
 	}
 	flow_frag(lo, &frag, 0);
 }
@@ -1207,7 +1215,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 		f.cjk = body.cjk;
 		f.latin = lay_get_font(lo, ps->mono, 0, 0);
 		if (f.latin)
-			set_code(lo, n, x0, measure, f, (unsigned)given);
+			set_code(lo, n, x0, measure, f, (unsigned)given, r->label);
 		break;
 	case DOC_HR: {
 		/* A rule half the measure wide, centred in a line's room. */
