@@ -476,6 +476,8 @@ frag_free(struct lay_frag *f)
 	if (!f->borrowed)
 		lay_para_free(&f->para);
 	memset(&f->para, 0, sizeof(f->para));
+	lay_para_free(&f->label);
+	memset(&f->label, 0, sizeof(f->label));
 	free(f->title);
 	f->title = NULL;
 	free(f->head.path);
@@ -501,6 +503,25 @@ static size_t
 least_lines(const struct lay_frag *f)
 {
 	return f->para.nlines <= 3 ? f->para.nlines : 2;
+}
+
+/*
+ * Sets f's label (a list item's) in the indent on the baseline its first line
+ * is about to get, before that line's boxes, as it is read.
+ */
+static void
+place_label(struct layout *lo, const struct lay_frag *f)
+{
+	/* A box holds one font: （一） and 1、 mix the CJK and Latin ones. */
+	const struct lay_line *l = &f->label.lines[0];
+	double baseline = lo->y + f->size * 0.88 + (f->pitch - f->size) / 2;
+	size_t from = 0;
+
+	for (size_t i = 1; i <= l->n; i++)
+		if (i == l->n || l->glyphs[i].font != l->glyphs[from].font) {
+			lay_add_glyph_box(lo, l, from, i, f->label_x0, baseline);
+			from = i;
+		}
 }
 
 /*
@@ -540,6 +561,8 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 		}
 		for (size_t k = 0; k < take; k++) {
 			struct lay_line *line = &para->lines[placed + k];
+			if (placed + k == 0 && f->label.nlines > 0)
+				place_label(lo, f);
 			double baseline = lay_flow_line(lo, line, f->x0 +
 			    (f->flags & LAY_CENTRE ? (f->measure - line->width) / 2 :
 			    f->flags & LAY_RIGHT ? f->measure - line->width : 0), pitch, f->size);
@@ -958,27 +981,50 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
 	in.depth++;
 	for (item = list->first; item != NULL; item = item->next, number++) {
 		size_t before = lo->out->n;
+		struct lay_label lab;
 		if (list->flags & DOC_ORDERED)
 			list_label(list, number, label, sizeof(label));
 		else
 			snprintf(label, sizeof(label), "%s",
 			    doc_attr_has_class(&list->attr, "dash") ? "——" : "•");
-		lay_set_blocks(lo, item->first, &in);
-		/* Headings kept with the item went before its first line. */
+		/* A dash label is the Chinese 破折号: set it in the CJK font. */
+		struct lay_run run = { label, strlen(label), body.cjk,
+		    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL, 0 };
+		struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
+		    lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
+		memset(&lab, 0, sizeof(lab));
+		lab.x0 = x0;
+		lay_para_set(&run, 1, &st, &lab.para);
+		/*
+		 * An item that opens with a paragraph or a code block gives it the
+		 * label: its fragment sets it beside its first line, wherever the
+		 * flow puts that line.
+		 */
+		if (item->first != NULL && (item->first->type == DOC_PARA ||
+		    item->first->type == DOC_CODEBLOCK) && lab.para.nlines > 0) {
+			const struct doc_node *n;
+			in.label = &lab;
+			n = lay_set_block(lo, item->first, &in);
+			in.label = NULL;
+			if (n != NULL && !lo->failed)
+				lay_set_blocks(lo, n->next, &in);
+		} else
+			lay_set_blocks(lo, item->first, &in);
+		if (lab.taken)
+			continue;
+		/*
+		 * Otherwise (an item opening with a table, a figure, a list)
+		 * the label goes on the first box the item set.  Headings kept
+		 * with the item went before its first line.
+		 */
 		if (lo->pending_end > before && lo->pending_end <= lo->out->n)
 			before = lo->pending_end;
-		/* The label hangs in the indent, on the item's first line. */
 		if (lo->out->n > before) {
 			struct lay_box first = lo->out->boxes[before];
-			/* A dash label is the Chinese 破折号: set it in the CJK font. */
-			struct lay_run run = { label, strlen(label), body.cjk,
-			    list->flags & DOC_ORDERED ? body.latin : body.cjk, ps->size, 0, 0, NULL, 0 };
-			struct lay_para_style st = { hang, 0, (enum lay_punct)ps->punct, 0,
-			    lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
-			struct lay_para para;
+			struct lay_para para = lab.para;
 			int page = lo->page;
 			double y = lo->y;
-			lay_para_set(&run, 1, &st, &para);
+			memset(&lab.para, 0, sizeof(lab.para));
 			if (para.nlines > 0) {
 				/* A box holds one font: （一） and 1、 mix the CJK and Latin ones. */
 				const struct lay_line *l = &para.lines[0];
@@ -994,6 +1040,7 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
 			lo->y = y;
 			lay_para_free(&para);
 		}
+		lay_para_free(&lab.para);
 	}
 }
 
@@ -1004,7 +1051,7 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
  */
 static void
 set_code(struct layout *lo, const struct doc_node *n, double x0, double measure, struct look f,
-    unsigned given)
+    unsigned given, struct lay_label *label)
 {
 	const struct lay_page_style *ps = lo->ps;
 	struct lay_frag frag;
@@ -1055,6 +1102,13 @@ set_code(struct layout *lo, const struct doc_node *n, double x0, double measure,
 	if (frag.para.nlines == 0) {
 		free(frag.para.lines);
 		return;
+	}
+	if (label != NULL && !label->taken) {
+		/* A list item opening with code: its label goes with the code's first line. */
+		frag.label = label->para;
+		frag.label_x0 = label->x0;
+		memset(&label->para, 0, sizeof(label->para));
+		label->taken = 1;
 	}
 	flow_frag(lo, &frag, 0);
 }
@@ -1122,6 +1176,22 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, LAY_RIGHT | given, 0);
 			break;
 		}
+		if (r->label != NULL && !r->label->taken && lo->nruns > 0) {
+			/* A list item's first paragraph: its label is set with its first line. */
+			struct lay_frag frag;
+			memset(&frag, 0, sizeof(frag));
+			frag.x0 = x0;
+			frag.measure = measure;
+			frag.size = ps->size;
+			frag.pitch = pitch;
+			frag.flags = LAY_JUSTIFY | (unsigned)given;
+			frag.label = r->label->para;
+			frag.label_x0 = r->label->x0;
+			memset(&r->label->para, 0, sizeof(r->label->para));
+			r->label->taken = 1;
+			lay_flow_paragraph(lo, &frag, 0, 0);
+			break;
+		}
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
 		    ps->size, pitch, LAY_JUSTIFY | (depth == 0 ? LAY_CHAIN : 0) | given, 0);
 		break;
@@ -1145,7 +1215,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 		f.cjk = body.cjk;
 		f.latin = lay_get_font(lo, ps->mono, 0, 0);
 		if (f.latin)
-			set_code(lo, n, x0, measure, f, (unsigned)given);
+			set_code(lo, n, x0, measure, f, (unsigned)given, r->label);
 		break;
 	case DOC_HR: {
 		/* A rule half the measure wide, centred in a line's room. */
@@ -1345,7 +1415,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lay_new_page(&lo);
 	lay_set_first_head(&lo);
 	if (body.cjk && body.latin) {
-		struct lay_region page = { ps->left, ps->width - ps->left - ps->right, body, 0, 0 };
+		struct lay_region page = { ps->left, ps->width - ps->left - ps->right, body, 0, 0, NULL };
 		lay_set_blocks(&lo, doc->root->first, &page);
 	}
 	lay_flow_settle(&lo, 0);	/* a heading last of all */

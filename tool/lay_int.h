@@ -33,8 +33,21 @@ struct look {
  * lines break across pages by the widow and orphan rules; one kept with what
  * follows (a heading) waits in the layout's pending list until that is placed.
  */
+/*
+ * A list item's label (lay.c's set_list): the first paragraph set in the item
+ * takes it into its fragment, which sets it in the indent beside its first
+ * line, so the two are never apart (a page or column break).
+ */
+struct lay_label {
+	struct lay_para	 para;		/* owned here until taken, then the fragment's */
+	double		 x0;		/* from the column's left */
+	int		 taken;
+};
+
 struct lay_frag {
 	struct lay_para	 para;		/* owned */
+	struct lay_para	 label;		/* owned: a list item's label, beside the first line */
+	double		 label_x0;
 	double		 x0, measure, size, pitch;
 	double		 before;	/* space above it, none at a page's top */
 	double		 after;		/* space below it */
@@ -70,6 +83,7 @@ struct lay_region {
 	struct look	 body;
 	int		 depth;
 	unsigned	 flags;
+	struct lay_label *label;	/* borrowed: for its first paragraph, or NULL */
 };
 
 /* A run of balanced columns (lay_columns.c): its rules are drawn last (lay_furniture.c). */
