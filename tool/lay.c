@@ -1067,6 +1067,9 @@ set_code(struct layout *lo, const struct doc_node *n, double x0, double measure,
 	frag.measure = measure - ps->size;
 	frag.size = ps->size * 0.9;
 	frag.pitch = ps->size * 1.3;
+	/* A little air sets the code apart from the text around it; a line grid has none to give. */
+	frag.before = ps->grid_chars > 0 ? 0 : ps->size * 0.5;
+	frag.after = frag.before;
 	frag.flags = given;
 	for (; *s; s = nl + 1) {
 		struct lay_para one;
