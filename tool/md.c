@@ -1521,10 +1521,15 @@ fenced_divs(struct md *md, struct doc_node *parent)
 			}
 			continue;
 		}
-		memset(&attr, 0, sizeof(attr));
-		if (c->first && c->first->type == DOC_TEXT && depth < 32 &&
-		    is_div_opener(c->first->text, &attr) &&
-		    (c->first->next == NULL || c->first->next->type == DOC_SOFTBREAK)) {
+		/* Each opening line the paragraph starts with opens a Div: "::: a" then "::: b" nest. */
+		for (;;) {
+			memset(&attr, 0, sizeof(attr));
+			if (!(c->first && c->first->type == DOC_TEXT && depth < 32 &&
+			    is_div_opener(c->first->text, &attr) &&
+			    (c->first->next == NULL || c->first->next->type == DOC_SOFTBREAK))) {
+				doc_attr_clear(&attr);
+				break;
+			}
 			div = doc_node_new(DOC_DIV, c->line, c->col);
 			div->attr = attr;
 			doc_insert_before(c, div);
@@ -1534,13 +1539,15 @@ fenced_divs(struct md *md, struct doc_node *parent)
 			}
 			open[depth++] = div;
 			drop_line(c->first, 1);
-			if (c->first == NULL) {
-				doc_unlink(c);
-				doc_node_free(c);
-				continue;
-			}
-		} else
-			doc_attr_clear(&attr);
+			c->line++;	/* the paragraph now starts on the line after the fence */
+			if (c->first == NULL)
+				break;
+		}
+		if (c->first == NULL) {
+			doc_unlink(c);
+			doc_node_free(c);
+			continue;
+		}
 		if (depth > 0) {
 			doc_unlink(c);
 			doc_append(open[depth - 1], c);
