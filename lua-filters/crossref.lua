@@ -129,66 +129,71 @@ end
 
 -- Builds figures and captioned tables and numbers both.
 local function figures_and_tables(doc)
-	local out, annex, figures, tables = {}, nil, 0, 0
-	local blocks = doc.blocks
-	local taken = {}
-	for i, b in ipairs(blocks) do
-		if taken[i] then goto continue end
-		if b.tag == "Header" and b.level == 1 then
-			local letter = b.attr.attributes["annex"]
-			if letter ~= annex then annex, figures, tables = letter, 0, 0 end
+	local annex, figures, tables = nil, 0, 0
+	local function build(blocks)
+		local out, taken = {}, {}
+		for i, b in ipairs(blocks) do
+			if taken[i] then goto continue end
+			if b.tag == "Header" and b.level == 1 then
+				local letter = b.attr.attributes["annex"]
+				if letter ~= annex then annex, figures, tables = letter, 0, 0 end
+			end
+			local image, attr_text = lone_image(b)
+			if image then
+				figures = figures + 1
+				local attr = galley.Attr(image.attr)
+				if attr_text then take_attr({ galley.Str(attr_text.text:match("^ *(.-) *$")) }, attr) end
+				local number = "图" .. (annex and (annex .. ".") or "") .. figures
+				attr.attributes["number"] = number
+				attr.attributes["number-ref"] = number
+				local figure = galley.Figure({ galley.Para({ image }) }, image.content, attr)
+				figure._line, figure._col, figure._file = b._line, b._col, b._file
+				-- The figure takes the image's id, as pandoc's implicit figures do; the
+				-- image keeps its size (width, height) for the HTML and the PDF.
+				figure.attr.attributes.width, figure.attr.attributes.height = nil, nil
+				image.attr.identifier = ""
+				b = figure
+			elseif b.tag == "Table" then
+				local caption = caption_of(blocks[i - 1])
+				if caption and out[#out] == blocks[i - 1] then
+					table.remove(out)
+				else
+					caption = caption_of(blocks[i + 1])
+					if caption then taken[i + 1] = true end
+				end
+				if caption then
+					take_attr(caption, b.attr)
+					b.caption = caption
+				end
+				if caption or (b.caption and #b.caption > 0) then
+					tables = tables + 1
+					local number = "表" .. (annex and (annex .. ".") or "") .. tables
+					b.attr.attributes["number"] = number
+					b.attr.attributes["number-ref"] = number
+				end
+				local notes, j = {}, i + 1
+				while taken[j] do j = j + 1 end
+				while blocks[j] and lead_of(blocks[j], "注") do
+					notes[#notes + 1] = blocks[j]
+					taken[j] = true
+					j = j + 1
+				end
+				for _, note in ipairs(table_footnotes(b)) do notes[#notes + 1] = note end
+				if #notes > 0 then
+					out[#out + 1] = b
+					b = galley.Div(notes, galley.Attr("", { "table-notes" }))
+					b._line, b._col, b._file = notes[1]._line, notes[1]._col, notes[1]._file
+				end
+			elseif b.tag == "Div" then
+				-- Images and tables inside a block (::: {.columns-2}, an article's classes) too, in order.
+				b.content = build(b.content)
+			end
+			out[#out + 1] = b
+			::continue::
 		end
-		local image, attr_text = lone_image(b)
-		if image then
-			figures = figures + 1
-			local attr = galley.Attr(image.attr)
-			if attr_text then take_attr({ galley.Str(attr_text.text:match("^ *(.-) *$")) }, attr) end
-			local number = "图" .. (annex and (annex .. ".") or "") .. figures
-			attr.attributes["number"] = number
-			attr.attributes["number-ref"] = number
-			local figure = galley.Figure({ galley.Para({ image }) }, image.content, attr)
-			figure._line, figure._col, figure._file = b._line, b._col, b._file
-			-- The figure takes the image's id, as pandoc's implicit figures do; the
-			-- image keeps its size (width, height) for the HTML and the PDF.
-			figure.attr.attributes.width, figure.attr.attributes.height = nil, nil
-			image.attr.identifier = ""
-			b = figure
-		elseif b.tag == "Table" then
-			local caption = caption_of(blocks[i - 1])
-			if caption and out[#out] == blocks[i - 1] then
-				table.remove(out)
-			else
-				caption = caption_of(blocks[i + 1])
-				if caption then taken[i + 1] = true end
-			end
-			if caption then
-				take_attr(caption, b.attr)
-				b.caption = caption
-			end
-			if caption or (b.caption and #b.caption > 0) then
-				tables = tables + 1
-				local number = "表" .. (annex and (annex .. ".") or "") .. tables
-				b.attr.attributes["number"] = number
-				b.attr.attributes["number-ref"] = number
-			end
-			local notes, j = {}, i + 1
-			while taken[j] do j = j + 1 end
-			while blocks[j] and lead_of(blocks[j], "注") do
-				notes[#notes + 1] = blocks[j]
-				taken[j] = true
-				j = j + 1
-			end
-			for _, note in ipairs(table_footnotes(b)) do notes[#notes + 1] = note end
-			if #notes > 0 then
-				out[#out + 1] = b
-				b = galley.Div(notes, galley.Attr("", { "table-notes" }))
-				b._line, b._col, b._file = notes[1]._line, notes[1]._col, notes[1]._file
-			end
-		end
-		out[#out + 1] = b
-		::continue::
+		return out
 	end
-	doc.blocks = out
+	doc.blocks = build(doc.blocks)
 end
 
 -- 注： / 注1： and 示例： / 示例1： within each clause of a gb document.
