@@ -308,15 +308,6 @@ lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double
 }
 
 double
-lay_flow_line(struct layout *lo, struct lay_line *line, double x0, double pitch, double size)
-{
-	/* Its notes first: they are queued for this page's foot below the line. */
-	if (lo->nnotes > 0)
-		lay_notes_place(lo, line, lo->y + pitch);
-	return lay_place_line(lo, line, x0, pitch, size);
-}
-
-double
 lay_bottom(const struct layout *lo)
 {
 	double b = lo->ps->height - lo->ps->bottom - lo->note_height;
@@ -403,8 +394,7 @@ shape(struct layout *lo, const struct lay_para_style *st, struct lay_para *out)
 	uint64_t hash = 14695981039346656037u;
 	size_t i, said, bytes;
 
-	if (c == NULL || c->bytes > SHAPES_MAX || (!c->all && lo->ncols <= 1 &&
-	    lo->rewindable == 0)) {
+	if (c == NULL || c->bytes > SHAPES_MAX || !c->all) {
 		lay_para_set(lo->runs, lo->nruns, st, out);
 		return 0;
 	}
@@ -463,240 +453,6 @@ shape(struct layout *lo, const struct lay_para_style *st, struct lay_para *out)
 	return 1;
 }
 
-/* Whether nothing is set yet in the current column (or on the page): no break helps there. */
-static int
-at_top(const struct layout *lo)
-{
-	return lo->y <= (lo->ncols > 1 ? lo->col_top : lo->ps->top) + 1e-6;
-}
-
-static void
-frag_free(struct lay_frag *f)
-{
-	if (!f->borrowed)
-		lay_para_free(&f->para);
-	memset(&f->para, 0, sizeof(f->para));
-	lay_para_free(&f->label);
-	memset(&f->label, 0, sizeof(f->label));
-	free(f->title);
-	f->title = NULL;
-	free(f->head.path);
-	f->head.path = NULL;
-}
-
-/* The room the first n lines of f take, with the notes they refer to. */
-static double
-frag_head(struct layout *lo, const struct lay_frag *f, size_t n)
-{
-	double h = 0, notes = 0;
-
-	for (size_t k = 0; k < n && k < f->para.nlines; k++) {
-		if (lo->nnotes > 0)
-			notes += lay_notes_need(lo, &f->para.lines[k], notes > 0);
-		h += f->pitch;
-	}
-	return h + notes;
-}
-
-/* The lines of f a page must hold when it holds any: two, or three when a widow would be left. */
-static size_t
-least_lines(const struct lay_frag *f)
-{
-	return f->para.nlines <= 3 ? f->para.nlines : 2;
-}
-
-/*
- * Sets f's label (a list item's) in the indent on the baseline its first line
- * is about to get, before that line's boxes, as it is read.
- */
-static void
-place_label(struct layout *lo, const struct lay_frag *f)
-{
-	/* A box holds one font: （一） and 1、 mix the CJK and Latin ones. */
-	const struct lay_line *l = &f->label.lines[0];
-	double baseline = lo->y + f->size * 0.88 + (f->pitch - f->size) / 2;
-	size_t from = 0;
-
-	for (size_t i = 1; i <= l->n; i++)
-		if (i == l->n || l->glyphs[i].font != l->glyphs[from].font) {
-			lay_add_glyph_box(lo, l, from, i, f->label_x0, baseline);
-			from = i;
-		}
-}
-
-/*
- * Places f's lines from the current position, keeping two lines together at
- * a page's foot and head (孤行不成页), then its anchor over its first line.
- * fresh: it was moved to this page or column, and the space above it is dropped.
- */
-static void
-place_frag(struct layout *lo, struct lay_frag *f, int fresh)
-{
-	struct lay_para *para = &f->para;
-	size_t placed = 0, fit, take, first = lo->out->n;
-	double pitch = f->pitch;
-
-	if (lo->y > lo->ps->top && !fresh)
-		lo->y += f->before;
-	while (placed < para->nlines) {
-		size_t left = para->nlines - placed;
-		double notes = 0, need;
-		/* Lines fit while they and the notes they refer to fit. */
-		for (fit = 0; fit < left; fit++) {
-			need = lo->nnotes > 0 ? lay_notes_need(lo, &para->lines[placed + fit],
-			    notes > 0) : 0;
-			if (lo->y + (double)(fit + 1) * pitch + notes + need > lay_bottom(lo) + 1e-6)
-				break;
-			notes += need;
-		}
-		take = left;
-		if (fit < left) {
-			take = fit;
-			if (left - take == 1 && take > 0)
-				take--;		/* no last line alone at the head of a page */
-			if (take < 2 && left >= 2)
-				take = 0;	/* no first line alone at the foot of a page */
-			if (take == 0 && lo->y <= lo->ps->top)
-				take = fit > 0 ? fit : 1;	/* a page holds at least something */
-		}
-		for (size_t k = 0; k < take; k++) {
-			struct lay_line *line = &para->lines[placed + k];
-			if (placed + k == 0 && f->label.nlines > 0)
-				place_label(lo, f);
-			double baseline = lay_flow_line(lo, line, f->x0 +
-			    (f->flags & LAY_CENTRE ? (f->measure - line->width) / 2 :
-			    f->flags & LAY_RIGHT ? f->measure - line->width : 0), pitch, f->size);
-			if (!(f->flags & LAY_UNNUMBERED) && line->n > 0)
-				lay_count_line(lo, baseline);
-		}
-		placed += take;
-		if (placed < para->nlines)
-			lay_new_page(lo);
-	}
-	lo->y += f->after;
-	if (f->anchored)
-		lay_add_anchor(lo, first, f->id, f->level, f->title, f->above);
-}
-
-/* The height of the pending fragments, set from the current position. */
-static double
-pending_height(struct layout *lo)
-{
-	double h = 0;
-
-	for (size_t i = 0; i < lo->npending; i++) {
-		const struct lay_frag *f = &lo->pending[i];
-		if (i > 0 || lo->y > lo->ps->top)
-			h += f->before;
-		h += frag_head(lo, f, f->para.nlines) + f->after;
-	}
-	return h;
-}
-
-void
-lay_flow_settle(struct layout *lo, double need)
-{
-	struct lay_frag *pending = lo->pending;
-	size_t n = lo->npending;
-	double h, page;
-	int fresh = 0;
-
-	if (n == 0)
-		return;
-	h = pending_height(lo) + need;
-	page = lay_bottom(lo) - (lo->ncols > 1 ? lo->col_top : lo->ps->top);
-	/* A heading never ends a page: it goes over with what it is kept with, if they fit there. */
-	if (lo->y + h > lay_bottom(lo) + 1e-6 && !at_top(lo) && h <= page + 1e-6) {
-		lay_new_page(lo);
-		fresh = 1;
-	}
-	/* Taken off the list first: what they place settles nothing. */
-	lo->pending = NULL;
-	lo->npending = lo->pcap = 0;
-	for (size_t i = 0; i < n; i++) {
-		place_frag(lo, &pending[i], fresh && i == 0);
-		frag_free(&pending[i]);
-	}
-	free(pending);
-	lo->pending_end = lo->out->n;
-}
-
-/* On a character grid, moves the next line's top down to the next grid line. */
-static void
-snap_to_grid(struct layout *lo, double pitch)
-{
-	double top = lo->ps->top;
-
-	if (lo->ps->grid_chars > 0)
-		lo->y = top + ceil((lo->y - top) / pitch - 1e-6) * pitch;
-}
-
-/*
- * Places f's head box and lines together: on the next page when they do not
- * fit here, where only lines longer than a page break; its anchor is at its
- * head.
- */
-static void
-place_together(struct layout *lo, struct lay_frag *f)
-{
-	const struct lay_page_style *ps = lo->ps;
-	double above = lo->y > ps->top ? f->before : 0;
-	double need = f->head_room + frag_head(lo, f, f->para.nlines);
-	size_t first;
-	struct lay_box *b;
-
-	if (lo->y + above + need > lay_bottom(lo) + 1e-6 && lo->y > ps->top) {
-		lay_new_page(lo);
-		above = 0;
-	}
-	lo->y += above;
-	first = lo->out->n;
-	b = lay_new_box(lo, f->head.kind);
-	f->head.page = b->page;
-	f->head.x += lo->dx;
-	f->head.y += lo->y;
-	*b = f->head;
-	f->head.path = NULL;	/* the box's now */
-	lo->y += f->head_room;
-	if (f->flags & LAY_SNAP)
-		snap_to_grid(lo, f->pitch);
-	for (size_t k = 0; k < f->para.nlines; k++) {
-		struct lay_line *l = &f->para.lines[k];
-		if (lo->y + f->pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
-			lay_new_page(lo);	/* only lines longer than a page get here */
-		double baseline = lay_flow_line(lo, l, f->x0 + (f->flags & LAY_CENTRE ?
-		    (f->measure - l->width) / 2 : f->flags & LAY_RIGHT ? f->measure - l->width : 0),
-		    f->pitch, f->size);
-		if (!(f->flags & LAY_UNNUMBERED))
-			lay_count_line(lo, baseline);
-	}
-	lo->y += f->after;
-	if (f->flags & LAY_SNAP)
-		snap_to_grid(lo, f->pitch);
-	if (f->anchored)
-		lay_add_anchor(lo, first, f->id, f->level, f->title, f->above);
-}
-
-void
-lay_flow_together(struct layout *lo, struct lay_frag *f)
-{
-	/* What is kept with it (a heading) goes with it, and they move over together. */
-	lay_flow_settle(lo, (lo->y > lo->ps->top ? f->before : 0) + f->head_room +
-	    frag_head(lo, f, f->para.nlines));
-	place_together(lo, f);
-	frag_free(f);
-}
-
-void
-lay_flow_drop(struct layout *lo)
-{
-	for (size_t i = 0; i < lo->npending; i++)
-		frag_free(&lo->pending[i]);
-	lo->npending = 0;
-}
-
-static void flow_frag(struct layout *lo, struct lay_frag *f, int keep_next);
-
 void
 lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int keep_next)
 {
@@ -710,41 +466,7 @@ lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int kee
 	}
 	f->borrowed = shape(lo, &st, &f->para);
 	lo->nruns = 0;
-	flow_frag(lo, f, keep_next);
-}
-
-/*
- * Places fragment f, whose lines are set, or keeps it waiting with what
- * follows (keep_next).  f is taken over.
- */
-static void
-flow_frag(struct layout *lo, struct lay_frag *f, int keep_next)
-{
-	size_t have = 0, least;
-
-	/* Lines of body text kept with the headings already. */
-	for (size_t i = 0; i < lo->npending; i++)
-		if (lo->pending[i].flags & LAY_CHAIN)
-			have += lo->pending[i].para.nlines;
-	/* A heading goes with two lines of text: a one-line paragraph is not enough. */
-	if (!keep_next && (f->flags & LAY_CHAIN) && lo->npending > 0)
-		keep_next = have + f->para.nlines < 2;
-	if (keep_next) {
-		lo->pending = mem_grow(lo->pending, &lo->pcap, lo->npending + 1,
-		    sizeof(*lo->pending));
-		lo->pending[lo->npending++] = *f;
-		return;
-	}
-	/*
-	 * What is kept with this goes with its first lines, as many as a page must
-	 * hold, and room for a line of what follows when that makes less than two
-	 * (a list item of one line after a heading).
-	 */
-	least = least_lines(f);
-	lay_flow_settle(lo, frag_head(lo, f, least) + (have + least < 2 && lo->npending > 0 ?
-	    (double)(2 - have - least) * f->pitch : 0));
-	place_frag(lo, f, 0);
-	frag_free(f);
+	lay_flow_frag(lo, ITEM_FRAG, f, keep_next);
 }
 
 void
@@ -853,25 +575,25 @@ set_heading(struct layout *lo, const struct doc_node *n, double x0, double measu
 			buf_printf(&label, "（%s）%s", type, LAY_LINE_BREAK);
 	} else
 		heading_label(n, &label);
-	if (ps->front_roman && !lo->body_started && n->level == 1 &&
-	    doc_attr_get(&n->attr, "number") != NULL) {
-		/* The body's page 1 starts with its first numbered chapter. */
-		lay_flow_settle(lo, 0);
-		lo->body_started = 1;
-		if (lo->out->n > lo->body_first)
-			lay_new_page(lo);
-		lo->out->front_pages = lo->page - 1 - lo->out->cover_pages;
-		lo->out->front_style = ps->front_roman;
-	}
-	/* Chapters on a new (or a right-hand) page when the style or the heading asks. */
-	if ((n->level == 1 && ps->chapter_start != CHAPTER_SAME && lo->ncols == 0) || annex ||
-	    doc_attr_has_class(&n->attr, "new-page") || doc_attr_has_class(&n->attr, "recto")) {
-		lay_flow_settle(lo, 0);
-		if (lo->y > ps->top && lo->out->n > lo->body_first)
-			lay_new_page(lo);
-		if ((ps->chapter_start == CHAPTER_RECTO || doc_attr_has_class(&n->attr, "recto")) &&
-		    lo->page % 2 == 0)
-			lay_new_page(lo);
+	{
+		/*
+		 * The body's page 1 starts with its first numbered chapter (front-roman);
+		 * chapters start a new (or a right-hand) page when the style or the
+		 * heading asks, the style's rule not in columns: where they land is the
+		 * distributor's.
+		 */
+		unsigned start = 0;
+		if (ps->front_roman && n->level == 1 && doc_attr_get(&n->attr, "number") != NULL)
+			start |= ITEM_BODY;
+		if (n->level == 1 && ps->chapter_start != CHAPTER_SAME && !lo->in_columns)
+			start |= ITEM_NEW_PAGE;
+		if (annex || doc_attr_has_class(&n->attr, "new-page") ||
+		    doc_attr_has_class(&n->attr, "recto"))
+			start |= ITEM_ALWAYS;
+		if (ps->chapter_start == CHAPTER_RECTO || doc_attr_has_class(&n->attr, "recto"))
+			start |= ITEM_RECTO;
+		if (start & (ITEM_BODY | ITEM_NEW_PAGE | ITEM_ALWAYS))
+			lay_flow_add(lo, ITEM_CHAPTER)->flags = start;
 	}
 	if (label.len > 0 && doc_attr_has_class(&n->attr, "term")) {
 		/* A GB/T 1.1 term entry: the number on a line of its own, above the term. */
@@ -980,7 +702,6 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
 	in.measure -= hang;
 	in.depth++;
 	for (item = list->first; item != NULL; item = item->next, number++) {
-		size_t before = lo->out->n;
 		struct lay_label lab;
 		if (list->flags & DOC_ORDERED)
 			list_label(list, number, label, sizeof(label));
@@ -996,51 +717,14 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
 		lab.x0 = x0;
 		lay_para_set(&run, 1, &st, &lab.para);
 		/*
-		 * An item that opens with a paragraph or a code block gives it the
-		 * label: its fragment sets it beside its first line, wherever the
-		 * flow puts that line.
+		 * The first thing the item sets takes the label, whatever it is (a
+		 * paragraph, code, a table, a nested list's first item, which takes
+		 * its own too): the distributor sets it beside its first line, or
+		 * its image, wherever that goes.
 		 */
-		if (item->first != NULL && (item->first->type == DOC_PARA ||
-		    item->first->type == DOC_CODEBLOCK) && lab.para.nlines > 0) {
-			const struct doc_node *n;
-			in.label = &lab;
-			n = lay_set_block(lo, item->first, &in);
-			in.label = NULL;
-			if (n != NULL && !lo->failed)
-				lay_set_blocks(lo, n->next, &in);
-		} else
-			lay_set_blocks(lo, item->first, &in);
-		if (lab.taken)
-			continue;
-		/*
-		 * Otherwise (an item opening with a table, a figure, a list)
-		 * the label goes on the first box the item set.  Headings kept
-		 * with the item went before its first line.
-		 */
-		if (lo->pending_end > before && lo->pending_end <= lo->out->n)
-			before = lo->pending_end;
-		if (lo->out->n > before) {
-			struct lay_box first = lo->out->boxes[before];
-			struct lay_para para = lab.para;
-			int page = lo->page;
-			double y = lo->y;
-			memset(&lab.para, 0, sizeof(lab.para));
-			if (para.nlines > 0) {
-				/* A box holds one font: （一） and 1、 mix the CJK and Latin ones. */
-				const struct lay_line *l = &para.lines[0];
-				size_t from = 0, i;
-				lo->page = first.page;
-				for (i = 1; i <= l->n; i++)
-					if (i == l->n || l->glyphs[i].font != l->glyphs[from].font) {
-						lay_add_glyph_box(lo, l, from, i, x0, first.y);
-						from = i;
-					}
-				lo->page = page;
-			}
-			lo->y = y;
-			lay_para_free(&para);
-		}
-		lay_para_free(&lab.para);
+		lay_flow_label(lo, &lab);
+		lay_set_blocks(lo, item->first, &in);
+		lay_flow_labels_drop(lo);	/* an item that set nothing */
 	}
 }
 
@@ -1051,7 +735,7 @@ set_list(struct layout *lo, const struct doc_node *list, const struct lay_region
  */
 static void
 set_code(struct layout *lo, const struct doc_node *n, double x0, double measure, struct look f,
-    unsigned given, struct lay_label *label)
+    unsigned given)
 {
 	const struct lay_page_style *ps = lo->ps;
 	struct lay_frag frag;
@@ -1106,14 +790,7 @@ set_code(struct layout *lo, const struct doc_node *n, double x0, double measure,
 		free(frag.para.lines);
 		return;
 	}
-	if (label != NULL && !label->taken) {
-		/* A list item opening with code: its label goes with the code's first line. */
-		frag.label = label->para;
-		frag.label_x0 = label->x0;
-		memset(&label->para, 0, sizeof(label->para));
-		label->taken = 1;
-	}
-	flow_frag(lo, &frag, 0);
+	lay_flow_frag(lo, ITEM_FRAG, &frag, 0);
 }
 
 /* Which n columns a Div asks for with a class .columns-N (2 to 4), or 0. */
@@ -1144,7 +821,6 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 	switch (n->type) {
 	case DOC_PARA:
 		if (doc_attr_has_class(&n->attr, "index-entry")) {
-			lay_flow_settle(lo, 2 * pitch);
 			lay_set_toc_entry(lo, n, r);
 			break;
 		}
@@ -1179,22 +855,6 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 			lay_flush_paragraph(lo, x0, measure, 0, ps->size, pitch, LAY_RIGHT | given, 0);
 			break;
 		}
-		if (r->label != NULL && !r->label->taken && lo->nruns > 0) {
-			/* A list item's first paragraph: its label is set with its first line. */
-			struct lay_frag frag;
-			memset(&frag, 0, sizeof(frag));
-			frag.x0 = x0;
-			frag.measure = measure;
-			frag.size = ps->size;
-			frag.pitch = pitch;
-			frag.flags = LAY_JUSTIFY | (unsigned)given;
-			frag.label = r->label->para;
-			frag.label_x0 = r->label->x0;
-			memset(&r->label->para, 0, sizeof(r->label->para));
-			r->label->taken = 1;
-			lay_flow_paragraph(lo, &frag, 0, 0);
-			break;
-		}
 		lay_flush_paragraph(lo, x0, measure, depth == 0 ? ps->indent * ps->size : 0,
 		    ps->size, pitch, LAY_JUSTIFY | (depth == 0 ? LAY_CHAIN : 0) | given, 0);
 		break;
@@ -1218,7 +878,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 		f.cjk = body.cjk;
 		f.latin = lay_get_font(lo, ps->mono, 0, 0);
 		if (f.latin)
-			set_code(lo, n, x0, measure, f, (unsigned)given, r->label);
+			set_code(lo, n, x0, measure, f, (unsigned)given);
 		break;
 	case DOC_HR: {
 		/* A rule half the measure wide, centred in a line's room. */
@@ -1236,43 +896,48 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 		break;
 	}
 	case DOC_DIV: {
-		size_t before = lo->out->n;
+		size_t open = lo->flow.n;
 		int ncols = columns_of(n);
-		if (doc_attr_has_class(&n->attr, "page-break")) {
-			/* An explicit break; .recto ends on a left page so the next is a right one. */
-			lay_flow_settle(lo, 0);
-			if (lo->y > ps->top || lo->col > 0)
-				lay_new_page(lo);
-			if (doc_attr_has_class(&n->attr, "recto") && lo->page % 2 == 0)
-				lay_new_page(lo);
-		} else if (doc_attr_has_class(&n->attr, "toc-entry")) {
-			lay_flow_settle(lo, 2 * pitch);
+		if (n->attr.id)
+			lay_flow_add(lo, ITEM_OPEN);
+		if (doc_attr_has_class(&n->attr, "page-break"))
+			lay_flow_add(lo, ITEM_BREAK)->flags = doc_attr_has_class(&n->attr, "recto") ?
+			    ITEM_RECTO : 0;
+		else if (doc_attr_has_class(&n->attr, "toc-entry"))
 			lay_set_toc_entry(lo, n, r);
-		} else if (doc_attr_has_class(&n->attr, "toc-group"))
+		else if (doc_attr_has_class(&n->attr, "toc-group"))
 			lay_set_toc_group(lo, n, x0, measure, body);
-		else if (ncols > 0 && lo->ncols == 0)
+		else if (ncols > 0 && !lo->in_columns)
 			lay_set_columns(lo, n, ncols, r);
-		else if (doc_attr_has_class(&n->attr, "keep"))
-			lay_set_keep(lo, n, r);
-		else if (doc_attr_has_class(&n->attr, "signature")) {
+		else if (doc_attr_has_class(&n->attr, "keep")) {
+			size_t keep = lo->flow.n;
+			lay_flow_add(lo, ITEM_KEEP);
+			lay_set_blocks(lo, n->first, r);
+			lo->flow.v[keep].count = lo->flow.n - keep - 1;
+		} else if (doc_attr_has_class(&n->attr, "signature")) {
 			/* Closing lines, a blank line under the text, each flush right. */
 			lay_flow_settle(lo, 0);
-			if (lo->y > ps->top)
-				lo->y += pitch;
+			lay_flow_add(lo, ITEM_SPACE)->length = pitch;
 			in.flags |= LAY_RIGHT;
 			lay_set_blocks(lo, n->first, &in);
 		} else
 			lay_set_blocks(lo, n->first, r);
-		if (n->attr.id)
-			lay_add_anchor(lo, before, n->attr.id, 0, NULL, ps->size);
+		if (n->attr.id) {
+			struct lay_item *it = lay_flow_add(lo, ITEM_ANCHOR);
+			it->count = lo->flow.n - 1 - open;
+			it->f.id = n->attr.id;
+			it->f.above = ps->size;
+		}
 		break;
 	}
 	case DOC_TABLE: {
 		const struct doc_node *notes = n->next;
+		struct lay_item *it;
 		if (notes && (notes->type != DOC_DIV ||
 		    !doc_attr_has_class(&notes->attr, "table-notes")))
 			notes = NULL;
-		lay_set_table(lo, n, notes, x0, measure, body);
+		it = lay_flow_add(lo, ITEM_TABLE);
+		it->table = (struct lay_table_args){ n, notes, x0, measure, body };
 		if (notes)
 			n = n->next;
 		break;
@@ -1418,10 +1083,21 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lay_new_page(&lo);
 	lay_set_first_head(&lo);
 	if (body.cjk && body.latin) {
-		struct lay_region page = { ps->left, ps->width - ps->left - ps->right, body, 0, 0, NULL };
-		lay_set_blocks(&lo, doc->root->first, &page);
+		struct lay_region page = { ps->left, ps->width - ps->left - ps->right, body, 0, 0 };
+		/*
+		 * Each of the document's blocks is set into the flow list, then
+		 * placed; the list is freed as it goes, but for the fragments still
+		 * waiting for what follows them.
+		 */
+		for (const struct doc_node *n = doc->root->first; n != NULL && !lo.failed;
+		    n = n->next) {
+			n = lay_set_block(&lo, n, &page);
+			lay_place_items(&lo, 0, lo.flow.n);
+			lay_place_own_pending(&lo);
+			lay_flow_truncate(&lo.flow, 0);
+		}
 	}
-	lay_flow_settle(&lo, 0);	/* a heading last of all */
+	lay_place_settle(&lo, 0);	/* a heading last of all */
 	if (!lo.failed) {
 		lay_set_closing(&lo);
 		lay_set_colophon(&lo);
@@ -1441,8 +1117,11 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 		lay_set_line_numbers(&lo, body);
 		sort_by_page(out);	/* list labels and running heads come after their page's text */
 	}
-	lay_flow_drop(&lo);
+	lay_place_drop(&lo);
 	free(lo.pending);
+	lay_flow_truncate(&lo.flow, 0);
+	free(lo.flow.v);
+	lay_flow_labels_drop(&lo);
 	free(lo.colruns);
 	lay_notes_free(&lo);
 	lay_images_free(&lo);

@@ -1,4 +1,4 @@
-/* Columns balanced at their end, blocks kept on one page, and going back to set something again. */
+/* Columns balanced at their end, by placing their items again from a mark. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,8 +46,6 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 		lo->nnote_boxes--;
 	while (lo->ncolruns > 0 && lo->colruns[lo->ncolruns - 1].from >= m->boxes)
 		lo->ncolruns--;
-	if (lo->pending_end > m->boxes)
-		lo->pending_end = 0;	/* the headings placed since are placed again */
 	lo->page = m->page;
 	lo->col = m->col;
 	lo->y = m->y;
@@ -59,21 +57,16 @@ lay_rewind(struct layout *lo, const struct lay_mark *m)
 	lay_notes_restore(lo, m);
 }
 
-/* Sets blocks [first, end) in the columns, from the current position. */
+/* Places items [from, to) in the columns, from the current position. */
 static void
-set_run(struct layout *lo, const struct doc_node *first, const struct doc_node *end, int ncols,
-    const struct lay_region *col, double gap)
+place_run(struct layout *lo, size_t from, size_t to, const struct lay_cols *cols)
 {
-	const struct doc_node *n;
-	double width = col->measure;
-
-	lo->ncols = ncols;
+	lo->ncols = cols->n;
 	lo->col = 0;
-	lo->col_step = width + gap;
+	lo->col_step = cols->width + cols->gap;
 	lo->col_top = lo->col_deepest = lo->y;
-	for (n = first; n != end && n != NULL && !lo->failed; n = n->next)
-		n = lay_set_block(lo, n, col);
-	lay_flow_settle(lo, 0);	/* a heading last in the run stays in it */
+	lay_place_items(lo, from, to);
+	lay_place_settle(lo, 0);	/* a heading last in the run stays in it */
 }
 
 /* Leaves column mode below the deepest column on this page. */
@@ -88,36 +81,36 @@ end_run(struct layout *lo)
 	lo->balance_page = 0;
 }
 
-/* Records the run set since m: its rules are drawn when the pages are done. */
+/* Records the run placed since m: its rules are drawn when the pages are done. */
 static void
-add_column_rules(struct layout *lo, const struct lay_mark *m, int ncols, double x0,
-    double width, double gap)
+add_column_rules(struct layout *lo, const struct lay_mark *m, const struct lay_cols *cols)
 {
 	if (lo->ps->column_rule <= 0 || lo->out->n == m->boxes)
 		return;
 	lo->colruns = mem_grow(lo->colruns, &lo->crcap, lo->ncolruns + 1, sizeof(*lo->colruns));
 	lo->colruns[lo->ncolruns++] = (struct lay_colrun){ m->boxes, lo->out->n, m->page,
-	    lo->page, ncols, x0, width, gap };
+	    lo->page, cols->n, cols->x0, cols->width, cols->gap };
 }
 
 /*
- * Sets a run of blocks in columns, then sets it again with the columns of its
- * last page made as short as they can be while it still ends on that page:
- * balanced columns, as multicol's do.
+ * Places a run's items in columns, then places them again with the columns
+ * of its last page made as short as they can be while it still ends on that
+ * page: balanced columns, as multicol's do.  The items were set once; only
+ * their placing is tried again.
  */
-static void
-set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_node *end,
-    int ncols, const struct lay_region *col, double gap)
+void
+lay_place_columns(struct layout *lo, size_t from, size_t to, const struct lay_cols *cols)
 {
 	const struct lay_page_style *ps = lo->ps;
 	double pitch = ps->size * ps->leading, top, low, high, full;
+	int ncols = cols->n;
 	struct lay_mark start;
 	int last, tries;
 
 	/* A heading over the columns goes with two lines of the first column. */
-	lay_flow_settle(lo, 2 * pitch);
+	lay_place_settle(lo, 2 * pitch);
 	lay_mark(lo, &start);
-	set_run(lo, first, end, ncols, col, gap);
+	place_run(lo, from, to, cols);
 	last = lo->page;
 	top = last == start.page ? start.y : ps->top;
 	full = lay_bottom(lo);
@@ -132,7 +125,7 @@ set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_n
 		lay_rewind(lo, &start);
 		lo->balance_page = last;
 		lo->balance_y = mid;
-		set_run(lo, first, end, ncols, col, gap);
+		place_run(lo, from, to, cols);
 		if (lo->page == last)
 			high = mid;
 		else
@@ -141,9 +134,9 @@ set_balanced(struct layout *lo, const struct doc_node *first, const struct doc_n
 	lay_rewind(lo, &start);
 	lo->balance_page = last;
 	lo->balance_y = high;
-	set_run(lo, first, end, ncols, col, gap);
+	place_run(lo, from, to, cols);
 	end_run(lo);
-	add_column_rules(lo, &start, ncols, col->x0, col->measure, gap);
+	add_column_rules(lo, &start, cols);
 	lay_mark_free(&start);
 }
 
@@ -171,37 +164,19 @@ lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols,
 	while (n != NULL && !lo->failed) {
 		for (end = n; end != NULL && !spans(end); end = end->next)
 			;
-		if (end != n)
-			set_balanced(lo, n, end, ncols, &col, gap);
+		if (end != n) {
+			size_t at = lo->flow.n;
+			struct lay_item *it = lay_flow_add(lo, ITEM_COLUMNS);
+			it->cols = (struct lay_cols){ ncols, col.x0, col.measure, gap };
+			lo->in_columns = 1;
+			for (const struct doc_node *b = n; b != end && !lo->failed; b = b->next)
+				b = lay_set_block(lo, b, &col);
+			lo->in_columns = 0;
+			lo->flow.v[at].count = lo->flow.n - at - 1;
+		}
 		if (end == NULL)
 			break;
 		lay_set_block(lo, end, r);	/* a heading marked .span */
 		n = end->next;
 	}
-}
-
-void
-lay_set_keep(struct layout *lo, const struct doc_node *div, const struct lay_region *r)
-{
-	struct lay_mark start;
-
-	lay_flow_settle(lo, 2 * lo->ps->size * lo->ps->leading);
-	lay_mark(lo, &start);
-	lo->rewindable++;
-	lay_set_blocks(lo, div->first, r);
-	lay_flow_settle(lo, 0);
-	/*
-	 * It went over a page but started below the top: start it on the next page
-	 * instead, unless that leaves more than a third of this page empty, which is
-	 * worse than a broken keep.
-	 */
-	if (lo->page != start.page && start.y > lo->ps->top + 1e-6 && start.col + 1 >= lo->ncols &&
-	    lo->ps->height - lo->ps->bottom - start.y <= (lo->ps->height - lo->ps->bottom -
-	    lo->ps->top) / 3 + 1e-6) {
-		lay_rewind(lo, &start);
-		lay_new_page(lo);
-		lay_set_blocks(lo, div->first, r);
-	}
-	lo->rewindable--;
-	lay_mark_free(&start);
 }

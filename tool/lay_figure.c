@@ -56,16 +56,6 @@ set_caption(struct layout *lo, const struct doc_node *n, const struct doc_node *
 	return 0;
 }
 
-/* On a character grid, moves the next line's top down to the next grid line. */
-static void
-snap_to_grid(struct layout *lo, double pitch)
-{
-	double top = lo->ps->top;
-
-	if (lo->ps->grid_chars > 0)
-		lo->y = top + ceil((lo->y - top) / pitch - 1e-6) * pitch;
-}
-
 /* A figure's image as checked once: balancing columns sets a figure more than once. */
 struct lay_image {
 	const struct doc_node	*node;		/* the DOC_IMAGE */
@@ -183,7 +173,8 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 	struct img_info info;
 	struct lay_frag frag;
 	char *path = NULL;
-	size_t at = lo->out->n, k;
+	size_t open = lo->flow.n;
+	double area = ps->height - ps->bottom - ps->top;
 
 	if (image != NULL && (path = find_image(lo, image, line, col, &info)) == NULL)
 		return;	/* the build fails; what follows is still set for its messages */
@@ -193,6 +184,8 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 	}
 	caption_h = (double)para.nlines * pitch;
 	if (image == NULL) {
+		if (n->attr.id != NULL)
+			lay_flow_add(lo, ITEM_OPEN);
 		lay_flow_settle(lo, 2 * pitch);
 		/* A figure of another shape (made by a filter): its blocks, then the caption. */
 		in.depth = 1;
@@ -201,9 +194,9 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 	} else {
 		/* Never larger than the style's resolution allows; never wider than the measure
 		   nor taller than a page leaves beside the caption. */
-		room = lay_bottom(lo) - ps->top - caption_h - gap - below;
-		if (room < (lay_bottom(lo) - ps->top) / 4)
-			room = (lay_bottom(lo) - ps->top) / 4;
+		room = area - caption_h - gap - below;
+		if (room < area / 4)
+			room = area / 4;
 		w = info.width * 72.0 / dpi;
 		h = info.height * 72.0 / dpi;
 		image_size(image, measure, &w, &h);
@@ -239,16 +232,22 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 		lay_flow_together(lo, &frag);
 		return;
 	}
-	for (k = 0; k < para.nlines; k++) {
-		struct lay_line *l = &para.lines[k];
-		if (lo->y + pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
-			lay_new_page(lo);	/* only a caption longer than a page gets here */
-		lay_flow_line(lo, l, x0 + (measure - l->width) / 2, pitch, ps->size);
+	/* The caption under the blocks, its lines where they fit. */
+	memset(&frag, 0, sizeof(frag));
+	frag.para = para;
+	frag.x0 = x0;
+	frag.measure = measure;
+	frag.size = ps->size;
+	frag.pitch = pitch;
+	frag.after = below;
+	frag.flags = LAY_CENTRE | LAY_UNNUMBERED;
+	lay_flow_frag(lo, ITEM_LINES, &frag, 0);
+	lay_flow_add(lo, ITEM_SNAP)->length = pitch;
+	if (n->attr.id != NULL) {
+		struct lay_item *it = lay_flow_add(lo, ITEM_ANCHOR);
+		it->count = lo->flow.n - 1 - open;
+		it->f.id = n->attr.id;
+		it->f.above = ps->size;
 	}
-	lo->y += below;
-	snap_to_grid(lo, pitch);
-	if (n->attr.id != NULL)
-		lay_add_anchor(lo, at, n->attr.id, 0, NULL, ps->size);
-	lay_para_free(&para);
 	free(path);
 }

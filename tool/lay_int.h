@@ -28,26 +28,19 @@ struct look {
 #define LAY_SNAP	0x20	/* on a character grid, its lines and what follows it start
 				   on the grid's lines (a figure's caption, the text after it) */
 
+/* A list item's label, set in the indent on its item's first baseline (lay.c's set_list). */
+struct lay_label {
+	struct lay_para	 para;		/* owned */
+	double		 x0;		/* from the column's left */
+};
+
 /*
  * A paragraph set into lines, to be placed as one piece of the flow: its
  * lines break across pages by the widow and orphan rules; one kept with what
  * follows (a heading) waits in the layout's pending list until that is placed.
  */
-/*
- * A list item's label (lay.c's set_list): the first paragraph set in the item
- * takes it into its fragment, which sets it in the indent beside its first
- * line, so the two are never apart (a page or column break).
- */
-struct lay_label {
-	struct lay_para	 para;		/* owned here until taken, then the fragment's */
-	double		 x0;		/* from the column's left */
-	int		 taken;
-};
-
 struct lay_frag {
-	struct lay_para	 para;		/* owned */
-	struct lay_para	 label;		/* owned: a list item's label, beside the first line */
-	double		 label_x0;
+	struct lay_para	 para;		/* owned, unless borrowed */
 	double		 x0, measure, size, pitch;
 	double		 before;	/* space above it, none at a page's top */
 	double		 after;		/* space below it */
@@ -58,15 +51,83 @@ struct lay_frag {
 	int		 level;
 	double		 above;
 	int		 anchored;
-	int		 borrowed;	/* para is the shapes' (lay.c), not its own */
+	int		 borrowed;	/* para is another's: not freed with the fragment */
 	/*
-	 * For lay_flow_together(): a box set above its lines, kept together with
-	 * all of them (a figure's image over its caption, a thematic break's
-	 * rule).  Its x is from the region's left, its y from the fragment's top;
-	 * its path is owned until it is placed.
+	 * For ITEM_TOGETHER: a box set above its lines, kept together with all
+	 * of them (a figure's image over its caption, a thematic break's rule).
+	 * Its x is from the region's left, its y from the fragment's top; its
+	 * path is owned (each placing gives its box a copy).
 	 */
 	struct lay_box	 head;
 	double		 head_room;	/* what the box takes above the lines, space below it included */
+	/* List items' labels, set beside its first line (or its head box); owned. */
+	struct lay_label *labels;
+	size_t		 nlabels;
+};
+
+/*
+ * The flow list: what the blocks are set into (lay.c and the lay_*.c that
+ * set blocks) before anything is placed, and what the distributor
+ * (lay_flow.c) places into pages, columns and note areas.  Setting a block
+ * reads nothing of where it will land; every break is the distributor's.
+ */
+enum lay_item_kind {
+	ITEM_FRAG,	/* f: lines that break across pages by the widow and orphan rules;
+			   keep: it waits for what follows and goes with it */
+	ITEM_TOGETHER,	/* f: a head box over its lines, placed whole */
+	ITEM_LINES,	/* f: lines placed one by one where they fit (a caption under blocks) */
+	ITEM_TABLE,	/* a table (lay_table.c) */
+	ITEM_ENTRY,	/* entry: a contents or index entry (lay_toc.c), kept on one page */
+	ITEM_SETTLE,	/* what waits for what follows goes with `length` points of it */
+	ITEM_BREAK,	/* a page break; flags ITEM_RECTO: then one on a right-hand page */
+	ITEM_CHAPTER,	/* a level-1 heading's start: flags ITEM_NEW_PAGE (when not in
+			   columns), ITEM_ALWAYS (a new page in any case), ITEM_RECTO,
+			   ITEM_BODY (front-roman: the body's page 1 starts here) */
+	ITEM_SPACE,	/* `length` points down, unless at a page's top */
+	ITEM_SNAP,	/* down to a character grid's next line; `length`: its pitch */
+	ITEM_OPEN,	/* where the ITEM_ANCHOR that closes it puts its anchor */
+	ITEM_ANCHOR,	/* f.id's anchor, f.above over the first box set since the
+			   ITEM_OPEN `count` items before it */
+	ITEM_KEEP,	/* the `count` items after it are kept on one page when they fit */
+	ITEM_COLUMNS	/* the `count` items after it are set in cols' balanced columns */
+};
+
+#define ITEM_RECTO	0x1
+#define ITEM_NEW_PAGE	0x2
+#define ITEM_ALWAYS	0x4
+#define ITEM_BODY	0x8
+
+struct lay_table_args {
+	const struct doc_node	*node, *notes;
+	double			 x0, measure;
+	struct look		 body;
+};
+
+/* A run of balanced columns: how many, their width and the gap between them, and where. */
+struct lay_cols {
+	int	 n;
+	double	 x0, width, gap;
+};
+
+struct lay_entry;
+
+struct lay_item {
+	enum lay_item_kind	 kind;
+	unsigned		 flags;
+	int			 keep;
+	double			 length;
+	size_t			 count;
+	size_t			 at;		/* ITEM_OPEN: the first box after it, when placed */
+	struct lay_frag		 f;		/* content items' labels are f's */
+	struct lay_table_args	 table;
+	struct lay_entry	*entry;		/* owned */
+	struct lay_cols		 cols;
+};
+
+/* The flow list's items, in order. */
+struct lay_flow {
+	struct lay_item	*v;		/* owned, with what each item owns */
+	size_t		 n, cap;
 };
 
 /*
@@ -83,7 +144,6 @@ struct lay_region {
 	struct look	 body;
 	int		 depth;
 	unsigned	 flags;
-	struct lay_label *label;	/* borrowed: for its first paragraph, or NULL */
 };
 
 /* A run of balanced columns (lay_columns.c): its rules are drawn last (lay_furniture.c). */
@@ -99,6 +159,13 @@ struct lay_range {
 };
 
 struct lay_shapes;
+
+/* A fragment waiting in the pending list: its item's, or its own once the item is gone. */
+struct lay_pending {
+	struct lay_frag	 f;
+	size_t		 item;		/* in the flow list */
+	int		 owned;
+};
 
 struct layout {
 	const struct doc		*doc;
@@ -119,13 +186,20 @@ struct layout {
 	struct lay_run			*runs;		/* the paragraph being collected */
 	size_t				 nruns, cap;
 	struct look			 body;		/* the body text's fonts */
-	/* Fragments kept with what follows, in order, waiting for it (lay_flow_settle). */
-	struct lay_frag			*pending;
+	/* The blocks set and not yet placed (lay_flow.c). */
+	struct lay_flow			 flow;
+	struct lay_label		*labels;	/* list labels for the next content item */
+	size_t				 nlabels, lcap;
+	int				 in_columns;	/* setting a column run's blocks */
+	/*
+	 * Fragments kept with what follows, in order, waiting for it: shallow
+	 * copies of their items' (lay_place_settle()).
+	 */
+	struct lay_pending		*pending;
 	size_t				 npending, pcap;
+	const struct lay_frag		*armed;		/* whose labels the next line placed gets */
 	/* Paragraphs shaped so far, in this pass and those before (lay.c). */
 	struct lay_shapes		*shapes;	/* the passes' */
-	int				 rewindable;	/* > 0: in a {.keep}, set again from a mark */
-	size_t				 pending_end;	/* the box after the last pending ones placed */
 	/* Footnotes (lay_note.c). */
 	struct lay_note			*notes;		/* the document's, in order */
 	size_t				 nnotes;
@@ -233,7 +307,7 @@ double lay_flow_line(struct layout *lo, struct lay_line *line, double x0, double
 /* Where the type area ends on the current page, from the page top. */
 double lay_bottom(const struct layout *lo);
 /*
- * Sets the collected runs as a paragraph and places its lines (see lay.c);
+ * Sets the collected runs as a paragraph into the flow list (lay_flow.c);
  * flags are LAY_JUSTIFY (1), LAY_CENTRE, LAY_UNNUMBERED; keep_next keeps it
  * with what follows: it is placed with that, or with at least two lines of it.
  */
@@ -246,20 +320,48 @@ void lay_flush_paragraph(struct layout *lo, double x0, double measure, double in
  */
 void lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int keep_next);
 /*
- * Places the fragments kept with what follows, with room for need points of
- * it below them: on the next page (or column) when they and need do not fit
- * here, unless they would not fit on an empty one either.  Every block not set
- * through lay_flush_paragraph() calls it before it places anything.
+ * Appends an item of kind to the flow list and returns it, zeroed but for its
+ * kind; a content item (FRAG, TOGETHER, LINES, TABLE, ENTRY) takes the list
+ * labels waiting.  The pointer is good until the next item is added.
  */
+struct lay_item *lay_flow_add(struct layout *lo, enum lay_item_kind kind);
+/* Appends an ITEM_SETTLE: what waits for what follows goes with need points of it. */
 void lay_flow_settle(struct layout *lo, double need);
 /*
- * Places fragment f with a head box (lay_frag.head) and its lines as one
- * piece, after what is kept with it: on the next page (or column) when it
- * does not fit here and this one is not empty.  f is taken over.
+ * Appends fragment f, whose lines are set, as an item of kind (ITEM_FRAG,
+ * ITEM_TOGETHER, ITEM_LINES); keep: an ITEM_FRAG kept with what follows.
+ * f is taken over.
  */
+void lay_flow_frag(struct layout *lo, enum lay_item_kind kind, struct lay_frag *f, int keep);
+/* Appends fragment f with a head box (lay_frag.head) as an ITEM_TOGETHER; f is taken over. */
 void lay_flow_together(struct layout *lo, struct lay_frag *f);
-/* Drops the pending fragments (a rewind went back before them). */
-void lay_flow_drop(struct layout *lo);
+/* Gives label (taken over) to the next content item added. */
+void lay_flow_label(struct layout *lo, struct lay_label *label);
+/* Drops the labels no item took (an empty list item). */
+void lay_flow_labels_drop(struct layout *lo);
+/* Frees items [from, n) of fl and what they own; fl keeps the rest. */
+void lay_flow_truncate(struct lay_flow *fl, size_t from);
+/*
+ * The distributor: places items [from, to) of the layout's flow list from the
+ * current position.  The items are read, never consumed: placing them again
+ * after a rewind (lay_columns.c) sets the same boxes.
+ */
+void lay_place_items(struct layout *lo, size_t from, size_t to);
+/*
+ * Places the pending fragments, with room for need points of what follows
+ * below them: on the next page (or column) when they and need do not fit
+ * here, unless they would not fit on an empty one either.  Every item not set
+ * through the pending list calls it before it places anything.
+ */
+void lay_place_settle(struct layout *lo, double need);
+/* Hands the pending fragments' items over to them: the flow list is about to be freed. */
+void lay_place_own_pending(struct layout *lo);
+/* Drops the pending fragments. */
+void lay_place_drop(struct layout *lo);
+/* Whether nothing is set yet in the current column (or on the page): no break helps there. */
+int lay_at_top(const struct layout *lo);
+/* On a character grid, moves the next line's top down to the next grid line. */
+void lay_snap_to_grid(struct layout *lo, double pitch);
 /* An anchor for id where the box at index `at` starts, `above` points over it. */
 void lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, const char *title,
     double above);
@@ -292,11 +394,15 @@ void lay_mark_free(struct lay_mark *m);
 /* The footnotes' part of a mark (lay_note.c). */
 void lay_notes_save(const struct layout *lo, struct lay_mark *m);
 void lay_notes_restore(struct layout *lo, const struct lay_mark *m);
-/* Sets the children of a Div {.columns-N}; a heading first in it, or marked .span, spans them. */
+/*
+ * Sets the children of a Div {.columns-N} into the flow list: runs of
+ * balanced columns, between which a heading first in it, or marked .span,
+ * spans them.
+ */
 void lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols,
     const struct lay_region *r);
-/* Sets the children of a Div {.keep} on one page when they fit on one. */
-void lay_set_keep(struct layout *lo, const struct doc_node *div, const struct lay_region *r);
+/* Places items [from, to), set in columns as cols says, balanced on their last page. */
+void lay_place_columns(struct layout *lo, size_t from, size_t to, const struct lay_cols *cols);
 
 /*
  * Sets a table (with its caption, and notes: the Div {.table-notes} after it,
@@ -329,10 +435,15 @@ void lay_uses_free(struct layout *lo);
 /*
  * Sets a contents entry, Div {.toc-entry} (number, title, dot leader, page
  * number), or an index entry, Para {.index-entry} (its text, a dot leader,
- * the page number of its Span {.page-ref}).
+ * the page number of its Span {.page-ref}), into the flow list: an ITEM_ENTRY.
  */
 void lay_set_toc_entry(struct layout *lo, const struct doc_node *div,
     const struct lay_region *r);
+/* Places an ITEM_ENTRY's entry, on one page; its page number is patched later when it can be. */
+void lay_place_entry(struct layout *lo, const struct lay_entry *e);
+/* Its height: its lines'. */
+double lay_entry_height(const struct lay_entry *e);
+void lay_entry_free(struct lay_entry *e);
 /* Sets a contents group label, Div {.toc-group}, kept with the entries after it. */
 void lay_set_toc_group(struct layout *lo, const struct doc_node *div, double x0,
     double measure, struct look body);

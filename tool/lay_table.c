@@ -745,7 +745,7 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	   caption's lines are counted as set (a long one had pushed them past the foot). */
 	caption_h = shape_caption(lo, &t, measure, 0, &caption);
 	keep_h = head_height + (caption_h > 2 * t.pitch ? caption_h : 2 * t.pitch);
-	lay_flow_settle(lo, keep_h + t.pitch);
+	lay_place_settle(lo, keep_h + t.pitch);
 	if (lo->y > ps->top)
 		lo->y += t.size * 0.5;
 	if (lo->y + keep_h > lay_bottom(lo) && lo->y > ps->top)

@@ -203,28 +203,23 @@ dots_before(double first, double step, double x_end)
  * line up.  Returns the index of their box, or SIZE_MAX when none fit.
  */
 static size_t
-add_leader(struct layout *lo, struct look f, double size, double x0, double x, double x_end,
-    double baseline, const char *href)
+add_leader(struct layout *lo, const struct lay_para *dot, double size, double x0, double x,
+    double x_end, double baseline, const char *href)
 {
 	size_t at = SIZE_MAX;
 	double step = size * 0.5;
-	struct lay_para dot;
 	struct lay_line line;
 	size_t n, k;
 	double first;
 
-	lay_add_run(lo, ".", 1, f, size, 0);
-	set_one_line(lo, &dot);
-	if (dot.nlines == 0 || dot.lines[0].n == 0) {
-		lay_para_free(&dot);
+	if (dot->nlines == 0 || dot->lines[0].n == 0)
 		return at;
-	}
 	first = x0 + step * (double)(long)((x - x0) / step + 1);
 	n = dots_before(first, step, x_end);
 	if (n > 0) {
 		line.glyphs = mem_alloc(n * sizeof(*line.glyphs));
 		for (k = 0; k < n; k++) {
-			line.glyphs[k] = dot.lines[0].glyphs[0];
+			line.glyphs[k] = dot->lines[0].glyphs[0];
 			line.glyphs[k].x = first - x0 + (double)k * step;
 			line.glyphs[k].href = href;
 		}
@@ -233,7 +228,6 @@ add_leader(struct layout *lo, struct look f, double size, double x0, double x, d
 		lay_add_glyph_box(lo, &line, 0, n, x0, baseline);
 		free(line.glyphs);
 	}
-	lay_para_free(&dot);
 	return at;
 }
 
@@ -310,22 +304,31 @@ lay_refs_patch(struct layout *lo)
 	return whole;
 }
 
+/*
+ * A contents or index entry set into lines (lay_set_toc_entry()): its marker
+ * and number, its title, its page number and the leader's dot, each shaped
+ * once; lay_place_entry() places them wherever the entry lands.
+ */
+struct lay_entry {
+	struct lay_para	 label, number, lines, dot;	/* owned */
+	struct look	 look;		/* the number's; href: the entry's link, or NULL */
+	double		 x0, measure, indent, label_w, number_w, reserve, title_x;
+	double		 size, pitch;
+	size_t		 use;		/* its page reference among the layout's uses, or SIZE_MAX */
+};
+
 void
 lay_set_toc_entry(struct layout *lo, const struct doc_node *div, const struct lay_region *r)
 {
 	const struct lay_page_style *ps = lo->ps;
-	double x0 = r->x0, measure = r->measure;
-	struct look body = r->body;
 	struct lay_region in = *r;
-	double size = ps->size, pitch = size * ps->leading, em = size;
+	double size = ps->size, em = size;
 	const char *level_attr = doc_attr_get(&div->attr, "level");
 	int level = level_attr ? atoi(level_attr) : 1;
 	const struct doc_node *text, *page_ref, *c, *title;
-	struct lay_para label, number, lines;
-	struct look f = body;
-	double indent, label_w, number_w, reserve, title_x, baseline, end;
+	struct look f = r->body;
+	struct lay_entry *e;
 	const char *page;
-	size_t k, use, leader;
 
 	if ((text = entry_text(div, &page_ref)) == NULL) {
 		in.depth = 1;
@@ -337,8 +340,16 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, const struct la
 		level = 1;
 	if (level > 6)
 		level = 6;
-	indent = (level - 1) * em;
+	e = mem_zalloc(1, sizeof(*e));
+	e->x0 = r->x0;
+	e->measure = r->measure;
+	e->size = size;
+	e->pitch = size * ps->leading;
+	e->indent = (level - 1) * em;
 	f.href = text->type == DOC_LINK ? text->url : NULL;
+	e->look = f;
+	e->look.cjk = r->body.cjk;
+	e->look.latin = r->body.latin;
 
 	/* The marker and number hang before the title; wrapped lines align with the title. */
 	title = text->first;
@@ -346,88 +357,116 @@ lay_set_toc_entry(struct layout *lo, const struct doc_node *div, const struct la
 	    (doc_attr_has_class(&c->attr, "toc-marker") ||
 	    doc_attr_has_class(&c->attr, "toc-number")); c = c->next)
 		lay_collect_runs_from(lo, c->first, NULL, f, size, div->line);
-	label_w = set_one_line(lo, &label);
+	e->label_w = set_one_line(lo, &e->label);
 	title = c;
 	if (title != NULL && title->type == DOC_TEXT && strcmp(title->text, "\u3000") == 0) {
-		label_w += em;
+		e->label_w += em;
 		title = title->next;
-	} else if (label_w > 0)
-		label_w += em * 0.25;
+	} else if (e->label_w > 0)
+		e->label_w += em * 0.25;
 
-	use = page_ref ? lo->nuses : SIZE_MAX;
+	e->use = page_ref ? lo->nuses : SIZE_MAX;
 	page = page_ref ? lay_page_ref(lo, page_ref) : "";
 	lay_add_run(lo, page, strlen(page), f, size, div->line);
-	number_w = set_one_line(lo, &number);
+	e->number_w = set_one_line(lo, &e->number);
+	for (size_t k = 0; k < (e->number.nlines > 0 ? e->number.lines[0].n : 0); k++)
+		e->number.lines[0].glyphs[k].href = f.href;
 	/* Room for a three-digit number and the leader's ends, whatever this one is. */
-	reserve = em * 2.5 > number_w + em ? em * 2.5 : number_w + em;
+	e->reserve = em * 2.5 > e->number_w + em ? em * 2.5 : e->number_w + em;
 
-	title_x = x0 + indent + label_w;
+	e->title_x = e->x0 + e->indent + e->label_w;
 	/* An index entry's page reference comes last in its text: it is set apart. */
 	lay_collect_runs_from(lo, title, page_ref, f, size, div->line);
 	{
-		struct lay_para_style st = { measure - indent - label_w - reserve, 0,
+		struct lay_para_style st = { e->measure - e->indent - e->label_w - e->reserve, 0,
 		    (enum lay_punct)ps->punct, 0, lo->file, lo->fallback, lo->nfallback, lo->text, 0 };
 		if (st.measure < em * 4)
 			st.measure = em * 4;
-		lay_para_set(lo->runs, lo->nruns, &st, &lines);
+		lay_para_set(lo->runs, lo->nruns, &st, &e->lines);
 		lo->nruns = 0;
 	}
-	if (lines.nlines == 0) {
+	if (e->lines.nlines == 0) {
 		/* An entry without a title still shows its number and page. */
-		lines.lines = mem_zalloc(1, sizeof(*lines.lines));
-		lines.nlines = 1;
+		e->lines.lines = mem_zalloc(1, sizeof(*e->lines.lines));
+		e->lines.nlines = 1;
 	}
+	lay_add_run(lo, ".", 1, r->body, size, 0);
+	set_one_line(lo, &e->dot);
+	lay_flow_add(lo, ITEM_ENTRY)->entry = e;
+}
+
+double
+lay_entry_height(const struct lay_entry *e)
+{
+	return (double)e->lines.nlines * e->pitch;
+}
+
+void
+lay_entry_free(struct lay_entry *e)
+{
+	if (e == NULL)
+		return;
+	lay_para_free(&e->label);
+	lay_para_free(&e->number);
+	lay_para_free(&e->lines);
+	lay_para_free(&e->dot);
+	free(e);
+}
+
+void
+lay_place_entry(struct layout *lo, const struct lay_entry *e)
+{
+	const struct lay_page_style *ps = lo->ps;
+	double size = e->size, pitch = e->pitch, em = size, baseline, end;
+	const char *href = e->look.href;
+	size_t k, leader;
+
 	/* An entry stays on one page. */
-	if (lo->y + (double)lines.nlines * pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
+	if (lo->y + (double)e->lines.nlines * pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
 		lay_new_page(lo);
 	baseline = lo->y + size * 0.88 + (pitch - size) / 2;
-	if (label.nlines > 0 && label.lines[0].n > 0) {
-		lay_add_glyph_box(lo, &label.lines[0], 0, label.lines[0].n, x0 + indent, baseline);
-		if (f.href) {
+	if (e->label.nlines > 0 && e->label.lines[0].n > 0) {
+		lay_add_glyph_box(lo, &e->label.lines[0], 0, e->label.lines[0].n, e->x0 + e->indent,
+		    baseline);
+		if (href) {
 			struct lay_box *b = lay_new_box(lo, BOX_LINK);
-			b->x = x0 + indent + lo->dx;
+			b->x = e->x0 + e->indent + lo->dx;
 			b->y = baseline - size * 0.88;
-			b->w = label_w;
+			b->w = e->label_w;
 			b->h = size;
-			b->href = f.href;
+			b->href = href;
 		}
 	}
-	for (k = 0; k < lines.nlines; k++) {
+	for (k = 0; k < e->lines.nlines; k++) {
 		baseline = lo->y + size * 0.88 + (pitch - size) / 2;
-		lay_flow_line(lo, &lines.lines[k], title_x, pitch, size);
+		lay_flow_line(lo, &e->lines.lines[k], e->title_x, pitch, size);
 	}
-	end = title_x + lines.lines[lines.nlines - 1].width;
-	if (number.nlines > 0 && number.lines[0].n > 0) {
-		double number_x = x0 + measure - number_w;
-		leader = add_leader(lo, body, size, x0, end + em * 0.25, number_x - em * 0.25,
-		    baseline, f.href);
-		for (k = 0; k < number.lines[0].n; k++)
-			number.lines[0].glyphs[k].href = f.href;
-		if (use != SIZE_MAX) {
-			struct lay_ref_use *u = &lo->uses[use];
+	end = e->title_x + e->lines.lines[e->lines.nlines - 1].width;
+	if (e->number.nlines > 0 && e->number.lines[0].n > 0) {
+		double number_x = e->x0 + e->measure - e->number_w;
+		leader = add_leader(lo, &e->dot, size, e->x0, end + em * 0.25, number_x - em * 0.25,
+		    baseline, href);
+		if (e->use != SIZE_MAX) {
+			struct lay_ref_use *u = &lo->uses[e->use];
 			u->entry = 1;
-			u->look = f;
-			u->look.cjk = body.cjk;
-			u->look.latin = body.latin;
+			u->look = e->look;
 			u->size = size;
-			u->right = x0 + measure;
-			u->room = reserve - em;
+			u->right = e->x0 + e->measure;
+			u->room = e->reserve - em;
 			u->number_box = lo->out->n;
 			u->leader_box = leader;
 		}
-		lay_add_glyph_box(lo, &number.lines[0], 0, number.lines[0].n, number_x, baseline);
-		if (f.href) {
+		lay_add_glyph_box(lo, &e->number.lines[0], 0, e->number.lines[0].n, number_x,
+		    baseline);
+		if (href) {
 			struct lay_box *b = lay_new_box(lo, BOX_LINK);
 			b->x = end + lo->dx;
 			b->y = baseline - size * 0.88;
-			b->w = x0 + measure - end;
+			b->w = e->x0 + e->measure - end;
 			b->h = size;
-			b->href = f.href;
+			b->href = href;
 		}
 	}
-	lay_para_free(&label);
-	lay_para_free(&number);
-	lay_para_free(&lines);
 }
 
 void
