@@ -317,142 +317,6 @@ lay_bottom(const struct layout *lo)
 	return b;
 }
 
-/*
- * Paragraphs already shaped, by what they were set from (the runs' text,
- * fonts, sizes, marks and links, and the paragraph style): the runs of columns
- * are set again and again while they are balanced, {.keep} twice, and the
- * passes that settle page references set the whole document again; each
- * paragraph is shaped once.  The fragments placed borrow their lines from
- * here.  Only what will be set again is kept: the paragraphs of columns and
- * {.keep}, and all of them when the document has a page reference in running
- * text, which a second pass fills (kept memory is not free: the pages of a
- * long document set once came out a third slower with everything kept).  A
- * paragraph whose shaping said something (a missing glyph) is not kept, so
- * that the last pass says it again; nor is anything once the kept glyphs pass
- * SHAPES_MAX bytes, so that a long document's memory stays bounded.
- */
-#define SHAPES_MAX	(24u << 20)
-
-struct lay_shape {
-	uint64_t	 hash;
-	unsigned char	*key;		/* owned */
-	size_t		 keylen;
-	struct lay_para	 para;		/* owned */
-};
-
-struct lay_shapes {
-	struct lay_shape	*v;	/* open addressing, cap a power of two */
-	size_t			 n, cap;
-	size_t			 bytes;	/* of the glyphs kept */
-	int			 all;	/* every paragraph, not only columns' and keeps' */
-	struct buf		 key;	/* the key being made */
-};
-
-static void
-put(struct buf *b, const void *p, size_t n)
-{
-	buf_put(b, p, n);
-}
-
-static void
-shapes_free(struct lay_shapes *c)
-{
-	if (c == NULL)
-		return;
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->v[i].key != NULL) {
-			free(c->v[i].key);
-			lay_para_free(&c->v[i].para);
-		}
-	free(c->v);
-	buf_free(&c->key);
-	free(c);
-}
-
-/* Finds the slot of key in c: its entry, or the empty slot it would go in. */
-static struct lay_shape *
-shape_slot(struct lay_shape *v, size_t cap, uint64_t hash, const unsigned char *key, size_t len)
-{
-	size_t i = (size_t)hash & (cap - 1);
-
-	while (v[i].key != NULL && (v[i].hash != hash || v[i].keylen != len ||
-	    memcmp(v[i].key, key, len) != 0))
-		i = (i + 1) & (cap - 1);
-	return &v[i];
-}
-
-/*
- * Sets the collected runs by st into *out, as lay_para_set() does, or finds
- * them shaped before.  Returns 1 when *out is borrowed from the shapes (the
- * caller must not free it), 0 when it is the caller's.
- */
-static int
-shape(struct layout *lo, const struct lay_para_style *st, struct lay_para *out)
-{
-	struct lay_shapes *c = lo->shapes;
-	struct lay_shape *slot;
-	uint64_t hash = 14695981039346656037u;
-	size_t i, said, bytes;
-
-	if (c == NULL || c->bytes > SHAPES_MAX || !c->all) {
-		lay_para_set(lo->runs, lo->nruns, st, out);
-		return 0;
-	}
-	buf_reset(&c->key);
-	for (i = 0; i < lo->nruns; i++) {
-		const struct lay_run *r = &lo->runs[i];
-		put(&c->key, &r->len, sizeof(r->len));
-		put(&c->key, r->text, r->len);
-		put(&c->key, &r->cjk, sizeof(r->cjk));
-		put(&c->key, &r->latin, sizeof(r->latin));
-		put(&c->key, &r->size, sizeof(r->size));
-		put(&c->key, &r->line, sizeof(r->line));
-		put(&c->key, &r->deco, sizeof(r->deco));
-		put(&c->key, &r->href, sizeof(r->href));
-		put(&c->key, &r->rise, sizeof(r->rise));
-	}
-	put(&c->key, &st->measure, sizeof(st->measure));
-	put(&c->key, &st->indent, sizeof(st->indent));
-	put(&c->key, &st->punct, sizeof(st->punct));
-	put(&c->key, &st->justify, sizeof(st->justify));
-	put(&c->key, &st->file, sizeof(st->file));
-	for (i = 0; i < c->key.len; i++)
-		hash = (hash ^ (unsigned char)c->key.data[i]) * 1099511628211u;
-	if (c->cap > 0) {
-		slot = shape_slot(c->v, c->cap, hash, (unsigned char *)c->key.data, c->key.len);
-		if (slot->key != NULL) {
-			*out = slot->para;
-			return 1;
-		}
-	}
-	said = msg_held();
-	lay_para_set(lo->runs, lo->nruns, st, out);
-	if (msg_held() != said)
-		return 0;
-	if ((c->n + 1) * 2 > c->cap) {
-		/* Grown to keep it at most half full; the entries moved to their new slots. */
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct lay_shape *v = mem_zalloc(cap, sizeof(*v));
-		for (i = 0; i < c->cap; i++)
-			if (c->v[i].key != NULL)
-				*shape_slot(v, cap, c->v[i].hash, c->v[i].key, c->v[i].keylen) = c->v[i];
-		free(c->v);
-		c->v = v;
-		c->cap = cap;
-	}
-	slot = shape_slot(c->v, c->cap, hash, (unsigned char *)c->key.data, c->key.len);
-	slot->hash = hash;
-	slot->keylen = c->key.len;
-	slot->key = mem_alloc(c->key.len ? c->key.len : 1);
-	memcpy(slot->key, c->key.data, c->key.len);
-	slot->para = *out;
-	for (i = 0, bytes = 0; i < out->nlines; i++)
-		bytes += out->lines[i].n * sizeof(*out->lines[i].glyphs);
-	c->bytes += bytes + c->key.len;
-	c->n++;
-	return 1;
-}
-
 void
 lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int keep_next)
 {
@@ -464,7 +328,7 @@ lay_flow_paragraph(struct layout *lo, struct lay_frag *f, double indent, int kee
 		free(f->title);
 		return;
 	}
-	f->borrowed = shape(lo, &st, &f->para);
+	lay_para_set(lo->runs, lo->nruns, &st, &f->para);
 	lo->nruns = 0;
 	lay_flow_frag(lo, ITEM_FRAG, f, keep_next);
 }
@@ -1045,10 +909,127 @@ sort_by_page(struct lay_doc *out)
  * (NULL: placeholders).  lo keeps the page references set, for the caller
  * to check and free.
  */
+/*
+ * The items of the document's blocks, kept from one pass for the next
+ * (lay_document()).  A document with a page reference in running text is set
+ * at least twice; the next pass sets again only the blocks that show a page
+ * reference or a footnote mark (whose note is the pass's own), or that said
+ * something when set, so that the last pass says it again.  Nothing more is
+ * kept once KEPT_MAX bytes of glyphs are, so that a long document's memory
+ * stays bounded (kept memory is not free: the pages of a long document set
+ * once came out a third slower with everything kept).
+ */
+#define KEPT_MAX	(24u << 20)
+
+struct lay_block {
+	const struct doc_node	*first, *last;	/* the document's blocks it is */
+	size_t			 from, to;	/* its items */
+	int			 again;		/* set it again in the next pass */
+};
+
+struct lay_kept {
+	int			 keep;		/* the document keeps its items */
+	struct lay_flow		 flow;
+	struct lay_block	*blocks;
+	size_t			 nblocks, bcap;
+};
+
+/* Whether block n shows something a pass owns: a page reference, a note's mark. */
+static int
+pass_bound(const struct doc_node *block)
+{
+	const struct doc_node *n = block;
+
+	for (;;) {
+		if (n->type == DOC_NOTEREF ||
+		    (n->type == DOC_SPAN && doc_attr_has_class(&n->attr, "page-ref")))
+			return 1;
+		if (n->first != NULL) {
+			n = n->first;
+			continue;
+		}
+		while (n != block && n->next == NULL)
+			n = n->parent;
+		if (n == block)
+			return 0;
+		n = n->next;
+	}
+}
+
+/* The glyph bytes items [from, to) hold. */
+static size_t
+items_bytes(const struct lay_flow *fl, size_t from, size_t to)
+{
+	size_t bytes = 0;
+
+	for (size_t i = from; i < to; i++)
+		for (size_t k = 0; k < fl->v[i].f.para.nlines; k++)
+			bytes += fl->v[i].f.para.lines[k].n * sizeof(struct lay_glyph);
+	return bytes;
+}
+
+/*
+ * Sets the document's blocks into the flow list and places them, each in
+ * turn.  The items of the blocks kept from the pass before are placed as they
+ * are; the rest are set.  Items not kept are freed as they are placed, but
+ * for the fragments still waiting for what follows them.
+ */
+static void
+set_body(struct layout *lo, const struct lay_region *page, struct lay_kept *kept)
+{
+	struct lay_kept next = { kept->keep, { NULL, 0, 0 }, NULL, 0, 0 };
+	size_t b = 0, bytes = 0, held = 0;	/* items [0, held) are kept */
+	int keeping = kept->keep;
+
+	for (const struct doc_node *n = lo->doc->root->first; n != NULL && !lo->failed;
+	    n = n->next, b++) {
+		struct lay_block blk = { n, n, lo->flow.n, 0, 0 };
+		const struct lay_block *old = b < kept->nblocks && kept->blocks[b].first == n &&
+		    !kept->blocks[b].again ? &kept->blocks[b] : NULL;
+		if (old != NULL) {
+			for (size_t i = old->from; i < old->to; i++) {
+				struct lay_item *it = lay_flow_add(lo, ITEM_OPEN);
+				*it = kept->flow.v[i];
+				memset(&kept->flow.v[i], 0, sizeof(kept->flow.v[i]));
+			}
+			n = blk.last = old->last;
+		} else {
+			size_t said = msg_held();
+			n = blk.last = lay_set_block(lo, n, page);
+			blk.again = msg_held() != said || pass_bound(blk.first) ||
+			    (blk.last != blk.first && pass_bound(blk.last));
+		}
+		blk.to = lo->flow.n;
+		lay_place_items(lo, blk.from, blk.to);
+		if (keeping) {
+			bytes += items_bytes(&lo->flow, blk.from, blk.to);
+			next.blocks = mem_grow(next.blocks, &next.bcap, next.nblocks + 1,
+			    sizeof(*next.blocks));
+			next.blocks[next.nblocks++] = blk;
+			held = lo->flow.n;
+			keeping = bytes <= KEPT_MAX;
+		} else {
+			lay_place_own_pending(lo, held);
+			lay_flow_truncate(&lo->flow, held);
+		}
+	}
+	lay_place_settle(lo, 0);	/* a heading last of all */
+	lay_flow_truncate(&kept->flow, 0);
+	free(kept->flow.v);
+	free(kept->blocks);
+	*kept = next;
+	if (kept->keep) {
+		/* The next pass's items: lo's list is handed over. */
+		lay_flow_truncate(&lo->flow, held);
+		kept->flow = lo->flow;
+		memset(&lo->flow, 0, sizeof(lo->flow));
+	}
+}
+
 static int
 set_document(const struct doc *doc, const struct lay_page_style *ps,
     struct font_set *fonts, unsigned flags, const struct lay_refs *refs,
-    struct lay_shapes *shapes, struct layout *lo_out, struct lay_doc *out)
+    struct lay_kept *kept, struct layout *lo_out, struct lay_doc *out)
 {
 	struct layout lo;
 	struct look body;
@@ -1064,7 +1045,6 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lo.out = out;
 	lo.flags = flags;
 	lo.refs = refs;
-	lo.shapes = shapes;
 	memset(&body, 0, sizeof(body));
 	lo.text = coll_new();
 	lo.fallback = mem_zalloc(ps->nfallback + 1, sizeof(*lo.fallback));
@@ -1084,20 +1064,8 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lay_set_first_head(&lo);
 	if (body.cjk && body.latin) {
 		struct lay_region page = { ps->left, ps->width - ps->left - ps->right, body, 0, 0 };
-		/*
-		 * Each of the document's blocks is set into the flow list, then
-		 * placed; the list is freed as it goes, but for the fragments still
-		 * waiting for what follows them.
-		 */
-		for (const struct doc_node *n = doc->root->first; n != NULL && !lo.failed;
-		    n = n->next) {
-			n = lay_set_block(&lo, n, &page);
-			lay_place_items(&lo, 0, lo.flow.n);
-			lay_place_own_pending(&lo);
-			lay_flow_truncate(&lo.flow, 0);
-		}
+		set_body(&lo, &page, kept);
 	}
-	lay_place_settle(&lo, 0);	/* a heading last of all */
 	if (!lo.failed) {
 		lay_set_closing(&lo);
 		lay_set_colophon(&lo);
@@ -1181,10 +1149,11 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 {
 	struct lay_refs refs = { NULL, 0 }, next;
 	struct layout lo;
-	struct lay_shapes *shapes = mem_zalloc(1, sizeof(*shapes));
+	struct lay_kept kept;
 	int pass, rc, settled;
 
-	shapes->all = refs_in_text(doc);
+	memset(&kept, 0, sizeof(kept));
+	kept.keep = refs_in_text(doc);
 
 	/*
 	 * Page references (contents, index) show the pages the pass before
@@ -1193,7 +1162,7 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	 */
 	for (pass = 1;; pass++) {
 		msg_hold();
-		rc = set_document(doc, ps, fonts, flags, pass > 1 ? &refs : NULL, shapes, &lo, out);
+		rc = set_document(doc, ps, fonts, flags, pass > 1 ? &refs : NULL, &kept, &lo, out);
 		if (rc != 0 || lo.nuses == 0)
 			break;
 		if (lo.refs_patched) {
@@ -1220,7 +1189,9 @@ lay_document(const struct doc *doc, const struct lay_page_style *ps,
 	msg_release(1);
 	lay_uses_free(&lo);
 	lay_refs_free(&refs);
-	shapes_free(shapes);
+	lay_flow_truncate(&kept.flow, 0);
+	free(kept.flow.v);
+	free(kept.blocks);
 	return rc;
 }
 

@@ -19,8 +19,7 @@ labels_free(struct lay_label *v, size_t n)
 static void
 frag_free(struct lay_frag *f)
 {
-	if (!f->borrowed)
-		lay_para_free(&f->para);
+	lay_para_free(&f->para);
 	free(f->title);
 	free(f->head.path);
 	labels_free(f->labels, f->nlabels);
@@ -301,10 +300,10 @@ lay_place_settle(struct layout *lo, double need)
 }
 
 void
-lay_place_own_pending(struct layout *lo)
+lay_place_own_pending(struct layout *lo, size_t from)
 {
 	for (size_t i = 0; i < lo->npending; i++)
-		if (!lo->pending[i].owned) {
+		if (!lo->pending[i].owned && lo->pending[i].item >= from) {
 			struct lay_item *it = &lo->flow.v[lo->pending[i].item];
 			lo->pending[i].owned = 1;
 			memset(&it->f, 0, sizeof(it->f));

@@ -40,7 +40,7 @@ struct lay_label {
  * follows (a heading) waits in the layout's pending list until that is placed.
  */
 struct lay_frag {
-	struct lay_para	 para;		/* owned, unless borrowed */
+	struct lay_para	 para;		/* owned */
 	double		 x0, measure, size, pitch;
 	double		 before;	/* space above it, none at a page's top */
 	double		 after;		/* space below it */
@@ -51,7 +51,6 @@ struct lay_frag {
 	int		 level;
 	double		 above;
 	int		 anchored;
-	int		 borrowed;	/* para is another's: not freed with the fragment */
 	/*
 	 * For ITEM_TOGETHER: a box set above its lines, kept together with all
 	 * of them (a figure's image over its caption, a thematic break's rule).
@@ -158,8 +157,6 @@ struct lay_range {
 	size_t	 from, to;
 };
 
-struct lay_shapes;
-
 /* A fragment waiting in the pending list: its item's, or its own once the item is gone. */
 struct lay_pending {
 	struct lay_frag	 f;
@@ -198,8 +195,6 @@ struct layout {
 	struct lay_pending		*pending;
 	size_t				 npending, pcap;
 	const struct lay_frag		*armed;		/* whose labels the next line placed gets */
-	/* Paragraphs shaped so far, in this pass and those before (lay.c). */
-	struct lay_shapes		*shapes;	/* the passes' */
 	/* Footnotes (lay_note.c). */
 	struct lay_note			*notes;		/* the document's, in order */
 	size_t				 nnotes;
@@ -354,8 +349,8 @@ void lay_place_items(struct layout *lo, size_t from, size_t to);
  * through the pending list calls it before it places anything.
  */
 void lay_place_settle(struct layout *lo, double need);
-/* Hands the pending fragments' items over to them: the flow list is about to be freed. */
-void lay_place_own_pending(struct layout *lo);
+/* Hands the pending fragments of items from on over to them: those items are about to be freed. */
+void lay_place_own_pending(struct layout *lo, size_t from);
 /* Drops the pending fragments. */
 void lay_place_drop(struct layout *lo);
 /* Whether nothing is set yet in the current column (or on the page): no break helps there. */
