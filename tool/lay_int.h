@@ -28,7 +28,7 @@ struct look {
 #define LAY_SNAP	0x20	/* on a character grid, its lines and what follows it start
 				   on the grid's lines (a figure's caption, the text after it) */
 
-/* A list item's label, set in the indent on its item's first baseline (lay.c's set_list). */
+/* A list item's label, set in the indent on its item's first baseline (lay_blocks.c's set_list). */
 struct lay_label {
 	struct lay_para	 para;		/* owned */
 	double		 x0;		/* from the column's left */
@@ -65,7 +65,7 @@ struct lay_frag {
 };
 
 /*
- * The flow list: what the blocks are set into (lay.c and the lay_*.c that
+ * The flow list: what the blocks are set into (lay_blocks.c and the lay_*.c that
  * set blocks) before anything is placed, and what the distributor
  * (lay_flow.c) places into pages, columns and note areas.  Setting a block
  * reads nothing of where it will land; every break is the distributor's.
