@@ -213,7 +213,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 		lay_set_colophon(&lo);
 	}
 	/* Notes still to set go on pages of their own. */
-	lo.text_done = 1;
+	lo.at.text_done = 1;
 	while (lo.ncarry > 0 && !lo.failed)
 		lay_new_page(&lo);
 	lay_notes_flush(&lo);

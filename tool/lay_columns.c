@@ -8,16 +8,9 @@
 void
 lay_mark(const struct layout *lo, struct lay_mark *m)
 {
+	m->at = lo->at;
 	m->boxes = lo->out->n;
-	m->page = lo->page;
 	m->pages = lo->out->pages;
-	m->col = lo->col;
-	m->y = lo->y;
-	m->dx = lo->dx;
-	m->col_top = lo->col_top;
-	m->col_deepest = lo->col_deepest;
-	m->uses = lo->nuses;
-	m->numbered = lo->nnumbered;
 	lay_notes_save(lo, m);
 }
 
@@ -32,39 +25,26 @@ void
 lay_rewind(struct layout *lo, const struct lay_mark *m)
 {
 	struct lay_doc *out = lo->out;
-	size_t i;
 
-	for (i = m->boxes; i < out->n; i++) {
+	for (size_t i = m->boxes; i < out->n; i++) {
 		free(out->boxes[i].xs);
 		free(out->boxes[i].title);
 		free(out->boxes[i].path);
 	}
 	out->n = m->boxes;
 	out->pages = m->pages;
-	/* Notes and column runs set since are set again. */
-	while (lo->nnote_boxes > 0 && lo->note_boxes[lo->nnote_boxes - 1].from >= m->boxes)
-		lo->nnote_boxes--;
-	while (lo->ncolruns > 0 && lo->colruns[lo->ncolruns - 1].from >= m->boxes)
-		lo->ncolruns--;
-	lo->page = m->page;
-	lo->col = m->col;
-	lo->y = m->y;
-	lo->dx = m->dx;
-	lo->col_top = m->col_top;
-	lo->col_deepest = m->col_deepest;
-	lo->nuses = m->uses;	/* page references set since are set again */
-	lo->nnumbered = m->numbered;
 	lay_notes_restore(lo, m);
+	lo->at = m->at;
 }
 
 /* Places items [from, to) in the columns, from the current position. */
 static void
 place_run(struct layout *lo, size_t from, size_t to, const struct lay_cols *cols)
 {
-	lo->ncols = cols->n;
-	lo->col = 0;
-	lo->col_step = cols->width + cols->gap;
-	lo->col_top = lo->col_deepest = lo->y;
+	lo->at.ncols = cols->n;
+	lo->at.col = 0;
+	lo->at.col_step = cols->width + cols->gap;
+	lo->at.col_top = lo->at.col_deepest = lo->at.y;
 	lay_place_items(lo, from, to);
 	lay_place_settle(lo, 0);	/* a heading last in the run stays in it */
 }
@@ -73,12 +53,12 @@ place_run(struct layout *lo, size_t from, size_t to, const struct lay_cols *cols
 static void
 end_run(struct layout *lo)
 {
-	if (lo->col_deepest > lo->y)
-		lo->y = lo->col_deepest;
-	lo->ncols = 0;
-	lo->col = 0;
-	lo->dx = 0;
-	lo->balance_page = 0;
+	if (lo->at.col_deepest > lo->at.y)
+		lo->at.y = lo->at.col_deepest;
+	lo->at.ncols = 0;
+	lo->at.col = 0;
+	lo->at.dx = 0;
+	lo->at.balance_page = 0;
 }
 
 /* Records the run placed since m: its rules are drawn when the pages are done. */
@@ -87,9 +67,9 @@ add_column_rules(struct layout *lo, const struct lay_mark *m, const struct lay_c
 {
 	if (lo->ps->column_rule <= 0 || lo->out->n == m->boxes)
 		return;
-	lo->colruns = mem_grow(lo->colruns, &lo->crcap, lo->ncolruns + 1, sizeof(*lo->colruns));
-	lo->colruns[lo->ncolruns++] = (struct lay_colrun){ m->boxes, lo->out->n, m->page,
-	    lo->page, cols->n, cols->x0, cols->width, cols->gap };
+	lo->colruns = mem_grow(lo->colruns, &lo->crcap, lo->at.ncolruns + 1, sizeof(*lo->colruns));
+	lo->colruns[lo->at.ncolruns++] = (struct lay_colrun){ m->boxes, lo->out->n, m->at.page,
+	    lo->at.page, cols->n, cols->x0, cols->width, cols->gap };
 }
 
 /*
@@ -111,29 +91,29 @@ lay_place_columns(struct layout *lo, size_t from, size_t to, const struct lay_co
 	lay_place_settle(lo, 2 * pitch);
 	lay_mark(lo, &start);
 	place_run(lo, from, to, cols);
-	last = lo->page;
-	top = last == start.page ? start.y : ps->top;
+	last = lo->at.page;
+	top = last == start.at.page ? start.at.y : ps->top;
 	full = lay_bottom(lo);
 	/* The shortest columns that could hold what the last page has, and the full ones. */
-	low = top + ((double)lo->col * (lo->col_deepest > lo->y ? lo->col_deepest - top :
-	    lo->y - top) + (lo->y - top)) / ncols - pitch;
+	low = top + ((double)lo->at.col * (lo->at.col_deepest > lo->at.y ? lo->at.col_deepest - top :
+	    lo->at.y - top) + (lo->at.y - top)) / ncols - pitch;
 	high = full;
 	if (low < top)
 		low = top;
 	for (tries = 0; tries < 8 && high - low > pitch / 4; tries++) {
 		double mid = (low + high) / 2;
 		lay_rewind(lo, &start);
-		lo->balance_page = last;
-		lo->balance_y = mid;
+		lo->at.balance_page = last;
+		lo->at.balance_y = mid;
 		place_run(lo, from, to, cols);
-		if (lo->page == last)
+		if (lo->at.page == last)
 			high = mid;
 		else
 			low = mid;
 	}
 	lay_rewind(lo, &start);
-	lo->balance_page = last;
-	lo->balance_y = high;
+	lo->at.balance_page = last;
+	lo->at.balance_y = high;
 	place_run(lo, from, to, cols);
 	end_run(lo);
 	add_column_rules(lo, &start, cols);

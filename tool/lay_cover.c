@@ -375,7 +375,7 @@ set_text(struct layout *lo, const struct lay_element *e, const char *text, doubl
 		    e->align == ALIGN_RIGHT ? left + measure - e->x - width :
 		    left + (measure - width) / 2;
 		if (!measure_only) {
-			lo->y = y + (double)i * pitch;
+			lo->at.y = y + (double)i * pitch;
 			lay_place_line(lo, line, x0, size, size);
 		}
 		bottom = y + (double)i * pitch + size;
@@ -502,7 +502,7 @@ lay_set_cover(struct layout *lo)
 		return;
 	lay_new_page(lo);
 	set_elements(lo, ps->cover, ps->ncover, 0, 0);
-	lo->out->cover_pages = lo->page;
+	lo->out->cover_pages = lo->at.page;
 	free(lo->out->cover_label);
 	lo->out->cover_label = ps->cover_label ? mem_strdup(ps->cover_label) : NULL;
 	lo->body_first = lo->out->n;
@@ -517,19 +517,19 @@ lay_set_first_head(struct layout *lo)
 	if (ps->nhead == 0)
 		return;
 	bottom = set_elements(lo, ps->head, ps->nhead, ps->top, 0);
-	lo->y = ps->top;
+	lo->at.y = ps->top;
 	if (ps->body_top > 0)
-		lo->y = ps->body_top;
+		lo->at.y = ps->body_top;
 	else if (bottom > ps->top) {
 		/*
 		 * The gap between two lines under the head; on a character grid the
 		 * next grid line, whose text keeps half that gap at least.
 		 */
-		lo->y = bottom + (pitch - ps->size) / 2;
+		lo->at.y = bottom + (pitch - ps->size) / 2;
 		if (ps->grid_chars > 0)
-			lo->y = ps->top + ceil((bottom - ps->top) / pitch - 1e-6) * pitch;
+			lo->at.y = ps->top + ceil((bottom - ps->top) / pitch - 1e-6) * pitch;
 	}
-	if (lo->y > lay_bottom(lo) - pitch)
+	if (lo->at.y > lay_bottom(lo) - pitch)
 		lay_new_page(lo);	/* a head that fills the page: the body starts on the next */
 	lo->body_first = lo->out->n;
 }
@@ -543,9 +543,9 @@ lay_set_closing(struct layout *lo)
 	if (ps->nclosing == 0)
 		return;
 	/* Room for a few lines at least: a signature is not left alone at a page foot's edge. */
-	if (lo->y > lay_bottom(lo) - 4 * pitch)
+	if (lo->at.y > lay_bottom(lo) - 4 * pitch)
 		lay_new_page(lo);
-	lo->y = set_elements(lo, ps->closing, ps->nclosing, lo->y, 0);
+	lo->at.y = set_elements(lo, ps->closing, ps->nclosing, lo->at.y, 0);
 }
 
 void
@@ -559,7 +559,7 @@ lay_set_colophon(struct layout *lo)
 	/* Its elements run one after the other; the last ends on the type area's bottom edge. */
 	height = set_elements(lo, ps->colophon, ps->ncolophon, 0, 1);
 	top = ps->height - ps->bottom - height;
-	if (lo->y > top)
+	if (lo->at.y > top)
 		lay_new_page(lo);
 	set_elements(lo, ps->colophon, ps->ncolophon, top, 0);
 }

@@ -126,7 +126,7 @@ lay_flow_together(struct layout *lo, struct lay_frag *f)
 int
 lay_at_top(const struct layout *lo)
 {
-	return lo->y <= (lo->ncols > 1 ? lo->col_top : lo->ps->top) + 1e-6;
+	return lo->at.y <= (lo->at.ncols > 1 ? lo->at.col_top : lo->ps->top) + 1e-6;
 }
 
 void
@@ -135,7 +135,7 @@ lay_snap_to_grid(struct layout *lo, double pitch)
 	double top = lo->ps->top;
 
 	if (lo->ps->grid_chars > 0)
-		lo->y = top + ceil((lo->y - top) / pitch - 1e-6) * pitch;
+		lo->at.y = top + ceil((lo->at.y - top) / pitch - 1e-6) * pitch;
 }
 
 /* The room the first n lines of f take, with the notes they refer to. */
@@ -185,12 +185,12 @@ lay_flow_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
 {
 	/* Labels armed for a table's or an entry's first line. */
 	if (lo->armed != NULL) {
-		place_labels(lo, lo->armed, lo->y + size * 0.88 + (pitch - size) / 2);
+		place_labels(lo, lo->armed, lo->at.y + size * 0.88 + (pitch - size) / 2);
 		lo->armed = NULL;
 	}
 	/* Its notes first: they are queued for this page's foot below the line. */
 	if (lo->nnotes > 0)
-		lay_notes_place(lo, line, lo->y + pitch);
+		lay_notes_place(lo, line, lo->at.y + pitch);
 	return lay_place_line(lo, line, x0, pitch, size);
 }
 
@@ -213,8 +213,8 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 	size_t placed = 0, fit, take, first = lo->out->n;
 	double pitch = f->pitch;
 
-	if (lo->y > lo->ps->top && !fresh)
-		lo->y += f->before;
+	if (lo->at.y > lo->ps->top && !fresh)
+		lo->at.y += f->before;
 	while (placed < para->nlines) {
 		size_t left = para->nlines - placed;
 		double notes = 0, need;
@@ -222,7 +222,7 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 		for (fit = 0; fit < left; fit++) {
 			need = lo->nnotes > 0 ? lay_notes_need(lo, &para->lines[placed + fit],
 			    notes > 0) : 0;
-			if (lo->y + (double)(fit + 1) * pitch + notes + need > lay_bottom(lo) + 1e-6)
+			if (lo->at.y + (double)(fit + 1) * pitch + notes + need > lay_bottom(lo) + 1e-6)
 				break;
 			notes += need;
 		}
@@ -233,13 +233,13 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 				take--;		/* no last line alone at the head of a page */
 			if (take < 2 && left >= 2)
 				take = 0;	/* no first line alone at the foot of a page */
-			if (take == 0 && lo->y <= lo->ps->top)
+			if (take == 0 && lo->at.y <= lo->ps->top)
 				take = fit > 0 ? fit : 1;	/* a page holds at least something */
 		}
 		for (size_t k = 0; k < take; k++) {
 			struct lay_line *line = &para->lines[placed + k];
 			if (placed + k == 0)
-				place_labels(lo, f, lo->y + f->size * 0.88 + (pitch - f->size) / 2);
+				place_labels(lo, f, lo->at.y + f->size * 0.88 + (pitch - f->size) / 2);
 			double baseline = lay_flow_line(lo, line, line_x(f, line), pitch, f->size);
 			if (!(f->flags & LAY_UNNUMBERED) && line->n > 0)
 				lay_count_line(lo, baseline);
@@ -248,7 +248,7 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 		if (placed < para->nlines)
 			lay_new_page(lo);
 	}
-	lo->y += f->after;
+	lo->at.y += f->after;
 	if (f->anchored)
 		lay_add_anchor(lo, first, f->id, f->level, f->title, f->above);
 }
@@ -261,7 +261,7 @@ pending_height(struct layout *lo)
 
 	for (size_t i = 0; i < lo->npending; i++) {
 		const struct lay_frag *f = &lo->pending[i].f;
-		if (i > 0 || lo->y > lo->ps->top)
+		if (i > 0 || lo->at.y > lo->ps->top)
 			h += f->before;
 		h += frag_head(lo, f, f->para.nlines) + f->after;
 	}
@@ -280,9 +280,9 @@ lay_place_settle(struct layout *lo, double need)
 	if (n == 0)
 		return;
 	h = pending_height(lo) + need;
-	page = lay_bottom(lo) - (lo->ncols > 1 ? lo->col_top : lo->ps->top);
+	page = lay_bottom(lo) - (lo->at.ncols > 1 ? lo->at.col_top : lo->ps->top);
 	/* A heading never ends a page: it goes over with what it is kept with, if they fit there. */
-	if (lo->y + h > lay_bottom(lo) + 1e-6 && !lay_at_top(lo) && h <= page + 1e-6) {
+	if (lo->at.y + h > lay_bottom(lo) + 1e-6 && !lay_at_top(lo) && h <= page + 1e-6) {
 		lay_new_page(lo);
 		fresh = 1;
 	}
@@ -328,37 +328,37 @@ static void
 place_together(struct layout *lo, const struct lay_frag *f)
 {
 	const struct lay_page_style *ps = lo->ps;
-	double above = lo->y > ps->top ? f->before : 0;
+	double above = lo->at.y > ps->top ? f->before : 0;
 	double need = f->head_room + frag_head(lo, f, f->para.nlines);
 	size_t first;
 	struct lay_box *b;
 
-	if (lo->y + above + need > lay_bottom(lo) + 1e-6 && lo->y > ps->top) {
+	if (lo->at.y + above + need > lay_bottom(lo) + 1e-6 && lo->at.y > ps->top) {
 		lay_new_page(lo);
 		above = 0;
 	}
-	lo->y += above;
+	lo->at.y += above;
 	first = lo->out->n;
-	place_labels(lo, f, lo->y + f->size * 0.88 + (f->pitch - f->size) / 2);
+	place_labels(lo, f, lo->at.y + f->size * 0.88 + (f->pitch - f->size) / 2);
 	b = lay_new_box(lo, f->head.kind);
 	*b = f->head;
-	b->page = lo->page;
-	b->x += lo->dx;
-	b->y += lo->y;
+	b->page = lo->at.page;
+	b->x += lo->at.dx;
+	b->y += lo->at.y;
 	if (f->head.path != NULL)
 		b->path = mem_strdup(f->head.path);	/* each placing's box has its own */
-	lo->y += f->head_room;
+	lo->at.y += f->head_room;
 	if (f->flags & LAY_SNAP)
 		lay_snap_to_grid(lo, f->pitch);
 	for (size_t k = 0; k < f->para.nlines; k++) {
 		struct lay_line *l = &f->para.lines[k];
-		if (lo->y + f->pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
+		if (lo->at.y + f->pitch > lay_bottom(lo) + 1e-6 && lo->at.y > ps->top)
 			lay_new_page(lo);	/* only lines longer than a page get here */
 		double baseline = lay_flow_line(lo, l, line_x(f, l), f->pitch, f->size);
 		if (!(f->flags & LAY_UNNUMBERED))
 			lay_count_line(lo, baseline);
 	}
-	lo->y += f->after;
+	lo->at.y += f->after;
 	if (f->flags & LAY_SNAP)
 		lay_snap_to_grid(lo, f->pitch);
 	if (f->anchored)
@@ -371,13 +371,13 @@ place_lines(struct layout *lo, const struct lay_frag *f)
 {
 	for (size_t k = 0; k < f->para.nlines; k++) {
 		struct lay_line *l = &f->para.lines[k];
-		if (lo->y + f->pitch > lay_bottom(lo) + 1e-6 && lo->y > lo->ps->top)
+		if (lo->at.y + f->pitch > lay_bottom(lo) + 1e-6 && lo->at.y > lo->ps->top)
 			lay_new_page(lo);	/* only a caption longer than a page gets here */
 		if (k == 0)
-			place_labels(lo, f, lo->y + f->size * 0.88 + (f->pitch - f->size) / 2);
+			place_labels(lo, f, lo->at.y + f->size * 0.88 + (f->pitch - f->size) / 2);
 		lay_flow_line(lo, l, line_x(f, l), f->pitch, f->size);
 	}
-	lo->y += f->after;
+	lo->at.y += f->after;
 }
 
 /*
@@ -468,8 +468,8 @@ place_keep(struct layout *lo, size_t from, size_t to)
 
 	lay_place_settle(lo, 2 * ps->size * ps->leading);
 	h = items_height(lo, from, to);
-	if (!lay_at_top(lo) && lo->y + h > lay_bottom(lo) + 1e-6 && lo->col + 1 >= lo->ncols &&
-	    ps->height - ps->bottom - lo->y <= area / 3 + 1e-6)
+	if (!lay_at_top(lo) && lo->at.y + h > lay_bottom(lo) + 1e-6 && lo->at.col + 1 >= lo->at.ncols &&
+	    ps->height - ps->bottom - lo->at.y <= area / 3 + 1e-6)
 		lay_new_page(lo);
 	lay_place_items(lo, from, to);
 	lay_place_settle(lo, 0);
@@ -481,19 +481,19 @@ place_chapter(struct layout *lo, unsigned flags)
 {
 	const struct lay_page_style *ps = lo->ps;
 
-	if ((flags & ITEM_BODY) && !lo->body_started) {
+	if ((flags & ITEM_BODY) && !lo->at.body_started) {
 		lay_place_settle(lo, 0);
-		lo->body_started = 1;
+		lo->at.body_started = 1;
 		if (lo->out->n > lo->body_first)
 			lay_new_page(lo);
-		lo->out->front_pages = lo->page - 1 - lo->out->cover_pages;
+		lo->out->front_pages = lo->at.page - 1 - lo->out->cover_pages;
 		lo->out->front_style = ps->front_roman;
 	}
-	if ((flags & ITEM_ALWAYS) || ((flags & ITEM_NEW_PAGE) && lo->ncols == 0)) {
+	if ((flags & ITEM_ALWAYS) || ((flags & ITEM_NEW_PAGE) && lo->at.ncols == 0)) {
 		lay_place_settle(lo, 0);
-		if (lo->y > ps->top && lo->out->n > lo->body_first)
+		if (lo->at.y > ps->top && lo->out->n > lo->body_first)
 			lay_new_page(lo);
-		if ((flags & ITEM_RECTO) && lo->page % 2 == 0)
+		if ((flags & ITEM_RECTO) && lo->at.page % 2 == 0)
 			lay_new_page(lo);
 	}
 }
@@ -511,7 +511,7 @@ lay_place_items(struct layout *lo, size_t from, size_t to)
 			break;
 		case ITEM_TOGETHER:
 			/* What is kept with it (a heading) goes with it, and they move over together. */
-			lay_place_settle(lo, (lo->y > ps->top ? it->f.before : 0) + it->f.head_room +
+			lay_place_settle(lo, (lo->at.y > ps->top ? it->f.before : 0) + it->f.head_room +
 			    frag_head(lo, &it->f, it->f.para.nlines));
 			place_together(lo, &it->f);
 			break;
@@ -537,17 +537,17 @@ lay_place_items(struct layout *lo, size_t from, size_t to)
 		case ITEM_BREAK:
 			/* An explicit break; .recto ends on a left page so the next is a right one. */
 			lay_place_settle(lo, 0);
-			if (lo->y > ps->top || lo->col > 0)
+			if (lo->at.y > ps->top || lo->at.col > 0)
 				lay_new_page(lo);
-			if ((it->flags & ITEM_RECTO) && lo->page % 2 == 0)
+			if ((it->flags & ITEM_RECTO) && lo->at.page % 2 == 0)
 				lay_new_page(lo);
 			break;
 		case ITEM_CHAPTER:
 			place_chapter(lo, it->flags);
 			break;
 		case ITEM_SPACE:
-			if (lo->y > ps->top)
-				lo->y += it->length;
+			if (lo->at.y > ps->top)
+				lo->at.y += it->length;
 			break;
 		case ITEM_SNAP:
 			lay_snap_to_grid(lo, it->length);

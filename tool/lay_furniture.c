@@ -76,7 +76,7 @@ set_running(struct layout *lo, struct look body, const char *text, double size,
 	struct lay_para_style st = { measure, 0, (enum lay_punct)ps->punct, 0, lo->file,
 	    lo->fallback, lo->nfallback, lo->text, 0 };
 	struct lay_para para;
-	int odd = lo->page % 2 == 1;
+	int odd = lo->at.page % 2 == 1;
 
 	/* Keys a page lacks ("{issue}　{section}") leave no blank at either end. */
 	while (run.len >= 3 && memcmp(run.text, "\u3000", 3) == 0) {
@@ -164,7 +164,7 @@ lay_set_heads(struct layout *lo, struct look body)
 		const char *head = opens[p] ? opens[p] : section;
 		if (begun[p])
 			section = begun[p];
-		lo->page = p;
+		lo->at.page = p;
 		buf_reset(&page);
 		lay_page_label(lo->out, p, &page);
 		if (ps->header && !(first && ps->first_page != FIRST_SAME)) {
@@ -201,7 +201,7 @@ lay_set_heads(struct layout *lo, struct look body)
 static int
 in_notes(const struct layout *lo, size_t i)
 {
-	size_t lo_i = 0, hi = lo->nnote_boxes;
+	size_t lo_i = 0, hi = lo->at.nnote_boxes;
 
 	/* The ranges are in box order: a binary search. */
 	while (lo_i < hi) {
@@ -211,16 +211,16 @@ in_notes(const struct layout *lo, size_t i)
 		else
 			hi = mid;
 	}
-	return lo_i < lo->nnote_boxes && lo->note_boxes[lo_i].from <= i;
+	return lo_i < lo->at.nnote_boxes && lo->note_boxes[lo_i].from <= i;
 }
 
 void
 lay_set_column_rules(struct layout *lo)
 {
 	double rule = lo->ps->column_rule;
-	int keep = lo->page;
+	int keep = lo->at.page;
 
-	for (size_t r = 0; r < lo->ncolruns; r++) {
+	for (size_t r = 0; r < lo->at.ncolruns; r++) {
 		const struct lay_colrun *cr = &lo->colruns[r];
 		for (int page = cr->first_page; page <= cr->last_page; page++) {
 			double top = 1e9, bottom = -1e9;
@@ -243,11 +243,11 @@ lay_set_column_rules(struct layout *lo)
 			}
 			if (!beyond_first)
 				continue;
-			lo->page = page;
+			lo->at.page = page;
 			for (int k = 1; k < cr->ncols; k++)
 				lay_add_rule(lo, cr->x0 + k * (cr->width + cr->gap) - cr->gap / 2 -
 				    rule / 2, top, rule, bottom - top);
 		}
 	}
-	lo->page = keep;
+	lo->at.page = keep;
 }

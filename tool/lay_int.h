@@ -157,6 +157,35 @@ struct lay_range {
 	size_t	 from, to;
 };
 
+/*
+ * Where the distributor stands: everything placing changes but the boxes
+ * themselves and the notes waiting for a page's foot, so that going back to
+ * a mark (lay_columns.c) is a copy of it.  The counts are of the layout's
+ * arrays that placing appends to.
+ */
+struct lay_cursor {
+	double	 y;		/* next line's top, from the page top */
+	int	 page;
+	int	 body_started;	/* front-roman: the first chapter is set */
+	/* Columns (lay_columns.c). */
+	double	 dx;		/* added to every box's x: the column's offset */
+	int	 ncols;		/* 0 or 1: none */
+	int	 col;		/* the current one, from 0 */
+	double	 col_step;	/* column width plus gap */
+	double	 col_top;	/* where the columns start on this page */
+	double	 col_deepest;	/* the lowest y a full column reached */
+	int	 balance_page;	/* the page whose columns end at balance_y */
+	double	 balance_y;
+	/* Footnotes (lay_note.c). */
+	double	 note_height;	/* the current page's notes, rule included */
+	int	 page_notes;	/* notes begun on the current page */
+	int	 notes_begun;
+	int	 text_done;	/* only notes are left to set */
+	size_t	 nnote_boxes;	/* each page's footnotes set so far (note_boxes) */
+	size_t	 ncolruns;	/* column runs placed (colruns) */
+	size_t	 nnumbered;	/* lines counted for line numbers (numbered) */
+};
+
 /* A fragment waiting in the pending list: its item's, or its own once the item is gone. */
 struct lay_pending {
 	struct lay_frag	 f;
@@ -171,10 +200,8 @@ struct layout {
 	const struct lay_page_style	*ps;
 	struct font_set			*set;
 	struct lay_doc			*out;
-	double				 y;		/* next line's top, from the page top */
-	int				 page;
+	struct lay_cursor		 at;		/* where the distributor stands */
 	int				 failed;
-	int				 body_started;	/* front-roman: the first chapter is set */
 	unsigned			 flags;		/* LAY_TRUST_PATHS */
 	size_t				 body_first;	/* the body's first box, after cover and head */
 	struct font			**fallback;	/* the style's fallback fonts */
@@ -200,32 +227,20 @@ struct layout {
 	size_t				 nnotes;
 	struct lay_note_key		*notes_by_num;	/* the notes sorted by number, */
 	struct lay_note_key		*notes_by_href;	/* and by their href's address */
-	double				 note_height;	/* the current page's notes, rule included */
-	int				 page_notes;	/* notes begun on the current page */
 	struct lay_note_part		*note_queue;	/* lines for this page's foot */
 	size_t				 nqueue, qcap;
 	struct lay_note_part		*note_carry;	/* lines left for the next page */
 	size_t				 ncarry, ccap;
-	int				 text_done;	/* only notes are left to set */
-	int				 notes_begun;
 	struct lay_image		*images;	/* figures' images checked so far */
 	size_t				 nimages;
 	const struct doc_node		**wide_tables;	/* tables said to be too wide, owned
 							   (columns may set a table twice) */
 	size_t				 nwide;
 	/* Columns (lay_columns.c). */
-	struct lay_colrun		*colruns;	/* the runs set, for their rules */
-	size_t				 ncolruns, crcap;
-	struct lay_range		*note_boxes;	/* each page's footnotes, set so far */
-	size_t				 nnote_boxes, nbcap;
-	double				 dx;		/* added to every box's x: the column's offset */
-	int				 ncols;		/* 0 or 1: none */
-	int				 col;		/* the current one, from 0 */
-	double				 col_step;	/* column width plus gap */
-	double				 col_top;	/* where the columns start on this page */
-	double				 col_deepest;	/* the lowest y a full column reached */
-	int				 balance_page;	/* the page whose columns end at balance_y */
-	double				 balance_y;
+	struct lay_colrun		*colruns;	/* the runs set, for their rules: at.ncolruns */
+	size_t				 crcap;
+	struct lay_range		*note_boxes;	/* each page's footnotes, set so far: at.nnote_boxes */
+	size_t				 nbcap;
 	/* Page references (lay_toc.c). */
 	const struct lay_refs		*refs;		/* the pass before's page labels; NULL
 							   in the first pass */
@@ -234,8 +249,8 @@ struct layout {
 	int				 refs_patched;	/* lay_refs_patch() filled them all */
 	/* Line numbers (lay_lines.c). */
 	int				 line_every;	/* number every Nth line; 0: none */
-	struct lay_numbered		*numbered;	/* baselines of the lines to number */
-	size_t				 nnumbered, ncap;
+	struct lay_numbered		*numbered;	/* baselines of the lines to number: at.nnumbered */
+	size_t				 ncap;
 };
 
 /* A body text line that counts for the line numbers. */
@@ -253,17 +268,14 @@ struct lay_refs {
 	size_t		 n;
 };
 
-/* Where the layout stands, to set something again from there (lay_columns.c). */
+/* Where the layout stands, to place something again from there (lay_columns.c). */
 struct lay_mark {
-	size_t	 boxes;
-	size_t	 uses;		/* page references set so far */
-	size_t	 numbered;	/* lines counted for line numbers so far */
-	int	 page, pages, col;
-	double	 y, dx, col_top, col_deepest, note_height;
-	/* The footnotes' state, owned: lay_mark_free() frees it. */
-	int	 notes_begun, page_notes;
-	struct lay_note_part *queue, *carry;
-	size_t	 nqueue, ncarry;
+	struct lay_cursor	 at;
+	size_t			 boxes;
+	int			 pages;
+	/* The notes waiting for a page's foot, owned: lay_mark_free() frees them. */
+	struct lay_note_part	*queue, *carry;
+	size_t			 nqueue, ncarry;
 };
 
 /* The font of family in the set; NULL (and the layout failed) when it is missing. */

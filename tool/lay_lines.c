@@ -30,9 +30,9 @@ lay_count_line(struct layout *lo, double baseline)
 {
 	if (lo->line_every <= 0)
 		return;
-	lo->numbered = mem_grow(lo->numbered, &lo->ncap, lo->nnumbered + 1,
+	lo->numbered = mem_grow(lo->numbered, &lo->ncap, lo->at.nnumbered + 1,
 	    sizeof(*lo->numbered));
-	lo->numbered[lo->nnumbered++] = (struct lay_numbered){ lo->page, baseline };
+	lo->numbered[lo->at.nnumbered++] = (struct lay_numbered){ lo->at.page, baseline };
 }
 
 static int
@@ -80,15 +80,15 @@ lay_set_line_numbers(struct layout *lo, struct look body)
 	size_t i;
 	int page = 0, count = 0, side, right_aligned;
 
-	if (lo->nnumbered == 0)
+	if (lo->at.nnumbered == 0)
 		return;
 	f.latin = lay_get_font(lo, ps->latin_sans, 0, 0);
 	if (f.latin == NULL)
 		return;
 	/* Lines side by side (columns) share a number; the order is the page's, top down. */
-	qsort(lo->numbered, lo->nnumbered, sizeof(*lo->numbered), by_place);
-	lo->dx = 0;
-	for (i = 0; i < lo->nnumbered; i++) {
+	qsort(lo->numbered, lo->at.nnumbered, sizeof(*lo->numbered), by_place);
+	lo->at.dx = 0;
+	for (i = 0; i < lo->at.nnumbered; i++) {
 		const struct lay_numbered *l = &lo->numbered[i];
 		if (l->page != page) {
 			page = l->page;
@@ -106,7 +106,7 @@ lay_set_line_numbers(struct layout *lo, struct look body)
 		right_aligned = side != ALIGN_RIGHT;
 		x = right_aligned ? ps->left - ps->line_number_gap :
 		    ps->width - ps->right + ps->line_number_gap;
-		lo->page = page;
+		lo->at.page = page;
 		set_number(lo, f, count, x, right_aligned, l->baseline);
 	}
 }

@@ -205,8 +205,8 @@ queue(struct lay_note_part **list, size_t *n, size_t *cap, struct lay_note *note
 static void
 take_lines(struct layout *lo, struct lay_note *note, size_t from, double y)
 {
-	double pitch = note_pitch(lo), sep = lo->note_height > 0 ? 0 : separator(lo);
-	double room = lo->ps->height - lo->ps->bottom - lo->note_height - sep - y;
+	double pitch = note_pitch(lo), sep = lo->at.note_height > 0 ? 0 : separator(lo);
+	double room = lo->ps->height - lo->ps->bottom - lo->at.note_height - sep - y;
 	size_t fit = room > 0 ? (size_t)floor(room / pitch + 1e-6) : 0, left = note->nlines - from;
 
 	if (lo->ncarry > 0)
@@ -219,7 +219,7 @@ take_lines(struct layout *lo, struct lay_note *note, size_t from, double y)
 		fit = left;
 	if (fit > 0) {
 		queue(&lo->note_queue, &lo->nqueue, &lo->qcap, note, from, fit);
-		lo->note_height += sep + (double)fit * pitch;
+		lo->at.note_height += sep + (double)fit * pitch;
 	}
 	if (fit < left)
 		queue(&lo->note_carry, &lo->ncarry, &lo->ccap, note, from + fit, left - fit);
@@ -265,7 +265,7 @@ lay_notes_need(struct layout *lo, const struct lay_line *line, int page_has_note
 			set_note(lo, note);
 		for (k = 0; k < note->nlines; k++)
 			add_refs(lo, &note->lines[k], &list, &n, &cap);
-		if (!page_has_notes && lo->note_height == 0 && need == 0)
+		if (!page_has_notes && lo->at.note_height == 0 && need == 0)
 			need += separator(lo);
 		/* Two lines of a long note are enough here: the rest may go over. */
 		need += (double)(note->nlines < 2 ? note->nlines : 2) * pitch;
@@ -279,12 +279,12 @@ static void
 begin_note(struct layout *lo, struct lay_glyph *g, struct lay_note *note, double y)
 {
 	note->begun = 1;
-	lo->page_notes++;
-	lo->notes_begun++;
+	lo->at.page_notes++;
+	lo->at.notes_begun++;
 	if (lo->ps->footnote_per_page) {
 		/* Circled numbers are all one width: the mark becomes this page's. */
-		uint32_t cp = CIRCLED_ONE + (uint32_t)(lo->page_notes > 20 ? 19 :
-		    lo->page_notes - 1);
+		uint32_t cp = CIRCLED_ONE + (uint32_t)(lo->at.page_notes > 20 ? 19 :
+		    lo->at.page_notes - 1);
 		uint32_t gid = font_glyph(g->font, cp);
 		if (gid != 0) {
 			g->cp = cp;
@@ -380,10 +380,10 @@ lay_notes_flush(struct layout *lo)
 {
 	const struct lay_page_style *ps = lo->ps;
 	double pitch = note_pitch(lo), size = note_size(lo);
-	double y = ps->height - ps->bottom - lo->note_height, dx = lo->dx;
+	double y = ps->height - ps->bottom - lo->at.note_height, dx = lo->at.dx;
 	size_t i, k, from = lo->out->n;
 
-	lo->dx = 0;	/* notes run across the page, whatever column the text is in */
+	lo->at.dx = 0;	/* notes run across the page, whatever column the text is in */
 	if (lo->nqueue > 0) {
 		lay_add_rule(lo, ps->left, y + separator(lo) / 2,
 		    (ps->width - ps->left - ps->right) / 4, 0.5);
@@ -397,22 +397,22 @@ lay_notes_flush(struct layout *lo)
 			b->id = part->note->node->attr.id;
 		}
 		for (k = part->from; k < part->from + part->count; k++) {
-			double saved = lo->y;
-			lo->y = y;
+			double saved = lo->at.y;
+			lo->at.y = y;
 			lay_place_line(lo, &part->note->lines[k], ps->left, pitch, size);
-			lo->y = saved;
+			lo->at.y = saved;
 			y += pitch;
 		}
 	}
-	lo->dx = dx;
+	lo->at.dx = dx;
 	if (lo->out->n > from) {
-		lo->note_boxes = mem_grow(lo->note_boxes, &lo->nbcap, lo->nnote_boxes + 1,
+		lo->note_boxes = mem_grow(lo->note_boxes, &lo->nbcap, lo->at.nnote_boxes + 1,
 		    sizeof(*lo->note_boxes));
-		lo->note_boxes[lo->nnote_boxes++] = (struct lay_range){ from, lo->out->n };
+		lo->note_boxes[lo->at.nnote_boxes++] = (struct lay_range){ from, lo->out->n };
 	}
 	lo->nqueue = 0;
-	lo->note_height = 0;
-	lo->page_notes = 0;
+	lo->at.note_height = 0;
+	lo->at.page_notes = 0;
 }
 
 /* A new page: the lines of notes the last page had no room for come first at its foot. */
@@ -426,7 +426,7 @@ lay_notes_carry(struct layout *lo)
 	lo->ncarry = lo->ccap = 0;
 	for (i = 0; i < n; i++) {
 		/* At most half the page for what is carried over while text needs some. */
-		double from = lo->text_done ? lo->ps->top :
+		double from = lo->at.text_done ? lo->ps->top :
 		    lo->ps->top + (lay_bottom(lo) - lo->ps->top) / 2;
 		take_lines(lo, carry[i].note, carry[i].from, from);
 	}
@@ -436,9 +436,6 @@ lay_notes_carry(struct layout *lo)
 void
 lay_notes_save(const struct layout *lo, struct lay_mark *m)
 {
-	m->notes_begun = lo->notes_begun;
-	m->page_notes = lo->page_notes;
-	m->note_height = lo->note_height;
 	m->nqueue = lo->nqueue;
 	m->ncarry = lo->ncarry;
 	m->queue = mem_alloc((lo->nqueue + 1) * sizeof(*m->queue));
@@ -453,11 +450,8 @@ void
 lay_notes_restore(struct layout *lo, const struct lay_mark *m)
 {
 	/* Notes begin in the order of their numbers, so those begun since are the last ones. */
-	for (int i = m->notes_begun; i < lo->notes_begun && (size_t)i < lo->nnotes; i++)
+	for (int i = m->at.notes_begun; i < lo->at.notes_begun && (size_t)i < lo->nnotes; i++)
 		lo->notes[i].begun = 0;
-	lo->notes_begun = m->notes_begun;
-	lo->page_notes = m->page_notes;
-	lo->note_height = m->note_height;
 	lo->nqueue = lo->ncarry = 0;
 	for (size_t i = 0; i < m->nqueue; i++)
 		queue(&lo->note_queue, &lo->nqueue, &lo->qcap, m->queue[i].note, m->queue[i].from,

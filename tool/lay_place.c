@@ -9,24 +9,24 @@
 void
 lay_new_page(struct layout *lo)
 {
-	if (lo->ncols > 1 && lo->col < lo->ncols - 1) {
+	if (lo->at.ncols > 1 && lo->at.col < lo->at.ncols - 1) {
 		/* In columns the next column comes first. */
-		if (lo->y > lo->col_deepest)
-			lo->col_deepest = lo->y;
-		lo->col++;
-		lo->dx += lo->col_step;
-		lo->y = lo->col_top;
+		if (lo->at.y > lo->at.col_deepest)
+			lo->at.col_deepest = lo->at.y;
+		lo->at.col++;
+		lo->at.dx += lo->at.col_step;
+		lo->at.y = lo->at.col_top;
 		return;
 	}
 	lay_notes_flush(lo);
-	lo->page++;
-	lo->y = lo->ps->top;
-	if (lo->page > lo->out->pages)
-		lo->out->pages = lo->page;
-	if (lo->ncols > 1) {
-		lo->col = 0;
-		lo->dx = 0;
-		lo->col_top = lo->col_deepest = lo->y;
+	lo->at.page++;
+	lo->at.y = lo->ps->top;
+	if (lo->at.page > lo->out->pages)
+		lo->out->pages = lo->at.page;
+	if (lo->at.ncols > 1) {
+		lo->at.col = 0;
+		lo->at.dx = 0;
+		lo->at.col_top = lo->at.col_deepest = lo->at.y;
 	}
 	lay_notes_carry(lo);
 }
@@ -42,7 +42,7 @@ lay_new_box(struct layout *lo, enum lay_box_kind kind)
 	b = &out->boxes[out->n++];
 	memset(b, 0, sizeof(*b));
 	b->kind = kind;
-	b->page = lo->page;
+	b->page = lo->at.page;
 	return b;
 }
 
@@ -51,7 +51,7 @@ lay_add_rule(struct layout *lo, double x, double y, double w, double h)
 {
 	struct lay_box *b = lay_new_box(lo, BOX_RULE);
 
-	b->x = x + lo->dx;
+	b->x = x + lo->at.dx;
 	b->y = y;
 	b->w = w;
 	b->h = h;
@@ -84,7 +84,7 @@ lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, s
 	for (i = from; i < to; i++) {
 		b->gids[i - from] = line->glyphs[i].gid;
 		b->cps[i - from] = line->glyphs[i].cp;
-		b->xs[i - from] = x0 + lo->dx + line->glyphs[i].x;
+		b->xs[i - from] = x0 + lo->at.dx + line->glyphs[i].x;
 	}
 	b->x = b->xs[0];
 	b->y = baseline - line->glyphs[from].rise;
@@ -119,7 +119,7 @@ decorate_line(struct layout *lo, const struct lay_line *line, double x0, double 
 			last = &line->glyphs[i - 1];
 			if (marks[k] == 0) {
 				b = lay_new_box(lo, BOX_LINK);
-				b->x = x0 + lo->dx + first->x;
+				b->x = x0 + lo->at.dx + first->x;
 				b->y = baseline - first->size * 0.88;
 				b->w = last->x + last->advance - first->x;
 				b->h = first->size;
@@ -136,7 +136,7 @@ double
 lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
     double size)
 {
-	double baseline = lo->y + size * 0.88 + (pitch - size) / 2;
+	double baseline = lo->at.y + size * 0.88 + (pitch - size) / 2;
 	size_t i, from = 0;
 
 	for (i = 1; i <= line->n; i++)
@@ -149,17 +149,17 @@ lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double
 		}
 	if (line->n > 0)
 		decorate_line(lo, line, x0, baseline);
-	lo->y += pitch;
+	lo->at.y += pitch;
 	return baseline;
 }
 
 double
 lay_bottom(const struct layout *lo)
 {
-	double b = lo->ps->height - lo->ps->bottom - lo->note_height;
+	double b = lo->ps->height - lo->ps->bottom - lo->at.note_height;
 
-	if (lo->ncols > 1 && lo->page == lo->balance_page && lo->balance_y < b)
-		return lo->balance_y;
+	if (lo->at.ncols > 1 && lo->at.page == lo->at.balance_page && lo->at.balance_y < b)
+		return lo->at.balance_y;
 	return b;
 }
 
@@ -169,13 +169,13 @@ lay_add_anchor(struct layout *lo, size_t at, const char *id, int level, const ch
     double above)
 {
 	struct lay_box *b;
-	int page = lo->page;
+	int page = lo->at.page;
 
 	if (at >= lo->out->n)
 		return;
-	lo->page = lo->out->boxes[at].page;
+	lo->at.page = lo->out->boxes[at].page;
 	b = lay_new_box(lo, BOX_ANCHOR);
-	lo->page = page;
+	lo->at.page = page;
 	b->y = lo->out->boxes[at].y - above;
 	if (b->y < 0)
 		b->y = 0;

@@ -403,7 +403,7 @@ static void
 place_row(struct layout *lo, struct table *t, struct lay_para *cells, size_t from,
     size_t count, double height, int split)
 {
-	double top = lo->y, x = t->x0;
+	double top = lo->at.y, x = t->x0;
 	size_t c, k;
 
 	for (c = 0; c < t->ncols; x += t->width[c], c++) {
@@ -412,9 +412,9 @@ place_row(struct layout *lo, struct table *t, struct lay_para *cells, size_t fro
 		char align = t->aligns && c < strlen(t->aligns) ? t->aligns[c] : 'l';
 		if (n > count)
 			n = count;
-		lo->y = top + t->vpad;
+		lo->at.y = top + t->vpad;
 		if (!split)
-			lo->y += (height - 2 * t->vpad - (double)n * t->pitch) / 2;
+			lo->at.y += (height - 2 * t->vpad - (double)n * t->pitch) / 2;
 		for (k = from; k < from + n; k++) {
 			struct lay_line *line = &cells[c].lines[k];
 			double room = t->width[c] - 2 * t->pad - line->width, dx = 0;
@@ -425,8 +425,8 @@ place_row(struct layout *lo, struct table *t, struct lay_para *cells, size_t fro
 			lay_flow_line(lo, line, x + t->pad + (dx > 0 ? dx : 0), t->pitch, t->size);
 		}
 	}
-	lo->y = top + height;
-	add_boundary(t, lo->y);
+	lo->at.y = top + height;
+	add_boundary(t, lo->at.y);
 }
 
 /* Draws the rules of the table's part on this page and forgets its rows. */
@@ -503,7 +503,7 @@ place_caption(struct layout *lo, const struct table *t, double measure, struct l
 	for (size_t i = 0; i < para->nlines; i++)
 		lay_flow_line(lo, &para->lines[i], t->mx0 + (measure - para->lines[i].width) / 2,
 		    t->pitch, t->size);
-	lo->y += t->size * 0.3;
+	lo->at.y += t->size * 0.3;
 	lay_para_free(para);
 }
 
@@ -545,7 +545,7 @@ report_too_wide(struct layout *lo, const struct table *t, enum table_fit fit, do
 		    "broken anywhere in %.1f pt type, the smallest the style allows "
 		    "(table-min-size), and the measure is %.0f pt; it sticks out %.0f pt "
 		    "to the right%s", t->ncols, need, t->size, measure, need - measure,
-		    lo->dx + t->x0 + need > lo->ps->width ? ", off the page" : "");
+		    lo->at.dx + t->x0 + need > lo->ps->width ? ", off the page" : "");
 }
 
 static void
@@ -564,7 +564,7 @@ continue_table(struct layout *lo, struct table *t, double measure, struct lay_pa
 	close_part(lo, t);
 	lay_new_page(lo);
 	set_caption(lo, t, measure, 1);
-	t->top = lo->y;
+	t->top = lo->at.y;
 	for (r = 0; r < t->nhead; r++) {
 		double h = set_row(lo, t, r, cells);
 		place_row(lo, t, cells, 0, (size_t)-1, h, 0);
@@ -646,24 +646,24 @@ set_notes(struct layout *lo, struct table *t, struct table_notes *tn, double mea
 
 	if (!inside)
 		close_part(lo, t);
-	if (lo->y + height > lay_bottom(lo)) {
+	if (lo->at.y + height > lay_bottom(lo)) {
 		if (inside)
 			continue_table(lo, t, measure, cells);
 		else
 			lay_new_page(lo);
 	}
 	if (inside)
-		t->span_top = lo->y;
-	lo->y += t->vpad;
+		t->span_top = lo->at.y;
+	lo->at.y += t->vpad;
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < paras[i].nlines; k++)
 			lay_flow_line(lo, &paras[i].lines[k], t->x0 + (inside ? t->pad : 0),
 			    t->pitch, t->size);
 		lay_para_free(&paras[i]);
 	}
-	lo->y += t->vpad;
+	lo->at.y += t->vpad;
 	if (inside)
-		add_boundary(t, lo->y);
+		add_boundary(t, lo->at.y);
 	free(paras);
 	tn->paras = NULL;
 }
@@ -746,12 +746,12 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	caption_h = shape_caption(lo, &t, measure, 0, &caption);
 	keep_h = head_height + (caption_h > 2 * t.pitch ? caption_h : 2 * t.pitch);
 	lay_place_settle(lo, keep_h + t.pitch);
-	if (lo->y > ps->top)
-		lo->y += t.size * 0.5;
-	if (lo->y + keep_h > lay_bottom(lo) && lo->y > ps->top)
+	if (lo->at.y > ps->top)
+		lo->at.y += t.size * 0.5;
+	if (lo->at.y + keep_h > lay_bottom(lo) && lo->at.y > ps->top)
 		lay_new_page(lo);
 	place_caption(lo, &t, measure, &caption);
-	t.top = lo->y;
+	t.top = lo->at.y;
 	for (r = 0; r < t.nrows; r++) {
 		size_t from = 0, fit;
 		height = set_row(lo, &t, r, cells);
@@ -761,22 +761,22 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 		 * leaving the notes alone overleaf (if the rows above it stay).
 		 */
 		if (r + 1 == t.nrows && notes != NULL && t.nbound > t.nhead &&
-		    lo->y + height <= lay_bottom(lo) && lo->y + height + tn.height > lay_bottom(lo) &&
+		    lo->at.y + height <= lay_bottom(lo) && lo->at.y + height + tn.height > lay_bottom(lo) &&
 		    height + tn.height <= (lay_bottom(lo) - ps->top) / 2) {
 			free_cells(cells, t.ncols);
 			continue_table(lo, &t, measure, cells);
 			height = set_row(lo, &t, r, cells);
-		} else if (r >= t.nhead && lo->y + height > lay_bottom(lo) && t.nbound > t.nhead)
+		} else if (r >= t.nhead && lo->at.y + height > lay_bottom(lo) && t.nbound > t.nhead)
 		{
 			free_cells(cells, t.ncols);
 			continue_table(lo, &t, measure, cells);
 			height = set_row(lo, &t, r, cells);
 		}
 		/* A row taller than what is left of a fresh page is split between lines. */
-		while (lo->y + height > lay_bottom(lo) + 1e-6) {
+		while (lo->at.y + height > lay_bottom(lo) + 1e-6) {
 			size_t most = 0;
 			/* Lines that fit below; none when a repeated head already fills the page. */
-			double room = (lay_bottom(lo) - lo->y - 2 * t.vpad) / t.pitch + 1e-6;
+			double room = (lay_bottom(lo) - lo->at.y - 2 * t.vpad) / t.pitch + 1e-6;
 			for (c = 0; c < t.ncols; c++)
 				if (cells[c].nlines > most)
 					most = cells[c].nlines;
@@ -796,7 +796,7 @@ lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_n
 	if (notes != NULL)
 		set_notes(lo, &t, &tn, measure, cells);
 	close_part(lo, &t);
-	lo->y += t.size * 0.8;
+	lo->at.y += t.size * 0.8;
 	if (node->attr.id)
 		lay_add_anchor(lo, before, node->attr.id, 0, NULL, t.size);
 	free(cells);

@@ -422,15 +422,15 @@ lay_place_entry(struct layout *lo, const struct lay_entry *e)
 	size_t k, leader;
 
 	/* An entry stays on one page. */
-	if (lo->y + (double)e->lines.nlines * pitch > lay_bottom(lo) + 1e-6 && lo->y > ps->top)
+	if (lo->at.y + (double)e->lines.nlines * pitch > lay_bottom(lo) + 1e-6 && lo->at.y > ps->top)
 		lay_new_page(lo);
-	baseline = lo->y + size * 0.88 + (pitch - size) / 2;
+	baseline = lo->at.y + size * 0.88 + (pitch - size) / 2;
 	if (e->label.nlines > 0 && e->label.lines[0].n > 0) {
 		lay_add_glyph_box(lo, &e->label.lines[0], 0, e->label.lines[0].n, e->x0 + e->indent,
 		    baseline);
 		if (href) {
 			struct lay_box *b = lay_new_box(lo, BOX_LINK);
-			b->x = e->x0 + e->indent + lo->dx;
+			b->x = e->x0 + e->indent + lo->at.dx;
 			b->y = baseline - size * 0.88;
 			b->w = e->label_w;
 			b->h = size;
@@ -438,7 +438,7 @@ lay_place_entry(struct layout *lo, const struct lay_entry *e)
 		}
 	}
 	for (k = 0; k < e->lines.nlines; k++) {
-		baseline = lo->y + size * 0.88 + (pitch - size) / 2;
+		baseline = lo->at.y + size * 0.88 + (pitch - size) / 2;
 		lay_flow_line(lo, &e->lines.lines[k], e->title_x, pitch, size);
 	}
 	end = e->title_x + e->lines.lines[e->lines.nlines - 1].width;
@@ -460,7 +460,7 @@ lay_place_entry(struct layout *lo, const struct lay_entry *e)
 		    baseline);
 		if (href) {
 			struct lay_box *b = lay_new_box(lo, BOX_LINK);
-			b->x = end + lo->dx;
+			b->x = end + lo->at.dx;
 			b->y = baseline - size * 0.88;
 			b->w = e->x0 + e->measure - end;
 			b->h = size;
