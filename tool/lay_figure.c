@@ -56,7 +56,7 @@ set_caption(struct layout *lo, const struct doc_node *n, const struct doc_node *
 	return 0;
 }
 
-/* A figure's image as checked once: balancing columns sets a figure more than once. */
+/* A figure's image as checked: a file that several figures show is read once. */
 struct lay_image {
 	const struct doc_node	*node;		/* the DOC_IMAGE */
 	char			*path;		/* its real path, owned; NULL: unusable */
@@ -72,8 +72,8 @@ lay_images_free(struct layout *lo)
 }
 
 /*
- * The image file of a figure, checked and reported on the first time only:
- * its real path (the caller's copy), or NULL when it cannot be used.
+ * The image file of a figure, checked and reported: its real path (the
+ * caller's copy), or NULL when it cannot be used.
  */
 static char *
 find_image(struct layout *lo, const struct doc_node *image, int line, int col,
