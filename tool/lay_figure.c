@@ -183,6 +183,15 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 		return;
 	}
 	caption_h = (double)para.nlines * pitch;
+	/* The caption's lines, centred under the image or the blocks. */
+	memset(&frag, 0, sizeof(frag));
+	frag.para = para;
+	frag.x0 = x0;
+	frag.measure = measure;
+	frag.size = ps->size;
+	frag.pitch = pitch;
+	frag.after = below;
+	frag.flags = LAY_CENTRE | LAY_UNNUMBERED;
 	if (image == NULL) {
 		if (n->attr.id != NULL)
 			lay_flow_add(lo, ITEM_OPEN);
@@ -208,15 +217,8 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 		 * places whole: a heading before it goes with it, and they move to
 		 * the next page together when they must.
 		 */
-		memset(&frag, 0, sizeof(frag));
-		frag.para = para;
-		frag.x0 = x0;
-		frag.measure = measure;
-		frag.size = ps->size;
-		frag.pitch = pitch;
 		frag.before = pitch * 0.5;
-		frag.after = below;
-		frag.flags = LAY_CENTRE | LAY_UNNUMBERED | LAY_SNAP;
+		frag.flags |= LAY_SNAP;
 		frag.anchored = n->attr.id != NULL;
 		frag.id = n->attr.id;
 		frag.above = ps->size;
@@ -233,14 +235,6 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 		return;
 	}
 	/* The caption under the blocks, its lines where they fit. */
-	memset(&frag, 0, sizeof(frag));
-	frag.para = para;
-	frag.x0 = x0;
-	frag.measure = measure;
-	frag.size = ps->size;
-	frag.pitch = pitch;
-	frag.after = below;
-	frag.flags = LAY_CENTRE | LAY_UNNUMBERED;
 	lay_flow_frag(lo, ITEM_LINES, &frag, 0);
 	lay_flow_add(lo, ITEM_SNAP)->length = pitch;
 	if (n->attr.id != NULL) {
