@@ -298,10 +298,29 @@ void lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols,
 /* Sets the children of a Div {.keep} on one page when they fit on one. */
 void lay_set_keep(struct layout *lo, const struct doc_node *div, const struct lay_region *r);
 
+/* A table shaped for its measure (lay_table.c): caption, rows' cells set into lines, notes. */
+struct lay_table;
 /*
- * Sets a table (with its caption, and notes: the Div {.table-notes} after it,
- * or NULL) at x0 in measure; body is the cells' look.
+ * Shapes table node, with its notes (the Div {.table-notes} after it, or NULL), for a region at x0
+ * in measure; body is the cells' look.  Reads nothing of where it will be placed (lo->y, page,
+ * column).  Says here, once, when it is too wide.  Returns NULL when there is nothing to set (no
+ * rows, a missing font).  The caller owns it: lay_table_free().
  */
+struct lay_table *lay_table_shape(struct layout *lo, const struct doc_node *node,
+    const struct doc_node *notes, double x0, double measure, struct look body);
+/* What a heading before it is kept with: caption, head and first row (and the room below). */
+double lay_table_keep_height(const struct lay_table *t);
+/* Its height set whole, with the space above and below it, as if on one page. */
+double lay_table_height(const struct lay_table *t);
+/*
+ * Places t from the current position as lay_set_table() did: the pending headings settled with
+ * its keep height, rows kept whole across pages (a taller one split between lines), the caption
+ * continued and the head repeated on each new part, the last row kept with the notes, its anchor.
+ * t is read only: placing it again after a rewind sets the same boxes.
+ */
+void lay_table_place(struct layout *lo, const struct lay_table *t);
+void lay_table_free(struct lay_table *t);
+/* lay_table_shape(), lay_table_place(), lay_table_free(). */
 void lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_node *notes,
     double x0, double measure, struct look body);
 /*
