@@ -316,7 +316,8 @@ double lay_table_height(const struct lay_table *t);
  * Places t from the current position as lay_set_table() did: the pending headings settled with
  * its keep height, rows kept whole across pages (a taller one split between lines), the caption
  * continued and the head repeated on each new part, the last row kept with the notes, its anchor.
- * t is read only: placing it again after a rewind sets the same boxes.
+ * t is read only: placing it again after a rewind sets the same boxes (but a per-page footnote
+ * mark in a cell, which lay_flow_line() renumbers for the page its note begins on).
  */
 void lay_table_place(struct layout *lo, const struct lay_table *t);
 void lay_table_free(struct lay_table *t);

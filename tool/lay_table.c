@@ -1,4 +1,7 @@
-/* Tables: column widths from the cells' content, rows kept whole across pages, the head repeated. */
+/*
+ * Tables: shaped once (column widths from the cells' content, every cell set into lines), then
+ * placed from that, rows kept whole across pages and the head repeated.
+ */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -434,7 +437,9 @@ shape_caption(struct layout *lo, const struct lay_table *t, int continued, struc
 /*
  * Warns that a table does not fit the measure even at its smallest type
  * (need wide at least as set): once, though balancing columns may set it
- * again.
+ * again.  Whether it sticks out off the page reads the column's offset
+ * (lo->dx) as it is when the table is shaped: the one thing of its place
+ * shaping reads, and only for the message.
  */
 static void
 report_too_wide(struct layout *lo, const struct lay_table *t, enum table_fit fit, double need,
