@@ -303,14 +303,18 @@ struct lay_table;
 /*
  * Shapes table node, with its notes (the Div {.table-notes} after it, or NULL), for a region at x0
  * in measure; body is the cells' look.  Reads nothing of where it will be placed (lo->y, page,
- * column).  Says here, once, when it is too wide.  Returns NULL when there is nothing to set (no
- * rows, a missing font).  The caller owns it: lay_table_free().
+ * column) but the column's offset (lo->dx), for saying it sticks out off the page.  Says here,
+ * once, when it is too wide.  Returns NULL when there is nothing to set (no rows, a missing font).
+ * The caller owns it: lay_table_free() (which takes NULL too).
  */
 struct lay_table *lay_table_shape(struct layout *lo, const struct doc_node *node,
     const struct doc_node *notes, double x0, double measure, struct look body);
 /* What a heading before it is kept with: caption, head and first row (and the room below). */
 double lay_table_keep_height(const struct lay_table *t);
-/* Its height set whole, with the space above and below it, as if on one page. */
+/*
+ * Its height set whole, with the space above and below it, as if on one page (the space above,
+ * half its type size, is not set at a page's top).
+ */
 double lay_table_height(const struct lay_table *t);
 /*
  * Places t from the current position as lay_set_table() did: the pending headings settled with
