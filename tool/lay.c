@@ -235,7 +235,6 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	free(lo.colruns);
 	lay_notes_free(&lo);
 	lay_images_free(&lo);
-	free(lo.wide_tables);
 	free(lo.runs);
 	free(lo.fallback);
 	free(lo.numbered);

@@ -607,12 +607,12 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 	}
 	case DOC_TABLE: {
 		const struct doc_node *notes = n->next;
-		struct lay_item *it;
+		struct lay_table *t;
 		if (notes && (notes->type != DOC_DIV ||
 		    !doc_attr_has_class(&notes->attr, "table-notes")))
 			notes = NULL;
-		it = lay_flow_add(lo, ITEM_TABLE);
-		it->table = (struct lay_table_args){ n, notes, x0, measure, body };
+		if ((t = lay_table_shape(lo, n, notes, x0, measure, body)) != NULL)
+			lay_flow_add(lo, ITEM_TABLE)->table = t;
 		if (notes)
 			n = n->next;
 		break;

@@ -91,6 +91,7 @@ lay_flow_truncate(struct lay_flow *fl, size_t from)
 	for (size_t i = from; i < fl->n; i++) {
 		frag_free(&fl->v[i].f);
 		lay_entry_free(fl->v[i].entry);
+		lay_table_free(fl->v[i].table);
 	}
 	if (from < fl->n)
 		fl->n = from;
@@ -432,8 +433,7 @@ items_height(struct layout *lo, size_t from, size_t to)
 			    it->f.para.nlines) + it->f.after;
 			break;
 		case ITEM_TABLE:
-			/* Its rows are measured only when set: a table counts as a page's third. */
-			h += (lo->ps->height - lo->ps->top - lo->ps->bottom) / 3;
+			h += lay_table_height(it->table);
 			break;
 		case ITEM_ENTRY:
 			h += lay_entry_height(it->entry);
@@ -521,8 +521,7 @@ lay_place_items(struct layout *lo, size_t from, size_t to)
 			break;
 		case ITEM_TABLE:
 			lo->armed = it->f.nlabels > 0 ? &it->f : NULL;
-			lay_set_table(lo, it->table.node, it->table.notes, it->table.x0,
-			    it->table.measure, it->table.body);
+			lay_table_place(lo, it->table);
 			lo->armed = NULL;
 			break;
 		case ITEM_ENTRY:

@@ -96,12 +96,6 @@ enum lay_item_kind {
 #define ITEM_ALWAYS	0x4
 #define ITEM_BODY	0x8
 
-struct lay_table_args {
-	const struct doc_node	*node, *notes;
-	double			 x0, measure;
-	struct look		 body;
-};
-
 /* A run of balanced columns: how many, their width and the gap between them, and where. */
 struct lay_cols {
 	int	 n;
@@ -109,6 +103,7 @@ struct lay_cols {
 };
 
 struct lay_entry;
+struct lay_table;
 
 struct lay_item {
 	enum lay_item_kind	 kind;
@@ -118,7 +113,7 @@ struct lay_item {
 	size_t			 count;
 	size_t			 at;		/* ITEM_OPEN: the first box after it, when placed */
 	struct lay_frag		 f;		/* content items' labels are f's */
-	struct lay_table_args	 table;
+	struct lay_table	*table;		/* owned */
 	struct lay_entry	*entry;		/* owned */
 	struct lay_cols		 cols;
 };
@@ -233,9 +228,6 @@ struct layout {
 	size_t				 ncarry, ccap;
 	struct lay_image		*images;	/* figures' images checked so far */
 	size_t				 nimages;
-	const struct doc_node		**wide_tables;	/* tables said to be too wide, owned
-							   (columns may set a table twice) */
-	size_t				 nwide;
 	/* Columns (lay_columns.c). */
 	struct lay_colrun		*colruns;	/* the runs set, for their rules: at.ncolruns */
 	size_t				 crcap;
@@ -411,12 +403,32 @@ void lay_set_columns(struct layout *lo, const struct doc_node *div, int ncols,
 /* Places items [from, to), set in columns as cols says, balanced on their last page. */
 void lay_place_columns(struct layout *lo, size_t from, size_t to, const struct lay_cols *cols);
 
+/* A table shaped for its measure (lay_table.c): caption, rows' cells set into lines, notes. */
+struct lay_table;
 /*
- * Sets a table (with its caption, and notes: the Div {.table-notes} after it,
- * or NULL) at x0 in measure; body is the cells' look.
+ * Shapes table node, with its notes (the Div {.table-notes} after it, or NULL), for a region at x0
+ * in measure; body is the cells' look.  Reads nothing of where it will be placed (page, column,
+ * position).  Says here when it is too wide.  Returns NULL when there is nothing to set (no rows, a missing font).
+ * The caller owns it: lay_table_free() (which takes NULL too).
  */
-void lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_node *notes,
-    double x0, double measure, struct look body);
+struct lay_table *lay_table_shape(struct layout *lo, const struct doc_node *node,
+    const struct doc_node *notes, double x0, double measure, struct look body);
+/* What a heading before it is kept with: caption, head and first row (and the room below). */
+double lay_table_keep_height(const struct lay_table *t);
+/*
+ * Its height set whole, with the space above and below it, as if on one page (the space above,
+ * half its type size, is not set at a page's top).
+ */
+double lay_table_height(const struct lay_table *t);
+/*
+ * Places t from the current position as lay_set_table() did: the pending headings settled with
+ * its keep height, rows kept whole across pages (a taller one split between lines), the caption
+ * continued and the head repeated on each new part, the last row kept with the notes, its anchor.
+ * t is read only: placing it again after a rewind sets the same boxes (but a per-page footnote
+ * mark in a cell, which lay_flow_line() renumbers for the page its note begins on).
+ */
+void lay_table_place(struct layout *lo, const struct lay_table *t);
+void lay_table_free(struct lay_table *t);
 /*
  * The page label a Span {.page-ref target=ID} shows: the previous pass's page
  * of ID's anchor ("?" when it has none, a placeholder in the first pass).

@@ -1,4 +1,7 @@
-/* Tables: column widths from the cells' content, rows kept whole across pages, the head repeated. */
+/*
+ * Tables: shaped once (column widths from the cells' content, every cell set into lines), then
+ * placed from that, rows kept whole across pages and the head repeated.
+ */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,9 +14,15 @@
 #define THIN	0.5	/* inner rules, points */
 #define THICK	1.0	/* a three-line table's top and bottom rules; a grid's frame is THIN */
 
-struct table {
+/*
+ * A table shaped for its measure: every cell of every row set into lines
+ * once, its caption (and the caption of its continued parts) and its notes;
+ * placing reads it and writes nothing of it.
+ */
+struct lay_table {
 	const struct doc_node	 *node;
-	const struct doc_node	**cells;	/* nrows × ncols, NULL where a row is short */
+	const struct doc_node	**cells;	/* nrows × ncols, NULL where a row is short;
+						   only while it is shaped */
 	size_t			  nrows, ncols;
 	size_t			  nhead;	/* header rows, the first ones */
 	double			 *width;	/* per column, padding included */
@@ -22,21 +31,26 @@ struct table {
 	struct look		  body, head;
 	double			  x0;		/* the first column's left */
 	double			  mx0;		/* the measure's left: captions are centred in it */
-	/* The part of the table on the current page. */
-	double			  top;		/* its first rule */
-	double			 *rows;		/* the boundary below each row set so far */
-	double			  span_top;	/* where a row spanning every column starts, or 0 */
-	size_t			  nbound;
+	double			  measure;
+	struct lay_para		 *set;		/* nrows × ncols: each cell's lines */
+	double			 *heights;	/* each row's, its padding included */
+	struct lay_para		  caption;	/* "表1　title"; no lines: none */
+	struct lay_para		  continued;	/* "表1（续）", over each part after the first */
+	double			  caption_h;	/* the caption's, the space below it included */
+	struct lay_para		 *notes;	/* the notes' paragraphs; NULL: none */
+	size_t			  nnotes;
+	double			  notes_h;	/* their height, padding included */
+	double			  keep_h;	/* caption (two lines at least), head, first row */
 };
 
 static const struct doc_node *
-cell_at(const struct table *t, size_t row, size_t col)
+cell_at(const struct lay_table *t, size_t row, size_t col)
 {
 	return t->cells[row * t->ncols + col];
 }
 
 static void
-collect_cell(struct layout *lo, const struct table *t, size_t row, size_t col)
+collect_cell(struct layout *lo, const struct lay_table *t, size_t row, size_t col)
 {
 	const struct doc_node *cell = cell_at(t, row, col);
 
@@ -62,7 +76,7 @@ struct share {
 
 /* Column c gets its text on one line, and leaves the share of the others. */
 static void
-give_whole(struct table *t, struct share *s, const double *mins, const double *maxs, size_t c)
+give_whole(struct lay_table *t, struct share *s, const double *mins, const double *maxs, size_t c)
 {
 	s->fixed[c] = 1;
 	t->width[c] = maxs[c];
@@ -81,7 +95,7 @@ give_whole(struct table *t, struct share *s, const double *mins, const double *m
  * text on one line needs.
  */
 static void
-share_room(struct table *t, const double *mins, const double *maxs, const double *mass,
+share_room(struct lay_table *t, const double *mins, const double *maxs, const double *mass,
     double measure)
 {
 	struct share s = { mem_zalloc(t->ncols, sizeof(int)), measure, 0, t->ncols };
@@ -145,7 +159,7 @@ cell_lines(const double *cell, double w, double pad)
 
 /* The table's height in lines with the columns w wide: each row as tall as its tallest cell. */
 static double
-table_lines(const struct table *t, const double *nat, const double *w)
+table_lines(const struct lay_table *t, const double *nat, const double *w)
 {
 	double total = 0;
 
@@ -170,7 +184,7 @@ table_lines(const struct table *t, const double *nat, const double *w)
  * what they would like more.
  */
 static void
-fit_room(struct table *t, const double *mins, const double *maxs, const double *nat,
+fit_room(struct lay_table *t, const double *mins, const double *maxs, const double *nat,
     const double *floor, double measure)
 {
 	double *w = t->width, *trial = mem_alloc(t->ncols * sizeof(*trial));
@@ -291,7 +305,7 @@ enum table_fit {
  * *need is what the table needs at least as it is set.
  */
 static enum table_fit
-column_widths(struct layout *lo, struct table *t, double measure, double *need)
+column_widths(struct layout *lo, struct lay_table *t, double measure, double *need)
 {
 	double *mins = mem_zalloc(t->ncols, sizeof(*mins));
 	double *leasts = mem_zalloc(t->ncols, sizeof(*leasts));
@@ -369,10 +383,11 @@ column_widths(struct layout *lo, struct table *t, double measure, double *need)
 	return fit;
 }
 
-/* Sets every cell of a row into lines; returns the row's height. */
+/* Sets every cell of a row into lines, into t->set; returns the row's height. */
 static double
-set_row(struct layout *lo, const struct table *t, size_t row, struct lay_para *cells)
+set_row(struct layout *lo, struct lay_table *t, size_t row)
 {
+	struct lay_para *cells = &t->set[row * t->ncols];
 	size_t c, most = 1;
 
 	for (c = 0; c < t->ncols; c++) {
@@ -388,21 +403,242 @@ set_row(struct layout *lo, const struct table *t, size_t row, struct lay_para *c
 	return (double)most * t->pitch + 2 * t->vpad;
 }
 
-static void
-add_boundary(struct table *t, double y)
+/*
+ * Shapes "表1　title", set above the table; "表1（续）" over its continuation, as
+ * GB/T 1.1 has it.  *para is the caller's (no lines: no caption); returns the
+ * height it takes.
+ */
+static double
+shape_caption(struct layout *lo, const struct lay_table *t, int continued, struct lay_para *para)
 {
-	t->rows = mem_realloc(t->rows, (t->nbound + 1) * sizeof(*t->rows));
-	t->rows[t->nbound++] = y;
+	const struct doc_node *caption = t->node->first;
+	const char *number = doc_attr_get(&t->node->attr, "number");
+	struct lay_para_style st = cell_style(lo, t->measure);
+	struct buf label = BUF_INIT;
+
+	memset(para, 0, sizeof(*para));
+	if (caption == NULL || caption->type != DOC_CAPTION)
+		caption = NULL;
+	if (number == NULL && caption == NULL)
+		return 0;
+	if (number)
+		buf_printf(&label, "%s%s", number, continued ? "（续）" : caption ? "\u3000" : "");
+	lo->nruns = 0;
+	if (label.len > 0)
+		lay_add_run(lo, buf_str(&label), label.len, t->head, t->size, t->node->line);
+	if (caption && (!continued || number == NULL))
+		lay_collect_runs(lo, caption, t->head, t->size, t->node->line);
+	lay_para_set(lo->runs, lo->nruns, &st, para);
+	lo->nruns = 0;
+	buf_free(&label);
+	return (double)para->nlines * t->pitch + t->size * 0.3;
 }
 
 /*
- * Places lines [from, from + count) of each cell of a row whose part on this
+ * Warns that a table does not fit the measure even at its smallest type
+ * (need wide at least as set).  Whether it sticks out off the page is told
+ * from the first column's place: shaping does not know which column it lands in.
+ */
+static void
+report_too_wide(struct layout *lo, const struct lay_table *t, enum table_fit fit, double need,
+    double measure)
+{
+	if (fit == FIT_BROKEN)
+		msg_at(MSG_WARNING, lo->file, t->node->line, t->node->col,
+		    "the table is too wide: its %zu columns need %.0f pt with words whole "
+		    "in %.1f pt type, the smallest the style allows (table-min-size), and "
+		    "the measure is %.0f pt; words in its cells are broken anywhere",
+		    t->ncols, need, t->size, measure);
+	else
+		msg_at(MSG_WARNING, lo->file, t->node->line, t->node->col,
+		    "the table is too wide: its %zu columns need %.0f pt even with words "
+		    "broken anywhere in %.1f pt type, the smallest the style allows "
+		    "(table-min-size), and the measure is %.0f pt; it sticks out %.0f pt "
+		    "to the right%s", t->ncols, need, t->size, measure, need - measure,
+		    t->x0 + need > lo->ps->width ? ", off the page" : "");
+}
+
+/*
+ * A table footnote, Div {.table-footnote mark=a}: its raised mark, a space,
+ * then its paragraphs run together.
+ */
+static void
+collect_footnote(struct layout *lo, const struct lay_table *t, const struct doc_node *div)
+{
+	const char *mark = doc_attr_get(&div->attr, "mark");
+	struct look raised = t->body;
+	const struct doc_node *p;
+
+	raised.rise = t->size * 0.4;
+	if (mark)
+		lay_add_run(lo, mark, strlen(mark), raised, t->size * 0.6, div->line);
+	lay_add_run(lo, " ", 1, t->body, t->size, div->line);
+	for (p = div->first; p != NULL; p = p->next) {
+		if (p != div->first)
+			lay_add_run(lo, " ", 1, t->body, t->size, p->line);
+		lay_collect_runs(lo, p, t->body, t->size, p->line);
+	}
+}
+
+/* The table's notes set into lines, justified across the table: they are kept with its last row. */
+static void
+shape_notes(struct layout *lo, struct lay_table *t, const struct doc_node *notes)
+{
+	double width = 0;
+	const struct doc_node *p;
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		width += t->width[i];
+	for (p = notes->first; p != NULL; p = p->next)
+		t->nnotes++;
+	t->notes = mem_zalloc(t->nnotes ? t->nnotes : 1, sizeof(*t->notes));
+	for (i = 0, p = notes->first; p != NULL; p = p->next, i++) {
+		struct lay_para_style st = cell_style(lo, width - 2 * t->pad);
+		st.justify = 1;
+		lo->nruns = 0;
+		if (p->type == DOC_DIV && doc_attr_has_class(&p->attr, "table-footnote"))
+			collect_footnote(lo, t, p);
+		else
+			lay_collect_runs(lo, p, t->body, t->size, p->line);
+		if (lo->nruns > 0)
+			lay_para_set(lo->runs, lo->nruns, &st, &t->notes[i]);
+		lo->nruns = 0;
+		t->notes_h += (double)t->notes[i].nlines * t->pitch;
+	}
+	t->notes_h += 2 * t->vpad;
+}
+
+struct lay_table *
+lay_table_shape(struct layout *lo, const struct doc_node *node, const struct doc_node *notes,
+    double x0, double measure, struct look body)
+{
+	const struct lay_page_style *ps = lo->ps;
+	const struct doc_node *row, *cell;
+	struct lay_table *t;
+	struct font *cjk, *latin;
+	double size = ps->table_size > 0 ? ps->table_size : ps->size;
+	double floor_size = ps->table_min_size > 0 ? ps->table_min_size : size * 0.75;
+	double need, head_height = 0;
+	enum table_fit how;
+	size_t r, c, nrows = 0, ncols = 0, nhead = 0;
+
+	cjk = lay_get_font(lo, ps->cjk_sans, ps->heading_bold, 0);
+	latin = lay_get_font(lo, ps->latin_sans, ps->heading_bold, 0);
+	if (cjk == NULL || latin == NULL)
+		return NULL;
+	for (row = node->first; row != NULL; row = row->next)
+		if (row->type == DOC_ROW) {
+			for (c = 0, cell = row->first; cell != NULL; cell = cell->next)
+				c++;
+			if (c > ncols)
+				ncols = c;
+			if (row->flags & DOC_HEADER && nhead == nrows)
+				nhead++;
+			nrows++;
+		}
+	if (nrows == 0 || ncols == 0)
+		return NULL;
+	t = mem_zalloc(1, sizeof(*t));
+	t->node = node;
+	t->aligns = node->aligns;
+	t->body = body;
+	t->head.cjk = cjk;
+	t->head.latin = latin;
+	t->nrows = nrows;
+	t->ncols = ncols;
+	t->nhead = nhead;
+	t->cells = mem_zalloc(nrows * ncols, sizeof(*t->cells));
+	for (r = 0, row = node->first; row != NULL; row = row->next)
+		if (row->type == DOC_ROW) {
+			for (c = 0, cell = row->first; cell != NULL; cell = cell->next)
+				t->cells[r * ncols + c++] = cell;
+			r++;
+		}
+	t->width = mem_zalloc(ncols, sizeof(*t->width));
+	t->size = size;
+	t->x0 = t->mx0 = x0;
+	t->measure = measure;
+	how = column_widths(lo, t, measure, &need);
+	if (how != FIT_WHOLE && size > floor_size) {
+		/* Too wide: smaller type first, down to the style's floor, then wrapping. */
+		t->size = size * measure / need;
+		if (t->size < floor_size)
+			t->size = floor_size;
+		how = column_widths(lo, t, measure, &need);
+	}
+	if (how != FIT_WHOLE)
+		report_too_wide(lo, t, how, need, measure);
+	if (ps->table_natural) {
+		/* A table of its natural width is centred in the measure. */
+		double width = 0;
+		for (c = 0; c < ncols; c++)
+			width += t->width[c];
+		if (width < measure)
+			t->x0 = x0 + (measure - width) / 2;
+	}
+	if (notes != NULL)
+		shape_notes(lo, t, notes);
+	t->set = mem_zalloc(nrows * ncols, sizeof(*t->set));
+	t->heights = mem_zalloc(nrows, sizeof(*t->heights));
+	for (r = 0; r < nrows; r++) {
+		t->heights[r] = set_row(lo, t, r);
+		/* The caption, the head and the first row stay together. */
+		if (r <= nhead)
+			head_height += t->heights[r];
+	}
+	/* A heading before the table goes with its caption, head and first row; the
+	   caption's lines are counted as set (a long one had pushed them past the foot). */
+	t->caption_h = shape_caption(lo, t, 0, &t->caption);
+	t->keep_h = head_height + (t->caption_h > 2 * t->pitch ? t->caption_h : 2 * t->pitch);
+	shape_caption(lo, t, 1, &t->continued);
+	free(t->cells);
+	t->cells = NULL;
+	return t;
+}
+
+double
+lay_table_keep_height(const struct lay_table *t)
+{
+	return t->keep_h + t->pitch;
+}
+
+double
+lay_table_height(const struct lay_table *t)
+{
+	double h = t->size * 0.5 + t->caption_h + t->size * 0.8;
+
+	for (size_t r = 0; r < t->nrows; r++)
+		h += t->heights[r];
+	if (t->notes != NULL)
+		h += t->notes_h;
+	return h;
+}
+
+/* The part of a table being placed on the current page (or column). */
+struct part {
+	double		 top;		/* its first rule */
+	double		*rows;		/* the boundary below each row set so far */
+	size_t		 nbound, cap;
+	double		 span_top;	/* where a row spanning every column starts, or 0 */
+};
+
+static void
+add_boundary(struct part *p, double y)
+{
+	p->rows = mem_grow(p->rows, &p->cap, p->nbound + 1, sizeof(*p->rows));
+	p->rows[p->nbound++] = y;
+}
+
+/*
+ * Places lines [from, from + count) of each cell of row whose part on this
  * page is `height` tall, centred in it unless the row is split.
  */
 static void
-place_row(struct layout *lo, struct table *t, struct lay_para *cells, size_t from,
-    size_t count, double height, int split)
+place_row(struct layout *lo, const struct lay_table *t, struct part *p, size_t row,
+    size_t from, size_t count, double height, int split)
 {
+	const struct lay_para *cells = &t->set[row * t->ncols];
 	double top = lo->at.y, x = t->x0;
 	size_t c, k;
 
@@ -426,381 +662,179 @@ place_row(struct layout *lo, struct table *t, struct lay_para *cells, size_t fro
 		}
 	}
 	lo->at.y = top + height;
-	add_boundary(t, lo->at.y);
+	add_boundary(p, lo->at.y);
 }
 
 /* Draws the rules of the table's part on this page and forgets its rows. */
 static void
-close_part(struct layout *lo, struct table *t)
+close_part(struct layout *lo, const struct lay_table *t, struct part *p)
 {
 	double width = 0, x = t->x0, bottom;
 	size_t c, i;
 
-	if (t->nbound == 0)
+	if (p->nbound == 0)
 		return;
 	for (c = 0; c < t->ncols; c++)
 		width += t->width[c];
-	bottom = t->rows[t->nbound - 1];
+	bottom = p->rows[p->nbound - 1];
 	if (lo->ps->table_rules == TABLE_GRID) {
-		lay_add_rule(lo, x, t->top - THIN / 2, width, THIN);
-		for (i = 0; i < t->nbound; i++)
-			lay_add_rule(lo, x, t->rows[i] - THIN / 2, width, THIN);
+		lay_add_rule(lo, x, p->top - THIN / 2, width, THIN);
+		for (i = 0; i < p->nbound; i++)
+			lay_add_rule(lo, x, p->rows[i] - THIN / 2, width, THIN);
 		for (c = 0; c <= t->ncols; c++) {
-			int inner = c > 0 && c < t->ncols && t->span_top > 0;
-			lay_add_rule(lo, x - THIN / 2, t->top, THIN,
-			    (inner ? t->span_top : bottom) - t->top);
+			int inner = c > 0 && c < t->ncols && p->span_top > 0;
+			lay_add_rule(lo, x - THIN / 2, p->top, THIN,
+			    (inner ? p->span_top : bottom) - p->top);
 			if (c < t->ncols)
 				x += t->width[c];
 		}
 	} else {
-		lay_add_rule(lo, x, t->top - THICK / 2, width, THICK);
-		if (t->nhead > 0 && t->nbound > t->nhead)
-			lay_add_rule(lo, x, t->rows[t->nhead - 1] - THIN / 2, width, THIN);
+		lay_add_rule(lo, x, p->top - THICK / 2, width, THICK);
+		if (t->nhead > 0 && p->nbound > t->nhead)
+			lay_add_rule(lo, x, p->rows[t->nhead - 1] - THIN / 2, width, THIN);
 		lay_add_rule(lo, x, bottom - THICK / 2, width, THICK);
 	}
-	t->nbound = 0;
-	t->span_top = 0;
+	p->nbound = 0;
+	p->span_top = 0;
 }
 
-/*
- * Shapes "表1　title", set above the table; "表1（续）" over its continuation, as
- * GB/T 1.1 has it.  *para is the caller's (no lines: no caption); returns the
- * height it takes.
- */
-static double
-shape_caption(struct layout *lo, const struct table *t, double measure, int continued,
-    struct lay_para *para)
-{
-	const struct doc_node *caption = t->node->first;
-	const char *number = doc_attr_get(&t->node->attr, "number");
-	struct lay_para_style st = cell_style(lo, measure);
-	struct buf label = BUF_INIT;
-
-	memset(para, 0, sizeof(*para));
-	if (caption == NULL || caption->type != DOC_CAPTION)
-		caption = NULL;
-	if (number == NULL && caption == NULL)
-		return 0;
-	if (number)
-		buf_printf(&label, "%s%s", number, continued ? "（续）" : caption ? "\u3000" : "");
-	lo->nruns = 0;
-	if (label.len > 0)
-		lay_add_run(lo, buf_str(&label), label.len, t->head, t->size, t->node->line);
-	if (caption && (!continued || number == NULL))
-		lay_collect_runs(lo, caption, t->head, t->size, t->node->line);
-	lay_para_set(lo->runs, lo->nruns, &st, para);
-	lo->nruns = 0;
-	buf_free(&label);
-	return (double)para->nlines * t->pitch + t->size * 0.3;
-}
-
-/* Places the caption shape_caption() made, and frees it. */
+/* Places a caption shape_caption() made, centred in the measure. */
 static void
-place_caption(struct layout *lo, const struct table *t, double measure, struct lay_para *para)
+place_caption(struct layout *lo, const struct lay_table *t, const struct lay_para *para)
 {
 	if (para->nlines == 0 && para->lines == NULL)
 		return;
 	for (size_t i = 0; i < para->nlines; i++)
-		lay_flow_line(lo, &para->lines[i], t->mx0 + (measure - para->lines[i].width) / 2,
+		lay_flow_line(lo, &para->lines[i], t->mx0 + (t->measure - para->lines[i].width) / 2,
 		    t->pitch, t->size);
 	lo->at.y += t->size * 0.3;
-	lay_para_free(para);
-}
-
-static void
-set_caption(struct layout *lo, const struct table *t, double measure, int continued)
-{
-	struct lay_para para;
-
-	shape_caption(lo, t, measure, continued, &para);
-	place_caption(lo, t, measure, &para);
-}
-
-/*
- * Warns that a table does not fit the measure even at its smallest type
- * (need wide at least as set): once, though balancing columns may set it
- * again.
- */
-static void
-report_too_wide(struct layout *lo, const struct table *t, enum table_fit fit, double need,
-    double measure)
-{
-	size_t i;
-
-	for (i = 0; i < lo->nwide; i++)
-		if (lo->wide_tables[i] == t->node)
-			return;
-	lo->wide_tables = mem_realloc(lo->wide_tables, (lo->nwide + 1) *
-	    sizeof(*lo->wide_tables));
-	lo->wide_tables[lo->nwide++] = t->node;
-	if (fit == FIT_BROKEN)
-		msg_at(MSG_WARNING, lo->file, t->node->line, t->node->col,
-		    "the table is too wide: its %zu columns need %.0f pt with words whole "
-		    "in %.1f pt type, the smallest the style allows (table-min-size), and "
-		    "the measure is %.0f pt; words in its cells are broken anywhere",
-		    t->ncols, need, t->size, measure);
-	else
-		msg_at(MSG_WARNING, lo->file, t->node->line, t->node->col,
-		    "the table is too wide: its %zu columns need %.0f pt even with words "
-		    "broken anywhere in %.1f pt type, the smallest the style allows "
-		    "(table-min-size), and the measure is %.0f pt; it sticks out %.0f pt "
-		    "to the right%s", t->ncols, need, t->size, measure, need - measure,
-		    lo->at.dx + t->x0 + need > lo->ps->width ? ", off the page" : "");
-}
-
-static void
-free_cells(struct lay_para *cells, size_t n)
-{
-	for (size_t c = 0; c < n; c++)
-		lay_para_free(&cells[c]);
 }
 
 /* Starts the table's part on a new page: the caption continued, the head again. */
 static void
-continue_table(struct layout *lo, struct table *t, double measure, struct lay_para *cells)
+continue_table(struct layout *lo, const struct lay_table *t, struct part *p)
 {
-	size_t r;
-
-	close_part(lo, t);
+	close_part(lo, t, p);
 	lay_new_page(lo);
-	set_caption(lo, t, measure, 1);
-	t->top = lo->at.y;
-	for (r = 0; r < t->nhead; r++) {
-		double h = set_row(lo, t, r, cells);
-		place_row(lo, t, cells, 0, (size_t)-1, h, 0);
-		free_cells(cells, t->ncols);
-	}
-}
-
-/*
- * A table footnote, Div {.table-footnote mark=a}: its raised mark, a space,
- * then its paragraphs run together.
- */
-static void
-collect_footnote(struct layout *lo, const struct table *t, const struct doc_node *div)
-{
-	const char *mark = doc_attr_get(&div->attr, "mark");
-	struct look raised = t->body;
-	const struct doc_node *p;
-
-	raised.rise = t->size * 0.4;
-	if (mark)
-		lay_add_run(lo, mark, strlen(mark), raised, t->size * 0.6, div->line);
-	lay_add_run(lo, " ", 1, t->body, t->size, div->line);
-	for (p = div->first; p != NULL; p = p->next) {
-		if (p != div->first)
-			lay_add_run(lo, " ", 1, t->body, t->size, p->line);
-		lay_collect_runs(lo, p, t->body, t->size, p->line);
-	}
-}
-
-/* A table's notes set into lines, before its rows are placed: they are kept with its last row. */
-struct table_notes {
-	struct lay_para	*paras;		/* owned */
-	size_t		 n;
-	double		 height;
-};
-
-static void
-shape_notes(struct layout *lo, struct table *t, const struct doc_node *notes,
-    struct table_notes *tn)
-{
-	double width = 0;
-	const struct doc_node *p;
-	size_t i;
-
-	memset(tn, 0, sizeof(*tn));
-	for (i = 0; i < t->ncols; i++)
-		width += t->width[i];
-	for (p = notes->first; p != NULL; p = p->next)
-		tn->n++;
-	tn->paras = mem_zalloc(tn->n ? tn->n : 1, sizeof(*tn->paras));
-	for (i = 0, p = notes->first; p != NULL; p = p->next, i++) {
-		struct lay_para_style st = cell_style(lo, width - 2 * t->pad);
-		st.justify = 1;
-		lo->nruns = 0;
-		if (p->type == DOC_DIV && doc_attr_has_class(&p->attr, "table-footnote"))
-			collect_footnote(lo, t, p);
-		else
-			lay_collect_runs(lo, p, t->body, t->size, p->line);
-		if (lo->nruns > 0)
-			lay_para_set(lo->runs, lo->nruns, &st, &tn->paras[i]);
-		lo->nruns = 0;
-		tn->height += (double)tn->paras[i].nlines * t->pitch;
-	}
-	tn->height += 2 * t->vpad;
+	place_caption(lo, t, &t->continued);
+	p->top = lo->at.y;
+	for (size_t r = 0; r < t->nhead; r++)
+		place_row(lo, t, p, r, 0, (size_t)-1, t->heights[r], 0);
 }
 
 /*
  * The table's notes: inside the frame in a last row spanning the columns on a
- * grid (GB/T 1.1), under the bottom rule of a three-line table.  Frees tn's lines.
+ * grid (GB/T 1.1), under the bottom rule of a three-line table.
  */
 static void
-set_notes(struct layout *lo, struct table *t, struct table_notes *tn, double measure,
-    struct lay_para *cells)
+place_notes(struct layout *lo, const struct lay_table *t, struct part *p)
 {
 	int inside = lo->ps->table_rules == TABLE_GRID;
-	struct lay_para *paras = tn->paras;
-	double height = tn->height;
-	size_t n = tn->n, i, k;
+	size_t i, k;
 
 	if (!inside)
-		close_part(lo, t);
-	if (lo->at.y + height > lay_bottom(lo)) {
+		close_part(lo, t, p);
+	if (lo->at.y + t->notes_h > lay_bottom(lo)) {
 		if (inside)
-			continue_table(lo, t, measure, cells);
+			continue_table(lo, t, p);
 		else
 			lay_new_page(lo);
 	}
 	if (inside)
-		t->span_top = lo->at.y;
+		p->span_top = lo->at.y;
 	lo->at.y += t->vpad;
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < paras[i].nlines; k++)
-			lay_flow_line(lo, &paras[i].lines[k], t->x0 + (inside ? t->pad : 0),
+	for (i = 0; i < t->nnotes; i++)
+		for (k = 0; k < t->notes[i].nlines; k++)
+			lay_flow_line(lo, &t->notes[i].lines[k], t->x0 + (inside ? t->pad : 0),
 			    t->pitch, t->size);
-		lay_para_free(&paras[i]);
-	}
 	lo->at.y += t->vpad;
 	if (inside)
-		add_boundary(t, lo->at.y);
-	free(paras);
-	tn->paras = NULL;
+		add_boundary(p, lo->at.y);
+}
+
+/* The most lines a cell of row has. */
+static size_t
+row_lines(const struct lay_table *t, size_t row)
+{
+	size_t most = 0;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (t->set[row * t->ncols + c].nlines > most)
+			most = t->set[row * t->ncols + c].nlines;
+	return most;
 }
 
 void
-lay_set_table(struct layout *lo, const struct doc_node *node, const struct doc_node *notes,
-    double x0, double measure, struct look body)
+lay_table_place(struct layout *lo, const struct lay_table *t)
 {
 	const struct lay_page_style *ps = lo->ps;
-	const struct doc_node *row, *cell;
-	struct table t;
-	struct lay_para *cells;
-	double size = ps->table_size > 0 ? ps->table_size : ps->size;
-	double floor_size = ps->table_min_size > 0 ? ps->table_min_size : size * 0.75;
-	double need, height, head_height = 0, caption_h, keep_h;
-	struct lay_para caption;
-	struct table_notes tn;
-	enum table_fit how;
-	size_t r, c, before = lo->out->n;
+	struct part p = { 0 };
+	size_t r, before = lo->out->n;
 
-	memset(&t, 0, sizeof(t));
-	t.node = node;
-	t.aligns = node->aligns;
-	t.body = body;
-	t.head.cjk = lay_get_font(lo, ps->cjk_sans, ps->heading_bold, 0);
-	t.head.latin = lay_get_font(lo, ps->latin_sans, ps->heading_bold, 0);
-	if (t.head.cjk == NULL || t.head.latin == NULL)
-		return;
-	for (row = node->first; row != NULL; row = row->next)
-		if (row->type == DOC_ROW) {
-			for (c = 0, cell = row->first; cell != NULL; cell = cell->next)
-				c++;
-			if (c > t.ncols)
-				t.ncols = c;
-			if (row->flags & DOC_HEADER && t.nhead == t.nrows)
-				t.nhead++;
-			t.nrows++;
-		}
-	if (t.nrows == 0 || t.ncols == 0)
-		return;
-	t.cells = mem_zalloc(t.nrows * t.ncols, sizeof(*t.cells));
-	for (r = 0, row = node->first; row != NULL; row = row->next)
-		if (row->type == DOC_ROW) {
-			for (c = 0, cell = row->first; cell != NULL; cell = cell->next)
-				t.cells[r * t.ncols + c++] = cell;
-			r++;
-		}
-	t.width = mem_zalloc(t.ncols, sizeof(*t.width));
-	t.size = size;
-	t.x0 = t.mx0 = x0;
-	how = column_widths(lo, &t, measure, &need);
-	if (how != FIT_WHOLE && size > floor_size) {
-		/* Too wide: smaller type first, down to the style's floor, then wrapping. */
-		t.size = size * measure / need;
-		if (t.size < floor_size)
-			t.size = floor_size;
-		how = column_widths(lo, &t, measure, &need);
-	}
-	if (how != FIT_WHOLE)
-		report_too_wide(lo, &t, how, need, measure);
-	if (ps->table_natural) {
-		/* A table of its natural width is centred in the measure. */
-		double width = 0;
-		for (c = 0; c < t.ncols; c++)
-			width += t.width[c];
-		if (width < measure)
-			t.x0 = x0 + (measure - width) / 2;
-	}
-	cells = mem_zalloc(t.ncols, sizeof(*cells));
-	if (notes != NULL)
-		shape_notes(lo, &t, notes, &tn);
-
-	/* The caption, the head and the first row stay together. */
-	for (r = 0; r < t.nrows && r <= t.nhead; r++) {
-		head_height += set_row(lo, &t, r, cells);
-		free_cells(cells, t.ncols);
-	}
-	/* A heading before the table goes with its caption, head and first row; the
-	   caption's lines are counted as set (a long one had pushed them past the foot). */
-	caption_h = shape_caption(lo, &t, measure, 0, &caption);
-	keep_h = head_height + (caption_h > 2 * t.pitch ? caption_h : 2 * t.pitch);
-	lay_place_settle(lo, keep_h + t.pitch);
-	if (lo->at.y > ps->top)
-		lo->at.y += t.size * 0.5;
-	if (lo->at.y + keep_h > lay_bottom(lo) && lo->at.y > ps->top)
+	lay_place_settle(lo, lay_table_keep_height(t));
+	/* The space above, and a break before, only below the column's (or page's) top. */
+	if (!lay_at_top(lo))
+		lo->at.y += t->size * 0.5;
+	if (lo->at.y + t->keep_h > lay_bottom(lo) && !lay_at_top(lo))
 		lay_new_page(lo);
-	place_caption(lo, &t, measure, &caption);
-	t.top = lo->at.y;
-	for (r = 0; r < t.nrows; r++) {
+	place_caption(lo, t, &t->caption);
+	p.top = lo->at.y;
+	for (r = 0; r < t->nrows; r++) {
+		double height = t->heights[r];
 		size_t from = 0, fit;
-		height = set_row(lo, &t, r, cells);
 		/*
 		 * The last row goes with the notes: when they do not fit below it, it
 		 * starts the table's next part, where they follow it, rather than
 		 * leaving the notes alone overleaf (if the rows above it stay).
 		 */
-		if (r + 1 == t.nrows && notes != NULL && t.nbound > t.nhead &&
-		    lo->at.y + height <= lay_bottom(lo) && lo->at.y + height + tn.height > lay_bottom(lo) &&
-		    height + tn.height <= (lay_bottom(lo) - ps->top) / 2) {
-			free_cells(cells, t.ncols);
-			continue_table(lo, &t, measure, cells);
-			height = set_row(lo, &t, r, cells);
-		} else if (r >= t.nhead && lo->at.y + height > lay_bottom(lo) && t.nbound > t.nhead)
-		{
-			free_cells(cells, t.ncols);
-			continue_table(lo, &t, measure, cells);
-			height = set_row(lo, &t, r, cells);
-		}
+		if (r + 1 == t->nrows && t->notes != NULL && p.nbound > t->nhead &&
+		    lo->at.y + height <= lay_bottom(lo) && lo->at.y + height + t->notes_h > lay_bottom(lo) &&
+		    height + t->notes_h <= (lay_bottom(lo) - (lo->at.ncols > 1 ? lo->at.col_top :
+		    ps->top)) / 2)
+			continue_table(lo, t, &p);
+		else if (r >= t->nhead && lo->at.y + height > lay_bottom(lo) && p.nbound > t->nhead)
+			continue_table(lo, t, &p);
 		/* A row taller than what is left of a fresh page is split between lines. */
 		while (lo->at.y + height > lay_bottom(lo) + 1e-6) {
-			size_t most = 0;
+			size_t most = row_lines(t, r);
 			/* Lines that fit below; none when a repeated head already fills the page. */
-			double room = (lay_bottom(lo) - lo->at.y - 2 * t.vpad) / t.pitch + 1e-6;
-			for (c = 0; c < t.ncols; c++)
-				if (cells[c].nlines > most)
-					most = cells[c].nlines;
+			double room = (lay_bottom(lo) - lo->at.y - 2 * t->vpad) / t->pitch + 1e-6;
 			fit = room >= 1 ? (size_t)floor(room) : 0;
 			if (fit == 0 || from + fit >= most)
 				break;
-			place_row(lo, &t, cells, from, fit, (double)fit * t.pitch + 2 * t.vpad, 1);
+			place_row(lo, t, &p, r, from, fit, (double)fit * t->pitch + 2 * t->vpad, 1);
 			from += fit;
-			free_cells(cells, t.ncols);
-			continue_table(lo, &t, measure, cells);
-			set_row(lo, &t, r, cells);
-			height = (double)(most - from) * t.pitch + 2 * t.vpad;
+			continue_table(lo, t, &p);
+			height = (double)(most - from) * t->pitch + 2 * t->vpad;
 		}
-		place_row(lo, &t, cells, from, (size_t)-1, height, from > 0);
-		free_cells(cells, t.ncols);
+		place_row(lo, t, &p, r, from, (size_t)-1, height, from > 0);
 	}
-	if (notes != NULL)
-		set_notes(lo, &t, &tn, measure, cells);
-	close_part(lo, &t);
-	lo->at.y += t.size * 0.8;
-	if (node->attr.id)
-		lay_add_anchor(lo, before, node->attr.id, 0, NULL, t.size);
-	free(cells);
-	free(t.cells);
-	free(t.width);
-	free(t.rows);
+	if (t->notes != NULL)
+		place_notes(lo, t, &p);
+	close_part(lo, t, &p);
+	lo->at.y += t->size * 0.8;
+	if (t->node->attr.id)
+		lay_add_anchor(lo, before, t->node->attr.id, 0, NULL, t->size);
+	free(p.rows);
+}
+
+void
+lay_table_free(struct lay_table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		lay_para_free(&t->set[i]);
+	for (i = 0; i < t->nnotes; i++)
+		lay_para_free(&t->notes[i]);
+	lay_para_free(&t->caption);
+	lay_para_free(&t->continued);
+	free(t->set);
+	free(t->heights);
+	free(t->notes);
+	free(t->width);
+	free(t->cells);
+	free(t);
 }
