@@ -441,8 +441,12 @@ items_height(struct layout *lo, size_t from, size_t to)
 		case ITEM_SPACE:
 			h += it->length;
 			break;
-		case ITEM_KEEP:
 		case ITEM_COLUMNS:
+			/* Balanced: its columns share its height. */
+			h += items_height(lo, i + 1, i + 1 + it->count) / it->cols.n;
+			i += it->count;
+			break;
+		case ITEM_KEEP:
 		case ITEM_SETTLE:
 		case ITEM_BREAK:
 		case ITEM_CHAPTER:
