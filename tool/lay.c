@@ -111,6 +111,32 @@ items_bytes(const struct lay_flow *fl, size_t from, size_t to)
 }
 
 /*
+ * The body's last text, items [from, to) of its last block, keeps room for the
+ * closing below it: the closing takes its last two lines along to a new page
+ * rather than stand there alone (a paragraph of three lines or fewer goes
+ * whole, waiting with what it is kept with, as a heading is, for the closing).
+ */
+static void
+keep_with_closing(struct layout *lo, size_t from, size_t to)
+{
+	double tail = lay_closing_height(lo);
+
+	if (tail <= 0)
+		return;
+	/* Past what places nothing (an anchor); a table or a figure last keeps no room. */
+	while (to > from && (lo->flow.v[to - 1].kind == ITEM_ANCHOR ||
+	    lo->flow.v[to - 1].kind == ITEM_OPEN || lo->flow.v[to - 1].kind == ITEM_SETTLE ||
+	    lo->flow.v[to - 1].kind == ITEM_SNAP))
+		to--;
+	if (to == from || lo->flow.v[to - 1].kind != ITEM_FRAG)
+		return;
+	if (lo->flow.v[to - 1].f.para.nlines >= 4)
+		lo->flow.v[to - 1].f.tail = tail;
+	else
+		lo->flow.v[to - 1].keep = 1;
+}
+
+/*
  * Sets the document's blocks into the flow list and places them, each in
  * turn.  The items of the blocks kept from the pass before are placed as they
  * are; the rest are set.  Items not kept are freed as they are placed, but
@@ -142,6 +168,8 @@ set_body(struct layout *lo, const struct lay_region *page, struct lay_kept *kept
 			    (blk.last != blk.first && pass_bound(blk.last));
 		}
 		blk.to = lo->flow.n;
+		if (n->next == NULL)
+			keep_with_closing(lo, blk.from, blk.to);
 		lay_place_items(lo, blk.from, blk.to);
 		if (keeping) {
 			bytes += items_bytes(&lo->flow, blk.from, blk.to);
@@ -155,7 +183,8 @@ set_body(struct layout *lo, const struct lay_region *page, struct lay_kept *kept
 			lay_flow_truncate(&lo->flow, held);
 		}
 	}
-	lay_place_settle(lo, 0);	/* a heading last of all */
+	/* A heading last of all, or the last lines waiting for the closing. */
+	lay_place_settle(lo, lay_closing_height(lo));
 	lay_flow_truncate(&kept->flow, 0);
 	free(kept->flow.v);
 	free(kept->blocks);

@@ -538,14 +538,20 @@ void
 lay_set_closing(struct layout *lo)
 {
 	const struct lay_page_style *ps = lo->ps;
-	double pitch = ps->size * ps->leading;
 
 	if (ps->nclosing == 0)
 		return;
-	/* Room for a few lines at least: a signature is not left alone at a page foot's edge. */
-	if (lo->at.y > lay_bottom(lo) - 4 * pitch)
+	if (lo->at.y + lay_closing_height(lo) > lay_bottom(lo) + 1e-6 && !lay_at_top(lo))
 		lay_new_page(lo);
 	lo->at.y = set_elements(lo, ps->closing, ps->nclosing, lo->at.y, 0);
+}
+
+double
+lay_closing_height(struct layout *lo)
+{
+	const struct lay_page_style *ps = lo->ps;
+
+	return ps->nclosing > 0 ? set_elements(lo, ps->closing, ps->nclosing, 0, 1) : 0;
 }
 
 void

@@ -228,7 +228,14 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 			notes += need;
 		}
 		take = left;
-		if (fit < left) {
+		if (fit == left && f->tail > 0 && lo->at.y + (double)left * pitch + notes +
+		    f->tail > lay_bottom(lo) + 1e-6 && !lay_at_top(lo)) {
+			/*
+			 * What must follow it does not fit below: its last two lines go
+			 * over with it, or all of them when that leaves fewer than two.
+			 */
+			take = left >= 4 ? left - 2 : 0;
+		} else if (fit < left) {
 			take = fit;
 			if (left - take == 1 && take > 0)
 				take--;		/* no last line alone at the head of a page */

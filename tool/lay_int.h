@@ -59,6 +59,11 @@ struct lay_frag {
 	 */
 	struct lay_box	 head;
 	double		 head_room;	/* what the box takes above the lines, space below it included */
+	/*
+	 * Room its last lines keep below them on their page: the closing's (署名,
+	 * 日期), which never stands on a page without text.
+	 */
+	double		 tail;
 	/* List items' labels, set beside its first line (or its head box); owned. */
 	struct lay_label *labels;
 	size_t		 nlabels;
@@ -498,6 +503,8 @@ void lay_set_cover(struct layout *lo);
 void lay_set_first_head(struct layout *lo);
 /* Sets the style's closing elements below the body's last line, on a new page when they do not fit. */
 void lay_set_closing(struct layout *lo);
+/* The height the closing elements take below the body's last line; 0 when the style has none. */
+double lay_closing_height(struct layout *lo);
 /* Sets the style's colophon at the foot of the last page (its last element on the type
  * area's bottom edge), or on a page of its own when the text reaches down to it. */
 void lay_set_colophon(struct layout *lo);
