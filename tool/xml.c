@@ -473,9 +473,11 @@ html_style_free(struct html_style *style)
 
 /* ---- <g:attrs/> ----------------------------------------------------------- */
 
-/* The names <g:attrs/> uses, interned in the transformation's dictionary. */
+/* What <g:attrs/> uses: names interned in the transformation's dictionary, and
+ * the element mode "class" writes into (made once, emptied after each use). */
 struct attrs_names {
 	const xmlChar	*id, *class_param, *class_mode, *user_attr_mode;
+	xmlNodePtr	 scratch;
 };
 
 /* Appends the string value of obj to out as XPath's normalize-space() would, after a space when out has text. */
@@ -579,8 +581,8 @@ static void
 ext_attrs(xsltTransformContextPtr ctxt, xmlNodePtr node, xmlNodePtr inst,
     xsltElemPreCompPtr comp)
 {
-	const struct attrs_names *names = ctxt->_private;
-	xmlNodePtr target = ctxt->insert, fake, *list = NULL;
+	struct attrs_names *names = ctxt->_private;
+	xmlNodePtr target = ctxt->insert, *list = NULL;
 	xmlChar *id, *param, *computed, *own = NULL;
 	struct buf classes = BUF_INIT;
 	const xmlChar *s;
@@ -590,11 +592,18 @@ ext_attrs(xsltTransformContextPtr ctxt, xmlNodePtr node, xmlNodePtr inst,
 	(void)comp;
 	if (node == NULL)
 		return;
-	/* Mode "class" writes into an element of its own, whose text is the classes. */
-	fake = xmlNewDocNode(ctxt->output, NULL, (const xmlChar *)"fake", NULL);
-	apply_mode(ctxt, &node, 1, names->class_mode, fake);
-	computed = xmlNodeGetContent(fake);
-	xmlFreeNode(fake);
+	/*
+	 * Mode "class" writes into an element of its own, whose text is the
+	 * classes.  It belongs to no document (its name is its own, not the
+	 * result's dictionary's), so it can be freed after the result is, as a
+	 * failed transformation does.
+	 */
+	if (names->scratch == NULL)
+		names->scratch = xmlNewDocNode(NULL, NULL, (const xmlChar *)"scratch", NULL);
+	apply_mode(ctxt, &node, 1, names->class_mode, names->scratch);
+	computed = xmlNodeGetContent(names->scratch);
+	xmlFreeNodeList(names->scratch->children);
+	names->scratch->children = names->scratch->last = NULL;
 	if (node->type == XML_ELEMENT_NODE)
 		own = xmlGetNoNsProp(node, (const xmlChar *)"class");
 	param = variable_string(ctxt, names->class_param);
@@ -656,6 +665,7 @@ transform(struct html_style *style, const struct doc *doc, const struct html_par
 	names.class_param = xmlDictLookup(ctxt->dict, (const xmlChar *)"class", -1);
 	names.class_mode = names.class_param;
 	names.user_attr_mode = xmlDictLookup(ctxt->dict, (const xmlChar *)"user-attr", -1);
+	names.scratch = NULL;
 	ctxt->_private = &names;
 	xsltRegisterExtElement(ctxt, (const xmlChar *)"attrs", (const xmlChar *)XSLT_NS,
 	    ext_attrs);
@@ -666,6 +676,7 @@ transform(struct html_style *style, const struct doc *doc, const struct html_par
 	errors_begin(&errors, style->path);
 	xsltSetTransformErrorFunc(ctxt, &errors, collect_text);
 	result = xsltApplyStylesheetUser(style->sheet, x, NULL, NULL, NULL, ctxt);
+	xmlFreeNode(names.scratch);
 	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
 		errors_end(&errors, "the stylesheet failed");
 		xmlFreeDoc(result);

@@ -390,7 +390,7 @@
        element's own) and user attributes. Call it right after opening
        the HTML element. -->
   <xsl:template name="attrs">
-    <xsl:param name="id" select="string(@id)"/>
+    <xsl:param name="id" select="@id"/>
     <xsl:param name="class"/>
     <!-- galley does what the fallback does in C (g:attrs, tool/xml.c), at a
          third of the cost: called for nearly every element, the XSLT took
