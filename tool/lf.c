@@ -38,6 +38,12 @@ extern const size_t lf_prelude_len;
  * the memory limit, are as before: the limit counts the bytes Lua asked for.
  */
 #define POOL_SLAB	((size_t)64 << 10)
+/* The sanitizer build gives every block to malloc, where AddressSanitizer watches each. */
+#ifdef __SANITIZE_ADDRESS__
+#define POOL_LIMIT	0
+#else
+#define POOL_LIMIT	LF_POOL_MAX
+#endif
 #define POOL_CLASS(size)	(((size) - 1) / LF_POOL_GRAIN)
 
 static void *
@@ -96,7 +102,7 @@ limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (ptr == NULL)
 		osize = 0;	/* osize then tells what kind of object Lua makes */
 	if (nsize == 0) {
-		if (osize > LF_POOL_MAX)
+		if (osize > POOL_LIMIT)
 			free(ptr);
 		else if (ptr != NULL)
 			pool_put(&lf->pool, ptr, osize);
@@ -105,19 +111,19 @@ limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	}
 	if (nsize > osize && lf->memory + (nsize - osize) > lf->max_memory)
 		return NULL;	/* Lua raises "not enough memory" */
-	if (ptr != NULL && osize <= LF_POOL_MAX && nsize <= LF_POOL_MAX &&
+	if (ptr != NULL && osize <= POOL_LIMIT && nsize <= POOL_LIMIT &&
 	    POOL_CLASS(osize) == POOL_CLASS(nsize))
 		block = ptr;
-	else if (osize > LF_POOL_MAX && nsize > LF_POOL_MAX)
+	else if (osize > POOL_LIMIT && nsize > POOL_LIMIT)
 		block = realloc(ptr, nsize);
 	else {
 		/* From a free list to malloc's or back: a new block and a copy. */
-		block = nsize <= LF_POOL_MAX ? pool_get(&lf->pool, nsize) : malloc(nsize);
+		block = nsize <= POOL_LIMIT ? pool_get(&lf->pool, nsize) : malloc(nsize);
 		if (block == NULL)
 			return NULL;
 		if (ptr != NULL) {
 			memcpy(block, ptr, osize < nsize ? osize : nsize);
-			if (osize > LF_POOL_MAX)
+			if (osize > POOL_LIMIT)
 				free(ptr);
 			else
 				pool_put(&lf->pool, ptr, osize);
