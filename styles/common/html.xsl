@@ -476,19 +476,16 @@
   </xsl:template>
 
   <xsl:template match="heading">
-    <xsl:variable name="level">
-      <xsl:choose>
-        <xsl:when test="number(@level) &gt; 6">6</xsl:when>
-        <xsl:when test="number(@level) &gt;= 1">
-          <xsl:value-of select="floor(number(@level))"/>
-        </xsl:when>
-        <xsl:otherwise>1</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- The level clamped to 1-6 in one expression, not a variable with content
+         (a result tree fragment cost as much as the rest of the heading): the
+         digits of 123456 up to the level, or none (then 1) when it is below 1
+         or not a number. -->
+    <xsl:variable name="digits"
+        select="string-length(substring('123456', 1, floor(number(@level))))"/>
     <xsl:variable name="id">
       <xsl:call-template name="heading-id"/>
     </xsl:variable>
-    <xsl:element name="h{$level}">
+    <xsl:element name="h{$digits + ($digits = 0)}">
       <xsl:call-template name="attrs">
         <xsl:with-param name="id" select="$id"/>
       </xsl:call-template>
