@@ -489,7 +489,7 @@ struct attrs_names {
 	xmlNodePtr	 scratch;
 };
 
-/* Appends the string value of obj to out as XPath's normalize-space() would, after a space when out has text. */
+/* Appends s to out as XPath's normalize-space() would, after a space when out has text. */
 static void
 put_normalized(struct buf *out, const xmlChar *s)
 {
@@ -584,7 +584,8 @@ apply_mode(xsltTransformContextPtr ctxt, xmlNodePtr *list, int n, const xmlChar 
  * transformation (118 M of 235 M instructions for a 120-page document, called
  * 4,119 times): every element built a result tree fragment for mode "class"
  * and evaluated six XPath expressions, though nearly all have no id, class or
- * attributes.  Here the fragment is a bare element and the rest is C.
+ * attributes.  Here mode "class" writes into one scratch element and the
+ * rest is C.
  */
 static void
 ext_attrs(xsltTransformContextPtr ctxt, xmlNodePtr node, xmlNodePtr inst,
