@@ -16,8 +16,21 @@
 /* The instructions between two of the step-counting hook's calls. */
 #define LF_HOOK_EVERY	1000
 
+/*
+ * Lua's small blocks: free lists by size class (16, 32, … LF_POOL_MAX bytes),
+ * carved from slabs that go back to the system only with the state (lf.c).
+ */
+#define LF_POOL_GRAIN	16
+#define LF_POOL_MAX	512
+struct lf_pool {
+	void		*free[LF_POOL_MAX / LF_POOL_GRAIN];	/* linked through their first word */
+	char		*next, *end;	/* what is left of the newest slab */
+	void		*slabs;		/* every slab, linked through its first word */
+};
+
 struct lf {
 	lua_State	*L;
+	struct lf_pool	 pool;
 	struct doc	*doc;
 	const struct lf_opts *opts;	/* the caller's, for note_read */
 	size_t		 memory;	/* bytes Lua holds now */

@@ -10,6 +10,8 @@
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:a="urn:galley:attr"
+    xmlns:g="urn:galley:xslt"
+    extension-element-prefixes="g"
     exclude-result-prefixes="a">
 
   <xsl:output method="html" encoding="UTF-8" indent="no"/>
@@ -388,20 +390,28 @@
        element's own) and user attributes. Call it right after opening
        the HTML element. -->
   <xsl:template name="attrs">
-    <xsl:param name="id" select="string(@id)"/>
-    <xsl:param name="class" select="''"/>
-    <xsl:variable name="computed">
-      <xsl:apply-templates select="." mode="class"/>
-    </xsl:variable>
-    <xsl:variable name="classes"
-        select="normalize-space(concat($class, ' ', $computed, ' ', @class))"/>
-    <xsl:if test="normalize-space($id) != ''">
-      <xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute>
-    </xsl:if>
-    <xsl:if test="$classes != ''">
-      <xsl:attribute name="class"><xsl:value-of select="$classes"/></xsl:attribute>
-    </xsl:if>
-    <xsl:apply-templates select="@a:*" mode="user-attr"/>
+    <xsl:param name="id" select="@id"/>
+    <xsl:param name="class"/>
+    <!-- galley does what the fallback does in C (g:attrs, tool/xml.c), at a
+         third of the cost: called for nearly every element, the XSLT took
+         half of the transformation.  The fallback is for other XSLT
+         processors (xsltproc). -->
+    <g:attrs>
+      <xsl:fallback>
+        <xsl:variable name="computed">
+          <xsl:apply-templates select="." mode="class"/>
+        </xsl:variable>
+        <xsl:variable name="classes"
+            select="normalize-space(concat($class, ' ', $computed, ' ', @class))"/>
+        <xsl:if test="normalize-space($id) != ''">
+          <xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute>
+        </xsl:if>
+        <xsl:if test="$classes != ''">
+          <xsl:attribute name="class"><xsl:value-of select="$classes"/></xsl:attribute>
+        </xsl:if>
+        <xsl:apply-templates select="@a:*" mode="user-attr"/>
+      </xsl:fallback>
+    </g:attrs>
   </xsl:template>
 
   <!-- Extra classes of an element, as text; none by default.  Conditions
@@ -466,19 +476,16 @@
   </xsl:template>
 
   <xsl:template match="heading">
-    <xsl:variable name="level">
-      <xsl:choose>
-        <xsl:when test="number(@level) &gt; 6">6</xsl:when>
-        <xsl:when test="number(@level) &gt;= 1">
-          <xsl:value-of select="floor(number(@level))"/>
-        </xsl:when>
-        <xsl:otherwise>1</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- The level clamped to 1-6 in one expression, not a variable with content
+         (a result tree fragment cost as much as the rest of the heading): the
+         digits of 123456 up to the level, or none (then 1) when it is below 1
+         or not a number. -->
+    <xsl:variable name="digits"
+        select="string-length(substring('123456', 1, floor(number(@level))))"/>
     <xsl:variable name="id">
       <xsl:call-template name="heading-id"/>
     </xsl:variable>
-    <xsl:element name="h{$level}">
+    <xsl:element name="h{$digits + ($digits = 0)}">
       <xsl:call-template name="attrs">
         <xsl:with-param name="id" select="$id"/>
       </xsl:call-template>
@@ -776,19 +783,11 @@
   </xsl:template>
 
   <xsl:template match="cell">
-    <!-- Counted once: inside the colspec predicate it would be counted for every
-         column, cubic in the columns (a 1,000-column table took a minute). -->
-    <xsl:variable name="column" select="count(preceding-sibling::cell) + 1"/>
-    <xsl:variable name="align">
-      <xsl:choose>
-        <xsl:when test="@align">
-          <xsl:value-of select="@align"/>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:value-of select="ancestor::table[1]/colspec[$column]/@align"/>
-        </xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- A cell's own align is its column's (xml.c copies it onto every cell of
+         a column that has one), so the colspecs are not looked up here: that
+         lookup and the variable with content it needed cost more than the
+         rest of the cell (14 M instructions for 884 cells). -->
+    <xsl:variable name="align" select="string(@align)"/>
     <xsl:variable name="name">
       <xsl:choose>
         <xsl:when test="parent::row/parent::thead">th</xsl:when>

@@ -46,6 +46,15 @@ test_utf8(void)
 	expect(utf8_decode("\xE4\xB8", 2, &cp) == 0, "truncated sequence is malformed");
 	expect(utf8_check("ab\xE4\xB8\xAD\xFF", 6) == 5, "check finds the bad byte");
 	expect(utf8_check("中文", 6) == 6, "check accepts good text");
+	/* utf8_check's short cut for three-byte sequences, at its edges. */
+	expect(utf8_check("a\xE1\x80\x80\xEC\xBF\xBF\xEE\x80\x80\xEF\xBF\xBF", 13) == 13,
+	    "check accepts U+1000, U+CFFF, U+E000, U+FFFF");
+	expect(utf8_check("a\xED\xA0\x80", 4) == 1, "check finds a surrogate");
+	expect(utf8_check("a\xE0\x80\xAF", 4) == 1, "check finds an overlong form");
+	expect(utf8_check("a\xE4\xB8", 3) == 1, "check finds a sequence cut short");
+	expect(utf8_check("a\xE4\x41\x41", 4) == 1, "check finds a missing continuation byte");
+	expect(utf8_check("a\xF0\x9F\x98\x80\xF8\x80\x80", 8) == 5,
+	    "check accepts four bytes and finds F8");
 	expect(utf8_before("a中", 4) == 0x4E2D, "the character before the end");
 	expect(utf8_count("中a文", 7) == 3, "count code points");
 	expect(uc_is_wide(0x4E2D) && uc_is_wide(0x3002) && uc_is_wide(0xFF08),
