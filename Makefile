@@ -108,9 +108,11 @@ out/bin/gen-prelude: out/obj/gen_prelude.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ $(shell pkg-config --libs lua5.4) -o $@
 
-out/gen/lf_prelude.c: tool/lf_prelude.lua out/bin/gen-prelude
+# The filter engine's Lua, joined in this order into one chunk.
+PRELUDE   = tool/lf_prelude.lua tool/lf_library.lua tool/lf_sandbox.lua
+out/gen/lf_prelude.c: $(PRELUDE) out/bin/gen-prelude
 	@mkdir -p $(@D)
-	out/bin/gen-prelude tool/lf_prelude.lua >$@.tmp && mv $@.tmp $@
+	out/bin/gen-prelude $(PRELUDE) >$@.tmp && mv $@.tmp $@
 
 # Run at build time, once: about a second.  A new generator makes a new table.
 out/bin/gen-pinyin: out/obj/gen_pinyin.o out/obj/mem.o

@@ -19,7 +19,7 @@
 #include "msg.h"
 #include "utf8.h"
 
-/* The prelude (tool/lf_prelude.lua) as Lua bytecode, made by the Makefile with out/bin/gen-prelude. */
+/* The prelude (tool/lf_prelude.lua, lf_library.lua, lf_sandbox.lua) as Lua bytecode, made by the Makefile with out/bin/gen-prelude. */
 extern const unsigned char lf_prelude[];
 extern const size_t lf_prelude_len;
 
