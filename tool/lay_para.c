@@ -1,6 +1,7 @@
 /* A paragraph of Chinese (and Latin) text set into justified lines by the clreq rules. */
 #include "lay_para.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -860,8 +861,20 @@ lay_para_measure(const struct lay_run *runs, size_t nruns, const struct lay_para
 	st.indent = 0;
 	st.measure = 1e9;	/* no Latin word counts as long: words stay whole */
 	widest_pieces(runs, nruns, &st, min, max);
-	st.measure = 0;		/* every Latin word counts as long */
-	widest_pieces(runs, nruns, &st, least, &unused);
+	/*
+	 * Text of Han, kana, punctuation and symbols alone (nothing below U+2000
+	 * but ASCII spaces and marks) has no word to break: the pieces are the same.
+	 */
+	*least = *min;
+	for (size_t i = 0; i < nruns; i++)
+		for (size_t k = 0; k < runs[i].len; k++) {
+			unsigned char c = (unsigned char)runs[i].text[k];
+			if ((c < 0x80 && isalnum(c)) || (c >= 0xc0 && c < 0xe2)) {
+				st.measure = 0;	/* every Latin word counts as long */
+				widest_pieces(runs, nruns, &st, least, &unused);
+				return;
+			}
+		}
 }
 
 void
