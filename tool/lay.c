@@ -117,10 +117,8 @@ items_bytes(const struct lay_flow *fl, size_t from, size_t to)
  * whole, waiting with what it is kept with, as a heading is, for the closing).
  */
 static void
-keep_with_closing(struct layout *lo, size_t from, size_t to)
+keep_with_closing(struct layout *lo, size_t from, size_t to, double tail)
 {
-	double tail = lay_closing_height(lo);
-
 	if (tail <= 0)
 		return;
 	/* Past what places nothing (an anchor); a table or a figure last keeps no room. */
@@ -143,7 +141,7 @@ keep_with_closing(struct layout *lo, size_t from, size_t to)
  * for the fragments still waiting for what follows them.
  */
 static void
-set_body(struct layout *lo, const struct lay_region *page, struct lay_kept *kept)
+set_body(struct layout *lo, const struct lay_region *page, struct lay_kept *kept, double closing)
 {
 	struct lay_kept next = { kept->keep, { NULL, 0, 0 }, NULL, 0, 0 };
 	size_t b = 0, bytes = 0, held = 0;	/* items [0, held) are kept */
@@ -155,11 +153,13 @@ set_body(struct layout *lo, const struct lay_region *page, struct lay_kept *kept
 		const struct lay_block *old = b < kept->nblocks && kept->blocks[b].first == n &&
 		    !kept->blocks[b].again ? &kept->blocks[b] : NULL;
 		if (old != NULL) {
-			for (size_t i = old->from; i < old->to; i++) {
-				struct lay_item *it = lay_flow_add(lo, ITEM_OPEN);
-				*it = kept->flow.v[i];
-				memset(&kept->flow.v[i], 0, sizeof(kept->flow.v[i]));
-			}
+			/* Moved over whole, labels and all. */
+			lo->flow.v = mem_grow(lo->flow.v, &lo->flow.cap, lo->flow.n + old->to - old->from,
+			    sizeof(*lo->flow.v));
+			memcpy(&lo->flow.v[lo->flow.n], &kept->flow.v[old->from],
+			    (old->to - old->from) * sizeof(*lo->flow.v));
+			memset(&kept->flow.v[old->from], 0, (old->to - old->from) * sizeof(*lo->flow.v));
+			lo->flow.n += old->to - old->from;
 			n = blk.last = old->last;
 		} else {
 			size_t said = msg_held();
@@ -169,7 +169,7 @@ set_body(struct layout *lo, const struct lay_region *page, struct lay_kept *kept
 		}
 		blk.to = lo->flow.n;
 		if (n->next == NULL)
-			keep_with_closing(lo, blk.from, blk.to);
+			keep_with_closing(lo, blk.from, blk.to, closing);
 		lay_place_items(lo, blk.from, blk.to);
 		if (keeping) {
 			bytes += items_bytes(&lo->flow, blk.from, blk.to);
@@ -184,7 +184,7 @@ set_body(struct layout *lo, const struct lay_region *page, struct lay_kept *kept
 		}
 	}
 	/* A heading last of all, or the last lines waiting for the closing. */
-	lay_place_settle(lo, lay_closing_height(lo));
+	lay_place_settle(lo, closing);
 	lay_flow_truncate(&kept->flow, 0);
 	free(kept->flow.v);
 	free(kept->blocks);
@@ -204,6 +204,7 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 {
 	struct layout lo;
 	struct look body;
+	double closing = 0;	/* the closing's height below the body */
 
 	memset(out, 0, sizeof(*out));
 	memset(&lo, 0, sizeof(lo));
@@ -235,10 +236,11 @@ set_document(const struct doc *doc, const struct lay_page_style *ps,
 	lay_set_first_head(&lo);
 	if (body.cjk && body.latin) {
 		struct lay_region page = { ps->left, ps->width - ps->left - ps->right, body, 0, 0 };
-		set_body(&lo, &page, kept);
+		closing = lay_closing_height(&lo);
+		set_body(&lo, &page, kept, closing);
 	}
 	if (!lo.failed) {
-		lay_set_closing(&lo);
+		lay_set_closing(&lo, closing);
 		lay_set_colophon(&lo);
 	}
 	/* Notes still to set go on pages of their own. */

@@ -567,7 +567,7 @@ lay_set_block(struct layout *lo, const struct doc_node *n, const struct lay_regi
 		frag.head.w = measure / 2;
 		frag.head.h = 0.5;
 		frag.head_room = pitch;
-		lay_flow_together(lo, &frag);
+		lay_flow_frag(lo, ITEM_TOGETHER, &frag, 0);
 		break;
 	}
 	case DOC_DIV: {

@@ -535,13 +535,13 @@ lay_set_first_head(struct layout *lo)
 }
 
 void
-lay_set_closing(struct layout *lo)
+lay_set_closing(struct layout *lo, double height)
 {
 	const struct lay_page_style *ps = lo->ps;
 
 	if (ps->nclosing == 0)
 		return;
-	if (lo->at.y + lay_closing_height(lo) > lay_bottom(lo) + 1e-6 && !lay_at_top(lo))
+	if (lo->at.y + height > lay_bottom(lo) + 1e-6 && !lay_at_top(lo))
 		lay_new_page(lo);
 	lo->at.y = set_elements(lo, ps->closing, ps->nclosing, lo->at.y, 0);
 }

@@ -231,7 +231,7 @@ lay_set_figure(struct layout *lo, const struct doc_node *n, const struct lay_reg
 		frag.head.line = line;
 		frag.head.col = col;
 		frag.head_room = h + gap;
-		lay_flow_together(lo, &frag);
+		lay_flow_frag(lo, ITEM_TOGETHER, &frag, 0);
 		return;
 	}
 	/* The caption under the blocks, its lines where they fit. */

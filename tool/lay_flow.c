@@ -116,12 +116,6 @@ lay_flow_frag(struct layout *lo, enum lay_item_kind kind, struct lay_frag *f, in
 	memset(f, 0, sizeof(*f));
 }
 
-void
-lay_flow_together(struct layout *lo, struct lay_frag *f)
-{
-	lay_flow_frag(lo, ITEM_TOGETHER, f, 0);
-}
-
 /* ---- the distributor -------------------------------------------------------- */
 
 int
@@ -186,7 +180,7 @@ lay_flow_line(struct layout *lo, struct lay_line *line, double x0, double pitch,
 {
 	/* Labels armed for a table's or an entry's first line. */
 	if (lo->armed != NULL) {
-		place_labels(lo, lo->armed, lo->at.y + size * 0.88 + (pitch - size) / 2);
+		place_labels(lo, lo->armed, lay_baseline(lo, size, pitch));
 		lo->armed = NULL;
 	}
 	/* Its notes first: they are queued for this page's foot below the line. */
@@ -247,7 +241,7 @@ place_frag(struct layout *lo, struct lay_frag *f, int fresh)
 		for (size_t k = 0; k < take; k++) {
 			struct lay_line *line = &para->lines[placed + k];
 			if (placed + k == 0)
-				place_labels(lo, f, lo->at.y + f->size * 0.88 + (pitch - f->size) / 2);
+				place_labels(lo, f, lay_baseline(lo, f->size, pitch));
 			double baseline = lay_flow_line(lo, line, line_x(f, line), pitch, f->size);
 			if (!(f->flags & LAY_UNNUMBERED) && line->n > 0)
 				lay_count_line(lo, baseline);
@@ -347,7 +341,7 @@ place_together(struct layout *lo, const struct lay_frag *f)
 	}
 	lo->at.y += above;
 	first = lo->out->n;
-	place_labels(lo, f, lo->at.y + f->size * 0.88 + (f->pitch - f->size) / 2);
+	place_labels(lo, f, lay_baseline(lo, f->size, f->pitch));
 	b = lay_new_box(lo, f->head.kind);
 	*b = f->head;
 	b->page = lo->at.page;
@@ -382,7 +376,7 @@ place_lines(struct layout *lo, const struct lay_frag *f)
 		if (lo->at.y + f->pitch > lay_bottom(lo) + 1e-6 && lo->at.y > lo->ps->top)
 			lay_new_page(lo);	/* only a caption longer than a page gets here */
 		if (k == 0)
-			place_labels(lo, f, lo->at.y + f->size * 0.88 + (f->pitch - f->size) / 2);
+			place_labels(lo, f, lay_baseline(lo, f->size, f->pitch));
 		lay_flow_line(lo, l, line_x(f, l), f->pitch, f->size);
 	}
 	lo->at.y += f->after;

@@ -295,6 +295,8 @@ void lay_add_rule(struct layout *lo, double x, double y, double w, double h);
 /* Places glyphs [from, to) of line as one box with its first glyph at x0 + its x. */
 void lay_add_glyph_box(struct layout *lo, const struct lay_line *line, size_t from, size_t to,
     double x0, double baseline);
+/* The baseline of a line of type size set pitch tall at the current position. */
+double lay_baseline(const struct layout *lo, double size, double pitch);
 /*
  * Places line at the current position, then moves down by pitch; returns its
  * baseline.  Only its boxes: the notes it refers to are lay_flow_line()'s.
@@ -337,8 +339,6 @@ void lay_flow_settle(struct layout *lo, double need);
  * f is taken over.
  */
 void lay_flow_frag(struct layout *lo, enum lay_item_kind kind, struct lay_frag *f, int keep);
-/* Appends fragment f with a head box (lay_frag.head) as an ITEM_TOGETHER; f is taken over. */
-void lay_flow_together(struct layout *lo, struct lay_frag *f);
 /* Gives label (taken over) to the next content item added. */
 void lay_flow_label(struct layout *lo, struct lay_label *label);
 /* Drops the labels no item took (an empty list item). */
@@ -501,10 +501,13 @@ void lay_cover_free(struct lay_page_style *ps);
 void lay_set_cover(struct layout *lo);
 /* Sets the style's first-page head on the current page and moves the body below it. */
 void lay_set_first_head(struct layout *lo);
-/* Sets the style's closing elements below the body's last line, on a new page when they do not fit. */
-void lay_set_closing(struct layout *lo);
 /* The height the closing elements take below the body's last line; 0 when the style has none. */
 double lay_closing_height(struct layout *lo);
+/*
+ * Sets the style's closing elements, height tall (lay_closing_height()), below
+ * the body's last line, on a new page when they do not fit.
+ */
+void lay_set_closing(struct layout *lo, double height);
 /* Sets the style's colophon at the foot of the last page (its last element on the type
  * area's bottom edge), or on a page of its own when the text reaches down to it. */
 void lay_set_colophon(struct layout *lo);

@@ -131,12 +131,19 @@ decorate_line(struct layout *lo, const struct lay_line *line, double x0, double 
 		}
 }
 
+double
+lay_baseline(const struct layout *lo, double size, double pitch)
+{
+	/* The em box centred in the line's pitch; 0.88 em of it above the baseline. */
+	return lo->at.y + size * 0.88 + (pitch - size) / 2;
+}
+
 /* Places one line: glyphs of the same font and size become one box. */
 double
 lay_place_line(struct layout *lo, const struct lay_line *line, double x0, double pitch,
     double size)
 {
-	double baseline = lo->at.y + size * 0.88 + (pitch - size) / 2;
+	double baseline = lay_baseline(lo, size, pitch);
 	size_t i, from = 0;
 
 	for (i = 1; i <= line->n; i++)

@@ -424,7 +424,7 @@ lay_place_entry(struct layout *lo, const struct lay_entry *e)
 	/* An entry stays on one page. */
 	if (lo->at.y + (double)e->lines.nlines * pitch > lay_bottom(lo) + 1e-6 && lo->at.y > ps->top)
 		lay_new_page(lo);
-	baseline = lo->at.y + size * 0.88 + (pitch - size) / 2;
+	baseline = lay_baseline(lo, size, pitch);
 	if (e->label.nlines > 0 && e->label.lines[0].n > 0) {
 		lay_add_glyph_box(lo, &e->label.lines[0], 0, e->label.lines[0].n, e->x0 + e->indent,
 		    baseline);
@@ -438,7 +438,7 @@ lay_place_entry(struct layout *lo, const struct lay_entry *e)
 		}
 	}
 	for (k = 0; k < e->lines.nlines; k++) {
-		baseline = lo->at.y + size * 0.88 + (pitch - size) / 2;
+		baseline = lay_baseline(lo, size, pitch);
 		lay_flow_line(lo, &e->lines.lines[k], e->title_x, pitch, size);
 	}
 	end = e->title_x + e->lines.lines[e->lines.nlines - 1].width;
